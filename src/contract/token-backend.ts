@@ -1,0 +1,40 @@
+import type { RefreshLockProvider } from '../lock/refresh-lock.js';
+import type { TokenRecord } from '../token/token-fields.js';
+import type { LookupField } from './matching-rule.js';
+
+export type MaybePromise<T> = T | Promise<T>;
+
+/** Reads a backend offers inside and outside a write. */
+export interface TokenReader {
+  /** One stored record whose `field` equals `value` exactly, or null. */
+  findBy(field: LookupField, value: string): MaybePromise<TokenRecord | null>;
+}
+
+/** What a backend offers inside `write`: everything here sees, and is serialised with, the other writes. */
+export interface TokenWriter extends TokenReader {
+  /** An id no stored record has (stores in this package use decimal ids, as the official SDKs do). */
+  nextId(): MaybePromise<string>;
+  /** Adds a record whose id is not stored yet. */
+  insert(record: TokenRecord): MaybePromise<void>;
+  /** Replaces the stored record with the same id. */
+  update(record: TokenRecord): MaybePromise<void>;
+}
+
+/**
+ * The engine-specific part of a store: find by one field, upsert in a serialised write, delete, list, lock.
+ * It knows nothing of the matching rule; `BackendTokenStore` applies the rule on top of it, so the rule is
+ * written once. Records passed in and handed out are never mutated afterwards.
+ */
+export interface TokenBackend extends TokenReader, RefreshLockProvider {
+  /** Every stored record, in any order. */
+  list(): MaybePromise<readonly TokenRecord[]>;
+  deleteById(id: string): MaybePromise<void>;
+  deleteAll(): MaybePromise<void>;
+  /**
+   * Runs `work` so that no other write (in this process or, for shared engines, any other) interleaves with it:
+   * a transaction, a lock, or a queue. If `work` rejects, nothing it wrote may remain.
+   */
+  write<T>(work: (writer: TokenWriter) => Promise<T>): Promise<T>;
+  /** Releases what the backend opened itself. Safe to call twice. */
+  close?(): Promise<void>;
+}

@@ -1,0 +1,39 @@
+import type { ErrorCodeValue } from './codes.js';
+
+export interface TokenStoreErrorOptions {
+  /** The underlying error. Kept non-enumerable so that logging the error does not dump driver internals. */
+  cause?: unknown;
+}
+
+/**
+ * The one error family of this library: a stable `code` and a message that says what to do.
+ * Messages name fields, never their values, so no token or secret can reach a log through an error.
+ */
+export class TokenStoreError extends Error {
+  override readonly name: string = 'TokenStoreError';
+  readonly code: ErrorCodeValue | (string & {});
+
+  constructor(code: ErrorCodeValue | (string & {}), message: string, options: TokenStoreErrorOptions = {}) {
+    super(message);
+    this.code = code;
+    if (options.cause !== undefined) {
+      Object.defineProperty(this, 'cause', { value: options.cause, enumerable: false, writable: true, configurable: true });
+    }
+  }
+}
+
+/** A caller mistake: wrong type or unusable value. A `TypeError`, so generic handlers treat it as a programming error. */
+export class TokenArgumentError extends TypeError {
+  override readonly name: string = 'TokenArgumentError';
+  readonly code: ErrorCodeValue | (string & {});
+
+  constructor(code: ErrorCodeValue | (string & {}), message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** True for any error raised by this library, whatever its class. */
+export function isTokenStoreError(error: unknown): error is TokenStoreError | TokenArgumentError {
+  return error instanceof TokenStoreError || error instanceof TokenArgumentError;
+}

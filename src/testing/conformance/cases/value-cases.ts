@@ -1,0 +1,64 @@
+import { OAuthToken } from '../../../token/oauth-token.js';
+import { TEXT_FIELDS } from '../../../token/token-fields.js';
+import type { LookupField } from '../../../contract/matching-rule.js';
+import type { ConformanceCase } from '../conformance-case.js';
+import { HOSTILE_VALUES } from '../../hostile-values.js';
+import { completeToken, fieldsOf } from '../fixtures.js';
+import { expectStored, listAll, save } from '../store-calls.js';
+import { ensure, mustSucceed } from '../violation.js';
+
+const LOOKUPS: ReadonlyArray<{ field: LookupField; query: (value: string) => OAuthToken }> = [
+  { field: 'userName', query: (value) => new OAuthToken({ userSignature: value }) },
+  { field: 'accessToken', query: (value) => new OAuthToken({ accessToken: value }) },
+  { field: 'grantToken', query: (value) => new OAuthToken({ grantToken: value, clientId: 'c', clientSecret: 's' }) },
+  { field: 'refreshToken', query: (value) => new OAuthToken({ refreshToken: value, clientId: 'c', clientSecret: 's' }) },
+];
+
+export const valueCases: ConformanceCase[] = [
+  {
+    rule: 'values.verbatim',
+    title: 'quotes, commas, newlines, unicode, SQL and CSV metacharacters round-trip verbatim in every field',
+    async run(store) {
+      for (const [i, hostile] of HOSTILE_VALUES.entries()) {
+        const init: Record<string, string> = { userSignature: `${hostile}#${i}` };
+        for (const field of TEXT_FIELDS) init[field] = `${hostile}#${field}#${i}`;
+        const token = await save(store, this.rule, OAuthToken.from(init));
+        const what = `a value like ${JSON.stringify(hostile)}`;
+        await expectStored(store, this.rule, String(token.id), fieldsOf(token), `saving ${what}`);
+        for (const lookup of LOOKUPS) {
+          const value = String(fieldsOf(token)[lookup.field]);
+          const found = await mustSucceed(this.rule, `findToken by ${lookup.field}`, () => store.findToken(lookup.query(value)));
+          ensure(this.rule, found?.id === token.id, `findToken by ${lookup.field} must find ${what}; it found ${found?.id}.`);
+        }
+      }
+      const listed = await listAll(store, this.rule);
+      ensure(this.rule, listed.length === HOSTILE_VALUES.length, `every hostile value must be stored once; ${listed.length} rows for ${HOSTILE_VALUES.length}.`);
+    },
+  },
+  {
+    rule: 'values.empty-is-null',
+    title: 'fields saved empty or absent read back as null, never as "" or "null"',
+    async run(store) {
+      const token = new OAuthToken({ userSignature: 'sparse@example.com', refreshToken: 'r', clientId: 'c', clientSecret: 's' });
+      token.redirectUrl = '';
+      token.apiDomain = '';
+      await save(store, this.rule, token);
+      const expected = { ...fieldsOf(token), redirectUrl: null, apiDomain: null, accessToken: null, grantToken: null, expiresAt: null };
+      await expectStored(store, this.rule, String(token.id), expected, 'saving empty and absent fields');
+      const [listed] = await listAll(store, this.rule);
+      const nulls = Object.entries(fieldsOf(listed as OAuthToken)).filter(([, value]) => value === null).length;
+      ensure(this.rule, nulls === 5, `getTokens must return the 5 empty fields as null; ${nulls} are null.`);
+    },
+  },
+  {
+    rule: 'values.expiry-exact',
+    title: 'the expiry round-trips as the same whole number of epoch milliseconds',
+    async run(store) {
+      for (const expiresAt of [0, 1_732_312_345_678, Number.MAX_SAFE_INTEGER]) {
+        const token = await save(store, this.rule, completeToken({ expiresAt }));
+        const stored = await expectStored(store, this.rule, String(token.id), { expiresAt }, `saving expiry ${expiresAt}`);
+        ensure(this.rule, typeof stored.expiresAt === 'number', `expiresAt must read back as a number, got ${typeof stored.expiresAt}.`);
+      }
+    },
+  },
+];

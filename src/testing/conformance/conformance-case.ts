@@ -1,0 +1,17 @@
+import type { TokenStore } from '../../contract/token-store.js';
+
+export interface ConformanceSettings {
+  /** How many tokens the scale check stores. */
+  readonly scale: number;
+  /** How many saves the concurrency checks start at once. */
+  readonly concurrency: number;
+}
+
+/** One rule of the contract and the check that a store keeps it. */
+export interface ConformanceCase {
+  /** Stable id, also the prefix of every violation message, e.g. `find.grant-before-refresh`. */
+  readonly rule: string;
+  /** What the rule says, in one line. */
+  readonly title: string;
+  run(store: TokenStore, settings: ConformanceSettings): Promise<void>;
+}

@@ -1,0 +1,134 @@
+import { normalizeExpiry, normalizeText } from './validate-value.js';
+import { maskSecret } from './mask.js';
+import { UserSignature } from './user-signature.js';
+import type { TokenRecord } from './token-fields.js';
+
+/** What a token can be built from. Every field is optional; empty strings mean "absent". */
+export interface OAuthTokenInit {
+  id?: string | null;
+  /** The user this token belongs to; a plain string is taken as the user's name. */
+  userSignature?: UserSignature | string | null;
+  clientId?: string | null;
+  clientSecret?: string | null;
+  redirectUrl?: string | null;
+  grantToken?: string | null;
+  refreshToken?: string | null;
+  accessToken?: string | null;
+  /** Absolute expiry of the access token in epoch milliseconds (the official `expiry_time`). */
+  expiresAt?: number | null;
+  apiDomain?: string | null;
+}
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * An OAuth token as the Zoho SDKs know it: the ten fields of the official `oauthtoken` table.
+ *
+ * Fields are public and mutable, as in the official SDKs. Stores never keep a reference to a token you pass in
+ * and never hand out one they keep: every token you get back is your own copy.
+ *
+ * `toString()`, `util.inspect` (so `console.log`) and `JSON.stringify` show secrets masked. To serialise a token for
+ * storage, use `toRecord()` or the official-row helpers, never `JSON.stringify`.
+ */
+export class OAuthToken {
+  id: string | null;
+  userSignature: UserSignature | null;
+  clientId: string | null;
+  clientSecret: string | null;
+  redirectUrl: string | null;
+  grantToken: string | null;
+  refreshToken: string | null;
+  accessToken: string | null;
+  expiresAt: number | null;
+  apiDomain: string | null;
+
+  constructor(init: OAuthTokenInit = {}) {
+    this.id = normalizeText('id', init.id);
+    const signature = init.userSignature;
+    if (signature === undefined || signature === null || signature === '') this.userSignature = null;
+    else if (signature instanceof UserSignature) this.userSignature = signature;
+    else this.userSignature = new UserSignature(normalizeText('userSignature', signature) as string);
+    this.clientId = normalizeText('clientId', init.clientId);
+    this.clientSecret = normalizeText('clientSecret', init.clientSecret);
+    this.redirectUrl = normalizeText('redirectUrl', init.redirectUrl);
+    this.grantToken = normalizeText('grantToken', init.grantToken);
+    this.refreshToken = normalizeText('refreshToken', init.refreshToken);
+    this.accessToken = normalizeText('accessToken', init.accessToken);
+    this.expiresAt = normalizeExpiry(init.expiresAt);
+    this.apiDomain = normalizeText('apiDomain', init.apiDomain);
+  }
+
+  /** The user's name from the signature, or null. */
+  get userName(): string | null {
+    return this.userSignature?.name ?? null;
+  }
+
+  /** A validated, normalised copy of any token-shaped value (an `OAuthToken` whose fields were changed by hand included). */
+  static from(token: OAuthToken | OAuthTokenInit): OAuthToken {
+    return new OAuthToken(token);
+  }
+
+  /** Builds a token from a stored record. Records are validated when written, so this does not validate again. */
+  static fromRecord(record: TokenRecord): OAuthToken {
+    const token: OAuthToken = Object.create(OAuthToken.prototype);
+    token.id = record.id;
+    token.userSignature = record.userName === null ? null : new UserSignature(record.userName);
+    token.clientId = record.clientId;
+    token.clientSecret = record.clientSecret;
+    token.redirectUrl = record.redirectUrl;
+    token.grantToken = record.grantToken;
+    token.refreshToken = record.refreshToken;
+    token.accessToken = record.accessToken;
+    token.expiresAt = record.expiresAt;
+    token.apiDomain = record.apiDomain;
+    return token;
+  }
+
+  /** The token as a plain record with the given id (secrets in clear: for stores, not for logs). */
+  toRecord(id: string): TokenRecord {
+    return {
+      id,
+      userName: this.userName,
+      clientId: this.clientId,
+      clientSecret: this.clientSecret,
+      refreshToken: this.refreshToken,
+      accessToken: this.accessToken,
+      grantToken: this.grantToken,
+      expiresAt: this.expiresAt,
+      redirectUrl: this.redirectUrl,
+      apiDomain: this.apiDomain,
+    };
+  }
+
+  clone(): OAuthToken {
+    return OAuthToken.from(this);
+  }
+
+  /** A plain object safe to log: secrets masked. */
+  toMasked(): Record<string, string | number | null> {
+    return {
+      id: this.id,
+      userName: this.userName,
+      clientId: this.clientId,
+      clientSecret: maskSecret(this.clientSecret),
+      refreshToken: maskSecret(this.refreshToken),
+      accessToken: maskSecret(this.accessToken),
+      grantToken: maskSecret(this.grantToken),
+      expiresAt: this.expiresAt,
+      redirectUrl: this.redirectUrl,
+      apiDomain: this.apiDomain,
+    };
+  }
+
+  toJSON(): Record<string, string | number | null> {
+    return this.toMasked();
+  }
+
+  toString(): string {
+    return `OAuthToken ${JSON.stringify(this.toMasked())}`;
+  }
+
+  [INSPECT](): string {
+    return this.toString();
+  }
+}
