@@ -31,5 +31,7 @@ export {
 export { InProcessLock } from './lock/in-process-lock.js';
 export { SerialQueue } from './lock/serial-queue.js';
 
+export { loadOptional } from './drivers/load-optional.js';
+
 export { MemoryStore } from './stores/memory/memory-store.js';
 export { ListStore } from './stores/list/list-store.js';

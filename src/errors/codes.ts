@@ -17,6 +17,30 @@ export const ErrorCode = {
   STORE_CLOSED: 'STORE_CLOSED',
   /** An optional peer dependency (a database driver) is not installed. */
   DRIVER_MISSING: 'DRIVER_MISSING',
+  /** The store's server or file cannot be reached now (refused, reset, timed out); retry later. */
+  STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
+  /** The store's server refused the credentials or permissions it was given. */
+  STORE_ACCESS_DENIED: 'STORE_ACCESS_DENIED',
+  /** Stored data is not in a format this library can read (a damaged file, a foreign table). */
+  STORE_CORRUPT: 'STORE_CORRUPT',
+  /** Encrypted values cannot be read with the keys given (wrong or missing key); nothing was changed. */
+  KEY_INVALID: 'KEY_INVALID',
+  /** No stored token matches the user or id asked for. */
+  TOKEN_NOT_FOUND: 'TOKEN_NOT_FOUND',
+  /** Zoho refused the grant or refresh token (`invalid_code`): the user must authorize the app again. */
+  REAUTHORIZATION_REQUIRED: 'REAUTHORIZATION_REQUIRED',
+  /** Zoho does not know the client id in this data center (`invalid_client`). */
+  INVALID_CLIENT: 'INVALID_CLIENT',
+  /** The client secret is wrong (`invalid_client_secret`). */
+  INVALID_CLIENT_SECRET: 'INVALID_CLIENT_SECRET',
+  /** Zoho throttled the request ("Access Denied", too many requests); retry after the advised delay. */
+  THROTTLED: 'THROTTLED',
+  /** The accounts server failed or could not be reached after every retry (5xx, timeout, reset). */
+  ACCOUNTS_UNAVAILABLE: 'ACCOUNTS_UNAVAILABLE',
+  /** The accounts server answered something this library cannot read, or an OAuth error it does not map. */
+  ACCOUNTS_PROTOCOL: 'ACCOUNTS_PROTOCOL',
+  /** A Zoho API call was refused for the token after one refresh and retry (401). */
+  API_UNAUTHORIZED: 'API_UNAUTHORIZED',
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -21,6 +21,10 @@ export interface OAuthTokenInit {
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
+// Set only for the duration of `fromRecord`'s `new OAuthToken()`: records were validated when written, so reading
+// one skips validation. A module variable rather than a constructor parameter keeps the public signature clean.
+let trustedRecord: TokenRecord | null = null;
+
 /**
  * An OAuth token as the Zoho SDKs know it: the ten fields of the official `oauthtoken` table.
  *
@@ -43,6 +47,21 @@ export class OAuthToken {
   apiDomain: string | null;
 
   constructor(init: OAuthTokenInit = {}) {
+    const record = trustedRecord;
+    if (record !== null) {
+      trustedRecord = null;
+      this.id = record.id;
+      this.userSignature = record.userName === null ? null : new UserSignature(record.userName);
+      this.clientId = record.clientId;
+      this.clientSecret = record.clientSecret;
+      this.redirectUrl = record.redirectUrl;
+      this.grantToken = record.grantToken;
+      this.refreshToken = record.refreshToken;
+      this.accessToken = record.accessToken;
+      this.expiresAt = record.expiresAt;
+      this.apiDomain = record.apiDomain;
+      return;
+    }
     this.id = normalizeText('id', init.id);
     const signature = init.userSignature;
     if (signature === undefined || signature === null || signature === '') this.userSignature = null;
@@ -70,18 +89,8 @@ export class OAuthToken {
 
   /** Builds a token from a stored record. Records are validated when written, so this does not validate again. */
   static fromRecord(record: TokenRecord): OAuthToken {
-    const token: OAuthToken = Object.create(OAuthToken.prototype);
-    token.id = record.id;
-    token.userSignature = record.userName === null ? null : new UserSignature(record.userName);
-    token.clientId = record.clientId;
-    token.clientSecret = record.clientSecret;
-    token.redirectUrl = record.redirectUrl;
-    token.grantToken = record.grantToken;
-    token.refreshToken = record.refreshToken;
-    token.accessToken = record.accessToken;
-    token.expiresAt = record.expiresAt;
-    token.apiDomain = record.apiDomain;
-    return token;
+    trustedRecord = record;
+    return new OAuthToken();
   }
 
   /** The token as a plain record with the given id (secrets in clear: for stores, not for logs). */

@@ -15,17 +15,17 @@ const INDEXED_FIELDS: readonly IndexedField[] = ['userName', 'accessToken', 'gra
 export class MemoryBackend implements TokenBackend {
   readonly refreshLockScope = 'process' as const;
   readonly #byId = new Map<string, TokenRecord>();
-  readonly #indexes = new Map<IndexedField, Map<string, Set<string>>>(INDEXED_FIELDS.map((field) => [field, new Map()]));
+  // value → the records holding it, oldest first (only user names are unique, so a value may have several).
+  readonly #indexes = new Map<IndexedField, Map<string, TokenRecord[]>>(INDEXED_FIELDS.map((field) => [field, new Map()]));
+  readonly #byUserName = this.#indexes.get('userName') as Map<string, TokenRecord[]>;
   readonly #writes = new SerialQueue();
   readonly #lock = new InProcessLock();
   #lastId = 0;
 
   findBy(field: LookupField, value: string): TokenRecord | null {
     if (field === 'id') return this.#byId.get(value) ?? null;
-    const ids = this.#indexes.get(field)?.get(value);
-    if (!ids) return null;
-    for (const id of ids) return this.#byId.get(id) ?? null;
-    return null;
+    const index = field === 'userName' ? this.#byUserName : this.#indexes.get(field);
+    return index?.get(value)?.[0] ?? null;
   }
 
   list(): readonly TokenRecord[] {
@@ -86,9 +86,9 @@ export class MemoryBackend implements TokenBackend {
     for (const [field, index] of this.#indexes) {
       const value = record[field];
       if (value === null) continue;
-      let ids = index.get(value);
-      if (!ids) index.set(value, (ids = new Set()));
-      ids.add(record.id);
+      const holders = index.get(value);
+      if (holders) holders.push(record);
+      else index.set(value, [record]);
     }
   }
 
@@ -97,9 +97,11 @@ export class MemoryBackend implements TokenBackend {
     for (const [field, index] of this.#indexes) {
       const value = record[field];
       if (value === null) continue;
-      const ids = index.get(value);
-      ids?.delete(record.id);
-      if (ids?.size === 0) index.delete(value);
+      const holders = index.get(value);
+      if (!holders) continue;
+      const at = holders.findIndex((holder) => holder.id === record.id);
+      if (at >= 0) holders.splice(at, 1);
+      if (holders.length === 0) index.delete(value);
     }
   }
 }

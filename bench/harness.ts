@@ -1,0 +1,90 @@
+// The bench harness: every figure is a median over batches, printed beside its anchor measured in the same run.
+
+export interface MeasureOptions {
+  /** Batches to take the median over. */
+  readonly batches?: number;
+  /** Operations per batch; by default chosen so a batch lasts about `targetBatchMs`. */
+  readonly perBatch?: number;
+  readonly targetBatchMs?: number;
+}
+
+export interface Measurement {
+  readonly label: string;
+  /** Median nanoseconds per operation. */
+  readonly medianNs: number;
+  readonly operations: number;
+}
+
+type Operation = (i: number) => unknown;
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+
+async function runBatch(op: Operation, count: number, offset: number): Promise<number> {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < count; i += 1) {
+    const result = op(offset + i);
+    if (isThenable(result)) await result;
+  }
+  return Number(process.hrtime.bigint() - start) / count;
+}
+
+/** Median cost of one call of `op` (awaited when it returns a promise). `op(i)` gets a running index. */
+export async function measure(label: string, op: Operation, options: MeasureOptions = {}): Promise<Measurement> {
+  const batches = options.batches ?? 21;
+  let perBatch = options.perBatch;
+  if (perBatch === undefined) {
+    const probeNs = await runBatch(op, 200, 0);
+    const target = (options.targetBatchMs ?? 20) * 1e6;
+    perBatch = Math.max(1, Math.min(200_000, Math.round(target / Math.max(probeNs, 1))));
+  }
+  for (let i = 0; i < 2; i += 1) await runBatch(op, perBatch, 0); // warm-up
+  const samples: number[] = [];
+  for (let b = 0; b < batches; b += 1) samples.push(await runBatch(op, perBatch, b * perBatch));
+  samples.sort((a, b) => a - b);
+  return { label, medianNs: samples[Math.floor(samples.length / 2)] ?? NaN, operations: batches * perBatch };
+}
+
+export function formatNs(ns: number): string {
+  if (ns < 1_000) return `${ns.toFixed(0)} ns`;
+  if (ns < 1_000_000) return `${(ns / 1_000).toFixed(2)} µs`;
+  return `${(ns / 1_000_000).toFixed(2)} ms`;
+}
+
+export interface ComparisonRow {
+  readonly what: string;
+  readonly subject: Measurement;
+  readonly anchor: Measurement;
+  /** A goal on subject/anchor, e.g. `{ max: 5 }` for "within 5× of the anchor"; `{ min: 100 }` for "100× faster". */
+  readonly goal?: { readonly maxRatio?: number; readonly minSpeedup?: number };
+}
+
+/** Prints subject and anchor side by side with their ratio, and whether the goal holds. */
+export function printComparisons(title: string, rows: readonly ComparisonRow[]): void {
+  console.log(`\n## ${title}`);
+  const lines = rows.map((row) => {
+    const ratio = row.subject.medianNs / row.anchor.medianNs;
+    let verdict = '';
+    if (row.goal?.maxRatio !== undefined) verdict = `${ratio <= row.goal.maxRatio ? 'ok' : 'MISSED'} (goal ≤ ${row.goal.maxRatio}×)`;
+    if (row.goal?.minSpeedup !== undefined) {
+      const speedup = 1 / ratio;
+      verdict = `${speedup >= row.goal.minSpeedup ? 'ok' : 'MISSED'} (goal ≥ ${row.goal.minSpeedup}× faster)`;
+    }
+    return [
+      row.what,
+      `${row.subject.label} ${formatNs(row.subject.medianNs)}`,
+      `${row.anchor.label} ${formatNs(row.anchor.medianNs)}`,
+      `${ratio.toFixed(2)}×`,
+      verdict,
+    ];
+  });
+  const widths = [0, 1, 2, 3].map((c) => Math.max(...lines.map((line) => (line[c] ?? '').length)));
+  for (const line of lines) console.log(line.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd());
+}
+
+/** Prints plain figures (no anchor), e.g. counts. */
+export function printFigures(title: string, rows: ReadonlyArray<readonly [string, string]>): void {
+  console.log(`\n## ${title}`);
+  const width = Math.max(...rows.map(([label]) => label.length));
+  for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`);
+}

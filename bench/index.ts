@@ -1,0 +1,11 @@
+// npm run bench: every section measures its subject and its anchor in this one run.
+import { benchMemoryStore } from './memory-store.bench.js';
+
+const sections: Array<[string, () => Promise<void>]> = [['memory', benchMemoryStore]];
+
+const only = process.argv.slice(2);
+console.log(`# zoho-token-store bench — node ${process.version}, ${new Date().toISOString()}`);
+for (const [name, run] of sections) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  await run();
+}
