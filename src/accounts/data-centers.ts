@@ -1,0 +1,101 @@
+import { ErrorCode } from '../errors/codes.js';
+import { TokenStoreError } from '../errors/token-store-error.js';
+
+/** Zoho's data centers, by the `location` code Zoho's authorize redirect reports. */
+export const DATA_CENTER_CODES = ['us', 'eu', 'in', 'cn', 'au', 'jp', 'ca', 'sa', 'uk'] as const;
+export type DataCenterCode = (typeof DATA_CENTER_CODES)[number];
+
+export type EnvironmentKind = 'production' | 'sandbox' | 'developer';
+
+/** Where to exchange and refresh tokens (`accountsUrl`) and where to call the APIs (`apiDomain`). */
+export interface Environment {
+  /** A data center code, or `custom` for the emulator or any OAuth 2.0 server. */
+  readonly dataCenter: DataCenterCode | 'custom';
+  readonly kind: EnvironmentKind;
+  readonly accountsUrl: string;
+  readonly apiDomain: string;
+}
+
+interface DataCenterHosts {
+  readonly accounts: string;
+  /** The API domain's suffix: production is `www.<suffix>`, sandbox `sandbox.<suffix>`, developer `developer.<suffix>`. */
+  readonly apiSuffix: string;
+}
+
+// From Zoho's documentation (see shared reference notes). UK's sandbox and developer hosts follow the same pattern;
+// the official SDKs do not list them yet.
+const HOSTS: Record<DataCenterCode, DataCenterHosts> = {
+  us: { accounts: 'accounts.zoho.com', apiSuffix: 'zohoapis.com' },
+  eu: { accounts: 'accounts.zoho.eu', apiSuffix: 'zohoapis.eu' },
+  in: { accounts: 'accounts.zoho.in', apiSuffix: 'zohoapis.in' },
+  cn: { accounts: 'accounts.zoho.com.cn', apiSuffix: 'zohoapis.com.cn' },
+  au: { accounts: 'accounts.zoho.com.au', apiSuffix: 'zohoapis.com.au' },
+  jp: { accounts: 'accounts.zoho.jp', apiSuffix: 'zohoapis.jp' },
+  ca: { accounts: 'accounts.zohocloud.ca', apiSuffix: 'zohoapis.ca' },
+  sa: { accounts: 'accounts.zoho.sa', apiSuffix: 'zohoapis.sa' },
+  uk: { accounts: 'accounts.zoho.uk', apiSuffix: 'zohoapis.uk' },
+};
+
+const PREFIX: Record<EnvironmentKind, string> = { production: 'www', sandbox: 'sandbox', developer: 'developer' };
+
+export function isDataCenterCode(value: unknown): value is DataCenterCode {
+  return typeof value === 'string' && (DATA_CENTER_CODES as readonly string[]).includes(value);
+}
+
+/** The environment of a Zoho data center: `zohoEnvironment('eu', 'sandbox')`. */
+export function zohoEnvironment(dataCenter: DataCenterCode, kind: EnvironmentKind = 'production'): Environment {
+  if (!isDataCenterCode(dataCenter)) {
+    throw new TokenStoreError(
+      ErrorCode.INVALID_CONFIG,
+      `Unknown data center; use one of ${DATA_CENTER_CODES.join(', ')}, or customEnvironment() for another server.`,
+    );
+  }
+  if (!(kind in PREFIX)) {
+    throw new TokenStoreError(ErrorCode.INVALID_CONFIG, 'Environment kind must be production, sandbox or developer.');
+  }
+  const hosts = HOSTS[dataCenter];
+  return Object.freeze({
+    dataCenter,
+    kind,
+    accountsUrl: `https://${hosts.accounts}`,
+    apiDomain: `https://${PREFIX[kind]}.${hosts.apiSuffix}`,
+  });
+}
+
+/** Every Zoho environment: 9 data centers × production, sandbox, developer. */
+export function allZohoEnvironments(): Environment[] {
+  return DATA_CENTER_CODES.flatMap((code) =>
+    (Object.keys(PREFIX) as EnvironmentKind[]).map((kind) => zohoEnvironment(code, kind)),
+  );
+}
+
+function parseHttpUrl(what: string, value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TokenStoreError(ErrorCode.INVALID_CONFIG, `The ${what} must be an absolute http(s) URL.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new TokenStoreError(ErrorCode.INVALID_CONFIG, `The ${what} must be an absolute http(s) URL.`);
+  }
+  return url;
+}
+
+/** An environment for any OAuth 2.0 server with Zoho's endpoints, such as the accounts emulator. */
+export function customEnvironment(options: { accountsUrl: string; apiDomain: string; kind?: EnvironmentKind }): Environment {
+  const accounts = parseHttpUrl('accounts URL', options.accountsUrl);
+  const api = parseHttpUrl('API domain', options.apiDomain);
+  return Object.freeze({
+    dataCenter: 'custom',
+    kind: options.kind ?? 'production',
+    accountsUrl: accounts.origin + accounts.pathname.replace(/\/$/, ''),
+    apiDomain: api.origin + api.pathname.replace(/\/$/, ''),
+  });
+}
+
+/** The environment, among `candidates`, whose API domain is `apiDomain` (what a token's `api_domain` names), or null. */
+export function environmentForApiDomain(apiDomain: string, candidates: readonly Environment[] = allZohoEnvironments()): Environment | null {
+  const wanted = apiDomain.replace(/\/$/, '').toLowerCase();
+  return candidates.find((candidate) => candidate.apiDomain.toLowerCase() === wanted) ?? null;
+}
