@@ -6,7 +6,7 @@ const given = <T>(value: T | null | undefined | ''): value is T => value !== nul
 
 /** findToken's merge: fields the caller set are kept, the stored row fills the rest; the id is the row's. */
 export function fillFromStored(query: OAuthToken, stored: TokenRecord): OAuthToken {
-  const token = OAuthToken.fromRecord(stored);
+  const token = OAuthToken.fromRecord(stored, query.userSignature);
   if (given(query.userSignature)) token.userSignature = query.userSignature;
   if (given(query.clientId)) token.clientId = query.clientId;
   if (given(query.clientSecret)) token.clientSecret = query.clientSecret;

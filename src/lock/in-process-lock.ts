@@ -48,7 +48,7 @@ export class InProcessLock implements RefreshLockProvider {
         leave();
         resolve(null);
       }, options.waitMs);
-      timer.unref();
+      // Not unref()ed: a caller is awaiting this wait, and it is bounded by waitMs. (Lease timers below are.)
       options.signal?.addEventListener('abort', onAbort, { once: true });
       state.queue.push(waiter);
     });

@@ -24,6 +24,8 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 // Set only for the duration of `fromRecord`'s `new OAuthToken()`: records were validated when written, so reading
 // one skips validation. A module variable rather than a constructor parameter keeps the public signature clean.
 let trustedRecord: TokenRecord | null = null;
+let trustedSignature: UserSignature | null = null;
+const NO_INIT: OAuthTokenInit = Object.freeze({});
 
 /**
  * An OAuth token as the Zoho SDKs know it: the ten fields of the official `oauthtoken` table.
@@ -35,23 +37,27 @@ let trustedRecord: TokenRecord | null = null;
  * storage, use `toRecord()` or the official-row helpers, never `JSON.stringify`.
  */
 export class OAuthToken {
-  id: string | null;
-  userSignature: UserSignature | null;
-  clientId: string | null;
-  clientSecret: string | null;
-  redirectUrl: string | null;
-  grantToken: string | null;
-  refreshToken: string | null;
-  accessToken: string | null;
-  expiresAt: number | null;
-  apiDomain: string | null;
+  // `declare`: the constructor assigns every field, so no class-field definitions run first (this is built on every lookup).
+  declare id: string | null;
+  declare userSignature: UserSignature | null;
+  declare clientId: string | null;
+  declare clientSecret: string | null;
+  declare redirectUrl: string | null;
+  declare grantToken: string | null;
+  declare refreshToken: string | null;
+  declare accessToken: string | null;
+  declare expiresAt: number | null;
+  declare apiDomain: string | null;
 
   constructor(init: OAuthTokenInit = {}) {
     const record = trustedRecord;
     if (record !== null) {
       trustedRecord = null;
       this.id = record.id;
-      this.userSignature = record.userName === null ? null : new UserSignature(record.userName);
+      const signature = trustedSignature;
+      trustedSignature = null;
+      this.userSignature =
+        record.userName === null ? null : signature?.name === record.userName ? signature : new UserSignature(record.userName);
       this.clientId = record.clientId;
       this.clientSecret = record.clientSecret;
       this.redirectUrl = record.redirectUrl;
@@ -87,10 +93,14 @@ export class OAuthToken {
     return new OAuthToken(token);
   }
 
-  /** Builds a token from a stored record. Records are validated when written, so this does not validate again. */
-  static fromRecord(record: TokenRecord): OAuthToken {
+  /**
+   * Builds a token from a stored record. Records are validated when written, so this does not validate again.
+   * `signature` is reused when it names the record's user (signatures are immutable), saving an allocation.
+   */
+  static fromRecord(record: TokenRecord, signature: UserSignature | null = null): OAuthToken {
     trustedRecord = record;
-    return new OAuthToken();
+    trustedSignature = signature;
+    return new OAuthToken(NO_INIT);
   }
 
   /** The token as a plain record with the given id (secrets in clear: for stores, not for logs). */

@@ -5,8 +5,8 @@ import type { RefreshLease, RefreshLockOptions } from '../../lock/refresh-lock.j
 import { SerialQueue } from '../../lock/serial-queue.js';
 import type { TokenRecord } from '../../token/token-fields.js';
 
-type IndexedField = Exclude<LookupField, 'id'>;
-const INDEXED_FIELDS: readonly IndexedField[] = ['userName', 'accessToken', 'grantToken', 'refreshToken'];
+type IndexedField = Exclude<LookupField, 'id' | 'userName'>;
+const INDEXED_FIELDS: readonly IndexedField[] = ['accessToken', 'grantToken', 'refreshToken'];
 
 /**
  * Records in a Map by id, with a hash index on every field the matching rule looks up, so each lookup is O(1)
@@ -17,15 +17,16 @@ export class MemoryBackend implements TokenBackend {
   readonly #byId = new Map<string, TokenRecord>();
   // value → the records holding it, oldest first (only user names are unique, so a value may have several).
   readonly #indexes = new Map<IndexedField, Map<string, TokenRecord[]>>(INDEXED_FIELDS.map((field) => [field, new Map()]));
-  readonly #byUserName = this.#indexes.get('userName') as Map<string, TokenRecord[]>;
+  // User names are unique (BackendTokenStore guarantees it), so the hottest lookup gets a direct map.
+  readonly #byUserName = new Map<string, TokenRecord>();
   readonly #writes = new SerialQueue();
   readonly #lock = new InProcessLock();
   #lastId = 0;
 
   findBy(field: LookupField, value: string): TokenRecord | null {
     if (field === 'id') return this.#byId.get(value) ?? null;
-    const index = field === 'userName' ? this.#byUserName : this.#indexes.get(field);
-    return index?.get(value)?.[0] ?? null;
+    if (field === 'userName') return this.#byUserName.get(value) ?? null;
+    return this.#indexes.get(field)?.get(value)?.[0] ?? null;
   }
 
   list(): readonly TokenRecord[] {
@@ -39,6 +40,7 @@ export class MemoryBackend implements TokenBackend {
 
   deleteAll(): void {
     this.#byId.clear();
+    this.#byUserName.clear();
     for (const index of this.#indexes.values()) index.clear();
   }
 
@@ -83,6 +85,7 @@ export class MemoryBackend implements TokenBackend {
 
   #add(record: TokenRecord): void {
     this.#byId.set(record.id, record);
+    if (record.userName !== null) this.#byUserName.set(record.userName, record);
     for (const [field, index] of this.#indexes) {
       const value = record[field];
       if (value === null) continue;
@@ -94,6 +97,9 @@ export class MemoryBackend implements TokenBackend {
 
   #remove(record: TokenRecord): void {
     this.#byId.delete(record.id);
+    if (record.userName !== null && this.#byUserName.get(record.userName)?.id === record.id) {
+      this.#byUserName.delete(record.userName);
+    }
     for (const [field, index] of this.#indexes) {
       const value = record[field];
       if (value === null) continue;

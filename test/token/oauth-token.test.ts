@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { inspect } from 'node:util';
+import { describe, it } from 'node:test';
+import { ErrorCode, OAuthToken, UserSignature, officialRowToRecord, recordToOfficialRow, OFFICIAL_COLUMNS } from 'zoho-token-store';
+
+const SECRETS = {
+  clientSecret: 'client-secret-value-0123456789abcdef',
+  refreshToken: '1000.refresh0123456789abcdef0123456789.abcdef0123456789abcdef0123456789',
+  accessToken: '1000.access0123456789abcdef01234567890.abcdef0123456789abcdef0123456789',
+  grantToken: '1000.grant0123456789abcdef012345678901.abcdef0123456789abcdef0123456789',
+};
+
+describe('OAuthToken', () => {
+  it('normalises empty strings and undefined to null', () => {
+    const token = new OAuthToken({ clientId: '', accessToken: undefined, userSignature: '' });
+    assert.equal(token.clientId, null);
+    assert.equal(token.accessToken, null);
+    assert.equal(token.userSignature, null);
+    assert.equal(token.userName, null);
+  });
+
+  it('takes a user name as a string or a UserSignature', () => {
+    assert.equal(new OAuthToken({ userSignature: 'ada@example.com' }).userName, 'ada@example.com');
+    assert.equal(new OAuthToken({ userSignature: new UserSignature('bob@example.com') }).userName, 'bob@example.com');
+  });
+
+  it('rejects values no store can keep, naming the field and never the value', () => {
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ accessToken: 'abc\0def' }, /accessToken.*NUL/],
+      [{ refreshToken: 'lone \uD800 surrogate' }, /refreshToken.*well-formed/],
+      [{ clientId: 42 }, /clientId.*string/],
+      [{ expiresAt: -1 }, /expiresAt/],
+      [{ expiresAt: 1.5 }, /expiresAt/],
+      [{ expiresAt: '1732312345678' }, /expiresAt/],
+    ];
+    for (const [init, message] of cases) {
+      assert.throws(
+        () => new OAuthToken(init as never),
+        (error: Error & { code?: string }) => {
+          assert.ok(error instanceof TypeError);
+          assert.equal(error.code, ErrorCode.INVALID_ARGUMENT);
+          assert.match(error.message, message);
+          assert.ok(!error.message.includes('abc'), 'the message must not echo the value');
+          return true;
+        },
+      );
+    }
+  });
+
+  it('keeps well-formed unicode, including astral characters', () => {
+    assert.equal(new OAuthToken({ accessToken: 'key 🔑 日本' }).accessToken, 'key 🔑 日本');
+  });
+
+  it('masks secrets in toString, util.inspect and JSON.stringify', () => {
+    const token = new OAuthToken({ userSignature: 'ada@example.com', clientId: 'client-id', ...SECRETS });
+    for (const shown of [String(token), inspect(token), JSON.stringify(token), inspect({ nested: [token] }, { depth: 5 })]) {
+      for (const secret of Object.values(SECRETS)) assert.ok(!shown.includes(secret), `a secret leaked into: ${shown}`);
+      assert.match(shown, /ada@example\.com/);
+      assert.match(shown, /client-id/);
+    }
+  });
+
+  it('clone and from give independent, validated copies', () => {
+    const token = new OAuthToken({ userSignature: 'ada@example.com', ...SECRETS });
+    const copy = token.clone();
+    copy.accessToken = 'changed';
+    assert.equal(token.accessToken, SECRETS.accessToken);
+    token.clientId = '' as string;
+    assert.equal(OAuthToken.from(token).clientId, null);
+  });
+});
+
+describe('official columns', () => {
+  it('round-trips a record through an official row', () => {
+    const record = new OAuthToken({ userSignature: 'ada@example.com', ...SECRETS, expiresAt: 1_732_312_345_678 }).toRecord('7');
+    const row = recordToOfficialRow(record);
+    assert.deepEqual(Object.keys(row), [...OFFICIAL_COLUMNS]);
+    assert.equal(row.expiry_time, '1732312345678');
+    assert.deepEqual(officialRowToRecord(row), record);
+  });
+
+  it('reads a 9-column legacy row, empty strings as null, and a damaged expiry as null', () => {
+    const record = officialRowToRecord({
+      id: '3',
+      user_name: 'ada@example.com',
+      client_id: '',
+      client_secret: 's',
+      refresh_token: 'r',
+      access_token: '',
+      grant_token: '',
+      expiry_time: 'not-a-number',
+      redirect_url: '',
+    });
+    assert.equal(record.apiDomain, null);
+    assert.equal(record.clientId, null);
+    assert.equal(record.accessToken, null);
+    assert.equal(record.expiresAt, null);
+    assert.equal(record.refreshToken, 'r');
+  });
+});
