@@ -14,6 +14,7 @@ export interface Defects {
   emptyStringsKept?: boolean;
   trimsValues?: boolean;
   racyIds?: boolean;
+  caseInsensitive?: boolean;
 }
 
 const FIELDS = ['clientId', 'clientSecret', 'refreshToken', 'accessToken', 'grantToken', 'expiresAt', 'redirectUrl', 'apiDomain'] as const;
@@ -30,8 +31,10 @@ export class NaiveStore implements TokenStore {
 
   #match(token: OAuthToken): ((row: OAuthToken) => boolean) | null {
     const d = this.defects;
-    if (token.userName) return (row) => row.userName === token.userName;
-    if (token.accessToken && !token.clientId && !token.clientSecret) return (row) => row.accessToken === token.accessToken;
+    // The caseInsensitive variant compares the way a MySQL column with a _ci collation does.
+    const same = (a: string | null, b: string | null) => (d.caseInsensitive ? a?.toLowerCase().trim() === b?.toLowerCase().trim() : a === b);
+    if (token.userName) return (row) => same(row.userName, token.userName);
+    if (token.accessToken && !token.clientId && !token.clientSecret) return (row) => same(row.accessToken, token.accessToken);
     const credentials = (token.clientId && token.clientSecret) || d.refreshWithoutClientCredentials;
     if (!credentials) return null;
     if (d.refreshBeforeGrant && token.refreshToken) return (row) => row.refreshToken === token.refreshToken;

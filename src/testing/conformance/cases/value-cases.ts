@@ -36,6 +36,25 @@ export const valueCases: ConformanceCase[] = [
     },
   },
   {
+    rule: 'values.exact-match',
+    title: 'lookups match exactly: values differing only in letter case or trailing spaces are different keys',
+    async run(store) {
+      const variants = ['Ada@Example.com', 'ada@example.com', 'ada@example.com ', ' ada@example.com'];
+      const saved = [];
+      for (const name of variants) {
+        saved.push(await save(store, this.rule, new OAuthToken({ userSignature: name, accessToken: `${name}|access`, clientId: 'c', clientSecret: 's' })));
+      }
+      const ids = new Set(saved.map((token) => token.id));
+      ensure(this.rule, ids.size === variants.length, `${variants.length} user names differing in case or spaces must be ${variants.length} rows; they are ${ids.size}.`);
+      for (const token of saved) {
+        const byUser = await mustSucceed(this.rule, 'findToken by user name', () => store.findToken(new OAuthToken({ userSignature: token.userName })));
+        ensure(this.rule, byUser?.id === token.id && byUser.userName === token.userName, `findToken by user name ${JSON.stringify(token.userName)} found token ${byUser?.id}, not ${token.id}.`);
+        const byAccess = await mustSucceed(this.rule, 'findToken by access token', () => store.findToken(new OAuthToken({ accessToken: token.accessToken })));
+        ensure(this.rule, byAccess?.id === token.id, `findToken by an access token differing only in case or spaces found token ${byAccess?.id}, not ${token.id}.`);
+      }
+    },
+  },
+  {
     rule: 'values.empty-is-null',
     title: 'fields saved empty or absent read back as null, never as "" or "null"',
     async run(store) {
