@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { DataCenterCode } from '../../src/accounts/data-centers.js';
 import { AccountsEmulator, type EmulatorClient, type EmulatorOptions, type EmulatorUser } from 'zoho-token-store/testing';
 
 export type Encoding = 'query' | 'urlencoded' | 'multipart';
@@ -37,7 +38,7 @@ export interface Grant {
 }
 
 /** A client, a user and the tokens of one code exchange, all at data center `dc`. */
-export async function grantFor(emulator: AccountsEmulator, dc: 'us' | 'eu' = 'us'): Promise<{ client: EmulatorClient; user: EmulatorUser } & Grant> {
+export async function grantFor(emulator: AccountsEmulator, dc: DataCenterCode = 'us'): Promise<{ client: EmulatorClient; user: EmulatorUser } & Grant> {
   const client = emulator.registerClient({ dataCenter: dc });
   const user = emulator.addUser({ dataCenter: dc });
   return { client, user, ...(await exchange(emulator, client, user)) };
