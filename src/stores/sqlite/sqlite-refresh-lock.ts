@@ -107,8 +107,9 @@ export class SQLiteRefreshLock {
         else reject(error);
       };
       const onAbort = (): void => finish(signal?.reason);
+      // Not unref()ed: a caller awaits this wait, and a process whose only pending work is waiting for another
+      // process's lock would otherwise exit with the promise unsettled. It lasts at most waitMs and close() clears it.
       const waiting: Waiting = { timer: setTimeout(() => finish(), ms), stop: finish };
-      waiting.timer.unref();
       this.#waiting.add(waiting);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
