@@ -108,10 +108,13 @@ describe('the SQLite refresh lock between two connections to one file', () => {
       const c = await SQLiteStore.open({ path });
       const d = await SQLiteStore.open({ path });
       assert.ok(await c.acquireRefreshLock('1', LONG));
-      const waitingOnClosed = d.acquireRefreshLock('1', LONG);
+      const pollingOnClosed = d.acquireRefreshLock('1', LONG); // polls the file: c holds the row
+      const queuedOnClosed = d.acquireRefreshLock('1', LONG); // queues in d's process behind the first
       await new Promise((resolve) => setTimeout(resolve, 30));
       await d.close();
-      await assert.rejects(waitingOnClosed, (error: { code?: string }) => error.code === ErrorCode.STORE_CLOSED);
+      const closedError = (error: { code?: string }) => error.code === ErrorCode.STORE_CLOSED;
+      await assert.rejects(pollingOnClosed, closedError);
+      await assert.rejects(queuedOnClosed, closedError);
       const e = await SQLiteStore.open({ path });
       await c.close();
       assert.ok(await e.acquireRefreshLock('1', { waitMs: 0, leaseMs: 1_000 }), 'closing c released its lock');
