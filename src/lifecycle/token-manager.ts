@@ -327,21 +327,22 @@ export class TokenManager {
 
   /** Saves a renewal. A rotated refresh token exists nowhere else, so its save is tried twice before failing. */
   async #saveRenewal(renewal: Renewal): Promise<void> {
+    const userName = renewal.token.userName;
     try {
-      await this.#save(renewal.changes);
+      await this.#save(renewal.changes, userName);
     } catch (error) {
       if (!renewal.rotated) throw error;
       this.#config.logger.warn('saving a rotated refresh token failed; trying once more', { tokenId: renewal.changes.id });
-      await this.#save(renewal.changes);
+      await this.#save(renewal.changes, userName);
     }
     renewal.token.id = renewal.changes.id;
   }
 
-  async #save(token: OAuthToken): Promise<void> {
+  async #save(token: OAuthToken, userName = token.userName): Promise<void> {
     await this.#config.store.saveToken(token);
     const tokenId = String(token.id);
-    this.#config.logger.debug('token saved', { tokenId, user: token.userName });
-    this.#events.emit('saved', { tokenId, userName: token.userName });
+    this.#config.logger.debug('token saved', { tokenId, user: userName });
+    this.#events.emit('saved', { tokenId, userName });
   }
 
   #lock(tokenId: string): Promise<RefreshLease | null | undefined> {
