@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { AccountsError } from '../accounts/accounts-error.js';
 import type { AccountsClient } from '../accounts/accounts-client.js';
 import { matchKeyOf } from '../contract/matching-rule.js';
@@ -228,14 +229,16 @@ export class TokenManager {
     }
     if ('id' in selector) {
       const found = await store.findTokenById(selector.id);
-      if (!found) throw notFound(describeSelector(selector));
-      return persisted(found);
+      if (found) return persisted(found);
+      this.#cache.drop(selector.id); // deleted elsewhere
+      throw notFound(describeSelector(selector));
     }
     if ('user' in selector) {
       const found = await store.findToken(new OAuthToken({ userSignature: selector.user }));
       if (found) return persisted(found);
       const configured = this.#config.tokens.find((token) => token.userName === selector.user);
       if (configured) return this.#readToken(configured);
+      this.#cache.dropUser(selector.user); // deleted elsewhere
       throw notFound(describeSelector(selector));
     }
     return this.#readToken(selector.token);
@@ -301,7 +304,27 @@ export class TokenManager {
       await this.#save(token);
       return this.#remember(token);
     }
-    return this.#refreshNow(snapshot.token);
+    // Grant codes are single use, so processes configured with the same code take the lock named after it (a hash,
+    // never the code) and re-read: the first exchanges and saves, the others find its token by the grant token.
+    const grantToken = snapshot.token.grantToken;
+    const lease = grantToken && !snapshot.token.refreshToken ? await this.#lock(grantLockKey(grantToken)) : undefined;
+    try {
+      if (lease !== undefined) {
+        const again = await this.#readToken(snapshot.token);
+        if (again.persisted) return this.#usable(again.token) ? this.#remember(again.token) : await this.#renewStored(again);
+      }
+      return await this.#refreshNow(snapshot.token);
+    } catch (error) {
+      // Grant codes are single use: another process configured with the same code may have exchanged it first.
+      // Its saved token is found by the grant token, so this ends in that token rather than an error.
+      if ((error as { code?: string } | null)?.code !== ErrorCode.REAUTHORIZATION_REQUIRED || !snapshot.token.grantToken) throw error;
+      const again = await this.#readToken(snapshot.token);
+      if (!again.persisted) throw error;
+      this.#config.logger.info('grant code was exchanged by another process; using its stored token', { tokenId: again.token.id });
+      return this.#usable(again.token) ? this.#remember(again.token) : this.#renewStored(again);
+    } finally {
+      await lease?.release();
+    }
   }
 
   async #refreshNow(current: OAuthToken): Promise<TokenCredentials> {
@@ -438,6 +461,9 @@ export class TokenManager {
     if (this.#closed) throw new TokenStoreError(ErrorCode.STORE_CLOSED, 'The TokenManager is closed; create a new one to use it again.');
   }
 }
+
+/** The lock key for exchanging a grant code: a hash, so the code itself never reaches a lock name or a log. */
+const grantLockKey = (grantToken: string): string => `grant-${createHash('sha256').update(grantToken).digest('hex').slice(0, 24)}`;
 
 const persisted = (token: OAuthToken): Snapshot => ({ token, persisted: true, flightKey: `id:${String(token.id)}` });
 

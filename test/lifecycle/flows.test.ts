@@ -45,6 +45,32 @@ describe('flows', () => {
     await store.close();
   });
 
+  test('restart: a manager configured with an already exchanged grant token finds the stored token, exchanges nothing', async () => {
+    const client = h.client();
+    const user = h.user();
+    const store = new MemoryStore();
+    const configured = clientToken(client, { grantToken: h.grantCode(client, user) });
+    const access = await h.manager({ store, tokens: configured }).accessToken();
+    const exchangesBefore = h.emulator.stats.codeExchanges();
+    const restarted = h.manager({ store, tokens: configured });
+    assert.equal(await restarted.accessToken(), access);
+    assert.equal(h.emulator.stats.codeExchanges(), exchangesBefore);
+    await store.close();
+  });
+
+  test('two processes configured with the same new grant code: one exchange (under the store lock), both serve its token', async () => {
+    const client = h.client();
+    const user = h.user();
+    const store = new MemoryStore();
+    const configured = clientToken(client, { grantToken: h.grantCode(client, user) });
+    const exchangesBefore = h.emulator.stats.codeExchanges();
+    const [first, second] = await Promise.all([h.manager({ store, tokens: configured }).accessToken(), h.manager({ store, tokens: configured }).accessToken()]);
+    assert.equal(first, second);
+    assert.equal(h.emulator.stats.codeExchanges() - exchangesBefore, 1, 'the second waits for the lock and finds the saved token');
+    assert.equal((await store.getTokens()).length, 1);
+    await store.close();
+  });
+
   test('refresh: a stored token with only a refresh token gets an access token, saved in the same row', async () => {
     const client = h.client();
     const user = h.user();
