@@ -1,34 +1,19 @@
 import { createHash } from 'node:crypto';
-import { AccountsError } from '../accounts/accounts-error.js';
 import type { AccountsClient } from '../accounts/accounts-client.js';
-import { matchKeyOf } from '../contract/matching-rule.js';
 import type { TokenStore } from '../contract/token-store.js';
 import { ErrorCode } from '../errors/codes.js';
-import { TokenStoreError } from '../errors/token-store-error.js';
+import { TokenArgumentError, TokenStoreError } from '../errors/token-store-error.js';
 import { supportsRefreshLock, type RefreshLease } from '../lock/refresh-lock.js';
 import { OAuthToken } from '../token/oauth-token.js';
+import { RenewalBlocks } from './renewal-blocks.js';
 import { authenticatedFetch, type FetchInput } from './authenticated-fetch.js';
 import { LifecycleEvents, type LifecycleEventName, type LifecycleListener } from './lifecycle-events.js';
 import { SingleFlight } from './single-flight.js';
 import { TokenCache, type TokenCredentials } from './token-cache.js';
 import { tokenManagerConfig, type TokenManagerConfig, type TokenManagerOptions } from './token-manager-options.js';
+import { notFound, TokenLookup, type Snapshot } from './token-lookup.js';
 import { TokenRenewer, type GrantCode, type Renewal } from './token-renewer.js';
 import { checkSelector, describeSelector, type TokenSelector } from './token-selector.js';
-
-/** A token read from the store (`persisted`) or given by the caller and not stored yet. */
-interface Snapshot {
-  readonly token: OAuthToken;
-  readonly persisted: boolean;
-  /** Callers with the same key share one renewal. */
-  readonly flightKey: string;
-}
-
-/** Why a token cannot be renewed now without asking Zoho again in vain. */
-interface Block {
-  throttledUntil: number;
-  /** A refresh token Zoho refused (`invalid_code`): not sent again until a new one is stored. */
-  refusedRefreshToken: string | null;
-}
 
 type RefreshReason = 'missing' | 'expiring' | 'rejected';
 
@@ -53,7 +38,8 @@ export class TokenManager {
   readonly #cache = new TokenCache();
   readonly #flights = new SingleFlight<TokenCredentials>();
   readonly #rejected = new Set<string>();
-  readonly #blocks = new Map<string, Block>();
+  readonly #blocks = new RenewalBlocks();
+  readonly #lookup: TokenLookup;
   readonly #defaultToken: OAuthToken | null;
   #closed = false;
 
@@ -61,7 +47,8 @@ export class TokenManager {
     this.#config = tokenManagerConfig(options);
     this.#renewer = new TokenRenewer(this.#config);
     this.#events = new LifecycleEvents(this.#config.logger);
-    this.#defaultToken = this.#config.tokens.length === 1 ? (this.#config.tokens[0] as OAuthToken) : null;
+    this.#lookup = new TokenLookup({ store: this.#config.store, tokens: this.#config.tokens, client: this.#config.client, cache: this.#cache });
+    this.#defaultToken = this.#lookup.defaultToken;
   }
 
   /** The store tokens are kept in. */
@@ -111,7 +98,7 @@ export class TokenManager {
   async exchangeGrant(grantCode: GrantCode): Promise<OAuthToken> {
     this.#assertOpen();
     if (typeof grantCode?.code !== 'string' || grantCode.code === '') {
-      throw new TokenStoreError(ErrorCode.INVALID_ARGUMENT, 'exchangeGrant needs the "code" from the authorize redirect.');
+      throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, 'exchangeGrant needs the "code" from the authorize redirect.');
     }
     let renewal: Renewal;
     try {
@@ -122,7 +109,7 @@ export class TokenManager {
     }
     await this.#save(renewal.token);
     const tokenId = String(renewal.token.id);
-    this.#blocks.delete(tokenId);
+    this.#blocks.clear(tokenId);
     this.#remember(renewal.token);
     this.#emitRefreshed(renewal, 'authorized');
     return renewal.token.clone();
@@ -136,7 +123,7 @@ export class TokenManager {
   async revoke(selector: TokenSelector): Promise<void> {
     this.#assertOpen();
     checkSelector(selector);
-    const snapshot = await this.#read(selector);
+    const snapshot = await this.#lookup.read(selector);
     if (!snapshot.persisted) throw notFound(describeSelector(selector));
     const { token } = snapshot;
     const tokenId = String(token.id);
@@ -150,7 +137,7 @@ export class TokenManager {
       }
       await this.#config.store.deleteToken(tokenId);
       this.#cache.drop(tokenId);
-      this.#blocks.delete(tokenId);
+      this.#blocks.clear(tokenId);
       this.#config.logger.info('token revoked and deleted', { tokenId, user: token.userName, remote });
       this.#events.emit('revoked', { tokenId, userName: token.userName, remote });
     } finally {
@@ -189,7 +176,7 @@ export class TokenManager {
     this.#closed = true;
     this.#cache.clear();
     this.#rejected.clear();
-    this.#blocks.clear();
+    this.#blocks.clearAll();
     const store = this.#config.store as TokenStore & { close?: () => Promise<void> };
     if (this.#config.ownsStore) await store.close?.();
   }
@@ -212,65 +199,9 @@ export class TokenManager {
   async #obtain(selector: TokenSelector | undefined): Promise<TokenCredentials> {
     this.#assertOpen();
     checkSelector(selector);
-    const snapshot = await this.#read(selector);
+    const snapshot = await this.#lookup.read(selector);
     if (snapshot.persisted && this.#usable(snapshot.token)) return this.#remember(snapshot.token);
     return this.#flights.run(snapshot.flightKey, () => (snapshot.persisted ? this.#renewStored(snapshot) : this.#renewUnsaved(snapshot)));
-  }
-
-  /** Finds the selected token in the store, or takes the configured/given token when none is stored yet. */
-  async #read(selector: TokenSelector | undefined): Promise<Snapshot> {
-    const store = this.#config.store;
-    if (selector === undefined) {
-      if (this.#defaultToken) return this.#readToken(this.#defaultToken);
-      throw new TokenStoreError(
-        ErrorCode.INVALID_ARGUMENT,
-        `This TokenManager has ${this.#config.tokens.length} configured tokens; pass a selector ({ user }, { id } or { token }).`,
-      );
-    }
-    if ('id' in selector) {
-      const found = await store.findTokenById(selector.id);
-      if (found) return persisted(found);
-      this.#cache.drop(selector.id); // deleted elsewhere
-      throw notFound(describeSelector(selector));
-    }
-    if ('user' in selector) {
-      const found = await store.findToken(new OAuthToken({ userSignature: selector.user }));
-      if (found) return persisted(found);
-      const configured = this.#config.tokens.find((token) => token.userName === selector.user);
-      if (configured) return this.#readToken(configured);
-      this.#cache.dropUser(selector.user); // deleted elsewhere
-      throw notFound(describeSelector(selector));
-    }
-    return this.#readToken(selector.token);
-  }
-
-  async #readToken(given: OAuthToken): Promise<Snapshot> {
-    const store = this.#config.store;
-    const token = given.clone();
-    if (token.id) {
-      const found = await store.findTokenById(token.id);
-      if (found) return persisted(found);
-      token.id = null;
-    }
-    const client = this.#config.client;
-    if (client && !token.clientId && !token.clientSecret) {
-      token.clientId = client.clientId;
-      token.clientSecret = client.clientSecret;
-    }
-    if (client?.redirectUri && !token.redirectUrl) token.redirectUrl = client.redirectUri;
-    const key = matchKeyOf(token);
-    if (key) {
-      // Only the key's fields: findToken keeps the fields a query sets, and stored values (a rotated refresh
-      // token, a newer access token) must win over the ones the caller configured.
-      const query =
-        key.field === 'userName' ? new OAuthToken({ userSignature: key.value })
-        : key.field === 'accessToken' ? new OAuthToken({ accessToken: key.value })
-        : new OAuthToken({ clientId: token.clientId, clientSecret: token.clientSecret, [key.field]: key.value });
-      const found = await store.findToken(query);
-      if (found) return persisted(found);
-    }
-    if (!token.accessToken && !token.refreshToken && !token.grantToken) throw notFound(describeSelector({ token: given }));
-    return { token, persisted: false, flightKey: key ? `${key.field}:${key.value}` : `unsaved:${Math.random()}` };
   }
 
   /** The renewal of a stored token, run once for all concurrent callers (single-flight on the token id). */
@@ -310,7 +241,7 @@ export class TokenManager {
     const lease = grantToken && !snapshot.token.refreshToken ? await this.#lock(grantLockKey(grantToken)) : undefined;
     try {
       if (lease !== undefined) {
-        const again = await this.#readToken(snapshot.token);
+        const again = await this.#lookup.readToken(snapshot.token);
         if (again.persisted) return this.#usable(again.token) ? this.#remember(again.token) : await this.#renewStored(again);
       }
       return await this.#refreshNow(snapshot.token);
@@ -318,7 +249,7 @@ export class TokenManager {
       // Grant codes are single use: another process configured with the same code may have exchanged it first.
       // Its saved token is found by the grant token, so this ends in that token rather than an error.
       if ((error as { code?: string } | null)?.code !== ErrorCode.REAUTHORIZATION_REQUIRED || !snapshot.token.grantToken) throw error;
-      const again = await this.#readToken(snapshot.token);
+      const again = await this.#lookup.readToken(snapshot.token);
       if (!again.persisted) throw error;
       this.#config.logger.info('grant code was exchanged by another process; using its stored token', { tokenId: again.token.id });
       return this.#usable(again.token) ? this.#remember(again.token) : this.#renewStored(again);
@@ -332,7 +263,7 @@ export class TokenManager {
     const reason: RefreshReason = !current.accessToken ? 'missing' : this.#rejected.has(current.accessToken) ? 'rejected' : 'expiring';
     let renewal: Renewal;
     try {
-      if (tokenId !== null) this.#checkBlock(tokenId, current);
+      if (tokenId !== null) this.#blocks.check(tokenId, current, this.#config.clock.now());
       this.#config.logger.debug('renewing access token', { tokenId, user: current.userName, reason });
       renewal = await this.#renewer.renew(current);
     } catch (error) {
@@ -343,7 +274,7 @@ export class TokenManager {
     }
     await this.#saveRenewal(renewal);
     if (current.accessToken) this.#rejected.delete(current.accessToken);
-    if (tokenId !== null) this.#blocks.delete(tokenId);
+    if (tokenId !== null) this.#blocks.clear(tokenId);
     this.#emitRefreshed(renewal, reason);
     return this.#remember(renewal.token);
   }
@@ -397,34 +328,10 @@ export class TokenManager {
     return Object.freeze(credentials);
   }
 
-  /** Fails fast, without a request, while Zoho throttles this token or after it refused its refresh token. */
-  #checkBlock(tokenId: string, current: OAuthToken): void {
-    const block = this.#blocks.get(tokenId);
-    if (!block) return;
-    const remaining = block.throttledUntil - this.#config.clock.now();
-    if (remaining > 0) {
-      throw new AccountsError(ErrorCode.THROTTLED, `Zoho throttled token ${tokenId}; no request is sent until the advised wait ends (error.retryAfterMs).`, {
-        retryAfterMs: remaining,
-      });
-    }
-    if (block.refusedRefreshToken !== null && block.refusedRefreshToken === current.refreshToken) {
-      throw new AccountsError(
-        ErrorCode.REAUTHORIZATION_REQUIRED,
-        `Zoho refused the refresh token of token ${tokenId} earlier: the user must authorize the app again (exchangeGrant stores the new tokens).`,
-        { oauthError: 'invalid_code' },
-      );
-    }
-  }
-
   #failed(current: OAuthToken | null, userName: string | null, error: unknown): void {
     const tokenId = current?.id ?? null;
     const code = (error as { code?: string } | null)?.code ?? 'unknown';
-    if (tokenId !== null && error instanceof AccountsError && error.status !== null) {
-      const block = this.#blocks.get(tokenId) ?? { throttledUntil: 0, refusedRefreshToken: null };
-      if (error.code === ErrorCode.THROTTLED) block.throttledUntil = this.#config.clock.now() + (error.retryAfterMs ?? 0);
-      if (error.code === ErrorCode.REAUTHORIZATION_REQUIRED && current?.refreshToken) block.refusedRefreshToken = current.refreshToken;
-      this.#blocks.set(tokenId, block);
-    }
+    if (current !== null) this.#blocks.note(current, error, this.#config.clock.now());
     this.#config.logger.warn('token renewal failed', { tokenId, user: userName, code });
     this.#events.emit('refreshFailed', { tokenId, userName, code, error: error instanceof Error ? error : new Error(String(code)) });
   }
@@ -465,8 +372,3 @@ export class TokenManager {
 /** The lock key for exchanging a grant code: a hash, so the code itself never reaches a lock name or a log. */
 const grantLockKey = (grantToken: string): string => `grant-${createHash('sha256').update(grantToken).digest('hex').slice(0, 24)}`;
 
-const persisted = (token: OAuthToken): Snapshot => ({ token, persisted: true, flightKey: `id:${String(token.id)}` });
-
-function notFound(what: string): TokenStoreError {
-  return new TokenStoreError(ErrorCode.TOKEN_NOT_FOUND, `No stored token for ${what}; authorize the user first (TokenManager.exchangeGrant).`);
-}
