@@ -125,11 +125,12 @@ export class TokenManager {
     checkSelector(selector);
     const snapshot = await this.#lookup.read(selector);
     if (!snapshot.persisted) throw notFound(describeSelector(selector));
-    const { token } = snapshot;
-    const tokenId = String(token.id);
+    const tokenId = String(snapshot.token.id);
     await this.#flights.wait(snapshot.flightKey);
     const lease = await this.#lock(tokenId);
     try {
+      // Re-read under the lock: a renewal that just ended may have stored a rotated refresh token.
+      const token = (await this.#config.store.findTokenById(tokenId)) ?? snapshot.token;
       let remote = false;
       if (token.refreshToken) {
         const environment = this.#renewer.environmentFor(token.apiDomain);
@@ -214,7 +215,10 @@ export class TokenManager {
     try {
       // Re-read: another process (or a renewal that just finished) may have stored a new token.
       const current = await this.#config.store.findTokenById(tokenId);
-      if (!current) throw notFound(`token id ${tokenId}`);
+      if (!current) {
+        this.#cache.drop(tokenId); // deleted elsewhere meanwhile
+        throw notFound(`token id ${tokenId}`);
+      }
       if (this.#usable(current)) {
         this.#config.logger.debug('token was renewed elsewhere; using the stored one', { tokenId, user: current.userName });
         return this.#remember(current);
