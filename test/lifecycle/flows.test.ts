@@ -190,6 +190,36 @@ describe('flows', () => {
     assert.equal(response.status, 200);
   });
 
+  test('refresh margin: 30 s before expiry the default 60 s margin refreshes, a 5 s margin does not', async () => {
+    const client = h.client();
+    const user = h.user();
+    const seed = h.manager();
+    const token = await h.authorize(seed, client, user);
+    const store = new MemoryStore();
+    await store.saveToken(token.clone());
+    h.emulator.clock.set(Number(token.expiresAt) - 30_000);
+    const narrow = h.manager({ store, refreshMarginMs: 5_000 });
+    assert.equal(await narrow.accessToken({ user: user.email }), token.accessToken);
+    const standard = h.manager({ store });
+    const renewed = await standard.accessToken({ user: user.email });
+    assert.notEqual(renewed, token.accessToken);
+    assert.equal((await store.findTokenById(String(token.id)))?.accessToken, renewed);
+    await store.close();
+  });
+
+  test('cache: served without a store read until cacheMaxAgeMs, then re-read (a token deleted elsewhere is noticed)', async () => {
+    const client = h.client();
+    const user = h.user();
+    const store = new MemoryStore();
+    const manager = h.manager({ store, cacheMaxAgeMs: 10_000 });
+    const token = await h.authorize(manager, client, user);
+    await store.deleteToken(String(token.id)); // another process deletes it
+    assert.equal(await manager.accessToken({ user: user.email }), token.accessToken, 'still cached');
+    h.emulator.clock.advance(10_001);
+    await h.rejects(manager.accessToken({ user: user.email }), 'TOKEN_NOT_FOUND');
+    await store.close();
+  });
+
   test('unknown users and ids are TOKEN_NOT_FOUND; bad selectors are INVALID_ARGUMENT', async () => {
     const manager = h.manager();
     await h.rejects(manager.accessToken({ user: 'nobody@example.com' }), 'TOKEN_NOT_FOUND');
