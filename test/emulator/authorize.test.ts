@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { AccountsEmulator, EmulatorClient } from 'zoho-token-store/testing';
+import type { EmulatorClient } from 'zoho-token-store/testing';
 import { pkcePair, startEmulator, token, TOKEN_SHAPE } from './_emulator.js';
 
 /** The authorize URL a web app sends the browser to, with `extra` parameters. */
@@ -29,7 +29,8 @@ async function consent(url: string): Promise<URLSearchParams> {
   return new URL(response.headers.get('location') ?? '').searchParams;
 }
 
-async function exchangeCode(emulator: AccountsEmulator, client: EmulatorClient, query: URLSearchParams, extra: Record<string, string> = {}) {
+/** Exchanges the redirect's code at the accounts server the redirect names, as a web app must. */
+async function exchangeCode(client: EmulatorClient, query: URLSearchParams, extra: Record<string, string> = {}) {
   return token(query.get('accounts-server') ?? '', {
     grant_type: 'authorization_code',
     client_id: client.clientId,
@@ -69,7 +70,7 @@ test("the US server sends a user of another data center to that data center's ac
     grant_type: 'authorization_code', client_id: client.clientId, client_secret: client.clientSecret, code: query.get('code') ?? '', redirect_uri: client.redirectUri,
   });
   assert.deepEqual(atUs.body, { error: 'invalid_client' });
-  const atEu = await exchangeCode(emulator, client, query);
+  const atEu = await exchangeCode(client, query);
   assert.match(String(atEu.body.refresh_token), TOKEN_SHAPE);
   assert.equal(atEu.body.api_domain, emulator.apiDomain('eu'));
 });
@@ -118,7 +119,7 @@ test('access_type=online gives no refresh token', async (t) => {
   const emulator = await startEmulator(t);
   const client = emulator.registerClient();
   const query = await consent(authorizeUrl(emulator.accountsUrl(), client, { access_type: 'online' }));
-  const { body } = await exchangeCode(emulator, client, query);
+  const { body } = await exchangeCode(client, query);
   assert.match(String(body.access_token), TOKEN_SHAPE);
   assert.equal('refresh_token' in body, false);
 });
@@ -127,19 +128,19 @@ test('a refresh token comes only the first time, unless prompt=consent', async (
   const emulator = await startEmulator(t);
   const client = emulator.registerClient();
   const user = emulator.addUser();
-  const first = await exchangeCode(emulator, client, await consent(authorizeUrl(emulator.accountsUrl(), client, { login_hint: user.email })));
+  const first = await exchangeCode(client, await consent(authorizeUrl(emulator.accountsUrl(), client, { login_hint: user.email })));
   assert.match(String(first.body.refresh_token), TOKEN_SHAPE);
-  const again = await exchangeCode(emulator, client, await consent(authorizeUrl(emulator.accountsUrl(), client, { login_hint: user.email })));
+  const again = await exchangeCode(client, await consent(authorizeUrl(emulator.accountsUrl(), client, { login_hint: user.email })));
   assert.match(String(again.body.access_token), TOKEN_SHAPE);
   assert.equal('refresh_token' in again.body, false);
-  const forced = await exchangeCode(emulator, client, await consent(authorizeUrl(emulator.accountsUrl(), client, { login_hint: user.email, prompt: 'consent' })));
+  const forced = await exchangeCode(client, await consent(authorizeUrl(emulator.accountsUrl(), client, { login_hint: user.email, prompt: 'consent' })));
   assert.match(String(forced.body.refresh_token), TOKEN_SHAPE);
   assert.notEqual(forced.body.refresh_token, first.body.refresh_token);
 
   // Once the user holds no refresh token for the client (revoked), the next consent is a first time again.
   emulator.revokeRefreshToken(String(first.body.refresh_token));
   emulator.revokeRefreshToken(String(forced.body.refresh_token));
-  const afterRevoke = await exchangeCode(emulator, client, await consent(authorizeUrl(emulator.accountsUrl(), client, { login_hint: user.email })));
+  const afterRevoke = await exchangeCode(client, await consent(authorizeUrl(emulator.accountsUrl(), client, { login_hint: user.email })));
   assert.match(String(afterRevoke.body.refresh_token), TOKEN_SHAPE);
 });
 
@@ -148,11 +149,11 @@ test('PKCE with S256: the right verifier exchanges the code; a wrong or missing 
   const client = emulator.registerClient();
   const { verifier, s256 } = pkcePair();
   const challenge = { code_challenge: s256, code_challenge_method: 'S256', prompt: 'consent' };
-  const good = await exchangeCode(emulator, client, await consent(authorizeUrl(emulator.accountsUrl(), client, challenge)), { code_verifier: verifier });
+  const good = await exchangeCode(client, await consent(authorizeUrl(emulator.accountsUrl(), client, challenge)), { code_verifier: verifier });
   assert.match(String(good.body.access_token), TOKEN_SHAPE);
-  const wrong = await exchangeCode(emulator, client, await consent(authorizeUrl(emulator.accountsUrl(), client, challenge)), { code_verifier: pkcePair().verifier });
+  const wrong = await exchangeCode(client, await consent(authorizeUrl(emulator.accountsUrl(), client, challenge)), { code_verifier: pkcePair().verifier });
   assert.deepEqual(wrong.body, { error: 'invalid_code' });
-  const missing = await exchangeCode(emulator, client, await consent(authorizeUrl(emulator.accountsUrl(), client, challenge)));
+  const missing = await exchangeCode(client, await consent(authorizeUrl(emulator.accountsUrl(), client, challenge)));
   assert.deepEqual(missing.body, { error: 'invalid_code' });
 });
 
@@ -160,11 +161,11 @@ test('PKCE with plain (also the default method): the verifier equals the challen
   const emulator = await startEmulator(t);
   const client = emulator.registerClient();
   const { verifier } = pkcePair();
-  const explicit = await exchangeCode(emulator, client, await consent(authorizeUrl(emulator.accountsUrl(), client, { code_challenge: verifier, code_challenge_method: 'plain' })), { code_verifier: verifier });
+  const explicit = await exchangeCode(client, await consent(authorizeUrl(emulator.accountsUrl(), client, { code_challenge: verifier, code_challenge_method: 'plain' })), { code_verifier: verifier });
   assert.match(String(explicit.body.access_token), TOKEN_SHAPE);
-  const byDefault = await exchangeCode(emulator, client, await consent(authorizeUrl(emulator.accountsUrl(), client, { code_challenge: verifier })), { code_verifier: verifier });
+  const byDefault = await exchangeCode(client, await consent(authorizeUrl(emulator.accountsUrl(), client, { code_challenge: verifier })), { code_verifier: verifier });
   assert.match(String(byDefault.body.access_token), TOKEN_SHAPE);
-  const s256Verifier = await exchangeCode(emulator, client, await consent(authorizeUrl(emulator.accountsUrl(), client, { code_challenge: verifier })), { code_verifier: `${verifier}x` });
+  const s256Verifier = await exchangeCode(client, await consent(authorizeUrl(emulator.accountsUrl(), client, { code_challenge: verifier })), { code_verifier: `${verifier}x` });
   assert.deepEqual(s256Verifier.body, { error: 'invalid_code' });
 });
 

@@ -1,11 +1,22 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
+import { connect } from 'node:net';
 import { test } from 'node:test';
 import { AccountsEmulator, DEFAULT_EMULATOR_DATA_CENTERS } from 'zoho-token-store/testing';
 import { environmentForApiDomain } from '../../src/accounts/data-centers.js';
 import { runNode } from '../_processes.js';
 import { grantFor, startEmulator, token, TOKEN_SHAPE } from './_emulator.js';
+
+/** Resolves with `promise`, or fails the test after `ms` (a ref'd timer, so the loop keeps running meanwhile). */
+async function within<T>(ms: number, promise: Promise<T>, failure: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(failure)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 test('one listener per data center on 127.0.0.1, each its own ephemeral port, all nine by default', async (t) => {
   const emulator = await AccountsEmulator.start();
@@ -94,20 +105,39 @@ test('the clock: starts at startTime, runs, advances and is set', async (t) => {
 test('close() is idempotent and closes kept-alive connections', async () => {
   const emulator = await AccountsEmulator.start({ dataCenters: ['us'] });
   const url = new URL(`${emulator.accountsUrl()}/crm/v8/Leads`);
-  const agentClosed = new Promise<void>((resolve, reject) => {
-    const req = request(url, { headers: { connection: 'keep-alive' } }, (response) => {
+  const agent = new Agent({ keepAlive: true });
+  let socketClosed!: Promise<void>;
+  // A full response on a kept-alive socket, whose 'close' is watched from the moment the socket exists.
+  await new Promise<void>((resolve, reject) => {
+    const req = request(url, { agent }, (response) => {
       response.resume();
-      response.on('end', () => req.socket?.once('close', () => resolve()));
+      response.once('end', () => resolve());
     });
-    req.on('error', reject);
+    req.once('socket', (socket) => {
+      socketClosed = new Promise((closed) => socket.once('close', () => closed()));
+    });
+    req.once('error', reject);
     req.end();
   });
-  // Wait until the response has come back on the kept-alive socket, then close.
-  await new Promise((resolve) => setTimeout(resolve, 100));
   await Promise.all([emulator.close(), emulator.close()]);
-  await agentClosed;
+  // The agent unrefs its idle socket: within()'s timer keeps the loop running until the client sees the close.
+  await within(10_000, socketClosed, 'the kept-alive socket stayed open');
   await emulator.close();
+  agent.destroy();
   await assert.rejects(fetch(url), TypeError);
+});
+
+test('close() does not wait for a client stuck halfway through a request', async () => {
+  const emulator = await AccountsEmulator.start({ dataCenters: ['us'] });
+  const { port } = new URL(emulator.accountsUrl());
+  const socket = connect(Number(port), '127.0.0.1');
+  const socketClosed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.on('error', () => undefined);
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  // Headers promise 100 bytes of body; only 10 come. The server is mid-request, not idle.
+  socket.write('POST /oauth/v2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  await within(10_000, Promise.all([emulator.close(), socketClosed]), 'close() waited for the stuck client');
 });
 
 test('the emulator prints nothing, whatever happens', async () => {

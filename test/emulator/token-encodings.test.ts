@@ -73,3 +73,10 @@ test('the token endpoint takes only POST; unknown paths are 404', async (t) => {
   const missing = await post(emulator.accountsUrl(), '/oauth/v3/nothing', {});
   assert.equal(missing.status, 404);
 });
+
+test('a body over 64 KiB is refused with 413', async (t) => {
+  const emulator = await startEmulator(t);
+  const response = await fetch(`${emulator.accountsUrl()}/oauth/v2/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', pad: 'x'.repeat(70_000) }) });
+  assert.equal(response.status, 413);
+  assert.equal(emulator.stats.refreshRequests(), 0);
+});
