@@ -76,8 +76,10 @@ export class PostgresRefreshLock {
         backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
       }
     } catch (error) {
-      giveBack(error instanceof Error ? error : new Error('refresh lock wait failed'));
-      throw toStoreError(error, 'take the refresh lock');
+      const aborted = options.signal?.aborted === true && error === options.signal.reason;
+      // An aborted wait holds no lock, so the client goes back to the pool intact.
+      giveBack(aborted ? undefined : error instanceof Error ? error : new Error('refresh lock wait failed'));
+      throw aborted ? error : toStoreError(error, 'take the refresh lock');
     }
   }
 
