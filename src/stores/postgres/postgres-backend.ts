@@ -6,7 +6,7 @@ import type { RefreshLease, RefreshLockOptions } from '../../lock/refresh-lock.j
 import { OFFICIAL_COLUMNS, officialRowToRecord, recordToOfficialRow } from '../../token/official-columns.js';
 import type { TokenRecord } from '../../token/token-fields.js';
 import { advisoryKey } from './advisory-key.js';
-import { createPgPool, type PostgresPool, type PostgresPoolClient, type PostgresQueryable } from './postgres-driver.js';
+import { createPgPool, type PostgresPool, type PostgresPoolClient, type PostgresQueryable, type PostgresQueryResult } from './postgres-driver.js';
 import { toStoreError } from './postgres-errors.js';
 import type { PostgresStoreConfig } from './postgres-options.js';
 import { PostgresRefreshLock } from './postgres-refresh-lock.js';
@@ -19,6 +19,15 @@ const toRecord = (row: Row): TokenRecord => officialRowToRecord(row as Parameter
 function rowValues(record: TokenRecord): unknown[] {
   const row = recordToOfficialRow(record);
   return OFFICIAL_COLUMNS.map((column) => row[column]);
+}
+
+/** One statement; a driver error becomes the store's typed error for `action`. */
+async function run(db: PostgresQueryable, action: string, text: string, values?: readonly unknown[]): Promise<PostgresQueryResult> {
+  try {
+    return await db.query(text, values);
+  } catch (error) {
+    throw toStoreError(error, action);
+  }
 }
 
 // A pool emits 'error' when one of its idle clients loses its connection; with no listener that event would
@@ -84,11 +93,11 @@ export class PostgresBackend implements TokenBackend {
 
   // Deletes take the write lock too, so a save that has just read a row never updates a row deleted under it.
   async deleteById(id: string): Promise<void> {
-    await this.#transaction('delete a token', (client) => client.query(this.#sql.deleteById, [id]));
+    await this.#transaction('delete a token', (client) => run(client, 'delete a token', this.#sql.deleteById, [id]));
   }
 
   async deleteAll(): Promise<void> {
-    await this.#transaction('delete all tokens', (client) => client.query(this.#sql.deleteAll));
+    await this.#transaction('delete all tokens', (client) => run(client, 'delete all tokens', this.#sql.deleteAll));
   }
 
   write<T>(work: (writer: TokenWriter) => Promise<T>): Promise<T> {
@@ -96,12 +105,12 @@ export class PostgresBackend implements TokenBackend {
       work({
         findBy: (field, value) => this.#findOn(client, field, value),
         // Inside the write lock, so no other writer can take the same id before this one commits.
-        nextId: async () => String((await client.query(this.#sql.nextId)).rows[0]?.next),
+        nextId: async () => String((await run(client, 'choose a new id', this.#sql.nextId)).rows[0]?.next),
         insert: async (record) => {
-          await client.query(this.#sql.insert, rowValues(record));
+          await run(client, 'insert a token', this.#sql.insert, rowValues(record));
         },
         update: async (record) => {
-          const result = await client.query(this.#sql.update, rowValues(record));
+          const result = await run(client, 'update a token', this.#sql.update, rowValues(record));
           if (result.rowCount !== 1) {
             throw new TokenStoreError(ErrorCode.TOKEN_STORE, `Token ${record.id} was not found to update; nothing was written.`);
           }
@@ -141,6 +150,7 @@ export class PostgresBackend implements TokenBackend {
   /**
    * Runs `work` in a transaction holding the table's write lock: BEGIN, lock, work, COMMIT; ROLLBACK on any
    * failure. A client whose rollback failed is destroyed rather than returned to the pool in a transaction.
+   * Errors of these statements become typed store errors; an error of `work` passes through as it is.
    */
   async #transaction<T>(action: string, work: (client: PostgresPoolClient) => Promise<T>): Promise<T> {
     return this.#transactionOn(await this.ready(), action, work);
@@ -159,10 +169,10 @@ export class PostgresBackend implements TokenBackend {
     };
     client.on('error', onError);
     try {
-      await client.query(this.#sql.begin);
-      await client.query(this.#sql.lockWrites, [this.#writeKey]);
+      await run(client, action, this.#sql.begin);
+      await run(client, action, this.#sql.lockWrites, [this.#writeKey]);
       const result = await work(client);
-      await client.query(this.#sql.commit);
+      await run(client, action, this.#sql.commit);
       return result;
     } catch (error) {
       try {
@@ -170,7 +180,7 @@ export class PostgresBackend implements TokenBackend {
       } catch (rollbackError) {
         broken ??= rollbackError instanceof Error ? rollbackError : new Error('rollback failed');
       }
-      throw toStoreError(error, action);
+      throw error;
     } finally {
       client.removeListener('error', onError);
       client.release(broken);

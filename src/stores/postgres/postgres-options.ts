@@ -25,7 +25,9 @@ export interface PostgresStoreConfig {
   readonly table: string;
 }
 
-const DEFAULT_CONNECTION_TIMEOUT_MS = 5_000;
+// pg waits forever for a connection by default; a store should fail (STORE_UNAVAILABLE) and let the caller retry.
+// TCP keep-alive lets a connection to a vanished host be noticed instead of hanging.
+const POOL_DEFAULTS = { connectionTimeoutMillis: 5_000, keepAlive: true } as const;
 
 const invalid = (message: string): TokenStoreError => new TokenStoreError(ErrorCode.INVALID_CONFIG, message);
 
@@ -35,15 +37,15 @@ function isPool(value: unknown): value is PostgresPool {
 }
 
 function poolConfigOf(connection: PostgresStoreOptions['connection']): Record<string, unknown> {
-  if (connection === undefined) return { connectionTimeoutMillis: DEFAULT_CONNECTION_TIMEOUT_MS };
+  if (connection === undefined) return { ...POOL_DEFAULTS };
   if (typeof connection === 'string') {
     if (connection.trim() === '') throw invalid('PostgresStore option "connection" is an empty string; pass a postgres:// URL or pool options.');
-    return { connectionString: connection, connectionTimeoutMillis: DEFAULT_CONNECTION_TIMEOUT_MS };
+    return { ...POOL_DEFAULTS, connectionString: connection };
   }
   if (typeof connection !== 'object' || connection === null || Array.isArray(connection)) {
     throw invalid('PostgresStore option "connection" must be a postgres:// URL or an object of pg.Pool options.');
   }
-  return { connectionTimeoutMillis: DEFAULT_CONNECTION_TIMEOUT_MS, ...connection };
+  return { ...POOL_DEFAULTS, ...connection };
 }
 
 /** Validates the options once, before anything is opened, and freezes the result. */
