@@ -85,6 +85,14 @@ describe('PostgresStore refresh lock (two stores, two pools, one table)', { skip
     await next.release();
   });
 
+  test('a wait or lease that is not a non-negative number is refused', async () => {
+    const [a] = await pair();
+    for (const bad of [Number.NaN, -1, Infinity, '100' as unknown as number]) {
+      await assert.rejects(a.acquireRefreshLock('1', { waitMs: bad, leaseMs: 1_000 }), { code: 'INVALID_ARGUMENT' });
+      await assert.rejects(a.acquireRefreshLock('1', { waitMs: 0, leaseMs: bad }), { code: 'INVALID_ARGUMENT' });
+    }
+  });
+
   test('close() releases the leases the store holds', async () => {
     const [a, b] = await pair();
     assert.ok(await a.acquireRefreshLock('1', { waitMs: 0, leaseMs: 60_000 }));
