@@ -3,11 +3,13 @@
 import { benchMemoryStore } from './memory-store.bench.js';
 import { benchLifecycle } from './lifecycle.bench.js';
 import { benchSQLiteStore } from './sqlite-store.bench.js';
+import { benchPostgresStore } from './postgres-store.bench.js';
 
 const sections: Array<[string, () => Promise<void>]> = [
   ['memory', benchMemoryStore],
   ['lifecycle', benchLifecycle],
   ['sqlite', benchSQLiteStore],
+  ['postgres', benchPostgresStore],
 ];
 
 const only = process.argv.slice(2);
