@@ -1,7 +1,8 @@
 // npm run bench: every section measures its subject and its anchor in this one run.
 import { benchMemoryStore } from './memory-store.bench.js';
+import { benchFileStore } from './file-store.bench.js';
 
-const sections: Array<[string, () => Promise<void>]> = [['memory', benchMemoryStore]];
+const sections: Array<[string, () => Promise<void>]> = [['memory', benchMemoryStore], ['file', benchFileStore]];
 
 const only = process.argv.slice(2);
 console.log(`# zoho-token-store bench — node ${process.version}, ${new Date().toISOString()}`);

@@ -217,7 +217,7 @@ export class FileBackend implements TokenBackend {
     }
     if (draft.changed) {
       try {
-        await this.#writeFile(new TokenSnapshot(draft.records(), base.header), lease);
+        await this.#writeFile(new TokenSnapshot(draft.records(), base.header, draft.maxId), lease);
       } catch (error) {
         for (const write of batch) write.reject(error);
         return;
