@@ -164,6 +164,32 @@ describe('writes', () => {
   });
 });
 
+describe('a writer that takes no lock (the official SDK)', () => {
+  test('a change landing between our read and our rename is not overwritten: the batch runs again on it', async () => {
+    const path = newFile(`${HEADER}\n1,ada@example.com,c,s,r,a1,,,,`);
+    const store = new FileStore({ path });
+    await store.getTokens();
+    // The official SDK rewrites the file in place right after FileStore read it for a save.
+    const original = fsPromises.stat;
+    let calls = 0;
+    fsPromises.stat = (async (...args: Parameters<typeof original>) => {
+      if (args[0] === path && (calls += 1) === 2) writeFileSync(path, `${HEADER}\n1,ada@example.com,c,s,r,a1,,,,\n2,official@example.com,c,s,r,a2,,,,`);
+      return original(...args);
+    }) as typeof original;
+    syncBuiltinESMExports();
+    try {
+      await store.saveToken(new OAuthToken({ userSignature: 'bob@example.com', accessToken: 'b1' }));
+    } finally {
+      fsPromises.stat = original;
+      syncBuiltinESMExports();
+    }
+    assert.ok(calls >= 3, 'the file was checked again before the rename');
+    const users = (await store.getTokens()).map((token) => [token.id, token.userName]);
+    assert.deepEqual(users, [['1', 'ada@example.com'], ['2', 'official@example.com'], ['3', 'bob@example.com']]);
+    await store.close();
+  });
+});
+
 describe('the snapshot cache', () => {
   test('a change by another writer is seen by the next lookup (new inode, or same inode with new mtime or size)', async () => {
     const path = newFile(`${HEADER}\n1,ada@example.com,c,s,r,a1,,,,`);

@@ -29,6 +29,9 @@ interface Version {
   readonly recheckAt: number;
 }
 
+/** How many times a batch is run again when the file changed under it before it gives up checking. */
+const MAX_ATTEMPTS = 5;
+
 const EMPTY: Version = { snapshot: new TokenSnapshot([], DEFAULT_HEADER), signature: null, recheckAt: 0 };
 
 /**
@@ -193,41 +196,57 @@ export class FileBackend implements TokenBackend {
   }
 
   async #commit(batch: readonly PendingWrite[], lease: FileLockLease): Promise<void> {
-    let base: TokenSnapshot;
-    try {
-      if (!this.#swept) {
-        this.#swept = true;
-        await removeStrayTempFiles(this.#config.path).catch(() => 0);
-      }
-      base = await this.#latest();
-    } catch (error) {
-      for (const write of batch) write.reject(error);
-      return;
+    if (!this.#swept) {
+      this.#swept = true;
+      await removeStrayTempFiles(this.#config.path).catch(() => 0);
     }
-    const draft = new TokenDraft(base);
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
-    for (const write of batch) {
-      const mark = draft.mark();
+    for (let attempt = 1; ; attempt += 1) {
+      let base: TokenSnapshot;
       try {
-        outcomes.push({ ok: true, value: await write.work(draft) });
-      } catch (error) {
-        draft.restore(mark);
-        outcomes.push({ ok: false, error });
-      }
-    }
-    if (draft.changed) {
-      try {
-        await this.#writeFile(new TokenSnapshot(draft.records(), base.header, draft.maxId), lease);
+        base = await this.#latest();
       } catch (error) {
         for (const write of batch) write.reject(error);
         return;
       }
+      const read = this.#version.signature;
+      const draft = new TokenDraft(base);
+      const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+      for (const write of batch) {
+        const mark = draft.mark();
+        try {
+          outcomes.push({ ok: true, value: await write.work(draft) });
+        } catch (error) {
+          draft.restore(mark);
+          outcomes.push({ ok: false, error });
+        }
+      }
+      if (draft.changed) {
+        try {
+          // Belt and braces for the lock: if the file changed since it was read (a writer that takes no lock, such
+          // as the official SDK, or a stale-lock takeover race), run the batch again on the new content.
+          if (attempt < MAX_ATTEMPTS && !(await this.#unchangedSince(read))) continue;
+          await this.#writeFile(new TokenSnapshot(draft.records(), base.header, draft.maxId), lease);
+        } catch (error) {
+          for (const write of batch) write.reject(error);
+          return;
+        }
+      }
+      batch.forEach((write, i) => {
+        const outcome = outcomes[i];
+        if (outcome?.ok) write.resolve(outcome.value);
+        else write.reject(outcome?.error);
+      });
+      return;
     }
-    batch.forEach((write, i) => {
-      const outcome = outcomes[i];
-      if (outcome?.ok) write.resolve(outcome.value);
-      else write.reject(outcome?.error);
-    });
+  }
+
+  async #unchangedSince(read: FileSignature | null): Promise<boolean> {
+    try {
+      return sameSignature(read, await stat(this.#config.path));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return read === null;
+      throw this.#ioError('read', error);
+    }
   }
 
   /** Under the write lock: the file as it is now, re-read only when its signature changed. */
