@@ -32,6 +32,8 @@ interface Version {
 /** How many times a batch is run again when the file changed under it before it gives up checking. */
 const MAX_ATTEMPTS = 5;
 
+const snapshotOf = (version: Version): TokenSnapshot => version.snapshot;
+
 const EMPTY: Version = { snapshot: new TokenSnapshot([], DEFAULT_HEADER), signature: null, recheckAt: 0 };
 
 /**
@@ -44,7 +46,7 @@ export class FileBackend implements TokenBackend {
   readonly refreshLockScope = 'host' as const;
   readonly #config: FileStoreConfig;
   #version: Version = EMPTY;
-  #loading: Promise<TokenSnapshot> | null = null;
+  #loading: Promise<Version> | null = null;
   #pending: PendingWrite[] = [];
   #flushing: Promise<void> | null = null;
   #swept = false;
@@ -105,7 +107,7 @@ export class FileBackend implements TokenBackend {
 
   /** The snapshot of the file as it is now: the cached one when one `stat` says it is unchanged. */
   #current(): TokenSnapshot | Promise<TokenSnapshot> {
-    if (this.#loading) return this.#loading;
+    if (this.#loading) return this.#loading.then(snapshotOf);
     let now: ReturnType<typeof statSync>;
     try {
       now = statSync(this.#config.path, { throwIfNoEntry: false });
@@ -121,15 +123,15 @@ export class FileBackend implements TokenBackend {
     if (sameSignature(version.signature, now) && (version.recheckAt === 0 || Date.now() < version.recheckAt)) {
       return version.snapshot;
     }
-    return this.#reload();
+    return this.#reload().then(snapshotOf);
   }
 
-  #reload(): Promise<TokenSnapshot> {
+  #reload(): Promise<Version> {
     this.#loading ??= this.#read().then(
       (version) => {
         this.#loading = null;
         this.#version = version;
-        return version.snapshot;
+        return version;
       },
       (error: unknown) => {
         this.#loading = null;
@@ -201,14 +203,14 @@ export class FileBackend implements TokenBackend {
       await removeStrayTempFiles(this.#config.path).catch(() => 0);
     }
     for (let attempt = 1; ; attempt += 1) {
-      let base: TokenSnapshot;
+      let version: Version;
       try {
-        base = await this.#latest();
+        version = await this.#latest();
       } catch (error) {
         for (const write of batch) write.reject(error);
         return;
       }
-      const read = this.#version.signature;
+      const base = version.snapshot;
       const draft = new TokenDraft(base);
       const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
       for (const write of batch) {
@@ -224,7 +226,7 @@ export class FileBackend implements TokenBackend {
         try {
           // Belt and braces for the lock: if the file changed since it was read (a writer that takes no lock, such
           // as the official SDK, or a stale-lock takeover race), run the batch again on the new content.
-          if (attempt < MAX_ATTEMPTS && !(await this.#unchangedSince(read))) continue;
+          if (attempt < MAX_ATTEMPTS && !(await this.#unchangedSince(version.signature))) continue;
           await this.#writeFile(new TokenSnapshot(draft.records(), base.header, draft.maxId), lease);
         } catch (error) {
           for (const write of batch) write.reject(error);
@@ -250,7 +252,7 @@ export class FileBackend implements TokenBackend {
   }
 
   /** Under the write lock: the file as it is now, re-read only when its signature changed. */
-  async #latest(): Promise<TokenSnapshot> {
+  async #latest(): Promise<Version> {
     if (this.#loading) await this.#loading.catch(() => undefined);
     let now;
     try {
@@ -258,10 +260,11 @@ export class FileBackend implements TokenBackend {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw this.#ioError('read', error);
       this.#version = EMPTY;
-      return EMPTY.snapshot;
+      return EMPTY;
     }
     // A version this store wrote itself (recheckAt 0) is trusted by signature: its inode is new and ours.
-    if (sameSignature(this.#version.signature, now) && this.#version.recheckAt === 0) return this.#version.snapshot;
+    const known = this.#version;
+    if (sameSignature(known.signature, now) && known.recheckAt === 0) return known;
     return this.#reload();
   }
 
