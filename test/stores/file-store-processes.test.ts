@@ -6,12 +6,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, test } from 'node:test';
 import { OAuthToken } from 'zoho-token-store';
 import { FileStore } from 'zoho-token-store/file';
-import { runWorkers } from '../_processes.js';
+import { runNode, runWorkers } from '../_processes.js';
 import { tempDir } from './_file-temp.js';
 
 const SAVER = 'dist/test/stores/_file-saver.js';
 const CRASH_SAVER = 'dist/test/stores/_file-crash-saver.js';
 const REFRESHER = 'dist/test/stores/_file-refresher.js';
+const NO_LOCKFILE = 'dist/test/stores/_file-no-lockfile.js';
 
 const dir = tempDir('processes');
 after(() => dir.remove());
@@ -185,5 +186,18 @@ describe('the refresh lock across processes', () => {
     await store.close();
     holder.child.kill('SIGKILL');
     await holder.exited;
+  });
+});
+
+describe('without proper-lockfile', () => {
+  test('reads work, and a write fails with DRIVER_MISSING naming the package to install', async () => {
+    const path = dir.file('no-lockfile.txt');
+    const result = await runNode(NO_LOCKFILE, [path]);
+    assert.equal(result.code, 0, result.stderr);
+    const outcome = JSON.parse(result.stdout) as { read: number; saved: { code?: string; message?: string } };
+    assert.equal(outcome.read, 0);
+    assert.equal(outcome.saved.code, 'DRIVER_MISSING');
+    assert.match(String(outcome.saved.message), /npm install proper-lockfile/);
+    assert.equal(existsSync(path), false, 'nothing was written');
   });
 });
