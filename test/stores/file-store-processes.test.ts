@@ -76,6 +76,7 @@ describe('FileStore across processes', () => {
     const path = dir.file('crash.txt');
     const log = dir.file('crash.log');
     let kills = 0;
+    let killedHoldingLock = 0;
     let acknowledged = 0;
     for (let round = 0; round < 25; round += 1) {
       const before = logLines(log).filter(([kind]) => kind === 'ack').length;
@@ -93,6 +94,7 @@ describe('FileStore across processes', () => {
       started.child.kill('SIGKILL');
       await started.exited;
       kills += 1;
+      if (existsSync(`${path}.lock`)) killedHoldingLock += 1;
 
       const store = new FileStore({ path });
       const stored = new Map((await store.getTokens()).map((token) => [token.userName, token.accessToken]));
@@ -111,6 +113,8 @@ describe('FileStore across processes', () => {
       acknowledged = allowed.size;
     }
     assert.equal(kills, 25);
+    // The loop spends most of its time inside the write lock: some kills must have landed there, mid-write.
+    assert.ok(killedHoldingLock >= 1, 'no kill landed while the writer held the lock');
     assert.ok(acknowledged >= 25, `at least one acknowledged save per round (${acknowledged})`);
     assert.equal(statSync(path).mode & 0o777, 0o600);
   });
