@@ -1,6 +1,6 @@
 // The file format's edges: damaged files, line ends, permissions, stray temporary files, and the snapshot cache.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import fsPromises from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 import { after, describe, test } from 'node:test';
@@ -123,6 +123,18 @@ describe('writes', () => {
     const afterWrite = statSync(path);
     assert.notEqual(afterWrite.ino, before.ino);
     assert.equal(afterWrite.mode & 0o777, 0o600);
+    await store.close();
+  });
+
+  test('a symlinked token file stays a symlink; the file it points to is replaced', async () => {
+    const real = newFile(`${HEADER}\n1,ada@example.com,c,s,r,a1,,,,`);
+    const link = dir.file(`link-${files}.txt`);
+    symlinkSync(real, link);
+    const store = new FileStore({ path: link });
+    await store.saveToken(new OAuthToken({ userSignature: 'ada@example.com', accessToken: 'a2' }));
+    assert.ok(lstatSync(link).isSymbolicLink());
+    assert.equal(readFileSync(real, 'utf8'), `${HEADER}\n1,ada@example.com,c,s,r,a2,,,,`);
+    assert.equal((await store.findToken(new OAuthToken({ userSignature: 'ada@example.com' })))?.accessToken, 'a2');
     await store.close();
   });
 

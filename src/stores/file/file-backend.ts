@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, realpath, stat } from 'node:fs/promises';
 import type { LookupField } from '../../contract/matching-rule.js';
 import type { MaybePromise, TokenBackend, TokenWriter } from '../../contract/token-backend.js';
 import { ErrorCode } from '../../errors/codes.js';
@@ -28,6 +28,9 @@ interface Version {
   /** Until when a same-signature file may still hide an in-place rewrite (0: never; see racyWindowMs). */
   readonly recheckAt: number;
 }
+
+/** The most writes one read-modify-write of the file takes. */
+const MAX_BATCH = 256;
 
 /** How many times a batch is run again when the file changed under it before it gives up checking. */
 const MAX_ATTEMPTS = 5;
@@ -187,8 +190,9 @@ export class FileBackend implements TokenBackend {
         for (const write of this.#pending.splice(0)) write.reject(error);
         continue;
       }
-      // Everything queued while the lock was being taken goes into this one read-modify-write.
-      const batch = this.#pending.splice(0);
+      // Everything queued while the lock was being taken goes into this one read-modify-write (up to a bound, as
+      // each write in a batch looks through the batch's earlier changes).
+      const batch = this.#pending.splice(0, MAX_BATCH);
       try {
         await this.#commit(batch, lease);
       } finally {
@@ -200,7 +204,7 @@ export class FileBackend implements TokenBackend {
   async #commit(batch: readonly PendingWrite[], lease: FileLockLease): Promise<void> {
     if (!this.#swept) {
       this.#swept = true;
-      await removeStrayTempFiles(this.#config.path).catch(() => 0);
+      await removeStrayTempFiles(await this.#target()).catch(() => 0);
     }
     for (let attempt = 1; ; attempt += 1) {
       let version: Version;
@@ -277,11 +281,21 @@ export class FileBackend implements TokenBackend {
       );
     }
     try {
-      await writeFileAtomic(this.#config.path, text, { fsync: this.#config.fsync, mode: this.#config.mode });
+      await writeFileAtomic(await this.#target(), text, { fsync: this.#config.fsync, mode: this.#config.mode });
       const written = await stat(this.#config.path);
       this.#version = { snapshot, signature: signatureOf(written), recheckAt: 0 };
     } catch (error) {
       throw this.#ioError('write', error);
+    }
+  }
+
+  // A symlinked token file stays a symlink: the new file replaces the file it points to.
+  async #target(): Promise<string> {
+    try {
+      return await realpath(this.#config.path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.#config.path;
+      throw error;
     }
   }
 
