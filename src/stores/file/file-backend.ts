@@ -195,6 +195,9 @@ export class FileBackend implements TokenBackend {
       const batch = this.#pending.splice(0, MAX_BATCH);
       try {
         await this.#commit(batch, lease);
+      } catch (error) {
+        // #commit settles every write itself; this only covers the unexpected (settling twice is a no-op).
+        for (const write of batch) write.reject(error);
       } finally {
         await lease.release().catch(() => undefined);
       }
@@ -204,7 +207,7 @@ export class FileBackend implements TokenBackend {
   async #commit(batch: readonly PendingWrite[], lease: FileLockLease): Promise<void> {
     if (!this.#swept) {
       this.#swept = true;
-      await removeStrayTempFiles(await this.#target()).catch(() => 0);
+      await this.#target().then(removeStrayTempFiles).catch(() => 0);
     }
     for (let attempt = 1; ; attempt += 1) {
       let version: Version;
