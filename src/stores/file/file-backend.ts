@@ -87,7 +87,7 @@ export class FileBackend implements TokenBackend {
     const lease = await this.#lock(this.#refreshLockPath(key), Math.max(options.leaseMs, 2_000), options.waitMs, options.signal);
     if (lease === null) return null;
     // The lease ends after leaseMs even if the holder forgets to release it, as with every store's refresh lock.
-    const entry = { lease, timer: setTimeout(() => void end(), options.leaseMs) };
+    const entry = { lease, timer: setTimeout(() => void end().catch(() => undefined), options.leaseMs) };
     entry.timer.unref();
     this.#refreshLeases.add(entry);
     const end = async (): Promise<void> => {
