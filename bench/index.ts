@@ -4,12 +4,14 @@ import { benchMemoryStore } from './memory-store.bench.js';
 import { benchLifecycle } from './lifecycle.bench.js';
 import { benchSQLiteStore } from './sqlite-store.bench.js';
 import { benchPostgresStore } from './postgres-store.bench.js';
+import { benchFileStore } from './file-store.bench.js';
 
 const sections: Array<[string, () => Promise<void>]> = [
   ['memory', benchMemoryStore],
   ['lifecycle', benchLifecycle],
   ['sqlite', benchSQLiteStore],
   ['postgres', benchPostgresStore],
+  ['file', benchFileStore],
 ];
 
 const only = process.argv.slice(2);
