@@ -54,13 +54,16 @@ export class RedisBackend implements TokenBackend {
     const records: TokenRecord[] = [];
     for (let start = 0; start < ids.length; start += BATCH) {
       const batch = ids.slice(start, start + BATCH);
-      const replies = await this.#connection.run((client) => {
+      const replies = await this.#connection.run(async (client) => {
         const pipeline = client.pipeline();
         for (const id of batch) pipeline.hgetall(this.#keys.record(id));
-        return pipeline.exec();
+        // Per-command errors are thrown here, inside run(), so they are typed like any other.
+        return ((await pipeline.exec()) ?? []).map(([error, reply]) => {
+          if (error) throw error;
+          return reply;
+        });
       });
-      for (const [error, reply] of replies ?? []) {
-        if (error) throw error;
+      for (const reply of replies) {
         const record = recordFromHash(reply);
         if (record) records.push(record); // deleted since SMEMBERS
       }
