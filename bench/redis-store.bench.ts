@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { OAuthToken, recordToOfficialRow } from 'zoho-token-store';
 import { RedisStore } from 'zoho-token-store/redis';
 import { completeToken } from 'zoho-token-store/testing';
-import { measure, printComparisons, printFigures, type ComparisonRow } from './harness.js';
+import { measure, printComparisons, printFigures, type ComparisonRow, type Measurement } from './harness.js';
 
 const HOST = '127.0.0.1';
 const PORT = 6379;
@@ -22,6 +22,12 @@ function reachable(): Promise<boolean> {
     socket.once('error', () => done(false));
   });
 }
+
+const medianOf = (runs: readonly Measurement[]): Measurement => {
+  const sorted = [...runs].sort((a, b) => a.medianNs - b.medianNs);
+  const middle = sorted[Math.floor(sorted.length / 2)] as Measurement;
+  return { ...middle, operations: runs.reduce((sum, run) => sum + run.operations, 0) };
+};
 
 const fieldsOf = (token: OAuthToken): Record<string, string> =>
   Object.fromEntries(Object.entries(recordToOfficialRow(token.toRecord(String(token.id)))).filter(([, value]) => value !== null)) as Record<
@@ -56,23 +62,33 @@ export async function benchRedisStore(): Promise<void> {
     const updates = tokens.map((token) => new OAuthToken({ userSignature: token.userName, accessToken: token.accessToken }));
     const pick = <T>(list: readonly T[], i: number): T => list[i % SIZE] as T;
 
-    // Each subject is measured right after its anchor: this machine's load drifts, and neighbours drift least.
-    const hgetall = () => measure('HGETALL', (i) => raw.hgetall(rawHash(i % SIZE)));
+    // This machine's load drifts: each pair is measured in alternation (anchor, subject, ×5), and each side's
+    // figure is the median of its five medians.
+    type Op = (i: number) => unknown;
     const rows: ComparisonRow[] = [];
-    const compare = async (what: string, anchor: () => ReturnType<typeof measure>, subject: () => ReturnType<typeof measure>, maxRatio?: number) => {
-      const anchored = await anchor();
-      rows.push({ what, subject: await subject(), anchor: anchored, goal: maxRatio === undefined ? undefined : { maxRatio } });
+    const compare = async (what: string, anchorLabel: string, anchorOp: Op, subjectLabel: string, subjectOp: Op, maxRatio?: number) => {
+      const anchors: Measurement[] = [];
+      const subjects: Measurement[] = [];
+      for (let round = 0; round < 5; round += 1) {
+        anchors.push(await measure(anchorLabel, anchorOp, { batches: 7 }));
+        subjects.push(await measure(subjectLabel, subjectOp, { batches: 7 }));
+      }
+      const goal = maxRatio === undefined ? undefined : { maxRatio };
+      rows.push({ what, subject: medianOf(subjects), anchor: medianOf(anchors), goal });
     };
-    await compare('find by user name', hgetall, () => measure('findToken', (i) => store.findToken(pick(byUser, i))), 1.3);
-    await compare('find by user name', () => measure('GET', (i) => raw.get(rawString(i % SIZE))), () =>
-      measure('findToken', (i) => store.findToken(pick(byUser, i))),
-    );
-    await compare('find by access token', hgetall, () => measure('findToken', (i) => store.findToken(pick(byAccess, i))), 1.3);
-    await compare('find by id', hgetall, () => measure('findTokenById', (i) => store.findTokenById(String(pick(tokens, i).id))), 1.3);
-    const save = () => measure('saveToken', (i) => store.saveToken(pick(updates, i)));
-    await compare('save (update by user name)', () => measure('HSET', (i) => raw.hset(rawHash(i % SIZE), fieldsOf(pick(tokens, i)))), save, 1.3);
-    await compare('save (update by user name)', () => measure('SET', (i) => raw.set(rawString(i % SIZE), String(pick(tokens, i).accessToken))), save);
-    await compare('drift check (same op twice)', hgetall, hgetall);
+    const hgetall: Op = (i) => raw.hgetall(rawHash(i % SIZE));
+    const get: Op = (i) => raw.get(rawString(i % SIZE));
+    const hset: Op = (i) => raw.hset(rawHash(i % SIZE), fieldsOf(pick(tokens, i)));
+    const set: Op = (i) => raw.set(rawString(i % SIZE), String(pick(tokens, i).accessToken));
+    const findUser: Op = (i) => store.findToken(pick(byUser, i));
+    const save: Op = (i) => store.saveToken(pick(updates, i));
+    await compare('find by user name', 'HGETALL', hgetall, 'findToken', findUser, 1.3);
+    await compare('find by user name', 'GET', get, 'findToken', findUser);
+    await compare('find by access token', 'HGETALL', hgetall, 'findToken', (i) => store.findToken(pick(byAccess, i)), 1.3);
+    await compare('find by id', 'HGETALL', hgetall, 'findTokenById', (i) => store.findTokenById(String(pick(tokens, i).id)), 1.3);
+    await compare('save (update by user name)', 'HSET', hset, 'saveToken', save, 1.3);
+    await compare('save (update by user name)', 'SET', set, 'saveToken', save);
+    await compare('drift check (same op twice)', 'HGETALL', hgetall, 'HGETALL', hgetall);
     printComparisons(`RedisStore (${SIZE} tokens) vs raw ioredis on the same server (median per call)`, rows);
   } finally {
     await store.deleteTokens().catch(() => undefined);
