@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { LookupField } from '../../contract/matching-rule.js';
 import type { TokenBackend, TokenWriter } from '../../contract/token-backend.js';
+import { ErrorCode } from '../../errors/codes.js';
+import { TokenStoreError } from '../../errors/token-store-error.js';
 import type { RefreshLease, RefreshLockOptions } from '../../lock/refresh-lock.js';
 import { SerialQueue } from '../../lock/serial-queue.js';
 import type { TokenRecord } from '../../token/token-fields.js';
 import { RedisConnection } from './redis-connection.js';
-import { unavailable } from './redis-errors.js';
 import { INDEXES, RedisKeys } from './redis-keys.js';
 import type { RedisStoreConfig } from './redis-options.js';
 import { recordFromHash } from './redis-record.js';
@@ -84,7 +85,10 @@ export class RedisBackend implements TokenBackend {
       const ids = await this.#connection.run((client) => client.smembers(this.#keys.ids));
       for (let start = 0; start < ids.length; start += BATCH) {
         if ((await this.#deleteScript(owner, ids.slice(start, start + BATCH))) !== 1) {
-          throw unavailable('the write lock expired while deleting every token; some remain. Call deleteTokens again');
+          throw new TokenStoreError(
+            ErrorCode.STORE_UNAVAILABLE,
+            'deleteTokens outlasted the Redis store\'s write lock (writeLockLeaseMs); some tokens remain. Call deleteTokens again.',
+          );
         }
       }
     });
