@@ -5,6 +5,7 @@ import { benchLifecycle } from './lifecycle.bench.js';
 import { benchSQLiteStore } from './sqlite-store.bench.js';
 import { benchPostgresStore } from './postgres-store.bench.js';
 import { benchFileStore } from './file-store.bench.js';
+import { benchRedisStore } from './redis-store.bench.js';
 
 const sections: Array<[string, () => Promise<void>]> = [
   ['memory', benchMemoryStore],
@@ -12,6 +13,7 @@ const sections: Array<[string, () => Promise<void>]> = [
   ['sqlite', benchSQLiteStore],
   ['postgres', benchPostgresStore],
   ['file', benchFileStore],
+  ['redis', benchRedisStore],
 ];
 
 const only = process.argv.slice(2);
