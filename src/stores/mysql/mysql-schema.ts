@@ -17,6 +17,15 @@ const EXACT_COLLATIONS = ['utf8mb4_nopad_bin', 'utf8mb4_0900_bin'] as const;
 // whole column (1020 bytes, which needs the DYNAMIC row format, the default since MySQL 5.7 and MariaDB 10.2).
 const TOKEN_INDEX_PREFIX = 191;
 const TOKEN_COLUMNS = ['access_token', 'refresh_token', 'grant_token'] as const;
+/**
+ * An invisible, indexed, virtual column holding the numeric value of decimal ids, so that `max(id) + 1` is one
+ * index lookup instead of a scan of every row. Invisible columns are left out of `SELECT *` and need no value on
+ * INSERT, so the official SDK does not see it.
+ */
+export const ID_NUMBER_COLUMN = 'zts_id_number';
+const ID_NUMBER_DEFINITION =
+  `ADD COLUMN \`${ID_NUMBER_COLUMN}\` BIGINT UNSIGNED AS (IF(\`id\` REGEXP '^[0-9]{1,10}$', CAST(\`id\` AS UNSIGNED), NULL)) VIRTUAL INVISIBLE, ` +
+  `ADD INDEX \`${ID_NUMBER_COLUMN}\` (\`${ID_NUMBER_COLUMN}\`)`;
 
 /** A name for GET_LOCK (at most 64 characters): a fixed prefix and a hash of what it protects. */
 export function lockName(kind: string, ...parts: string[]): string {
@@ -76,7 +85,7 @@ function createTableSql(database: string, table: string, collation: string): str
 }
 
 interface ColumnRow {
-  readonly name: OfficialColumn;
+  readonly name: OfficialColumn | typeof ID_NUMBER_COLUMN;
   readonly maxLength: number | null;
   readonly collation: string | null;
 }
@@ -88,7 +97,7 @@ async function readColumns(db: MySqlQueryable, database: string, table: string):
     [database, table],
   ));
   return rows.map((row) => ({
-    name: String(row.name).toLowerCase() as OfficialColumn,
+    name: String(row.name).toLowerCase() as ColumnRow['name'],
     maxLength: row.max_length === null ? null : Number(row.max_length),
     collation: row.collation === null ? null : String(row.collation),
   }));
@@ -201,6 +210,10 @@ export async function prepareTable(pool: MySqlPool, config: MySQLStoreConfig): P
         columns = await readColumns(db, database, table);
       }
       await addIndexes(db, database, table, await missingIndexes(db, database, table, columns));
+      if (!columns.some((column) => column.name === ID_NUMBER_COLUMN)) {
+        // Optional: servers without invisible or virtual columns (before MariaDB 10.3, MySQL 8.0.23) scan for the max.
+        await db.query(`ALTER TABLE ${quote(database)}.${quote(table)} ${ID_NUMBER_DEFINITION}`).catch(() => undefined);
+      }
     });
   }
 
@@ -228,5 +241,5 @@ export async function prepareTable(pool: MySqlPool, config: MySQLStoreConfig): P
       return [name, { maxLength: column.maxLength, exact } satisfies ColumnInfo];
     }),
   ) as Record<OfficialColumn, ColumnInfo>;
-  return new MySqlTable(database, table, info);
+  return new MySqlTable(database, table, info, columns.some((column) => column.name === ID_NUMBER_COLUMN));
 }

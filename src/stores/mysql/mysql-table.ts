@@ -40,7 +40,8 @@ export class MySqlTable {
   readonly maxDecimalId: string;
   readonly #lookups: Record<LookupField, Lookup>;
 
-  constructor(database: string, name: string, columns: ColumnInfos) {
+  /** `hasIdNumber`: the table has the indexed `zts_id_number` column, so the max id is one index lookup. */
+  constructor(database: string, name: string, columns: ColumnInfos, hasIdNumber: boolean) {
     this.database = database;
     this.name = name;
     this.label = `${database}.${name}`;
@@ -53,7 +54,9 @@ export class MySqlTable {
     this.update = `UPDATE ${table} SET ${assignments.join(', ')} WHERE ${byId.sql}`;
     this.deleteById = { sql: `DELETE FROM ${table} WHERE ${byId.sql}`, binds: byId.binds };
     this.deleteAll = `DELETE FROM ${table}`;
-    this.maxDecimalId = `SELECT MAX(CAST(\`id\` AS UNSIGNED)) AS max_id FROM ${table} WHERE \`id\` REGEXP '^[0-9]{1,10}$'`;
+    this.maxDecimalId = hasIdNumber
+      ? `SELECT MAX(\`zts_id_number\`) AS max_id FROM ${table}`
+      : `SELECT MAX(CAST(\`id\` AS UNSIGNED)) AS max_id FROM ${table} WHERE \`id\` REGEXP '^[0-9]{1,10}$'`;
     const lookup = (field: LookupField): Lookup => {
       const column = COLUMN_OF_FIELD[field];
       const condition = this.#equals(column);
