@@ -7,7 +7,6 @@ import { UserSignature as OfficialUser } from '@zohocrm/typescript-sdk-8.0/dist/
 import { MARIADB } from './_mysql-databases.js';
 
 export { OfficialToken };
-export type { OfficialTokenInit as OfficialTokenFields };
 
 /** The official DBStore on a database of the shared MariaDB (its defaults otherwise: table oauthtoken). */
 export function officialDbStore(database: string, table = 'oauthtoken'): DBStore {
