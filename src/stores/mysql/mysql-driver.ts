@@ -13,15 +13,13 @@ export interface MySqlResultHeader {
 export type MySqlRow = Record<string, unknown>;
 
 export interface MySqlQueryable {
-  execute(sql: string, values?: readonly SqlValue[]): Promise<[unknown, unknown]>;
-  query(sql: string, values?: readonly SqlValue[]): Promise<[unknown, unknown]>;
+  execute(sql: string, values?: SqlValue[]): Promise<[unknown, unknown]>;
+  query(sql: string, values?: SqlValue[]): Promise<[unknown, unknown]>;
 }
 
 export interface MySqlPoolConnection extends MySqlQueryable {
   release(): void;
   destroy(): void;
-  /** The callback-flavour connection under the promise wrapper: its 'error' events are the ones to listen to. */
-  readonly connection?: { on(event: 'error', listener: (error: unknown) => void): unknown };
 }
 
 export interface MySqlPool extends MySqlQueryable {
