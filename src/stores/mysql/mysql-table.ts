@@ -34,6 +34,10 @@ export class MySqlTable {
   readonly columns: ColumnInfos;
   readonly selectAll: string;
   readonly insert: string;
+  /**
+   * A compare-and-set update: binds are the nine new values, the id, then the nine values the row was read with;
+   * it changes nothing (0 rows) when the row was changed or deleted since.
+   */
   readonly update: string;
   readonly deleteById: Lookup;
   readonly deleteAll: string;
@@ -50,8 +54,10 @@ export class MySqlTable {
     const byId = this.#equals('id');
     this.selectAll = `SELECT ${COLUMN_LIST} FROM ${table}`;
     this.insert = `INSERT INTO ${table} (${COLUMN_LIST}) VALUES (${OFFICIAL_COLUMNS.map(() => '?').join(', ')})`;
-    const assignments = OFFICIAL_COLUMNS.filter((column) => column !== 'id').map((column) => `${quote(column)} = ?`);
-    this.update = `UPDATE ${table} SET ${assignments.join(', ')} WHERE ${byId.sql}`;
+    const others = OFFICIAL_COLUMNS.filter((column) => column !== 'id');
+    const assignments = others.map((column) => `${quote(column)} = ?`);
+    const unchanged = others.map((column) => this.#sameAs(column));
+    this.update = `UPDATE ${table} SET ${assignments.join(', ')} WHERE ${byId.sql} AND ${unchanged.join(' AND ')}`;
     this.deleteById = { sql: `DELETE FROM ${table} WHERE ${byId.sql}`, binds: byId.binds };
     this.deleteAll = `DELETE FROM ${table}`;
     this.maxDecimalId = hasIdNumber
@@ -74,6 +80,12 @@ export class MySqlTable {
 
   lookup(field: LookupField): Lookup {
     return this.#lookups[field];
+  }
+
+  /** `column` still holds exactly the bound value (or both are NULL). */
+  #sameAs(column: OfficialColumn): string {
+    const name = quote(column);
+    return this.columns[column].exact ? `${name} <=> ?` : `CAST(CONVERT(${name} USING utf8mb4) AS BINARY) <=> CAST(? AS BINARY)`;
   }
 
   /** `column = ?`, plus an exact binary comparison when the column's collation alone is not exact. */
