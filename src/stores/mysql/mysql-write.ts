@@ -128,7 +128,7 @@ export type OptimisticOutcome<T> =
 /**
  * A save without the write lock, for the common case of updating one row that is already stored: the work reads
  * from the version cache (or, with `useCache` false, from the server), and its one update is sent as a
- * compare-and-set. Anything else — a lookup that finds nothing, a new id, an insert, several writes, an error
+ * compare-and-set. A save that follows a findToken of the same token (what the SDKs do) is one statement. Anything else — a lookup that finds nothing, a new id, an insert, several writes, an error
  * from the work, or a row changed since it was read — answers `done: false`, and the save runs again under the
  * lock. Nothing is sent before the work has resolved, so giving up leaves nothing behind.
  */
@@ -144,7 +144,8 @@ export async function tryOptimisticWrite<T>(
   const attempt: { needsLock: boolean; pending: PendingWrite | null } = { needsLock: false, pending: null };
   const writer: TokenWriter = {
     findBy: async (field, value) => {
-      const row = (useCache ? cache.get(field, value) : undefined) ?? (await readRow(db, table, field, value));
+      // From the cache, a miss goes straight to the lock: it is most often a new token, which needs the lock anyway.
+      const row = useCache ? (cache.get(field, value) ?? null) : await readRow(db, table, field, value);
       if (row === null) {
         attempt.needsLock = true; // "nothing matches" cannot be checked by a compare-and-set
         return null;
