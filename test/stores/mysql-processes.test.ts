@@ -39,6 +39,20 @@ describe('MySQLStore across processes', { skip }, () => {
     }
   });
 
+  test('4 processes finding and saving the same 10 users at once: every save succeeds, one row per user', async () => {
+    const results = await runWorkers(SAVER, 4, (i) => [database, String(i), '8', 'shared']);
+    const ids = results.flatMap((result) => JSON.parse(result.stdout) as string[]);
+    assert.equal(ids.length, 4 * 8 * 10, 'every save must resolve');
+    const store = await MySQLStore.open({ ...MARIADB, database, createTable: false });
+    try {
+      const tokens = await store.getTokens();
+      assert.equal(tokens.length, 10);
+      assert.deepEqual(new Set(ids), new Set(tokens.map((token) => token.id)), 'each save must report its user\'s one row');
+    } finally {
+      await store.close();
+    }
+  });
+
   test('the refresh lock excludes across processes: no two critical sections overlap, no lost update', async () => {
     await admin(`CREATE TABLE \`${database}\`.counter (id int PRIMARY KEY, value int NOT NULL)`);
     await admin(`INSERT INTO \`${database}\`.counter VALUES (1, 0)`);

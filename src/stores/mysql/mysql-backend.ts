@@ -7,7 +7,7 @@ import { SerialQueue } from '../../lock/serial-queue.js';
 import { officialRowToRecord } from '../../token/official-columns.js';
 import type { TokenRecord } from '../../token/token-fields.js';
 import { asPromisePool, loadMysql2, rowsOf, type MySqlPool, type MySqlPoolConnection } from './mysql-driver.js';
-import { isConnectionError, isDuplicateKey, toStoreError } from './mysql-errors.js';
+import { isConnectionError, isDeadlock, isDuplicateKey, toStoreError } from './mysql-errors.js';
 import type { MySQLStoreConfig } from './mysql-options.js';
 import { MySqlRefreshLock } from './mysql-refresh-lock.js';
 import { lockName, prepareTable } from './mysql-schema.js';
@@ -162,7 +162,7 @@ export class MySqlBackend implements TokenBackend {
         try {
           return await this.#writeOnce(ready, work);
         } catch (error) {
-          const retryable = isDuplicateKey(error) || error instanceof RowChanged;
+          const retryable = isDuplicateKey(error) || isDeadlock(error) || error instanceof RowChanged;
           if (retryable && attempt < WRITE_ATTEMPTS) continue;
           if (retryable) {
             throw new TokenStoreError(

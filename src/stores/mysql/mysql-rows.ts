@@ -15,9 +15,9 @@ export interface StoredRow {
   readonly raw: readonly SqlValue[];
 }
 
-/** One row by a lookup field, or null. */
-export async function readRow(db: MySqlQueryable, table: MySqlTable, field: LookupField, value: string): Promise<StoredRow | null> {
-  const lookup = table.lookup(field);
+/** One row by a lookup field, or null; `forUpdate` (inside a transaction) locks it until commit. */
+export async function readRow(db: MySqlQueryable, table: MySqlTable, field: LookupField, value: string, forUpdate = false): Promise<StoredRow | null> {
+  const lookup = table.lookup(field, forUpdate);
   const [row] = rowsOf(await db.execute(lookup.sql, bindsOf(lookup, value)));
   if (row === undefined) return null;
   const raw = OFFICIAL_COLUMNS.map((column) => (row[column] ?? null) as SqlValue);

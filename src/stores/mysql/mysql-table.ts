@@ -43,6 +43,7 @@ export class MySqlTable {
   readonly deleteAll: string;
   readonly maxDecimalId: string;
   readonly #lookups: Record<LookupField, Lookup>;
+  readonly #lockingLookups: Record<LookupField, Lookup>;
 
   /** `hasIdNumber`: the table has the indexed `zts_id_number` column, so the max id is one index lookup. */
   constructor(database: string, name: string, columns: ColumnInfos, hasIdNumber: boolean) {
@@ -76,10 +77,19 @@ export class MySqlTable {
       refreshToken: lookup('refreshToken'),
       grantToken: lookup('grantToken'),
     };
+    const locking = (field: LookupField): Lookup => ({ sql: `${this.#lookups[field].sql} FOR UPDATE`, binds: this.#lookups[field].binds });
+    this.#lockingLookups = {
+      id: locking('id'),
+      userName: locking('userName'),
+      accessToken: locking('accessToken'),
+      refreshToken: locking('refreshToken'),
+      grantToken: locking('grantToken'),
+    };
   }
 
-  lookup(field: LookupField): Lookup {
-    return this.#lookups[field];
+  /** The lookup of one row by `field`; `forUpdate` locks the row (or the gap where it would be) until commit. */
+  lookup(field: LookupField, forUpdate = false): Lookup {
+    return forUpdate ? this.#lockingLookups[field] : this.#lookups[field];
   }
 
   /** `column` still holds exactly the bound value (or both are NULL). */

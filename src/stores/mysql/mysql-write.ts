@@ -4,6 +4,7 @@ import { TokenStoreError } from '../../errors/token-store-error.js';
 import type { TokenRecord } from '../../token/token-fields.js';
 import { headerOf, rowsOf, type MySqlQueryable } from './mysql-driver.js';
 import { rawOf, readRow, sameRaw, updateBinds, type StoredRow } from './mysql-rows.js';
+import { isDeadlock } from './mysql-errors.js';
 import type { MySqlTable } from './mysql-table.js';
 import type { VersionCache } from './mysql-version-cache.js';
 
@@ -20,7 +21,7 @@ interface PendingWrite {
   readonly previous: StoredRow | null;
 }
 
-/** Sends one kept write. An update applies only if the row still holds `previous` (compare-and-set). */
+/** Sends one write. An update applies only if the row still holds `previous` (compare-and-set). */
 async function send(db: MySqlQueryable, table: MySqlTable, write: PendingWrite): Promise<void> {
   if (write.previous === null) {
     await db.execute(table.insert, [...write.next.raw]);
@@ -34,30 +35,28 @@ async function send(db: MySqlQueryable, table: MySqlTable, write: PendingWrite):
 }
 
 /**
- * The writer of a save that holds the table's write lock. Reads go to the server; inserts and updates are kept
- * until the work resolves: a single one is then sent on its own (one statement is atomic), several go in one
- * transaction. If the work rejects, nothing was sent, so nothing has to be undone. A read after a kept write first
- * sends it inside a transaction, so the read sees it and a later failure still rolls it back. Updates are
- * compare-and-set against the version read, so a writer that does not take the lock (the official SDK, or an
- * optimistic save of another process) is never overwritten unseen.
+ * The writer of a save that holds the table's write lock, in one transaction: reads lock the rows they find (and
+ * the gaps where nothing was found) until commit, so an optimistic save of another process waits for this one
+ * instead of changing a row between its read and its update. Updates are compare-and-set against the version
+ * read, so a row changed by a writer that takes no lock at all (the official SDK) is never overwritten unseen. If
+ * the work rejects, the transaction is rolled back.
  */
 export class LockedWriteSession {
   readonly #db: MySqlQueryable;
   readonly #table: MySqlTable;
   readonly #read = new Map<string, StoredRow>();
-  #pending: PendingWrite[] = [];
-  #sent: PendingWrite[] = [];
+  readonly #written: PendingWrite[] = [];
   #inTransaction = false;
 
   readonly writer: TokenWriter = {
     findBy: async (field, value) => {
-      await this.#flush();
-      const row = await readRow(this.#db, this.#table, field, value);
+      await this.#begin();
+      const row = await readRow(this.#db, this.#table, field, value, true);
       if (row) this.#read.set(row.record.id, row);
       return row?.record ?? null;
     },
     nextId: async () => {
-      await this.#flush();
+      await this.#begin();
       const [row] = rowsOf(await this.#db.execute(this.#table.maxDecimalId));
       const max = row?.max_id === null || row?.max_id === undefined ? 0 : Number(row.max_id);
       if (max >= MAX_ID) {
@@ -65,14 +64,15 @@ export class LockedWriteSession {
       }
       return String(max + 1);
     },
-    insert: (record) => {
-      this.#pending.push({ next: { record, raw: rawOf(record, this.#table) }, previous: null });
+    insert: async (record) => {
+      await this.#write({ next: { record, raw: rawOf(record, this.#table) }, previous: null });
     },
     update: async (record) => {
       const next = { record, raw: rawOf(record, this.#table) };
-      const previous = this.#read.get(record.id) ?? (await readRow(this.#db, this.#table, 'id', record.id));
+      await this.#begin();
+      const previous = this.#read.get(record.id) ?? (await readRow(this.#db, this.#table, 'id', record.id, true));
       if (previous === null) throw new RowChanged(`row ${record.id} was deleted during the save`);
-      this.#pending.push({ next, previous });
+      await this.#write({ next, previous });
     },
   };
 
@@ -81,42 +81,33 @@ export class LockedWriteSession {
     this.#table = table;
   }
 
-  /** Sends what the work wrote, atomically, and resolves to the rows written (for the version cache). */
+  /** Commits, and resolves to the rows written (for the version cache). */
   async commit(): Promise<readonly PendingWrite[]> {
-    if (!this.#inTransaction && this.#pending.length <= 1) {
-      await this.#sendPending();
-      return this.#sent;
+    if (this.#inTransaction) {
+      this.#inTransaction = false;
+      await this.#db.query('COMMIT');
     }
-    await this.#flush();
-    await this.#db.query('COMMIT');
-    this.#inTransaction = false;
-    return this.#sent;
+    return this.#written;
   }
 
-  /** Drops what was not sent and rolls back what was. */
   async rollback(): Promise<void> {
-    this.#pending = [];
-    this.#sent = [];
+    this.#written.length = 0;
     if (!this.#inTransaction) return;
     this.#inTransaction = false;
     await this.#db.query('ROLLBACK');
   }
 
-  async #flush(): Promise<void> {
-    if (this.#pending.length === 0) return;
-    if (!this.#inTransaction) {
-      await this.#db.query('START TRANSACTION');
-      this.#inTransaction = true;
-    }
-    await this.#sendPending();
+  async #begin(): Promise<void> {
+    if (this.#inTransaction) return;
+    await this.#db.query('START TRANSACTION');
+    this.#inTransaction = true;
   }
 
-  async #sendPending(): Promise<void> {
-    for (let write = this.#pending.shift(); write; write = this.#pending.shift()) {
-      await send(this.#db, this.#table, write);
-      this.#sent.push(write);
-      this.#read.set(write.next.record.id, write.next);
-    }
+  async #write(write: PendingWrite): Promise<void> {
+    await this.#begin();
+    await send(this.#db, this.#table, write);
+    this.#written.push(write);
+    this.#read.set(write.next.record.id, write.next);
   }
 }
 
@@ -175,7 +166,13 @@ export async function tryOptimisticWrite<T>(
   const { needsLock, pending } = attempt;
   if (needsLock) return { done: false, stale: false };
   if (pending === null || pending.previous === null) return { done: true, value, write: null };
-  const header = headerOf(await db.execute(table.update, updateBinds(table, pending.next.raw, pending.previous.raw)));
+  let header;
+  try {
+    header = headerOf(await db.execute(table.update, updateBinds(table, pending.next.raw, pending.previous.raw)));
+  } catch (error) {
+    if (!isDeadlock(error)) throw error;
+    header = { affectedRows: 0 }; // chosen as a deadlock victim against a locked save: that save goes first
+  }
   if (header.affectedRows !== 1) {
     cache.forget(pending.previous);
     return { done: false, stale: true };
