@@ -30,9 +30,10 @@ interface Ready {
 
 /**
  * The official `oauthtoken` table on MySQL or MariaDB, through a mysql2 pool. Lookups are one prepared statement
- * each; writes hold the table's `GET_LOCK` (serialised with every other MySQLStore on any host), and refreshes
- * take a per-token `GET_LOCK` on a connection held for the lease. The pool and the table are prepared on first
- * use; a failed start (server down) is retried by the next call.
+ * each; an update of a known row is one compare-and-set statement, and every other save holds the table's
+ * `GET_LOCK` around a transaction (serialised with every other MySQLStore on any host); refreshes take a
+ * per-token `GET_LOCK` on a connection held for the lease. The pool and the table are prepared on first use; a
+ * failed start (server down) is retried by the next call.
  */
 export class MySqlBackend implements TokenBackend {
   readonly refreshLockScope = 'cluster' as const;
@@ -138,10 +139,11 @@ export class MySqlBackend implements TokenBackend {
    * One save at a time per process (a queue). A save that updates one stored row first tries without the lock: it
    * starts from the version this process last saw and sends one compare-and-set update (then, if the row had
    * changed, once more from a fresh read). Every other save — a new token, a lookup that finds nothing — and every
-   * optimistic attempt that loses runs under the table's GET_LOCK, serialised with every MySQLStore on any host;
-   * ids (`max + 1`) are computed there. A duplicate key or a changed row under the lock can only come from a writer
-   * that does not take the lock (the official SDK): the work runs again on fresh reads. `work` only reads and
-   * writes through the writer, so running it again is safe.
+   * optimistic attempt that loses runs under the table's GET_LOCK, serialised with every MySQLStore on any host,
+   * in a transaction whose reads lock their rows; ids (`max + 1`) are computed there. A duplicate key or a changed
+   * row under the lock can only come from a writer that does not take the lock (the official SDK), and a deadlock
+   * only from one that does not either: the work runs again on fresh reads. `work` only reads and writes through
+   * the writer, so running it again is safe.
    */
   async write<T>(work: (writer: TokenWriter) => Promise<T>): Promise<T> {
     const ready = await this.start();
