@@ -85,8 +85,7 @@ export class MySqlBackend implements TokenBackend {
       const pool = mysql2.createPool({ ...this.#config.connection });
       // An idle connection that loses the server reports it on the pool's connection: never let that crash the
       // process. The pool drops the connection and opens a new one when needed.
-      (pool as unknown as { on(event: string, listener: (connection: { on(event: string, f: () => void): void }) => void): void })
-        .on('connection', (connection) => connection.on('error', () => undefined));
+      pool.on('connection', (connection) => connection.on('error', () => undefined));
       this.#pool = pool;
     }
     const table = await prepareTable(this.#pool, this.#config);

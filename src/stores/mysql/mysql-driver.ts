@@ -32,8 +32,13 @@ export interface MySqlCallbackPool {
   promise(): MySqlPool;
 }
 
+/** A pool this store creates: it also reports each new connection, so the store can watch its 'error' events. */
+export interface OwnMySqlPool extends MySqlPool {
+  on(event: 'connection', listener: (connection: { on(event: 'error', listener: () => void): unknown }) => void): unknown;
+}
+
 interface Mysql2Promise {
-  createPool(options: Record<string, unknown>): MySqlPool;
+  createPool(options: Record<string, unknown>): OwnMySqlPool;
 }
 
 /** Loads `mysql2/promise` on first use; a missing package gives DRIVER_MISSING naming it. */
