@@ -8,30 +8,61 @@ import mysql from 'mysql2/promise';
 import { OAuthToken } from 'zoho-token-store';
 import { MySQLStore } from 'zoho-token-store/mysql';
 import { completeToken, zohoLikeToken } from 'zoho-token-store/testing';
-import { formatNs, measure, printComparisons, printFigures, type Measurement } from './harness.js';
+import { formatNs, measure, printComparisons, printFigures, type Measurement, type MeasureOptions } from './harness.js';
 
 const SERVER = { host: '127.0.0.1', port: 3306, user: 'root', password: '' } as const;
 const TOKENS = 1_000;
 const COLUMNS = 'id, user_name, client_id, client_secret, refresh_token, access_token, grant_token, expiry_time, redirect_url, api_domain';
 // Calls that open a connection each (the official DBStore) take milliseconds: fewer of them per batch.
-const SLOW = { batches: 11, perBatch: 20 } as const;
+const SLOW = { batches: 5, perBatch: 10 } as const;
+
+type Operation = [label: string, op: (i: number) => unknown, options?: MeasureOptions];
 
 /**
- * Measures two operations in alternating rounds and keeps each one's median round: on a shared, busy server the
- * load drifts, and alternating exposes subject and anchor to the same drift.
+ * Measures every operation once per round, for several rounds, and keeps each one's median round: on a shared,
+ * busy server the load drifts, and rounds expose every subject and anchor to the same drift.
  */
-async function measurePair(
-  a: [string, (i: number) => unknown],
-  b: [string, (i: number) => unknown],
-  rounds = 5,
-): Promise<[Measurement, Measurement]> {
-  const results: [Measurement[], Measurement[]] = [[], []];
+async function measureInRounds(operations: readonly Operation[], rounds = 5): Promise<Measurement[]> {
+  const results = operations.map((): Measurement[] => []);
   for (let round = 0; round < rounds; round += 1) {
-    results[0].push(await measure(a[0], a[1], { batches: 7 }));
-    results[1].push(await measure(b[0], b[1], { batches: 7 }));
+    for (const [index, [label, op, options]] of operations.entries()) {
+      results[index]?.push(await measure(label, op, { batches: 7, ...options }));
+    }
   }
-  const median = (list: Measurement[]): Measurement => [...list].sort((x, y) => x.medianNs - y.medianNs)[Math.floor(list.length / 2)] as Measurement;
-  return [median(results[0]), median(results[1])];
+  return results.map((list) => [...list].sort((x, y) => x.medianNs - y.medianNs)[Math.floor(list.length / 2)] as Measurement);
+}
+
+/**
+ * Times a subject and its anchor call by call, alternating, so both meet the same load: the median over batches
+ * of each one's mean. What the harness's `measure` does for one operation, for a pair.
+ */
+async function measurePaired(anchor: Operation, subject: Operation, batches = 21, perBatch = 40): Promise<[Measurement, Measurement]> {
+  const timed = async (op: Operation[1], i: number): Promise<number> => {
+    const start = process.hrtime.bigint();
+    await op(i);
+    return Number(process.hrtime.bigint() - start);
+  };
+  for (let i = 0; i < 20; i += 1) {
+    await timed(anchor[1], i);
+    await timed(subject[1], i);
+  }
+  const samples: [number[], number[]] = [[], []];
+  for (let batch = 0, i = 0; batch < batches; batch += 1) {
+    let anchorNs = 0;
+    let subjectNs = 0;
+    for (let k = 0; k < perBatch; k += 1, i += 1) {
+      anchorNs += await timed(anchor[1], i);
+      subjectNs += await timed(subject[1], i);
+    }
+    samples[0].push(anchorNs / perBatch);
+    samples[1].push(subjectNs / perBatch);
+  }
+  const median = (list: number[]): number => [...list].sort((x, y) => x - y)[Math.floor(list.length / 2)] as number;
+  const operations = batches * perBatch;
+  return [
+    { label: anchor[0], medianNs: median(samples[0]), operations },
+    { label: subject[0], medianNs: median(samples[1]), operations },
+  ];
 }
 
 /** What the official DBStore pays on every call before its query: a new connection, then its end. */
@@ -70,32 +101,26 @@ export async function benchMySQLStore(): Promise<void> {
     const table = `\`${database}\`.\`oauthtoken\``;
     const pick = <T>(list: readonly T[], i: number): T => list[(i * 7_919) % TOKENS] as T;
 
-    // Reads: the same row lookup, by user name.
     const queries = names.map((name) => new OAuthToken({ userSignature: name }));
-    const [rawSelect, find] = await measurePair(
+    const official = new DBBuilder().host(SERVER.host).portNumber(SERVER.port).userName(SERVER.user).password(SERVER.password).databaseName(database).build();
+    let fresh = 0;
+    const expiry = (): string => String(Date.now() + 3_600_000);
+    const [rawSelect, find] = await measurePaired(
       ['raw pool SELECT', (i) => pool.execute(`SELECT ${COLUMNS} FROM ${table} WHERE user_name = ? LIMIT 1`, [pick(rawNames, i)])],
       ['findToken', (i) => store.findToken(pick(queries, i))],
     );
-
     // Writes: a new access token and expiry for a stored user, as after every refresh.
-    const [rawUpsert, save] = await measurePair(
-      [
-        'raw pool upsert',
-        (i) =>
-          pool.execute(
-            `INSERT INTO ${table} (id, user_name, access_token, expiry_time) VALUES (?, ?, ?, ?)
-               ON DUPLICATE KEY UPDATE access_token = VALUES(access_token), expiry_time = VALUES(expiry_time)`,
-            [pick(rawIds, i), pick(rawNames, i), zohoLikeToken(), String(Date.now() + 3_600_000)],
-          ),
-      ],
-      [
-        'saveToken',
-        (i) => store.saveToken(new OAuthToken({ userSignature: pick(names, i), accessToken: zohoLikeToken(), expiresAt: Date.now() + 3_600_000 })),
-      ],
+    const [rawUpsert, save] = await measurePaired(
+      ['raw pool upsert', (i) =>
+        pool.execute(
+          `INSERT INTO ${table} (id, user_name, access_token, expiry_time) VALUES (?, ?, ?, ?)
+             ON DUPLICATE KEY UPDATE access_token = VALUES(access_token), expiry_time = VALUES(expiry_time)`,
+          [pick(rawIds, i), pick(rawNames, i), zohoLikeToken(), expiry()],
+        )],
+      ['saveToken', (i) => store.saveToken(new OAuthToken({ userSignature: pick(names, i), accessToken: zohoLikeToken(), expiresAt: Date.now() + 3_600_000 }))],
     );
     // A new user: the locked path (write lock, transaction, max(id) + 1, insert).
-    let fresh = 0;
-    const [rawInsert, insert] = await measurePair(
+    const [rawInsert, insert] = await measurePaired(
       ['raw pool INSERT', () => {
         fresh += 1;
         return pool.execute(`INSERT INTO ${table} (id, user_name, access_token) VALUES (?, ?, ?)`, [`r${fresh}`, `raw.new${fresh}@example.com`, zohoLikeToken()]);
@@ -104,23 +129,24 @@ export async function benchMySQLStore(): Promise<void> {
         fresh += 1;
         return store.saveToken(completeToken({ userSignature: `store.new${fresh}@example.com` }));
       }],
-      3,
+      11,
+      20,
     );
-    const rawReadWrite = await measure('raw SELECT+UPDATE', async (i) => {
-      await pool.execute(`SELECT ${COLUMNS} FROM ${table} WHERE user_name = ? LIMIT 1`, [pick(rawNames, i)]);
-      await pool.execute(`UPDATE ${table} SET access_token = ?, expiry_time = ? WHERE id = ?`, [zohoLikeToken(), String(Date.now() + 3_600_000), pick(rawIds, i)]);
-    });
-
-    // The official DBStore on the same table: a new connection per call.
-    const official = new DBBuilder().host(SERVER.host).portNumber(SERVER.port).userName(SERVER.user).password(SERVER.password).databaseName(database).build();
-    const officialFind = await measure('official findToken', (i) =>
-      official.findToken(new OfficialToken(null, null, null, null, null, null, null, new OfficialUser(pick(names, i)))), SLOW);
-    const officialSave = await measure('official saveToken', (i) => {
-      const token = new OfficialToken(null, null, null, null, null, null, zohoLikeToken(), new OfficialUser(pick(names, i)));
-      token.setExpiresIn(String(Date.now() + 3_600_000));
-      return official.saveToken(token);
-    }, SLOW);
-    const setup = await measure('connect+end', () => connectionSetup(), SLOW);
+    // The official DBStore on the same table (a new connection per call), and that connection's cost alone.
+    const [rawReadWrite, officialFind, officialSave, setup] = (await measureInRounds([
+      ['raw SELECT+UPDATE', async (i) => {
+        await pool.execute(`SELECT ${COLUMNS} FROM ${table} WHERE user_name = ? LIMIT 1`, [pick(rawNames, i)]);
+        await pool.execute(`UPDATE ${table} SET access_token = ?, expiry_time = ? WHERE id = ?`, [zohoLikeToken(), expiry(), pick(rawIds, i)]);
+      }],
+      ['official findToken', (i) =>
+        official.findToken(new OfficialToken(null, null, null, null, null, null, null, new OfficialUser(pick(names, i)))), SLOW],
+      ['official saveToken', (i) => {
+        const token = new OfficialToken(null, null, null, null, null, null, zohoLikeToken(), new OfficialUser(pick(names, i)));
+        token.setExpiresIn(expiry());
+        return official.saveToken(token);
+      }, SLOW],
+      ['connect+end', () => connectionSetup(), SLOW],
+    ])) as [Measurement, Measurement, Measurement, Measurement];
 
     printComparisons(`MySQLStore vs the raw mysql2 pool on the same MariaDB table, ${2 * TOKENS} tokens (median per call)`, [
       { what: 'find by user name', subject: find, anchor: rawSelect, goal: { maxRatio: 1.3 } },
