@@ -2,10 +2,7 @@
 import { benchMemoryStore } from './memory-store.bench.js';
 import { benchMySQLStore } from './mysql-store.bench.js';
 
-const sections: Array<[string, () => Promise<void>]> = [
-  ['memory', benchMemoryStore],
-  ['mysql', benchMySQLStore],
-];
+const sections: Array<[string, () => Promise<void>]> = [['memory', benchMemoryStore], ['mysql', benchMySQLStore]];
 
 const only = process.argv.slice(2);
 console.log(`# zoho-token-store bench — node ${process.version}, ${new Date().toISOString()}`);

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 // The official SDK's DBStore and the driver it uses (`mysql`, its dependency), from its package in node_modules.
 import { DBBuilder } from '@zohocrm/typescript-sdk-8.0/dist/models/authenticator/store/db_builder.js';
 import { OAuthToken as OfficialToken } from '@zohocrm/typescript-sdk-8.0/dist/models/authenticator/oauth_token.js';
 import { UserSignature as OfficialUser } from '@zohocrm/typescript-sdk-8.0/dist/routes/user_signature.js';
-import legacyMysql from 'mysql';
 import mysql from 'mysql2/promise';
 import { OAuthToken } from 'zoho-token-store';
 import { MySQLStore } from 'zoho-token-store/mysql';
@@ -64,6 +64,14 @@ async function measurePaired(anchor: Operation, subject: Operation, batches = 21
     { label: subject[0], medianNs: median(samples[1]), operations },
   ];
 }
+
+interface LegacyConnection {
+  connect(callback: (error: Error | null) => void): void;
+  end(callback: (error?: Error | null) => void): void;
+}
+// Resolved from the official SDK's own package, wherever npm placed its dependency.
+const sdkRequire = createRequire(createRequire(import.meta.url).resolve('@zohocrm/typescript-sdk-8.0/package.json'));
+const legacyMysql = sdkRequire('mysql') as { createConnection(options: object): LegacyConnection };
 
 /** What the official DBStore pays on every call before its query: a new connection, then its end. */
 function connectionSetup(): Promise<void> {
