@@ -6,6 +6,7 @@ import { benchSQLiteStore } from './sqlite-store.bench.js';
 import { benchPostgresStore } from './postgres-store.bench.js';
 import { benchFileStore } from './file-store.bench.js';
 import { benchRedisStore } from './redis-store.bench.js';
+import { benchMySQLStore } from './mysql-store.bench.js';
 
 const sections: Array<[string, () => Promise<void>]> = [
   ['memory', benchMemoryStore],
@@ -14,6 +15,7 @@ const sections: Array<[string, () => Promise<void>]> = [
   ['postgres', benchPostgresStore],
   ['file', benchFileStore],
   ['redis', benchRedisStore],
+  ['mysql', benchMySQLStore],
 ];
 
 const only = process.argv.slice(2);
