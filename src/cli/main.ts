@@ -1,0 +1,154 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from 'commander';
+import type { CommandContext } from './command-context.js';
+import { CliError } from './cli-error.js';
+import { reportOf } from './error-report.js';
+import { ExitCode, type ExitCodeValue } from './exit-codes.js';
+import { resolveSettings, type SettingName } from './settings.js';
+import { processTerminal, type Terminal } from './terminal.js';
+
+/** Options every command accepts (on the program or after the command name). */
+interface GlobalFlags {
+  readonly config?: string;
+  readonly debug?: boolean;
+}
+
+type Flags = GlobalFlags & Partial<Record<SettingName, string>> & Record<string, unknown>;
+
+const storeOption = () => new Option('-s, --store <location>', 'the token store (file:PATH, sqlite:PATH, mysql://…, postgres://…, redis://…)');
+const accountsOptions = (command: Command) =>
+  command
+    .addOption(new Option('--dc <code>', 'the Zoho data center: us, eu, in, au, jp, ca, sa, cn, uk'))
+    .addOption(new Option('--accounts-url <url>', 'the accounts server (overrides --dc; e.g. the emulator)'));
+
+/**
+ * Parses the command line, runs one command, and decides the exit code: the only place that does. Commands are
+ * imported when they run, so `list` never loads the login server or a database driver it does not need.
+ */
+export async function main(argv: readonly string[], terminal: Terminal = processTerminal()): Promise<ExitCodeValue> {
+  let debug = argv.includes('--debug');
+  let exitCode: ExitCodeValue = ExitCode.OK;
+
+  const program = new Command('zoho-tokens')
+    .description('Inspect, move and maintain stored Zoho CRM OAuth tokens.')
+    .option('-c, --config <file>', 'a JSON config file (or ZOHO_TOKENS_CONFIG)')
+    .option('--debug', 'show stack traces of errors')
+    .showHelpAfterError('(run zoho-tokens --help for usage)')
+    .configureOutput({ writeOut: (text) => terminal.out(text.trimEnd()), writeErr: (text) => terminal.note(text.trimEnd()) })
+    .exitOverride();
+
+  /** Wraps a command's action: settings from flags, env and config file; errors kept for the one exit decision. */
+  const action =
+    (run: (context: CommandContext, flags: Flags, args: string[]) => Promise<unknown>) =>
+    async (...received: unknown[]) => {
+      const command = received[received.length - 1] as Command;
+      const flags = command.optsWithGlobals<Flags>();
+      debug ||= flags.debug === true;
+      const settings = await resolveSettings(
+        {
+          config: flags.config,
+          store: flags.store,
+          accountsUrl: flags.accountsUrl,
+          dataCenter: flags.dc as string | undefined,
+          clientId: flags.clientId,
+          clientSecret: flags.clientSecret,
+          redirectUri: flags.redirectUri,
+          scope: flags.scope,
+        },
+        terminal.env,
+      );
+      const args = received.slice(0, -2).filter((value): value is string => typeof value === 'string');
+      const result = await run({ terminal, settings, now: Date.now }, flags, args);
+      if (typeof result === 'number') exitCode = result as ExitCodeValue;
+    };
+
+  program
+    .command('list')
+    .description('list the stored tokens: id, user, client id, api domain, expiry status')
+    .addOption(storeOption())
+    .option('--json', 'print JSON (secrets masked)')
+    .action(action(async (context, flags) => (await import('./commands/list.js')).list({ json: flags.json === true }, context)));
+
+  program
+    .command('show <id-or-user>')
+    .description('show one token; secrets are masked unless --reveal')
+    .addOption(storeOption())
+    .option('--json', 'print JSON')
+    .option('--reveal', 'print secrets (client secret, refresh, access and grant tokens) in clear')
+    .action(
+      action(async (context, flags, [idOrUser]) =>
+        (await import('./commands/show.js')).show(idOrUser as string, { json: flags.json === true, reveal: flags.reveal === true }, context),
+      ),
+    );
+
+  program
+    .command('delete [id-or-user]')
+    .description('delete one token from the store (Zoho is not told: see revoke), or every token with --all')
+    .addOption(storeOption())
+    .option('--all', 'delete every token (asks first on a terminal)')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .action(
+      action(async (context, flags, [idOrUser]) =>
+        (await import('./commands/delete.js')).deleteTokens(idOrUser, { all: flags.all === true, yes: flags.yes === true }, context),
+      ),
+    );
+
+  program
+    .command('migrate')
+    .description('copy every token from one store to another; a rerun changes nothing')
+    .requiredOption('--from <location>', 'the store to read')
+    .requiredOption('--to <location>', 'the store to write')
+    .option('--dry-run', 'count what would change, write nothing')
+    .action(
+      action(async (context, flags) =>
+        (await import('./commands/migrate.js')).migrate(
+          { from: flags.from as string, to: flags.to as string, dryRun: flags.dryRun === true },
+          context,
+        ),
+      ),
+    );
+
+  program
+    .command('import <source>')
+    .description('import an official SDK token file (9 or 10 columns) or the official MySQL table (mysql://…?table=oauthtoken)')
+    .requiredOption('--to <location>', 'the store to write')
+    .option('--dry-run', 'count what would change, write nothing')
+    .action(
+      action(async (context, flags, [source]) =>
+        (await import('./commands/import.js')).importTokens(source as string, { to: flags.to as string, dryRun: flags.dryRun === true }, context),
+      ),
+    );
+
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are successes; every other parse failure has been printed by commander already.
+      return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+    }
+    const report = reportOf(error);
+    terminal.note(`zoho-tokens: ${report.message}`);
+    if (report.hint) terminal.note(`hint: ${report.hint}`);
+    if (debug) terminal.note(debugDetails(error));
+    return report.exitCode;
+  }
+}
+
+/** With --debug: the stack and the chain of causes (driver errors included). */
+function debugDetails(error: unknown): string {
+  const lines: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+    lines.push(depth === 0 ? String((current as Error).stack ?? current) : `caused by: ${String((current as Error).stack ?? current)}`);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return lines.join('\n');
+}
+
+// Run only as the binary, not when a test imports this module.
+const invokedAs = process.argv[1] ?? '';
+if (/(?:^|[\\/])(main\.js|zoho-tokens)$/.test(invokedAs)) {
+  const code = await main(process.argv.slice(2));
+  process.exitCode = code;
+}
