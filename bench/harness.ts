@@ -45,6 +45,44 @@ export async function measure(label: string, op: Operation, options: MeasureOpti
   return { label, medianNs: samples[Math.floor(samples.length / 2)] ?? NaN, operations: batches * perBatch };
 }
 
+async function batchSizeFor(op: Operation, options: MeasureOptions): Promise<number> {
+  if (options.perBatch !== undefined) return options.perBatch;
+  const probeNs = await runBatch(op, 200, 0);
+  const target = (options.targetBatchMs ?? 20) * 1e6;
+  return Math.max(1, Math.min(200_000, Math.round(target / Math.max(probeNs, 1))));
+}
+
+/**
+ * Measures a subject and its anchor in alternating batches, so that both see the same machine conditions
+ * (other load, CPU frequency) and their ratio stays meaningful on a busy machine.
+ */
+export async function measurePair(
+  subject: readonly [string, Operation],
+  anchor: readonly [string, Operation],
+  options: MeasureOptions = {},
+): Promise<{ subject: Measurement; anchor: Measurement }> {
+  const batches = options.batches ?? 21;
+  const [subjectLabel, subjectOp] = subject;
+  const [anchorLabel, anchorOp] = anchor;
+  const subjectPer = await batchSizeFor(subjectOp, options);
+  const anchorPer = await batchSizeFor(anchorOp, options);
+  for (let i = 0; i < 2; i += 1) {
+    await runBatch(subjectOp, subjectPer, 0);
+    await runBatch(anchorOp, anchorPer, 0);
+  }
+  const subjectSamples: number[] = [];
+  const anchorSamples: number[] = [];
+  for (let b = 0; b < batches; b += 1) {
+    subjectSamples.push(await runBatch(subjectOp, subjectPer, b * subjectPer));
+    anchorSamples.push(await runBatch(anchorOp, anchorPer, b * anchorPer));
+  }
+  const median = (samples: number[]) => samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)] ?? NaN;
+  return {
+    subject: { label: subjectLabel, medianNs: median(subjectSamples), operations: batches * subjectPer },
+    anchor: { label: anchorLabel, medianNs: median(anchorSamples), operations: batches * anchorPer },
+  };
+}
+
 export function formatNs(ns: number): string {
   if (ns < 1_000) return `${ns.toFixed(0)} ns`;
   if (ns < 1_000_000) return `${(ns / 1_000).toFixed(2)} µs`;

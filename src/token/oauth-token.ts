@@ -27,6 +27,34 @@ let trustedRecord: TokenRecord | null = null;
 let trustedSignature: UserSignature | null = null;
 const NO_INIT: OAuthTokenInit = Object.freeze({});
 
+/** A token's fields before it has an id; `signature` keeps the caller's UserSignature instance. */
+interface TokenFields extends Omit<TokenRecord, 'id'> {
+  readonly id: string | null;
+  readonly signature?: UserSignature | null;
+}
+
+function validatedFields(init: OAuthTokenInit): TokenFields {
+  const given = init.userSignature;
+  let signature: UserSignature | null = null;
+  if (given instanceof UserSignature) signature = given;
+  else if (given !== undefined && given !== null && given !== '') {
+    signature = new UserSignature(normalizeText('userSignature', given) as string);
+  }
+  return {
+    id: normalizeText('id', init.id),
+    userName: signature?.name ?? null,
+    signature,
+    clientId: normalizeText('clientId', init.clientId),
+    clientSecret: normalizeText('clientSecret', init.clientSecret),
+    redirectUrl: normalizeText('redirectUrl', init.redirectUrl),
+    grantToken: normalizeText('grantToken', init.grantToken),
+    refreshToken: normalizeText('refreshToken', init.refreshToken),
+    accessToken: normalizeText('accessToken', init.accessToken),
+    expiresAt: normalizeExpiry(init.expiresAt),
+    apiDomain: normalizeText('apiDomain', init.apiDomain),
+  };
+}
+
 /**
  * An OAuth token as the Zoho SDKs know it: the ten fields of the official `oauthtoken` table.
  *
@@ -49,38 +77,23 @@ export class OAuthToken {
   declare expiresAt: number | null;
   declare apiDomain: string | null;
 
-  constructor(init: OAuthTokenInit = {}) {
-    const record = trustedRecord;
-    if (record !== null) {
-      trustedRecord = null;
-      this.id = record.id;
-      const signature = trustedSignature;
-      trustedSignature = null;
-      this.userSignature =
-        record.userName === null ? null : signature?.name === record.userName ? signature : new UserSignature(record.userName);
-      this.clientId = record.clientId;
-      this.clientSecret = record.clientSecret;
-      this.redirectUrl = record.redirectUrl;
-      this.grantToken = record.grantToken;
-      this.refreshToken = record.refreshToken;
-      this.accessToken = record.accessToken;
-      this.expiresAt = record.expiresAt;
-      this.apiDomain = record.apiDomain;
-      return;
-    }
-    this.id = normalizeText('id', init.id);
-    const signature = init.userSignature;
-    if (signature === undefined || signature === null || signature === '') this.userSignature = null;
-    else if (signature instanceof UserSignature) this.userSignature = signature;
-    else this.userSignature = new UserSignature(normalizeText('userSignature', signature) as string);
-    this.clientId = normalizeText('clientId', init.clientId);
-    this.clientSecret = normalizeText('clientSecret', init.clientSecret);
-    this.redirectUrl = normalizeText('redirectUrl', init.redirectUrl);
-    this.grantToken = normalizeText('grantToken', init.grantToken);
-    this.refreshToken = normalizeText('refreshToken', init.refreshToken);
-    this.accessToken = normalizeText('accessToken', init.accessToken);
-    this.expiresAt = normalizeExpiry(init.expiresAt);
-    this.apiDomain = normalizeText('apiDomain', init.apiDomain);
+  constructor(init: OAuthTokenInit = NO_INIT) {
+    // One small code path for both origins keeps this constructor cheap: it runs on every lookup.
+    const fields: TokenFields = trustedRecord ?? validatedFields(init);
+    const signature = trustedRecord ? trustedSignature : fields.signature;
+    trustedRecord = null;
+    trustedSignature = null;
+    this.id = fields.id;
+    this.userSignature =
+      fields.userName === null ? null : signature?.name === fields.userName ? signature : new UserSignature(fields.userName);
+    this.clientId = fields.clientId;
+    this.clientSecret = fields.clientSecret;
+    this.redirectUrl = fields.redirectUrl;
+    this.grantToken = fields.grantToken;
+    this.refreshToken = fields.refreshToken;
+    this.accessToken = fields.accessToken;
+    this.expiresAt = fields.expiresAt;
+    this.apiDomain = fields.apiDomain;
   }
 
   /** The user's name from the signature, or null. */
@@ -100,7 +113,7 @@ export class OAuthToken {
   static fromRecord(record: TokenRecord, signature: UserSignature | null = null): OAuthToken {
     trustedRecord = record;
     trustedSignature = signature;
-    return new OAuthToken(NO_INIT);
+    return new OAuthToken();
   }
 
   /** The token as a plain record with the given id (secrets in clear: for stores, not for logs). */
