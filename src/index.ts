@@ -35,3 +35,60 @@ export { loadOptional } from './drivers/load-optional.js';
 
 export { MemoryStore } from './stores/memory/memory-store.js';
 export { ListStore } from './stores/list/list-store.js';
+
+export {
+  DATA_CENTER_CODES,
+  type DataCenterCode,
+  type Environment,
+  type EnvironmentKind,
+  isDataCenterCode,
+  zohoEnvironment,
+  allZohoEnvironments,
+  customEnvironment,
+  environmentForApiDomain,
+} from './accounts/data-centers.js';
+export {
+  AccountsClient,
+  type AccountsClientOptions,
+  type ClientCredentials,
+  type GrantExchange,
+  type RefreshRequest,
+  type RequestOptions,
+  type CurrentUser,
+} from './accounts/accounts-client.js';
+export { AccountsError, isAccountsError, type AccountsErrorOptions } from './accounts/accounts-error.js';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './accounts/retry-policy.js';
+export { DEFAULT_THROTTLE_RETRY_MS } from './accounts/error-body.js';
+export type { TokenGrant } from './accounts/token-response.js';
+export {
+  authorizationUrl,
+  parseAuthorizationRedirect,
+  type AuthorizationRequest,
+  type AuthorizationRedirect,
+} from './accounts/authorization.js';
+
+export { TokenManager } from './lifecycle/token-manager.js';
+export {
+  DEFAULT_REFRESH_MARGIN_MS,
+  DEFAULT_CACHE_MAX_AGE_MS,
+  DEFAULT_LOCK_WAIT_MS,
+  DEFAULT_LOCK_LEASE_MS,
+  type TokenManagerOptions,
+  type OAuthClientConfig,
+} from './lifecycle/token-manager-options.js';
+export type { TokenSelector } from './lifecycle/token-selector.js';
+export type { TokenCredentials } from './lifecycle/token-cache.js';
+export type { GrantCode } from './lifecycle/token-renewer.js';
+export type { FetchInput } from './lifecycle/authenticated-fetch.js';
+export type { LifecycleEventMap, LifecycleEventName, LifecycleListener } from './lifecycle/lifecycle-events.js';
+export {
+  type Logger,
+  type LogFields,
+  type LogLevel,
+  type LogEntry,
+  LOG_LEVELS,
+  silentLogger,
+  levelLogger,
+  consoleLogger,
+} from './logging/logger.js';
+export { type Clock, systemClock } from './time/clock.js';

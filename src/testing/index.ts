@@ -12,3 +12,13 @@ export type { ConformanceCase, ConformanceSettings } from './conformance/conform
 export { ConformanceViolation } from './conformance/violation.js';
 export { HOSTILE_VALUES } from './hostile-values.js';
 export { completeToken, zohoLikeToken, uniqueUser } from './conformance/fixtures.js';
+
+export { AccountsEmulator, type IssueGrantCodeOptions } from './emulator/accounts-emulator.js';
+export { type EmulatorOptions, DEFAULT_EMULATOR_DATA_CENTERS } from './emulator/options.js';
+export { type EmulatorLimits, DEFAULT_LIMITS as DEFAULT_EMULATOR_LIMITS } from './emulator/limits.js';
+export type { EmulatorClock } from './emulator/clock.js';
+export type { EmulatorClient, EmulatorUser } from './emulator/directory.js';
+export type { EmulatorFaults } from './emulator/faults.js';
+export type { EmulatorStats } from './emulator/stats.js';
+export type { PkceMethod } from './emulator/pkce.js';
+export { THROTTLE_BODY } from './emulator/responses.js';

@@ -1,0 +1,236 @@
+import { ErrorCode } from '../errors/codes.js';
+import { TokenStoreError } from '../errors/token-store-error.js';
+import { silentLogger, type Logger } from '../logging/logger.js';
+import { sleep, systemClock, type Clock } from '../time/clock.js';
+import { AccountsError } from './accounts-error.js';
+import { errorFromBody, type AccountsOperation } from './error-body.js';
+import { backoffDelayMs, retryPolicyOf, type RetryPolicy } from './retry-policy.js';
+import { parseTokenResponse, type TokenGrant } from './token-response.js';
+
+export interface AccountsClientOptions {
+  /** Retries of transient failures; see `RetryPolicy` for the defaults. */
+  retry?: Partial<RetryPolicy>;
+  /** The clock expiry times are computed from (default: the system clock). */
+  clock?: Clock;
+  logger?: Logger;
+  /** The fetch implementation (default: the global `fetch`). */
+  fetch?: typeof fetch;
+}
+
+export interface ClientCredentials {
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+export interface GrantExchange extends ClientCredentials {
+  /** The accounts server that must exchange the code: the authorize redirect's `accounts-server`. */
+  readonly accountsUrl: string;
+  readonly code: string;
+  /** The registered redirect URI (omit for a self-client code). */
+  readonly redirectUri?: string | null;
+  /** The PKCE verifier, when the authorize request sent a challenge. */
+  readonly codeVerifier?: string | null;
+}
+
+export interface RefreshRequest extends ClientCredentials {
+  readonly accountsUrl: string;
+  readonly refreshToken: string;
+}
+
+export interface RequestOptions {
+  readonly signal?: AbortSignal;
+}
+
+/** The CRM user an access token belongs to (`GET /crm/v8/users?type=CurrentUser`). */
+export interface CurrentUser {
+  readonly id: string;
+  readonly email: string;
+  readonly fullName: string | null;
+}
+
+interface Answer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Record<string, unknown> | null;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Why a try failed, in words safe to log (an HTTP status or a socket error code, never a URL or a body). */
+function reasonOf(error: unknown): string {
+  const err = error as { name?: string; code?: string; cause?: { code?: string; name?: string } } | null;
+  if (err?.name === 'TimeoutError') return 'timeout';
+  return err?.cause?.code ?? err?.code ?? err?.cause?.name ?? err?.name ?? 'network error';
+}
+
+class TransientAnswer extends Error {
+  constructor(readonly status: number) {
+    super(`HTTP ${status}`);
+  }
+}
+
+/**
+ * The Zoho Accounts OAuth 2.0 client: code exchange, refresh, revoke, current user. Parameters go in an urlencoded
+ * body (never the URL, where proxies log them). Every Zoho error body becomes a typed `AccountsError`; transient
+ * failures are retried with bounded exponential backoff and jitter and end, at worst, in ACCOUNTS_UNAVAILABLE —
+ * never in "token invalid". It works with any standard OAuth 2.0 server too (errors sent as HTTP 400/401,
+ * rotating refresh tokens).
+ */
+export class AccountsClient {
+  readonly #retry: RetryPolicy;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #fetch: typeof fetch;
+
+  constructor(options: AccountsClientOptions = {}) {
+    this.#retry = retryPolicyOf(options.retry);
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = options.logger ?? silentLogger;
+    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  }
+
+  get retryPolicy(): RetryPolicy {
+    return this.#retry;
+  }
+
+  /** Exchanges a grant code (`grant_type=authorization_code`) for an access token and a refresh token. */
+  exchangeGrant(request: GrantExchange, options: RequestOptions = {}): Promise<TokenGrant> {
+    const params = new URLSearchParams({
+      grant_type: 'authorization_code',
+      client_id: request.clientId,
+      client_secret: request.clientSecret,
+      code: request.code,
+    });
+    if (request.redirectUri) params.set('redirect_uri', request.redirectUri);
+    if (request.codeVerifier) params.set('code_verifier', request.codeVerifier);
+    return this.#tokenRequest('exchange a grant code', request.accountsUrl, params, options);
+  }
+
+  /** Gets a new access token with a refresh token (`grant_type=refresh_token`). */
+  refresh(request: RefreshRequest, options: RequestOptions = {}): Promise<TokenGrant> {
+    const params = new URLSearchParams({
+      grant_type: 'refresh_token',
+      client_id: request.clientId,
+      client_secret: request.clientSecret,
+      refresh_token: request.refreshToken,
+    });
+    return this.#tokenRequest('refresh an access token', request.accountsUrl, params, options);
+  }
+
+  /**
+   * Revokes a refresh token (and every access token made from it). Resolves to `true` when the server revoked it,
+   * `false` when it did not know the token (already revoked: HTTP 400), so a retried revoke is safe.
+   */
+  async revoke(request: { accountsUrl: string; refreshToken: string }, options: RequestOptions = {}): Promise<boolean> {
+    const operation: AccountsOperation = 'revoke a refresh token';
+    const url = endpoint(request.accountsUrl, '/oauth/v2/token/revoke');
+    const answer = await this.#send(operation, url, { method: 'POST', body: new URLSearchParams({ token: request.refreshToken }) }, options);
+    if (answer.status === 400) return false;
+    const refused = answer.body ? errorFromBody(operation, answer.body, answer.status, answer.headers) : null;
+    if (refused) throw refused;
+    if (answer.status >= 200 && answer.status < 300) return true;
+    throw this.#unexpected(operation, answer.status);
+  }
+
+  /** The CRM user of an access token, from `{apiDomain}/crm/v8/users?type=CurrentUser`. */
+  async currentUser(request: { apiDomain: string; accessToken: string }, options: RequestOptions = {}): Promise<CurrentUser> {
+    const operation: AccountsOperation = 'read the current user';
+    const url = endpoint(request.apiDomain, '/crm/v8/users');
+    url.searchParams.set('type', 'CurrentUser');
+    const headers = { Authorization: `Zoho-oauthtoken ${request.accessToken}` };
+    const answer = await this.#send(operation, url, { method: 'GET', headers }, options);
+    if (answer.status === 401) {
+      throw new AccountsError(ErrorCode.API_UNAUTHORIZED, 'Zoho refused the access token to read the current user (HTTP 401); refresh it and try again.', {
+        status: 401,
+        oauthError: typeof answer.body?.code === 'string' ? answer.body.code : null,
+      });
+    }
+    const users = answer.body?.users;
+    const user: unknown = Array.isArray(users) ? users[0] : undefined;
+    if (answer.status !== 200 || !isRecord(user) || typeof user.email !== 'string' || user.email === '') {
+      throw this.#unexpected(operation, answer.status);
+    }
+    return { id: String(user.id ?? ''), email: user.email, fullName: typeof user.full_name === 'string' ? user.full_name : null };
+  }
+
+  async #tokenRequest(operation: AccountsOperation, accountsUrl: string, params: URLSearchParams, options: RequestOptions): Promise<TokenGrant> {
+    const url = endpoint(accountsUrl, '/oauth/v2/token');
+    const sentAt = this.#clock.now();
+    const answer = await this.#send(operation, url, { method: 'POST', body: params }, options);
+    if (answer.body) {
+      const refused = errorFromBody(operation, answer.body, answer.status, answer.headers);
+      if (refused) throw refused;
+    }
+    if (answer.status === 429) {
+      const refused = errorFromBody(operation, { error: 'Access Denied' }, answer.status, answer.headers);
+      if (refused) throw refused;
+    }
+    if (answer.status !== 200 || !answer.body) throw this.#unexpected(operation, answer.status);
+    return parseTokenResponse(answer.body, sentAt);
+  }
+
+  /** One request with the retries: resolves to the first non-transient answer, or throws ACCOUNTS_UNAVAILABLE. */
+  async #send(operation: AccountsOperation, url: URL, init: RequestInit, options: RequestOptions): Promise<Answer> {
+    const policy = this.#retry;
+    let lastError: unknown = null;
+    for (let attempt = 1; attempt <= policy.attempts; attempt += 1) {
+      if (attempt > 1) {
+        const delayMs = backoffDelayMs(policy, attempt - 1);
+        this.#logger.warn('accounts request failed; retrying', { operation, attempt: attempt - 1, reason: reasonOf(lastError), delayMs });
+        await sleep(delayMs, options.signal);
+      }
+      const started = performance.now();
+      const timeout = AbortSignal.timeout(policy.timeoutMs);
+      const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+      try {
+        const response = await this.#fetch(url, { ...init, signal, redirect: 'manual' });
+        const text = await response.text();
+        const durationMs = Math.round(performance.now() - started);
+        this.#logger.debug('accounts request', { operation, attempt, status: response.status, durationMs });
+        if (response.status >= 500) throw new TransientAnswer(response.status);
+        return { status: response.status, headers: response.headers, body: parseJson(text) };
+      } catch (error) {
+        if (options.signal?.aborted) throw options.signal.reason;
+        lastError = error;
+      }
+    }
+    const status = lastError instanceof TransientAnswer ? lastError.status : null;
+    const last = status === null ? reasonOf(lastError) : `HTTP ${status}`;
+    this.#logger.error('accounts server unavailable', { operation, attempts: policy.attempts, reason: last });
+    throw new AccountsError(
+      ErrorCode.ACCOUNTS_UNAVAILABLE,
+      `The accounts server did not answer to ${operation} after ${policy.attempts} tries (last: ${last}); nothing was changed, try again later.`,
+      { cause: lastError, status },
+    );
+  }
+
+  #unexpected(operation: AccountsOperation, status: number): AccountsError {
+    return new AccountsError(
+      ErrorCode.ACCOUNTS_PROTOCOL,
+      `The server answered HTTP ${status} with a body this library cannot read, to ${operation}; check the accounts URL or API domain.`,
+      { status },
+    );
+  }
+}
+
+function parseJson(text: string): Record<string, unknown> | null {
+  if (text.trim() === '') return null;
+  try {
+    const value: unknown = JSON.parse(text);
+    return isRecord(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+function endpoint(base: string, path: string): URL {
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    throw new TokenStoreError(ErrorCode.INVALID_CONFIG, 'The accounts URL or API domain must be an absolute http(s) URL.');
+  }
+  url.pathname = url.pathname.replace(/\/$/, '') + path;
+  return url;
+}

@@ -1,0 +1,139 @@
+import { AccountsClient } from '../accounts/accounts-client.js';
+import { zohoEnvironment, type Environment } from '../accounts/data-centers.js';
+import type { RetryPolicy } from '../accounts/retry-policy.js';
+import type { TokenStore } from '../contract/token-store.js';
+import { ErrorCode } from '../errors/codes.js';
+import { TokenStoreError } from '../errors/token-store-error.js';
+import { silentLogger, type Logger } from '../logging/logger.js';
+import { MemoryStore } from '../stores/memory/memory-store.js';
+import { systemClock, type Clock } from '../time/clock.js';
+import { OAuthToken } from '../token/oauth-token.js';
+
+/** Client credentials for tokens that do not carry their own (the official SDK keeps them on every token). */
+export interface OAuthClientConfig {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly redirectUri?: string;
+}
+
+export interface TokenManagerOptions {
+  /** Where tokens are exchanged and refreshed, unless a token's `api_domain` names another data center. Default: Zoho US production. */
+  environment?: Environment;
+  /** Further environments a token's `api_domain` may name (custom servers); every Zoho environment is known already. */
+  environments?: readonly Environment[];
+  /** Any TokenStore. Default: a new MemoryStore, closed by `close()` (a store you pass is never closed). */
+  store?: TokenStore;
+  /** The token(s) this manager serves when asked by user, or without a selector when there is exactly one. */
+  tokens?: OAuthToken | readonly OAuthToken[];
+  /** Client credentials for tokens that carry none. */
+  client?: OAuthClientConfig;
+  /** Default: silent. Nothing secret is ever logged. */
+  logger?: Logger;
+  /** Default: the system clock. */
+  clock?: Clock;
+  /** Refresh when fewer than this many ms of the access token's life are left. Default 60,000 (see docs/lifecycle.md). */
+  refreshMarginMs?: number;
+  /** Re-read the store for a cached token at least this often, to notice changes made elsewhere. Default 60,000. */
+  cacheMaxAgeMs?: number;
+  /** The cross-process refresh lock, when the store has one: how long to wait for it, how long a holder keeps it. */
+  refreshLock?: { waitMs?: number; leaseMs?: number };
+  /** Retries of transient accounts failures (ignored when `accounts` is given). */
+  retry?: Partial<RetryPolicy>;
+  /** A ready accounts client (to share one, or to give it another fetch). */
+  accounts?: AccountsClient;
+  /** The fetch implementation for API calls and the default accounts client. */
+  fetch?: typeof fetch;
+}
+
+export interface TokenManagerConfig {
+  readonly environment: Environment;
+  readonly environments: readonly Environment[];
+  readonly store: TokenStore;
+  readonly ownsStore: boolean;
+  readonly tokens: readonly OAuthToken[];
+  readonly client: OAuthClientConfig | null;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly refreshMarginMs: number;
+  readonly cacheMaxAgeMs: number;
+  readonly lockWaitMs: number;
+  readonly lockLeaseMs: number;
+  readonly accounts: AccountsClient;
+  readonly fetch: typeof fetch;
+}
+
+// 60 s rather than the official 5 s: the token must still be valid when the API call reaches Zoho after request
+// latency, retries with backoff (a few seconds) and clock skew between hosts; 60 s costs under 2% of a 1-hour token.
+export const DEFAULT_REFRESH_MARGIN_MS = 60_000;
+export const DEFAULT_CACHE_MAX_AGE_MS = 60_000;
+export const DEFAULT_LOCK_WAIT_MS = 15_000;
+export const DEFAULT_LOCK_LEASE_MS = 60_000;
+
+const invalid = (message: string): TokenStoreError => new TokenStoreError(ErrorCode.INVALID_CONFIG, message);
+
+function duration(name: string, value: unknown, fallback: number, min = 0): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    throw invalid(`${name} must be a whole number of milliseconds, at least ${min}.`);
+  }
+  return value;
+}
+
+function isStore(value: unknown): value is TokenStore {
+  const store = value as Partial<TokenStore> | null;
+  return (
+    typeof store === 'object' && store !== null &&
+    ['findToken', 'saveToken', 'deleteToken', 'getTokens', 'deleteTokens', 'findTokenById'].every(
+      (method) => typeof (store as Record<string, unknown>)[method] === 'function',
+    )
+  );
+}
+
+function isLogger(value: unknown): value is Logger {
+  const logger = value as Record<string, unknown> | null;
+  return typeof logger === 'object' && logger !== null && ['debug', 'info', 'warn', 'error'].every((level) => typeof logger[level] === 'function');
+}
+
+/** Validates the options once, fills the defaults and freezes the result; nothing is opened on failure. */
+export function tokenManagerConfig(options: TokenManagerOptions = {}): TokenManagerConfig {
+  if (typeof options !== 'object' || options === null) throw invalid('TokenManager options must be an object.');
+  if (options.store !== undefined && !isStore(options.store)) throw invalid('store must implement the six TokenStore methods.');
+  if (options.logger !== undefined && !isLogger(options.logger)) throw invalid('logger must have debug, info, warn and error methods.');
+  if (options.clock !== undefined && typeof options.clock?.now !== 'function') throw invalid('clock must have a now() method.');
+  const tokens = options.tokens === undefined ? [] : Array.isArray(options.tokens) ? options.tokens : [options.tokens];
+  if (!tokens.every((token: unknown) => token instanceof OAuthToken)) throw invalid('tokens must be OAuthToken instances.');
+  const client = options.client ?? null;
+  if (client !== null && (typeof client.clientId !== 'string' || !client.clientId || typeof client.clientSecret !== 'string' || !client.clientSecret)) {
+    throw invalid('client needs a non-empty clientId and clientSecret.');
+  }
+  const environment = options.environment ?? zohoEnvironment('us');
+  if (typeof environment?.accountsUrl !== 'string' || typeof environment.apiDomain !== 'string') {
+    throw invalid('environment must come from zohoEnvironment() or customEnvironment().');
+  }
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const fetchImpl = options.fetch ?? ((input: string | URL | Request, init?: RequestInit) => fetch(input, init));
+  const lock = options.refreshLock ?? {};
+  const refreshMarginMs = duration('refreshMarginMs', options.refreshMarginMs, DEFAULT_REFRESH_MARGIN_MS);
+  const cacheMaxAgeMs = duration('cacheMaxAgeMs', options.cacheMaxAgeMs, DEFAULT_CACHE_MAX_AGE_MS);
+  const lockWaitMs = duration('refreshLock.waitMs', lock.waitMs, DEFAULT_LOCK_WAIT_MS);
+  const lockLeaseMs = duration('refreshLock.leaseMs', lock.leaseMs, DEFAULT_LOCK_LEASE_MS, 1);
+  const accounts = options.accounts ?? new AccountsClient({ retry: options.retry, clock, logger, fetch: fetchImpl });
+  const config: TokenManagerConfig = {
+    environment,
+    environments: Object.freeze([environment, ...(options.environments ?? [])]),
+    store: options.store ?? new MemoryStore(),
+    ownsStore: options.store === undefined,
+    tokens: Object.freeze(tokens.map((token) => token.clone())),
+    client: client && Object.freeze({ ...client }),
+    logger,
+    clock,
+    refreshMarginMs,
+    cacheMaxAgeMs,
+    lockWaitMs,
+    lockLeaseMs,
+    accounts,
+    fetch: fetchImpl,
+  };
+  return Object.freeze(config);
+}

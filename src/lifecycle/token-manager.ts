@@ -1,0 +1,445 @@
+import { AccountsError } from '../accounts/accounts-error.js';
+import type { AccountsClient } from '../accounts/accounts-client.js';
+import { matchKeyOf } from '../contract/matching-rule.js';
+import type { TokenStore } from '../contract/token-store.js';
+import { ErrorCode } from '../errors/codes.js';
+import { TokenStoreError } from '../errors/token-store-error.js';
+import { supportsRefreshLock, type RefreshLease } from '../lock/refresh-lock.js';
+import { OAuthToken } from '../token/oauth-token.js';
+import { authenticatedFetch, type FetchInput } from './authenticated-fetch.js';
+import { LifecycleEvents, type LifecycleEventName, type LifecycleListener } from './lifecycle-events.js';
+import { SingleFlight } from './single-flight.js';
+import { TokenCache, type TokenCredentials } from './token-cache.js';
+import { tokenManagerConfig, type TokenManagerConfig, type TokenManagerOptions } from './token-manager-options.js';
+import { TokenRenewer, type GrantCode, type Renewal } from './token-renewer.js';
+import { checkSelector, describeSelector, type TokenSelector } from './token-selector.js';
+
+/** A token read from the store (`persisted`) or given by the caller and not stored yet. */
+interface Snapshot {
+  readonly token: OAuthToken;
+  readonly persisted: boolean;
+  /** Callers with the same key share one renewal. */
+  readonly flightKey: string;
+}
+
+/** Why a token cannot be renewed now without asking Zoho again in vain. */
+interface Block {
+  throttledUntil: number;
+  /** A refresh token Zoho refused (`invalid_code`): not sent again until a new one is stored. */
+  refusedRefreshToken: string | null;
+}
+
+type RefreshReason = 'missing' | 'expiring' | 'rejected';
+
+// After a refresh failed but the current access token still works, serve it this long before trying again.
+const GRACE_RETRY_MS = 5_000;
+// Bound on remembered refused access tokens: they matter only until the next refresh of their token.
+const MAX_REJECTED = 10_000;
+
+/**
+ * Keeps every user's access token valid: finds the stored token, refreshes it (or exchanges its grant code) when it
+ * is missing, about to expire or refused by an API, saves the result, and serves it from a cache. Any number of
+ * users, concurrently, with no "current user": every call names its token (`{ user }`, `{ id }` or `{ token }`).
+ *
+ * One expiry costs one refresh request: concurrent callers share one renewal (single-flight), and when the store
+ * has a refresh lock, processes sharing the store take it around "re-read, refresh only if still needed, save".
+ * See docs/lifecycle.md for the flow, the margin, the cache, the lock, retries, events and errors.
+ */
+export class TokenManager {
+  readonly #config: TokenManagerConfig;
+  readonly #renewer: TokenRenewer;
+  readonly #events: LifecycleEvents;
+  readonly #cache = new TokenCache();
+  readonly #flights = new SingleFlight<TokenCredentials>();
+  readonly #rejected = new Set<string>();
+  readonly #blocks = new Map<string, Block>();
+  readonly #defaultToken: OAuthToken | null;
+  #closed = false;
+
+  constructor(options: TokenManagerOptions = {}) {
+    this.#config = tokenManagerConfig(options);
+    this.#renewer = new TokenRenewer(this.#config);
+    this.#events = new LifecycleEvents(this.#config.logger);
+    this.#defaultToken = this.#config.tokens.length === 1 ? (this.#config.tokens[0] as OAuthToken) : null;
+  }
+
+  /** The store tokens are kept in. */
+  get store(): TokenStore {
+    return this.#config.store;
+  }
+
+  get accounts(): AccountsClient {
+    return this.#config.accounts;
+  }
+
+  /**
+   * A valid access token for the selected token (without a selector: the one configured token). Served from the
+   * cache while valid; otherwise read from the store, and refreshed or exchanged (then saved) when needed.
+   */
+  accessToken(selector?: TokenSelector): Promise<string> {
+    const cached = this.#cached(selector);
+    if (cached !== null) return Promise.resolve(cached.accessToken);
+    return this.#obtain(selector).then((credentials) => credentials.accessToken);
+  }
+
+  /** What an API call needs: a valid access token with its token id, user and API domain. */
+  credentials(selector?: TokenSelector): Promise<TokenCredentials> {
+    const cached = this.#cached(selector);
+    if (cached !== null) return Promise.resolve(cached);
+    return this.#obtain(selector);
+  }
+
+  /**
+   * Tells the manager that an API refused this access token (HTTP 401 INVALID_TOKEN): it leaves the cache, and the
+   * next request for its token re-reads the store — serving a token another process stored since, or refreshing
+   * if the store still holds the refused one. `fetch` calls this itself; call it when you call Zoho another way.
+   */
+  reportInvalidToken(accessToken: string): void {
+    if (typeof accessToken !== 'string' || accessToken === '') return;
+    const tokenId = this.#cache.dropAccessToken(accessToken);
+    if (this.#rejected.size >= MAX_REJECTED) this.#rejected.delete(this.#rejected.values().next().value as string);
+    this.#rejected.add(accessToken);
+    this.#config.logger.debug('access token refused by an API; dropped from the cache', { tokenId });
+  }
+
+  /**
+   * Exchanges a grant code from Zoho's authorize redirect (use `parseAuthorizationRedirect`, and pass its
+   * `accountsServer`), names the token by the CRM user's email unless `userName` is given, and saves it; a user
+   * already stored gets the new tokens in the same row. Resolves to the saved token (your copy).
+   */
+  async exchangeGrant(grantCode: GrantCode): Promise<OAuthToken> {
+    this.#assertOpen();
+    if (typeof grantCode?.code !== 'string' || grantCode.code === '') {
+      throw new TokenStoreError(ErrorCode.INVALID_ARGUMENT, 'exchangeGrant needs the "code" from the authorize redirect.');
+    }
+    let renewal: Renewal;
+    try {
+      renewal = await this.#renewer.exchange(grantCode);
+    } catch (error) {
+      this.#failed(null, grantCode.userName ?? null, error);
+      throw error;
+    }
+    await this.#save(renewal.token);
+    const tokenId = String(renewal.token.id);
+    this.#blocks.delete(tokenId);
+    this.#remember(renewal.token);
+    this.#emitRefreshed(renewal, 'authorized');
+    return renewal.token.clone();
+  }
+
+  /**
+   * Revokes the token's refresh token at its accounts server, then deletes the token from the store. If the server
+   * cannot be reached the token stays stored (the error says so) and the call can be repeated; a token the server
+   * no longer knows is deleted all the same (`revoked` event with `remote: false`).
+   */
+  async revoke(selector: TokenSelector): Promise<void> {
+    this.#assertOpen();
+    checkSelector(selector);
+    const snapshot = await this.#read(selector);
+    if (!snapshot.persisted) throw notFound(describeSelector(selector));
+    const { token } = snapshot;
+    const tokenId = String(token.id);
+    await this.#flights.wait(snapshot.flightKey);
+    const lease = await this.#lock(tokenId);
+    try {
+      let remote = false;
+      if (token.refreshToken) {
+        const environment = this.#renewer.environmentFor(token.apiDomain);
+        remote = await this.#config.accounts.revoke({ accountsUrl: environment.accountsUrl, refreshToken: token.refreshToken });
+      }
+      await this.#config.store.deleteToken(tokenId);
+      this.#cache.drop(tokenId);
+      this.#blocks.delete(tokenId);
+      this.#config.logger.info('token revoked and deleted', { tokenId, user: token.userName, remote });
+      this.#events.emit('revoked', { tokenId, userName: token.userName, remote });
+    } finally {
+      await lease?.release();
+    }
+  }
+
+  /**
+   * `fetch` for Zoho APIs: sets `Authorization: Zoho-oauthtoken …` with a valid token, resolves a relative path
+   * against the token's `api_domain`, and on 401 INVALID_TOKEN refreshes once and retries once (a second refusal
+   * throws API_UNAUTHORIZED). Absolute URLs must be on the token's API domain: the token is sent nowhere else.
+   */
+  fetch(selector: TokenSelector | undefined, input: FetchInput, init?: RequestInit): Promise<Response> {
+    checkSelector(selector);
+    return authenticatedFetch(this, this.#config.fetch, selector, input, init);
+  }
+
+  /** `fetch` bound to one token: `const crm = manager.fetchFor({ user }); await crm('/crm/v8/Leads')`. */
+  fetchFor(selector?: TokenSelector): (input: FetchInput, init?: RequestInit) => Promise<Response> {
+    checkSelector(selector);
+    return (input, init) => authenticatedFetch(this, this.#config.fetch, selector, input, init);
+  }
+
+  /** Adds a listener (`refreshed`, `refreshFailed`, `revoked`, `saved`); returns a function that removes it. */
+  on<K extends LifecycleEventName>(name: K, listener: LifecycleListener<K>): () => void {
+    return this.#events.on(name, listener);
+  }
+
+  off<K extends LifecycleEventName>(name: K, listener: LifecycleListener<K>): void {
+    this.#events.off(name, listener);
+  }
+
+  /** Forgets cached tokens and closes the store if the manager created it. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#cache.clear();
+    this.#rejected.clear();
+    this.#blocks.clear();
+    const store = this.#config.store as TokenStore & { close?: () => Promise<void> };
+    if (this.#config.ownsStore) await store.close?.();
+  }
+
+  // The hot path: a Map lookup and a clock read. Anything unusual goes to #obtain, which validates.
+  #cached(selector: TokenSelector | undefined): TokenCredentials | null {
+    if (this.#closed || typeof selector !== 'object' || selector === null) {
+      const token = selector === undefined && !this.#closed ? this.#defaultToken : null;
+      return token?.userName ? this.#cache.freshByUser(token.userName, this.#config.clock.now()) : null;
+    }
+    const now = this.#config.clock.now();
+    if ('user' in selector) return typeof selector.user === 'string' ? this.#cache.freshByUser(selector.user, now) : null;
+    if ('id' in selector) return typeof selector.id === 'string' ? this.#cache.freshById(selector.id, now) : null;
+    const token = (selector as { token?: unknown }).token;
+    if (!(token instanceof OAuthToken)) return null;
+    if (token.id) return this.#cache.freshById(token.id, now);
+    return token.userName ? this.#cache.freshByUser(token.userName, now) : null;
+  }
+
+  async #obtain(selector: TokenSelector | undefined): Promise<TokenCredentials> {
+    this.#assertOpen();
+    checkSelector(selector);
+    const snapshot = await this.#read(selector);
+    if (snapshot.persisted && this.#usable(snapshot.token)) return this.#remember(snapshot.token);
+    return this.#flights.run(snapshot.flightKey, () => (snapshot.persisted ? this.#renewStored(snapshot) : this.#renewUnsaved(snapshot)));
+  }
+
+  /** Finds the selected token in the store, or takes the configured/given token when none is stored yet. */
+  async #read(selector: TokenSelector | undefined): Promise<Snapshot> {
+    const store = this.#config.store;
+    if (selector === undefined) {
+      if (this.#defaultToken) return this.#readToken(this.#defaultToken);
+      throw new TokenStoreError(
+        ErrorCode.INVALID_ARGUMENT,
+        `This TokenManager has ${this.#config.tokens.length} configured tokens; pass a selector ({ user }, { id } or { token }).`,
+      );
+    }
+    if ('id' in selector) {
+      const found = await store.findTokenById(selector.id);
+      if (!found) throw notFound(describeSelector(selector));
+      return persisted(found);
+    }
+    if ('user' in selector) {
+      const found = await store.findToken(new OAuthToken({ userSignature: selector.user }));
+      if (found) return persisted(found);
+      const configured = this.#config.tokens.find((token) => token.userName === selector.user);
+      if (configured) return this.#readToken(configured);
+      throw notFound(describeSelector(selector));
+    }
+    return this.#readToken(selector.token);
+  }
+
+  async #readToken(given: OAuthToken): Promise<Snapshot> {
+    const store = this.#config.store;
+    const token = given.clone();
+    if (token.id) {
+      const found = await store.findTokenById(token.id);
+      if (found) return persisted(found);
+      token.id = null;
+    }
+    const client = this.#config.client;
+    if (client && !token.clientId && !token.clientSecret) {
+      token.clientId = client.clientId;
+      token.clientSecret = client.clientSecret;
+    }
+    if (client?.redirectUri && !token.redirectUrl) token.redirectUrl = client.redirectUri;
+    const key = matchKeyOf(token);
+    if (key) {
+      // Only the key's fields: findToken keeps the fields a query sets, and stored values (a rotated refresh
+      // token, a newer access token) must win over the ones the caller configured.
+      const query =
+        key.field === 'userName' ? new OAuthToken({ userSignature: key.value })
+        : key.field === 'accessToken' ? new OAuthToken({ accessToken: key.value })
+        : new OAuthToken({ clientId: token.clientId, clientSecret: token.clientSecret, [key.field]: key.value });
+      const found = await store.findToken(query);
+      if (found) return persisted(found);
+    }
+    if (!token.accessToken && !token.refreshToken && !token.grantToken) throw notFound(describeSelector({ token: given }));
+    return { token, persisted: false, flightKey: key ? `${key.field}:${key.value}` : `unsaved:${Math.random()}` };
+  }
+
+  /** The renewal of a stored token, run once for all concurrent callers (single-flight on the token id). */
+  async #renewStored(snapshot: Snapshot): Promise<TokenCredentials> {
+    const tokenId = String(snapshot.token.id);
+    // A run that finished just before this one started may have cached a newer token already.
+    const cached = this.#cache.freshById(tokenId, this.#config.clock.now());
+    if (cached && !this.#rejected.has(cached.accessToken)) return cached;
+    const lease = await this.#lock(tokenId);
+    try {
+      // Re-read: another process (or a renewal that just finished) may have stored a new token.
+      const current = await this.#config.store.findTokenById(tokenId);
+      if (!current) throw notFound(`token id ${tokenId}`);
+      if (this.#usable(current)) {
+        this.#config.logger.debug('token was renewed elsewhere; using the stored one', { tokenId, user: current.userName });
+        return this.#remember(current);
+      }
+      if (lease === null) {
+        this.#config.logger.warn('refresh lock not granted in time; refreshing without it', { tokenId, waitMs: this.#config.lockWaitMs });
+      }
+      return await this.#refreshNow(current);
+    } finally {
+      await lease?.release();
+    }
+  }
+
+  /** A configured or given token that is not stored yet: renewed if needed, then saved (which gives it an id). */
+  async #renewUnsaved(snapshot: Snapshot): Promise<TokenCredentials> {
+    if (this.#usable(snapshot.token)) {
+      const token = snapshot.token.clone();
+      await this.#save(token);
+      return this.#remember(token);
+    }
+    return this.#refreshNow(snapshot.token);
+  }
+
+  async #refreshNow(current: OAuthToken): Promise<TokenCredentials> {
+    const tokenId = current.id;
+    const reason: RefreshReason = !current.accessToken ? 'missing' : this.#rejected.has(current.accessToken) ? 'rejected' : 'expiring';
+    let renewal: Renewal;
+    try {
+      if (tokenId !== null) this.#checkBlock(tokenId, current);
+      this.#config.logger.debug('renewing access token', { tokenId, user: current.userName, reason });
+      renewal = await this.#renewer.renew(current);
+    } catch (error) {
+      this.#failed(current, current.userName, error);
+      const grace = this.#grace(current, error);
+      if (grace) return grace;
+      throw error;
+    }
+    await this.#saveRenewal(renewal);
+    if (current.accessToken) this.#rejected.delete(current.accessToken);
+    if (tokenId !== null) this.#blocks.delete(tokenId);
+    this.#emitRefreshed(renewal, reason);
+    return this.#remember(renewal.token);
+  }
+
+  /** Saves a renewal. A rotated refresh token exists nowhere else, so its save is tried twice before failing. */
+  async #saveRenewal(renewal: Renewal): Promise<void> {
+    try {
+      await this.#save(renewal.changes);
+    } catch (error) {
+      if (!renewal.rotated) throw error;
+      this.#config.logger.warn('saving a rotated refresh token failed; trying once more', { tokenId: renewal.changes.id });
+      await this.#save(renewal.changes);
+    }
+    renewal.token.id = renewal.changes.id;
+  }
+
+  async #save(token: OAuthToken): Promise<void> {
+    await this.#config.store.saveToken(token);
+    const tokenId = String(token.id);
+    this.#config.logger.debug('token saved', { tokenId, user: token.userName });
+    this.#events.emit('saved', { tokenId, userName: token.userName });
+  }
+
+  #lock(tokenId: string): Promise<RefreshLease | null | undefined> {
+    const store = this.#config.store;
+    if (!supportsRefreshLock(store)) return Promise.resolve(undefined);
+    return store.acquireRefreshLock(tokenId, { waitMs: this.#config.lockWaitMs, leaseMs: this.#config.lockLeaseMs });
+  }
+
+  /** Whether a token can be served as it is. */
+  #usable(token: OAuthToken): boolean {
+    if (!token.accessToken || this.#rejected.has(token.accessToken)) return false;
+    // No known expiry: an access-only token is served until an API refuses it; a renewable one is renewed.
+    if (token.expiresAt === null) return !token.refreshToken && !token.grantToken;
+    return token.expiresAt - this.#config.refreshMarginMs > this.#config.clock.now();
+  }
+
+  #remember(token: OAuthToken, servedForMs?: number): TokenCredentials {
+    const now = this.#config.clock.now();
+    const credentials: TokenCredentials = {
+      tokenId: String(token.id),
+      userName: token.userName,
+      accessToken: String(token.accessToken),
+      apiDomain: token.apiDomain ?? this.#renewer.environmentFor(null).apiDomain,
+      expiresAt: token.expiresAt,
+    };
+    const refreshAt = token.expiresAt === null ? Infinity : token.expiresAt - this.#config.refreshMarginMs;
+    const servedUntil = servedForMs === undefined ? Math.min(refreshAt, now + this.#config.cacheMaxAgeMs) : now + servedForMs;
+    this.#cache.put(credentials, servedUntil);
+    return Object.freeze(credentials);
+  }
+
+  /** Fails fast, without a request, while Zoho throttles this token or after it refused its refresh token. */
+  #checkBlock(tokenId: string, current: OAuthToken): void {
+    const block = this.#blocks.get(tokenId);
+    if (!block) return;
+    const remaining = block.throttledUntil - this.#config.clock.now();
+    if (remaining > 0) {
+      throw new AccountsError(ErrorCode.THROTTLED, `Zoho throttled token ${tokenId}; no request is sent until the advised wait ends (error.retryAfterMs).`, {
+        retryAfterMs: remaining,
+      });
+    }
+    if (block.refusedRefreshToken !== null && block.refusedRefreshToken === current.refreshToken) {
+      throw new AccountsError(
+        ErrorCode.REAUTHORIZATION_REQUIRED,
+        `Zoho refused the refresh token of token ${tokenId} earlier: the user must authorize the app again (exchangeGrant stores the new tokens).`,
+        { oauthError: 'invalid_code' },
+      );
+    }
+  }
+
+  #failed(current: OAuthToken | null, userName: string | null, error: unknown): void {
+    const tokenId = current?.id ?? null;
+    const code = (error as { code?: string } | null)?.code ?? 'unknown';
+    if (tokenId !== null && error instanceof AccountsError && error.status !== null) {
+      const block = this.#blocks.get(tokenId) ?? { throttledUntil: 0, refusedRefreshToken: null };
+      if (error.code === ErrorCode.THROTTLED) block.throttledUntil = this.#config.clock.now() + (error.retryAfterMs ?? 0);
+      if (error.code === ErrorCode.REAUTHORIZATION_REQUIRED && current?.refreshToken) block.refusedRefreshToken = current.refreshToken;
+      this.#blocks.set(tokenId, block);
+    }
+    this.#config.logger.warn('token renewal failed', { tokenId, user: userName, code });
+    this.#events.emit('refreshFailed', { tokenId, userName, code, error: error instanceof Error ? error : new Error(String(code)) });
+  }
+
+  /**
+   * After a renewal failed for a reason that is not the token's fault (accounts down, throttled), an access token
+   * that has not expired yet is still served: the refresh margin exists for this. Tried again after a short pause.
+   */
+  #grace(current: OAuthToken, error: unknown): TokenCredentials | null {
+    const code = (error as { code?: string } | null)?.code;
+    if (code !== ErrorCode.ACCOUNTS_UNAVAILABLE && code !== ErrorCode.THROTTLED) return null;
+    if (current.id === null || !current.accessToken || current.expiresAt === null || this.#rejected.has(current.accessToken)) return null;
+    const left = current.expiresAt - this.#config.clock.now();
+    if (left <= 0) return null;
+    this.#config.logger.warn('serving the current access token until it expires; renewal failed', { tokenId: current.id, code, leftMs: left });
+    return this.#remember(current, Math.min(left, GRACE_RETRY_MS));
+  }
+
+  #emitRefreshed(renewal: Renewal, reason: RefreshReason | 'authorized'): void {
+    const { token } = renewal;
+    const tokenId = String(token.id);
+    this.#config.logger.info('access token renewed', { tokenId, user: token.userName, grantType: renewal.grantType, reason, rotated: renewal.rotated });
+    this.#events.emit('refreshed', {
+      tokenId,
+      userName: token.userName,
+      grantType: renewal.grantType,
+      reason,
+      expiresAt: Number(token.expiresAt),
+      rotated: renewal.rotated,
+    });
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new TokenStoreError(ErrorCode.STORE_CLOSED, 'The TokenManager is closed; create a new one to use it again.');
+  }
+}
+
+const persisted = (token: OAuthToken): Snapshot => ({ token, persisted: true, flightKey: `id:${String(token.id)}` });
+
+function notFound(what: string): TokenStoreError {
+  return new TokenStoreError(ErrorCode.TOKEN_NOT_FOUND, `No stored token for ${what}; authorize the user first (TokenManager.exchangeGrant).`);
+}

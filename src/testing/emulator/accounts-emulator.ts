@@ -1,0 +1,174 @@
+import { customEnvironment, type DataCenterCode, type Environment } from '../../accounts/data-centers.js';
+import { ErrorCode } from '../../errors/codes.js';
+import { TokenArgumentError } from '../../errors/token-store-error.js';
+import { RunningClock, type EmulatorClock } from './clock.js';
+import { grantConsent } from './consent.js';
+import type { EmulatorContext } from './context.js';
+import { Directory, type EmulatorClient, type EmulatorUser } from './directory.js';
+import { FaultSwitches, type EmulatorFaults } from './faults.js';
+import { GrantCodeBook } from './grant-codes.js';
+import type { EmulatorLimits } from './limits.js';
+import { DataCenterListener } from './listener.js';
+import { resolveEmulatorOptions, type EmulatorOptions } from './options.js';
+import { isPkceMethod, type PkceMethod } from './pkce.js';
+import { route } from './router.js';
+import { Sleeper } from './sleeper.js';
+import { StatsRecorder, type EmulatorStats } from './stats.js';
+import { TokenLedger } from './token-ledger.js';
+
+export interface IssueGrantCodeOptions {
+  client: EmulatorClient;
+  user: EmulatorUser;
+  /** Default `['ZohoCRM.modules.ALL', 'ZohoCRM.users.READ']`. */
+  scope?: string[];
+  /** A code from the console's self-client tab (default: whether the client was registered as a self client). */
+  selfClient?: boolean;
+  /** Default `limits.grantCodeTtlMs`, or `limits.selfClientCodeTtlMs` for a self-client code. */
+  ttlMs?: number;
+  /** Default 'offline'. */
+  accessType?: 'offline' | 'online';
+  /** Whether the consent was forced (`prompt=consent`, default true): an offline code then always yields a refresh token. */
+  forceConsent?: boolean;
+  /** A PKCE challenge the exchange must answer with its `code_verifier`. */
+  pkce?: { method: PkceMethod; challenge: string };
+}
+
+const DEFAULT_SCOPE = ['ZohoCRM.modules.ALL', 'ZohoCRM.users.READ'];
+
+function argumentError(message: string): TokenArgumentError {
+  return new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, message);
+}
+
+/**
+ * Zoho's accounts server (and enough of the CRM API to check tokens) on 127.0.0.1, one listener per data center,
+ * with Zoho's error bodies, limits and quirks, fault switches, an emulated clock and counters. It logs nothing.
+ * See docs/emulator.md.
+ */
+export class AccountsEmulator {
+  readonly clock: EmulatorClock;
+  readonly limits: EmulatorLimits;
+  readonly faults: EmulatorFaults;
+  readonly stats: EmulatorStats;
+  readonly #context: EmulatorContext;
+  readonly #listeners: ReadonlyMap<DataCenterCode, DataCenterListener>;
+  readonly #sleeper = new Sleeper();
+  #closed: Promise<void> | null = null;
+
+  /** Starts one listener per data center; resolves once every one is listening. */
+  static async start(options: EmulatorOptions = {}): Promise<AccountsEmulator> {
+    const resolved = resolveEmulatorOptions(options);
+    const emulator = new AccountsEmulator(resolved.dataCenters, resolved.limits, resolved.startTime);
+    try {
+      await Promise.all([...emulator.#listeners.values()].map((listener) => listener.start(resolved.host)));
+    } catch (error) {
+      await emulator.close();
+      throw error;
+    }
+    return emulator;
+  }
+
+  private constructor(dataCenters: readonly DataCenterCode[], limits: Readonly<EmulatorLimits>, startTime: number) {
+    const clock = new RunningClock(startTime);
+    const faults = new FaultSwitches();
+    const stats = new StatsRecorder();
+    this.clock = clock;
+    this.limits = limits;
+    this.faults = faults;
+    this.stats = stats;
+    this.#context = {
+      clock,
+      limits,
+      directory: new Directory(dataCenters),
+      codes: new GrantCodeBook(clock, limits),
+      ledger: new TokenLedger(clock, limits),
+      stats,
+      faults,
+      accountsUrl: (dc) => this.accountsUrl(dc),
+      apiDomain: (dc) => this.apiDomain(dc),
+    };
+    const handler = (dc: DataCenterCode, request: Parameters<typeof route>[2]) => route(this.#context, dc, request);
+    const beforeReply = () => this.#sleeper.sleep(faults.delayMs);
+    this.#listeners = new Map(dataCenters.map((dc) => [dc, new DataCenterListener(dc, handler, beforeReply)]));
+  }
+
+  /** The accounts server of a data center (default 'us'), e.g. 'http://127.0.0.1:40123'. */
+  accountsUrl(dataCenter: DataCenterCode = 'us'): string {
+    return this.#listener(dataCenter).origin;
+  }
+
+  /** The API domain of a data center: served by the same listener as its accounts server. */
+  apiDomain(dataCenter: DataCenterCode = 'us'): string {
+    return this.#listener(dataCenter).origin;
+  }
+
+  /** A custom Environment for a data center of the emulator. */
+  environment(dataCenter: DataCenterCode = 'us'): Environment {
+    return customEnvironment({ accountsUrl: this.accountsUrl(dataCenter), apiDomain: this.apiDomain(dataCenter) });
+  }
+
+  /** The data centers this emulator serves, in the order given. */
+  get dataCenters(): DataCenterCode[] {
+    return [...this.#listeners.keys()];
+  }
+
+  registerClient(init: Partial<EmulatorClient> & { selfClient?: boolean } = {}): EmulatorClient {
+    return this.#context.directory.registerClient(init);
+  }
+
+  addUser(init: Partial<EmulatorUser> = {}): EmulatorUser {
+    return this.#context.directory.addUser(init);
+  }
+
+  /** Test shortcut for the browser consent (or the console's self-client tab): a fresh single-use grant code. */
+  issueGrantCode(options: IssueGrantCodeOptions): string {
+    if (typeof options !== 'object' || options === null) throw argumentError('issueGrantCode takes { client, user, ... }.');
+    const { directory } = this.#context;
+    const client = directory.knownClient(options.client);
+    const user = directory.knownUser(options.user);
+    const scope = options.scope ?? DEFAULT_SCOPE;
+    if (!Array.isArray(scope) || scope.length === 0 || !scope.every((s) => typeof s === 'string' && /^\S+$/.test(s))) {
+      throw argumentError('issueGrantCode: scope must be a non-empty list of scope names.');
+    }
+    if (options.ttlMs !== undefined && (!Number.isSafeInteger(options.ttlMs) || options.ttlMs < 1)) {
+      throw argumentError('issueGrantCode: ttlMs must be a whole number of milliseconds ≥ 1.');
+    }
+    if (options.accessType !== undefined && options.accessType !== 'offline' && options.accessType !== 'online') {
+      throw argumentError("issueGrantCode: accessType must be 'offline' or 'online'.");
+    }
+    if (options.pkce !== undefined && (!isPkceMethod(options.pkce?.method) || typeof options.pkce.challenge !== 'string' || options.pkce.challenge === '')) {
+      throw argumentError("issueGrantCode: pkce must be { method: 'S256' | 'plain', challenge }.");
+    }
+    return grantConsent(this.#context, {
+      client,
+      user,
+      scope,
+      accessType: options.accessType ?? 'offline',
+      forceConsent: options.forceConsent ?? true,
+      selfClient: options.selfClient ?? client.selfClient,
+      ttlMs: options.ttlMs,
+      pkce: options.pkce ?? null,
+    });
+  }
+
+  /** Admin-side revoke (the user removed the app): the refresh token and all its access tokens stop working. */
+  revokeRefreshToken(refreshToken: string): void {
+    if (typeof refreshToken !== 'string' || !this.#context.ledger.revoke(refreshToken)) {
+      throw argumentError('revokeRefreshToken: no live refresh token has that value.');
+    }
+  }
+
+  /** Closes every listener and open socket and cuts injected delays short. Idempotent. */
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      this.#sleeper.close();
+      await Promise.all([...this.#listeners.values()].map((listener) => listener.close()));
+    })();
+    return this.#closed;
+  }
+
+  #listener(dataCenter: DataCenterCode): DataCenterListener {
+    const listener = this.#listeners.get(dataCenter);
+    if (!listener) throw argumentError(`This emulator does not serve data center ${String(dataCenter)}; list it in the dataCenters option.`);
+    return listener;
+  }
+}
