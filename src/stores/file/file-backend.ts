@@ -1,0 +1,304 @@
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import type { LookupField } from '../../contract/matching-rule.js';
+import type { MaybePromise, TokenBackend, TokenWriter } from '../../contract/token-backend.js';
+import { ErrorCode } from '../../errors/codes.js';
+import { TokenStoreError } from '../../errors/token-store-error.js';
+import type { RefreshLease, RefreshLockOptions } from '../../lock/refresh-lock.js';
+import type { TokenRecord } from '../../token/token-fields.js';
+import { removeStrayTempFiles, writeFileAtomic } from './atomic-write.js';
+import { acquireFileLock, type FileLockLease } from './file-lock.js';
+import { racyWindowMs, sameSignature, signatureOf, type FileSignature } from './file-signature.js';
+import type { FileStoreConfig } from './file-store-config.js';
+import { TokenDraft } from './token-draft.js';
+import { DEFAULT_HEADER, formatTokenFile, parseTokenFile } from './token-file-format.js';
+import { TokenSnapshot } from './token-snapshot.js';
+
+interface PendingWrite {
+  readonly work: (draft: TokenDraft) => Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/** One version of the file: its tokens, and what it looked like on disk when read (null: there was no file). */
+interface Version {
+  readonly snapshot: TokenSnapshot;
+  readonly signature: FileSignature | null;
+  /** Until when a same-signature file may still hide an in-place rewrite (0: never; see racyWindowMs). */
+  readonly recheckAt: number;
+}
+
+const EMPTY: Version = { snapshot: new TokenSnapshot([], DEFAULT_HEADER), signature: null, recheckAt: 0 };
+
+/**
+ * The token file as a `TokenBackend`. Lookups are served from an in-memory snapshot with hash indexes, checked
+ * against the file with one `stat` per call and re-read only when the file changed. Writes are batched: every
+ * write queued while the lock is being taken goes into the same read-modify-write, under the cross-process lock,
+ * and the file is replaced atomically (temp file, fsync, rename, fsync of the directory).
+ */
+export class FileBackend implements TokenBackend {
+  readonly refreshLockScope = 'host' as const;
+  readonly #config: FileStoreConfig;
+  #version: Version = EMPTY;
+  #loading: Promise<TokenSnapshot> | null = null;
+  #pending: PendingWrite[] = [];
+  #flushing: Promise<void> | null = null;
+  #swept = false;
+  readonly #refreshLeases = new Set<{ timer: NodeJS.Timeout; lease: FileLockLease }>();
+
+  constructor(config: FileStoreConfig) {
+    this.#config = config;
+  }
+
+  findBy(field: LookupField, value: string): MaybePromise<TokenRecord | null> {
+    const snapshot = this.#current();
+    if (snapshot instanceof TokenSnapshot) return snapshot.findBy(field, value);
+    return snapshot.then((loaded) => loaded.findBy(field, value));
+  }
+
+  list(): MaybePromise<readonly TokenRecord[]> {
+    const snapshot = this.#current();
+    if (snapshot instanceof TokenSnapshot) return snapshot.records;
+    return snapshot.then((loaded) => loaded.records);
+  }
+
+  deleteById(id: string): Promise<void> {
+    return this.#enqueue(async (draft) => draft.delete(id));
+  }
+
+  deleteAll(): Promise<void> {
+    return this.#enqueue(async (draft) => draft.clear());
+  }
+
+  write<T>(work: (writer: TokenWriter) => Promise<T>): Promise<T> {
+    return this.#enqueue(work);
+  }
+
+  async acquireRefreshLock(key: string, options: RefreshLockOptions): Promise<RefreshLease | null> {
+    const lease = await this.#lock(this.#refreshLockPath(key), Math.max(options.leaseMs, 2_000), options.waitMs, options.signal);
+    if (lease === null) return null;
+    // The lease ends after leaseMs even if the holder forgets to release it, as with every store's refresh lock.
+    const entry = { lease, timer: setTimeout(() => void end(), options.leaseMs) };
+    entry.timer.unref();
+    this.#refreshLeases.add(entry);
+    const end = async (): Promise<void> => {
+      clearTimeout(entry.timer);
+      if (!this.#refreshLeases.delete(entry)) return;
+      await lease.release();
+    };
+    return { release: end };
+  }
+
+  async close(): Promise<void> {
+    await this.#flushing;
+    const leases = [...this.#refreshLeases];
+    this.#refreshLeases.clear();
+    for (const { lease, timer } of leases) {
+      clearTimeout(timer);
+      await lease.release().catch(() => undefined);
+    }
+  }
+
+  /** The snapshot of the file as it is now: the cached one when one `stat` says it is unchanged. */
+  #current(): TokenSnapshot | Promise<TokenSnapshot> {
+    if (this.#loading) return this.#loading;
+    let now: ReturnType<typeof statSync>;
+    try {
+      now = statSync(this.#config.path, { throwIfNoEntry: false });
+    } catch (error) {
+      return Promise.reject(this.#ioError('read', error));
+    }
+    const version = this.#version;
+    if (now === undefined) {
+      if (version.signature === null) return version.snapshot;
+      this.#version = EMPTY;
+      return EMPTY.snapshot;
+    }
+    if (sameSignature(version.signature, now) && (version.recheckAt === 0 || Date.now() < version.recheckAt)) {
+      return version.snapshot;
+    }
+    return this.#reload();
+  }
+
+  #reload(): Promise<TokenSnapshot> {
+    this.#loading ??= this.#read().then(
+      (version) => {
+        this.#loading = null;
+        this.#version = version;
+        return version.snapshot;
+      },
+      (error: unknown) => {
+        this.#loading = null;
+        throw error;
+      },
+    );
+    return this.#loading;
+  }
+
+  /** Reads the file through one handle, so the content and the signature belong to the same version. */
+  async #read(): Promise<Version> {
+    const readAt = Date.now();
+    let handle;
+    try {
+      handle = await open(this.#config.path, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return EMPTY;
+      throw this.#ioError('read', error);
+    }
+    try {
+      const signature = signatureOf(await handle.stat());
+      const bytes = await handle.readFile();
+      const content = parseTokenFile(bytes, this.#config.path);
+      const racyUntil = signature.mtimeMs + racyWindowMs(signature);
+      return {
+        snapshot: new TokenSnapshot(content.records, content.header),
+        signature,
+        recheckAt: racyUntil > readAt ? racyUntil : 0,
+      };
+    } catch (error) {
+      throw error instanceof TokenStoreError ? error : this.#ioError('read', error);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  #enqueue<T>(work: (draft: TokenDraft) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.#flushing ??= this.#flush().finally(() => {
+        this.#flushing = null;
+      });
+    });
+  }
+
+  async #flush(): Promise<void> {
+    while (this.#pending.length > 0) {
+      let lease: FileLockLease | null;
+      try {
+        lease = await this.#lock(this.#config.lockPath, this.#config.lockStaleMs, this.#config.lockWaitMs);
+        if (lease === null) throw this.#lockTimeout();
+      } catch (error) {
+        for (const write of this.#pending.splice(0)) write.reject(error);
+        continue;
+      }
+      // Everything queued while the lock was being taken goes into this one read-modify-write.
+      const batch = this.#pending.splice(0);
+      try {
+        await this.#commit(batch, lease);
+      } finally {
+        await lease.release().catch(() => undefined);
+      }
+    }
+  }
+
+  async #commit(batch: readonly PendingWrite[], lease: FileLockLease): Promise<void> {
+    let base: TokenSnapshot;
+    try {
+      if (!this.#swept) {
+        this.#swept = true;
+        await removeStrayTempFiles(this.#config.path).catch(() => 0);
+      }
+      base = await this.#latest();
+    } catch (error) {
+      for (const write of batch) write.reject(error);
+      return;
+    }
+    const draft = new TokenDraft(base);
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    for (const write of batch) {
+      const mark = draft.mark();
+      try {
+        outcomes.push({ ok: true, value: await write.work(draft) });
+      } catch (error) {
+        draft.restore(mark);
+        outcomes.push({ ok: false, error });
+      }
+    }
+    if (draft.changed) {
+      try {
+        await this.#writeFile(new TokenSnapshot(draft.records(), base.header), lease);
+      } catch (error) {
+        for (const write of batch) write.reject(error);
+        return;
+      }
+    }
+    batch.forEach((write, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.ok) write.resolve(outcome.value);
+      else write.reject(outcome?.error);
+    });
+  }
+
+  /** Under the write lock: the file as it is now, re-read only when its signature changed. */
+  async #latest(): Promise<TokenSnapshot> {
+    if (this.#loading) await this.#loading.catch(() => undefined);
+    let now;
+    try {
+      now = await stat(this.#config.path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw this.#ioError('read', error);
+      this.#version = EMPTY;
+      return EMPTY.snapshot;
+    }
+    // A version this store wrote itself (recheckAt 0) is trusted by signature: its inode is new and ours.
+    if (sameSignature(this.#version.signature, now) && this.#version.recheckAt === 0) return this.#version.snapshot;
+    return this.#reload();
+  }
+
+  async #writeFile(snapshot: TokenSnapshot, lease: FileLockLease): Promise<void> {
+    const text = formatTokenFile(snapshot.header, snapshot.records);
+    if (lease.compromised) {
+      throw new TokenStoreError(
+        ErrorCode.STORE_UNAVAILABLE,
+        `The write lock of ${this.#config.path} was taken over while this process held it (it stalled longer than lockStaleMs); nothing was written. Retry.`,
+      );
+    }
+    try {
+      await writeFileAtomic(this.#config.path, text, { fsync: this.#config.fsync, mode: this.#config.mode });
+      const written = await stat(this.#config.path);
+      this.#version = { snapshot, signature: signatureOf(written), recheckAt: 0 };
+    } catch (error) {
+      throw this.#ioError('write', error);
+    }
+  }
+
+  #lock(lockPath: string, staleMs: number, waitMs: number, signal?: AbortSignal): Promise<FileLockLease | null> {
+    return acquireFileLock({ lockPath, staleMs, waitMs, signal }).catch((error: unknown) => {
+      if (error instanceof TokenStoreError || error === signal?.reason) throw error;
+      throw this.#ioError('lock', error);
+    });
+  }
+
+  // Token ids are usually decimal; any other id is hashed so that it cannot reach outside the directory.
+  #refreshLockPath(key: string): string {
+    const name = /^[A-Za-z0-9_-]{1,64}$/.test(key) ? key : `h${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
+    return `${this.#config.path}.refresh-${name}.lock`;
+  }
+
+  #lockTimeout(): TokenStoreError {
+    return new TokenStoreError(
+      ErrorCode.STORE_UNAVAILABLE,
+      `The token file ${this.#config.path} stayed locked by another process for ${this.#config.lockWaitMs} ms; nothing was written. Retry, or raise lockWaitMs.`,
+    );
+  }
+
+  #ioError(action: 'read' | 'write' | 'lock', error: unknown): unknown {
+    const code = (error as NodeJS.ErrnoException | null)?.code;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+      return new TokenStoreError(
+        ErrorCode.STORE_ACCESS_DENIED,
+        `The token file ${this.#config.path} cannot be ${action === 'read' ? 'read' : 'written'} (${code}): give this process read and write access to the file and its directory.`,
+        { cause: error },
+      );
+    }
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      return new TokenStoreError(
+        ErrorCode.TOKEN_STORE,
+        `The directory of the token file ${this.#config.path} does not exist (${code}): create it, or pass another path.`,
+        { cause: error },
+      );
+    }
+    return error;
+  }
+}

@@ -1,0 +1,91 @@
+import type { LookupField } from '../../contract/matching-rule.js';
+import type { TokenWriter } from '../../contract/token-backend.js';
+import type { TokenRecord } from '../../token/token-fields.js';
+import type { TokenSnapshot } from './token-snapshot.js';
+
+interface DraftState {
+  readonly changes: Map<string, TokenRecord | null>;
+  readonly cleared: boolean;
+  readonly maxId: number;
+}
+
+/**
+ * The changes of one batch of writes on top of a snapshot, before they go to the file: inserted and updated
+ * records by id (`null` for a deleted one). Each write in the batch can be rolled back alone (`mark`/`restore`),
+ * so a failed save leaves the others of its batch intact.
+ */
+export class TokenDraft implements TokenWriter {
+  readonly #base: TokenSnapshot;
+  #changes = new Map<string, TokenRecord | null>();
+  #cleared = false;
+  #maxId: number;
+
+  constructor(base: TokenSnapshot) {
+    this.#base = base;
+    this.#maxId = base.maxId;
+  }
+
+  get changed(): boolean {
+    return this.#cleared || this.#changes.size > 0;
+  }
+
+  mark(): DraftState {
+    return { changes: new Map(this.#changes), cleared: this.#cleared, maxId: this.#maxId };
+  }
+
+  restore(state: DraftState): void {
+    this.#changes = state.changes;
+    this.#cleared = state.cleared;
+    this.#maxId = state.maxId;
+  }
+
+  findBy(field: LookupField, value: string): TokenRecord | null {
+    for (const record of this.#changes.values()) if (record !== null && record[field] === value) return record;
+    if (this.#cleared) return null;
+    const hit = this.#base.findBy(field, value);
+    if (hit === null || !this.#changes.has(hit.id)) return hit;
+    return this.#base.allWith(field, value).find((record) => !this.#changes.has(record.id)) ?? null;
+  }
+
+  nextId(): string {
+    this.#maxId += 1;
+    while (this.findBy('id', String(this.#maxId))) this.#maxId += 1;
+    return String(this.#maxId);
+  }
+
+  insert(record: TokenRecord): void {
+    this.#changes.set(record.id, record);
+  }
+
+  update(record: TokenRecord): void {
+    this.#changes.set(record.id, record);
+  }
+
+  delete(id: string): void {
+    if (this.findBy('id', id)) this.#changes.set(id, null);
+  }
+
+  clear(): void {
+    this.#cleared = true;
+    this.#changes.clear();
+  }
+
+  /** The records of the new file: stored ones in place (updated or dropped), new ones appended. */
+  records(): TokenRecord[] {
+    const result: TokenRecord[] = [];
+    const pending = new Map(this.#changes);
+    if (!this.#cleared) {
+      for (const record of this.#base.records) {
+        if (!pending.has(record.id)) {
+          result.push(record);
+          continue;
+        }
+        const replacement = pending.get(record.id);
+        pending.delete(record.id);
+        if (replacement) result.push(replacement);
+      }
+    }
+    for (const record of pending.values()) if (record) result.push(record);
+    return result;
+  }
+}
