@@ -63,7 +63,7 @@ export function detailLines(token: OAuthToken, now: number, reveal: boolean): st
     ['refresh token', view.refreshToken],
     ['access token', view.accessToken],
     ['grant token', view.grantToken],
-    ['expires', view.expiresAt === null ? null : `${view.expiresAt} (${statusText(token, now)})`],
+    ['expires', view.expiresAt === null ? null : `${view.expiresAt}, ${statusText(token, now)}`],
     ['redirect url', view.redirectUrl],
     ['api domain', view.apiDomain],
   ];
