@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { CommandContext } from './command-context.js';
-import { CliError } from './cli-error.js';
 import { reportOf } from './error-report.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { resolveSettings, type SettingName } from './settings.js';
@@ -20,6 +19,18 @@ const accountsOptions = (command: Command) =>
   command
     .addOption(new Option('--dc <code>', 'the Zoho data center: us, eu, in, au, jp, ca, sa, cn, uk'))
     .addOption(new Option('--accounts-url <url>', 'the accounts server (overrides --dc; e.g. the emulator)'));
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new InvalidArgumentError('a port is a whole number from 1 to 65535.');
+  return port;
+}
+
+function parsePositive(value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('must be a positive number.');
+  return number;
+}
 
 /**
  * Parses the command line, runs one command, and decides the exit code: the only place that does. Commands are
@@ -119,6 +130,110 @@ export async function main(argv: readonly string[], terminal: Terminal = process
       ),
     );
 
+  const clientOptions = (command: Command) =>
+    command
+      .addOption(new Option('--client-id <id>', 'the client id (or ZOHO_TOKENS_CLIENT_ID)'))
+      .addOption(new Option('--client-secret <secret>', 'the client secret (better: ZOHO_TOKENS_CLIENT_SECRET or the config file)'));
+
+  clientOptions(
+    accountsOptions(
+      program
+        .command('refresh <id-or-user>')
+        .description('get a new access token for a stored token now, and save it')
+        .addOption(storeOption()),
+    ),
+  ).action(action(async (context, _flags, [idOrUser]) => (await import('./commands/refresh.js')).refresh(idOrUser as string, context)));
+
+  clientOptions(
+    accountsOptions(
+      program
+        .command('revoke <id-or-user>')
+        .description('revoke a token at Zoho (its refresh and access tokens stop working), then delete it from the store')
+        .addOption(storeOption()),
+    ),
+  ).action(action(async (context, _flags, [idOrUser]) => (await import('./commands/revoke.js')).revoke(idOrUser as string, context)));
+
+  clientOptions(
+    accountsOptions(
+      program
+        .command('login')
+        .description('authorize the app for a user in the browser (or with a self-client --code) and save the token')
+        .addOption(storeOption())
+        .option('--code <grant-code>', 'exchange a grant code from the API console\'s self-client tab instead')
+        .option('--open', 'open the authorization URL in the browser ($BROWSER, else the system\'s)')
+        .option('--port <port>', 'the local port the redirect comes back to (default 8000)', parsePort)
+        .option('--redirect-uri <uri>', 'the registered redirect URI (default http://127.0.0.1:PORT/callback)')
+        .option('--scope <scopes>', 'comma-separated scopes (default ZohoCRM.modules.ALL,ZohoCRM.users.READ)')
+        .option('--user <name>', 'store the token under this name instead of the CRM user\'s email')
+        .option('--timeout <seconds>', 'how long to wait for the browser (default 300)', parsePositive),
+    ),
+  ).action(
+    action(async (context, flags) =>
+      (await import('./commands/login.js')).login(
+        {
+          ...(typeof flags.code === 'string' ? { code: flags.code } : {}),
+          open: flags.open === true,
+          ...(typeof flags.port === 'number' ? { port: flags.port } : {}),
+          ...(typeof flags.user === 'string' ? { user: flags.user } : {}),
+          ...(typeof flags.timeout === 'number' ? { timeoutSeconds: flags.timeout } : {}),
+        },
+        context,
+      ),
+    ),
+  );
+
+  clientOptions(
+    accountsOptions(
+      program
+        .command('doctor')
+        .description('check the store, its refresh lock, the clock, and that a stored token can be refreshed')
+        .addOption(storeOption())
+        .option('--token <id-or-user>', 'the token whose refresh is tried (default: the first with a refresh token)')
+        .option('--no-refresh', 'do not try a refresh'),
+    ),
+  ).action(
+    action(async (context, flags) =>
+      (await import('./commands/doctor.js')).doctor(
+        { ...(typeof flags.token === 'string' ? { token: flags.token } : {}), refresh: flags.refresh !== false },
+        context,
+      ),
+    ),
+  );
+
+  program
+    .command('emulator')
+    .description('run the Zoho accounts emulator on 127.0.0.1 for local development (Ctrl-C stops it)')
+    .option('--dc <codes>', 'data centers to serve, comma-separated (default all nine)')
+    .option('--client-id <id>', 'the client id to register (default: a generated one)')
+    .option('--client-secret <secret>', 'the client secret to register (default: a generated one)')
+    .option('--redirect-uri <uri>', 'the client\'s redirect URI (default http://127.0.0.1:8000/callback)')
+    .option('--user <email>', 'the user who consents (default ada@example.com)')
+    .option('--write-config <file>', 'write accountsUrl, clientId, clientSecret, redirectUri to a JSON file for --config')
+    .option('--reveal', 'print the client secret')
+    .action(
+      action(async (context, flags) => {
+        const stop = new Promise((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        const { emulator } = await import('./commands/emulator.js');
+        const pick = (name: string) => (typeof flags[name] === 'string' ? { [name]: flags[name] as string } : {});
+        return emulator(
+          {
+            ...(typeof flags.dc === 'string' ? { dataCenters: flags.dc } : {}),
+            ...pick('clientId'),
+            ...pick('clientSecret'),
+            ...pick('redirectUri'),
+            ...pick('user'),
+            ...pick('writeConfig'),
+            reveal: flags.reveal === true,
+          },
+          context,
+          stop,
+        );
+      }),
+    );
+
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
     return exitCode;
@@ -149,6 +264,12 @@ function debugDetails(error: unknown): string {
 // Run only as the binary, not when a test imports this module.
 const invokedAs = process.argv[1] ?? '';
 if (/(?:^|[\\/])(main\.js|zoho-tokens)$/.test(invokedAs)) {
-  const code = await main(process.argv.slice(2));
-  process.exitCode = code;
+  // A command may wait on timers a library unref()s (a lock wait, a retry backoff): the process must live until
+  // the command settles, so hold one referenced timer meanwhile.
+  const keepAlive = setInterval(() => undefined, 60_000);
+  try {
+    process.exitCode = await main(process.argv.slice(2));
+  } finally {
+    clearInterval(keepAlive);
+  }
 }
