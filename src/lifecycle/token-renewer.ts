@@ -57,6 +57,12 @@ export class TokenRenewer {
   }
 
   async renew(current: OAuthToken): Promise<Renewal> {
+    if (!current.refreshToken && !current.grantToken) {
+      throw new TokenStoreError(
+        ErrorCode.REAUTHORIZATION_REQUIRED,
+        `Token ${current.id ?? '(unsaved)'} has an expired or refused access token and no refresh or grant token to renew it: the user must authorize the app again.`,
+      );
+    }
     const { clientId, clientSecret } = this.#credentialsOf(current);
     const environment = this.environmentFor(current.apiDomain);
     const accounts = this.#config.accounts;
@@ -64,22 +70,16 @@ export class TokenRenewer {
       const grant = await accounts.refresh({ accountsUrl: environment.accountsUrl, clientId, clientSecret, refreshToken: current.refreshToken });
       return this.#apply(current, grant, 'refresh_token', environment);
     }
-    if (current.grantToken) {
-      const grant = await accounts.exchangeGrant({
-        accountsUrl: environment.accountsUrl,
-        clientId,
-        clientSecret,
-        code: current.grantToken,
-        redirectUri: current.redirectUrl ?? this.#config.client?.redirectUri ?? null,
-      });
-      const renewal = this.#apply(current, grant, 'authorization_code', environment);
-      if (!renewal.token.userName) await this.#nameUser(renewal, null);
-      return renewal;
-    }
-    throw new TokenStoreError(
-      ErrorCode.REAUTHORIZATION_REQUIRED,
-      `Token ${current.id ?? '(unsaved)'} has an expired or refused access token and no refresh or grant token to renew it: the user must authorize the app again.`,
-    );
+    const grant = await accounts.exchangeGrant({
+      accountsUrl: environment.accountsUrl,
+      clientId,
+      clientSecret,
+      code: String(current.grantToken),
+      redirectUri: current.redirectUrl ?? this.#config.client?.redirectUri ?? null,
+    });
+    const renewal = this.#apply(current, grant, 'authorization_code', environment);
+    if (!renewal.token.userName) await this.#nameUser(renewal, null);
+    return renewal;
   }
 
   /** Exchanges a grant code from the authorize redirect into a complete token for the user. */

@@ -1,0 +1,159 @@
+// Shared fixture of the lifecycle tests: one accounts emulator per test file, managers wired to it, and a capture
+// of every log line (debug level), event and error, checked at the end of each file for token and secret values.
+import assert from 'node:assert/strict';
+import { inspect } from 'node:util';
+import {
+  levelLogger,
+  OAuthToken,
+  TokenManager,
+  type LogEntry,
+  type TokenManagerOptions,
+  type TokenStore,
+} from 'zoho-token-store';
+import { AccountsEmulator, type EmulatorClient, type EmulatorOptions, type EmulatorUser } from 'zoho-token-store/testing';
+
+const SECRET_FIELDS = ['access_token', 'refresh_token'] as const;
+
+export class LifecycleHarness {
+  readonly emulator: AccountsEmulator;
+  readonly logs: LogEntry[] = [];
+  readonly events: Array<{ name: string; payload: unknown }> = [];
+  readonly errors: unknown[] = [];
+  /** Every token value and client secret seen on the wire or handed out, to look for in the captures. */
+  readonly secrets = new Set<string>();
+  readonly logger = levelLogger('debug', (entry) => this.logs.push(entry));
+  readonly #managers: TokenManager[] = [];
+
+  private constructor(emulator: AccountsEmulator) {
+    this.emulator = emulator;
+  }
+
+  static async start(options: EmulatorOptions = {}): Promise<LifecycleHarness> {
+    return new LifecycleHarness(await AccountsEmulator.start(options));
+  }
+
+  /** A fetch that records every token in accounts answers and every access token sent to the API. */
+  readonly fetch: typeof fetch = async (input, init) => {
+    const headers = new Headers(init?.headers);
+    const sent = /^Zoho-oauthtoken (\S+)$/.exec(headers.get('authorization') ?? '')?.[1];
+    if (sent) this.secrets.add(sent);
+    const body = init?.body;
+    if (body instanceof URLSearchParams) {
+      for (const name of ['client_secret', 'code', 'refresh_token', 'token']) {
+        const value = body.get(name);
+        if (value) this.secrets.add(value);
+      }
+    }
+    const response = await fetch(input, init);
+    const text = await response.clone().text().catch(() => '');
+    try {
+      const json = JSON.parse(text) as Record<string, unknown>;
+      for (const field of SECRET_FIELDS) if (typeof json[field] === 'string') this.secrets.add(json[field]);
+    } catch {
+      // not JSON: nothing to record
+    }
+    return response;
+  };
+
+  client(init: Partial<EmulatorClient> = {}): EmulatorClient {
+    const client = this.emulator.registerClient(init);
+    this.secrets.add(client.clientSecret);
+    return client;
+  }
+
+  user(init: Partial<EmulatorUser> = {}): EmulatorUser {
+    return this.emulator.addUser(init);
+  }
+
+  grantCode(client: EmulatorClient, user: EmulatorUser): string {
+    const code = this.emulator.issueGrantCode({ client, user });
+    this.secrets.add(code);
+    return code;
+  }
+
+  /** Options wiring a manager to the emulator: its clock, its data centers, the capture, short retry delays. */
+  options(overrides: TokenManagerOptions = {}): TokenManagerOptions {
+    return {
+      environment: this.emulator.environment('us'),
+      environments: this.emulator.dataCenters.map((dc) => this.emulator.environment(dc)),
+      clock: this.emulator.clock,
+      logger: this.logger,
+      fetch: this.fetch,
+      retry: { baseDelayMs: 5, maxDelayMs: 40, timeoutMs: 2_000 },
+      ...overrides,
+    };
+  }
+
+  manager(overrides: TokenManagerOptions = {}): TokenManager {
+    const manager = new TokenManager(this.options(overrides));
+    for (const name of ['refreshed', 'refreshFailed', 'revoked', 'saved'] as const) {
+      manager.on(name, (payload) => this.events.push({ name, payload }));
+    }
+    this.#managers.push(manager);
+    return manager;
+  }
+
+  /** Authorizes a user of the client through the manager (grant code → exchange → save). */
+  async authorize(manager: TokenManager, client: EmulatorClient, user: EmulatorUser): Promise<OAuthToken> {
+    const token = await manager.exchangeGrant({
+      code: this.grantCode(client, user),
+      accountsServer: this.emulator.accountsUrl(user.dataCenter),
+      clientId: client.clientId,
+      clientSecret: client.clientSecret,
+      redirectUri: client.redirectUri,
+    });
+    this.remember(token);
+    return token;
+  }
+
+  /** Records a token's secret values (for the leak check). */
+  remember(token: OAuthToken | null): void {
+    for (const value of [token?.accessToken, token?.refreshToken, token?.grantToken, token?.clientSecret]) if (value) this.secrets.add(value);
+  }
+
+  async rememberStore(store: TokenStore): Promise<void> {
+    for (const token of await store.getTokens()) this.remember(token);
+  }
+
+  /** Awaits a rejection, checks its code, and keeps the error for the leak check. */
+  async rejects(promise: Promise<unknown>, code: string): Promise<Error & { code: string; retryAfterMs?: number | null }> {
+    try {
+      await promise;
+    } catch (error) {
+      this.errors.push(error);
+      assert.equal((error as { code?: string }).code, code, `expected ${code}, got ${inspect(error)}`);
+      return error as Error & { code: string };
+    }
+    assert.fail(`expected a rejection with ${code}`);
+  }
+
+  /** Asserts that no captured log line, event or error contains a token or secret value. */
+  assertNoSecretLeaked(): void {
+    const texts = [
+      ...this.logs.map((entry) => `${entry.message} ${JSON.stringify(entry.fields)}`),
+      ...this.events.map(({ name, payload }) => `${name} ${inspect(payload, { depth: 5, showHidden: false })}`),
+      ...this.errors.map((error) => `${inspect(error, { depth: 5 })} ${(error as Error)?.message}`),
+    ];
+    const secrets = [...this.secrets].filter((secret) => secret.length >= 8);
+    assert.ok(secrets.length > 0, 'the leak check needs recorded secrets');
+    assert.ok(texts.length > 0, 'the leak check needs captured lines');
+    for (const text of texts) {
+      for (const secret of secrets) {
+        if (text.includes(secret)) assert.fail(`a secret value leaked into: ${text.replaceAll(secret, '<SECRET>').slice(0, 300)}`);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const manager of this.#managers) {
+      await this.rememberStore(manager.store).catch(() => undefined);
+      await manager.close();
+    }
+    await this.emulator.close();
+  }
+}
+
+/** A token with the client's credentials, as an app configures one. */
+export function clientToken(client: EmulatorClient, fields: ConstructorParameters<typeof OAuthToken>[0] = {}): OAuthToken {
+  return new OAuthToken({ clientId: client.clientId, clientSecret: client.clientSecret, redirectUrl: client.redirectUri, ...fields });
+}
