@@ -1,0 +1,58 @@
+import { BackendTokenStore } from '../../contract/backend-token-store.js';
+import { openDatabase, type SQLiteDatabase } from './driver.js';
+import { migrate } from './migrations.js';
+import { sqliteStoreConfig, type SQLiteStoreConfig, type SQLiteStoreOptions } from './options.js';
+import { SQLiteBackend } from './sqlite-backend.js';
+import { sqliteError } from './sqlite-errors.js';
+
+/**
+ * Tokens in a SQLite file with the article's `oauthtoken` table, through better-sqlite3 (an optional peer
+ * dependency: `npm install better-sqlite3`). Files made by the article's sample open as they are. Every process
+ * that opens the same file shares its tokens and its refresh lock.
+ *
+ * ```ts
+ * const store = await SQLiteStore.open();                       // ./zohooauth.db
+ * const store = await SQLiteStore.open({ path: ':memory:' });   // this process only
+ * ```
+ */
+export class SQLiteStore extends BackendTokenStore {
+  /** The database file (as given), or `:memory:`. */
+  readonly path: string;
+
+  private constructor(backend: SQLiteBackend, path: string) {
+    super(backend, 'SQLite store');
+    this.path = path;
+  }
+
+  /**
+   * Opens (creating when missing) the database at `options.path` (default `zohooauth.db`) or uses
+   * `options.database`, creates or upgrades the token tables in one transaction, and prepares every statement.
+   */
+  static async open(options: SQLiteStoreOptions = {}): Promise<SQLiteStore> {
+    const config = sqliteStoreConfig(options);
+    const owned = config.database === null;
+    const db = config.database ?? (await openOwned(config));
+    try {
+      migrate(db);
+      return new SQLiteStore(new SQLiteBackend(db, owned), config.path);
+    } catch (error) {
+      if (owned) db.close();
+      throw sqliteError('open the token tables', error, config.path);
+    }
+  }
+}
+
+/** Opens the file with the connection settings for several processes sharing it (see docs/sqlite-store.md). */
+async function openOwned(config: SQLiteStoreConfig): Promise<SQLiteDatabase> {
+  let db: SQLiteDatabase | null = null;
+  try {
+    db = await openDatabase(config.path, config.busyTimeoutMs);
+    db.pragma(`busy_timeout = ${config.busyTimeoutMs}`);
+    if (!db.memory) db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${config.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+    return db;
+  } catch (error) {
+    db?.close();
+    throw sqliteError('open the database', error, config.path);
+  }
+}

@@ -1,0 +1,59 @@
+import type { LookupField } from '../../contract/matching-rule.js';
+import { COLUMN_OF_FIELD, OFFICIAL_COLUMNS } from '../../token/official-columns.js';
+import type { SQLiteDatabase, SQLiteStatement } from './driver.js';
+import { COLUMN_LIST, LOCK_TABLE, TOKEN_TABLE } from './schema.js';
+
+const LOOKUP_FIELDS: readonly LookupField[] = ['id', 'userName', 'accessToken', 'grantToken', 'refreshToken'];
+
+/**
+ * Every statement the store runs, prepared once when it opens. Values are always bound parameters; the only
+ * names in the SQL are the fixed table and column names above.
+ */
+export class Statements {
+  readonly begin: SQLiteStatement;
+  readonly commit: SQLiteStatement;
+  readonly rollback: SQLiteStatement;
+  /** One per lookup field; several rows may share a token value, and the oldest row (lowest rowid) wins. */
+  readonly findBy: Readonly<Record<LookupField, SQLiteStatement>>;
+  readonly list: SQLiteStatement;
+  /** The largest decimal id (through the index on `CAST(id AS INTEGER)`), or null when the table is empty. */
+  readonly maxNumericId: SQLiteStatement;
+  readonly insert: SQLiteStatement;
+  readonly update: SQLiteStatement;
+  readonly deleteById: SQLiteStatement;
+  readonly deleteAll: SQLiteStatement;
+  /** Holder and lease end of one refresh lock. */
+  readonly lockHolder: SQLiteStatement;
+  /** Takes a lock that is free or whose lease ended: changes 1 when taken. Params: key, owner, expires_at, now. */
+  readonly takeLock: SQLiteStatement;
+  readonly releaseLock: SQLiteStatement;
+
+  constructor(db: SQLiteDatabase) {
+    this.begin = db.prepare('BEGIN IMMEDIATE');
+    this.commit = db.prepare('COMMIT');
+    this.rollback = db.prepare('ROLLBACK');
+    const findBy = {} as Record<LookupField, SQLiteStatement>;
+    for (const field of LOOKUP_FIELDS) {
+      const column = COLUMN_OF_FIELD[field];
+      const order = field === 'id' || field === 'userName' ? '' : ' ORDER BY rowid';
+      findBy[field] = db.prepare(`SELECT ${COLUMN_LIST} FROM ${TOKEN_TABLE} WHERE ${column} = ?${order} LIMIT 1`);
+    }
+    this.findBy = Object.freeze(findBy);
+    this.list = db.prepare(`SELECT ${COLUMN_LIST} FROM ${TOKEN_TABLE}`);
+    this.maxNumericId = db.prepare(`SELECT MAX(CAST(id AS INTEGER)) AS max FROM ${TOKEN_TABLE}`);
+    this.insert = db.prepare(
+      `INSERT INTO ${TOKEN_TABLE} (${COLUMN_LIST}) VALUES (${OFFICIAL_COLUMNS.map(() => '?').join(', ')})`,
+    );
+    const assignments = OFFICIAL_COLUMNS.slice(1).map((column) => `${column} = ?`).join(', ');
+    this.update = db.prepare(`UPDATE ${TOKEN_TABLE} SET ${assignments} WHERE id = ?`);
+    this.deleteById = db.prepare(`DELETE FROM ${TOKEN_TABLE} WHERE id = ?`);
+    this.deleteAll = db.prepare(`DELETE FROM ${TOKEN_TABLE}`);
+    this.lockHolder = db.prepare(`SELECT owner, expires_at AS expiresAt FROM ${LOCK_TABLE} WHERE lock_key = ?`);
+    this.takeLock = db.prepare(
+      `INSERT INTO ${LOCK_TABLE} (lock_key, owner, expires_at) VALUES (?, ?, ?) ` +
+        'ON CONFLICT (lock_key) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at ' +
+        'WHERE expires_at <= ?',
+    );
+    this.releaseLock = db.prepare(`DELETE FROM ${LOCK_TABLE} WHERE lock_key = ? AND owner = ?`);
+  }
+}
