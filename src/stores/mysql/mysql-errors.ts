@@ -1,0 +1,69 @@
+import { ErrorCode } from '../../errors/codes.js';
+import { TokenArgumentError, TokenStoreError } from '../../errors/token-store-error.js';
+
+// Network-level failures: the server is down, unreachable, restarting or out of connections.
+const UNAVAILABLE = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN',
+  'ER_SERVER_GONE_ERROR', 'ER_SERVER_LOST',
+]);
+const ACCESS_DENIED = new Set([
+  'ER_ACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR', 'ER_TABLEACCESS_DENIED_ERROR', 'ER_COLUMNACCESS_DENIED_ERROR',
+  'ER_SPECIFIC_ACCESS_DENIED_ERROR', 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR', 'ER_PASSWORD_NO_MATCH',
+]);
+
+const codeOf = (error: unknown): string | undefined => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+};
+
+/** True for a driver error saying a key value is stored already (a unique or primary key). */
+export const isDuplicateKey = (error: unknown): boolean => codeOf(error) === 'ER_DUP_ENTRY';
+
+/** True when the driver reports a lost or refused connection (as opposed to an SQL error). */
+export const isConnectionError = (error: unknown): boolean => {
+  const code = codeOf(error);
+  return (code !== undefined && UNAVAILABLE.has(code)) || (error as { fatal?: unknown } | null)?.fatal === true;
+};
+
+/**
+ * Turns a mysql2 error into this library's typed error: STORE_UNAVAILABLE when the server cannot be reached,
+ * STORE_ACCESS_DENIED when it refuses the credentials, INVALID_CONFIG when the database or table named does not
+ * exist, TOKEN_STORE otherwise. The driver error is the (non-enumerable) cause; its message is never copied, so
+ * nothing it quotes from a statement reaches a log. This library's own errors pass through.
+ */
+export function toStoreError(error: unknown, action: string, where: string): unknown {
+  if (error instanceof TokenStoreError || error instanceof TokenArgumentError) return error;
+  const code = codeOf(error);
+  if (code === 'ER_BAD_DB_ERROR') {
+    return new TokenStoreError(
+      ErrorCode.INVALID_CONFIG,
+      `MySQLStore could not ${action}: the database of ${where} does not exist; create it or pass createDatabase: true.`,
+      { cause: error },
+    );
+  }
+  if (code === 'ER_NO_SUCH_TABLE') {
+    return new TokenStoreError(
+      ErrorCode.INVALID_CONFIG,
+      `MySQLStore could not ${action}: the table ${where} does not exist; create it or pass createTable: true.`,
+      { cause: error },
+    );
+  }
+  if (code !== undefined && ACCESS_DENIED.has(code)) {
+    return new TokenStoreError(
+      ErrorCode.STORE_ACCESS_DENIED,
+      `MySQLStore could not ${action}: the server refused the user or its privileges on ${where}; check the user, password and grants.`,
+      { cause: error },
+    );
+  }
+  if (isConnectionError(error)) {
+    return new TokenStoreError(
+      ErrorCode.STORE_UNAVAILABLE,
+      `MySQLStore could not ${action}: the server for ${where} cannot be reached now (${code ?? 'connection lost'}); retry when it is back.`,
+      { cause: error },
+    );
+  }
+  return new TokenStoreError(ErrorCode.TOKEN_STORE, `MySQLStore could not ${action} on ${where}${code ? ` (${code})` : ''}; see the cause.`, {
+    cause: error,
+  });
+}
