@@ -1,0 +1,239 @@
+import type { LookupField } from '../../contract/matching-rule.js';
+import type { TokenBackend, TokenWriter } from '../../contract/token-backend.js';
+import { ErrorCode } from '../../errors/codes.js';
+import { TokenStoreError } from '../../errors/token-store-error.js';
+import type { RefreshLease, RefreshLockOptions } from '../../lock/refresh-lock.js';
+import { OFFICIAL_COLUMNS, officialRowToRecord, recordToOfficialRow } from '../../token/official-columns.js';
+import type { TokenRecord } from '../../token/token-fields.js';
+import { advisoryKey } from './advisory-key.js';
+import { createPgPool, type PostgresPool, type PostgresPoolClient, type PostgresQueryable, type PostgresQueryResult } from './postgres-driver.js';
+import { toStoreError } from './postgres-errors.js';
+import type { PostgresStoreConfig } from './postgres-options.js';
+import { PostgresRefreshLock } from './postgres-refresh-lock.js';
+import { FIND_STATEMENT, postgresStatements, type PostgresStatements } from './postgres-sql.js';
+
+type Row = Record<string, unknown>;
+
+const toRecord = (row: Row): TokenRecord => officialRowToRecord(row as Parameters<typeof officialRowToRecord>[0]);
+
+function rowValues(record: TokenRecord): unknown[] {
+  const row = recordToOfficialRow(record);
+  return OFFICIAL_COLUMNS.map((column) => row[column]);
+}
+
+/** One statement; a driver error becomes the store's typed error for `action`. */
+async function run(db: PostgresQueryable, action: string, text: string, values?: readonly unknown[]): Promise<PostgresQueryResult> {
+  try {
+    return await db.query(text, values);
+  } catch (error) {
+    throw toStoreError(error, action);
+  }
+}
+
+// A pool emits 'error' when one of its idle clients loses its connection; with no listener that event would
+// crash the process. The pool has already dropped the client and opens a new one on the next query.
+const ignoreIdleError = (): void => undefined;
+
+/**
+ * Tokens in one PostgreSQL table with the official columns. Reads are single parameterised statements on the
+ * pool. Every write runs in a transaction that first takes a transaction-scoped advisory lock for the table,
+ * so writers in any process on any host run one at a time; the lock ends with the transaction, and a failure
+ * rolls everything back. The pool and the table are set up on first use, and again after a failed attempt.
+ */
+export class PostgresBackend implements TokenBackend {
+  readonly refreshLockScope = 'cluster' as const;
+  readonly #config: PostgresStoreConfig;
+  readonly #sql: PostgresStatements;
+  readonly #writeKey: string;
+  readonly #refreshLock: PostgresRefreshLock;
+  #pool: PostgresPool | null = null;
+  #ownsPool = false;
+  #ready: Promise<PostgresPool> | null = null;
+  /** Set once the table is known to exist: the hot path then skips the setup promise. */
+  #readyPool: PostgresPool | null = null;
+  #closed = false;
+
+  constructor(config: PostgresStoreConfig) {
+    this.#config = config;
+    this.#sql = postgresStatements(config.schema, config.table);
+    this.#writeKey = advisoryKey('write', config.schema, config.table);
+    this.#refreshLock = new PostgresRefreshLock(this.#sql, config.schema, config.table);
+  }
+
+  /** Opens the pool (if the store owns one) and creates the schema and table if missing. */
+  ready(): Promise<PostgresPool> {
+    if (this.#closed) {
+      return Promise.reject(new TokenStoreError(ErrorCode.STORE_CLOSED, 'The PostgreSQL store is closed; open a new one to use it again.'));
+    }
+    if (this.#readyPool) return Promise.resolve(this.#readyPool);
+    this.#ready ??= this.#setUp().then(
+      (pool) => (this.#readyPool = pool),
+      (error: unknown) => {
+        this.#ready = null; // the next call tries again, e.g. once the server is back
+        throw toStoreError(error, 'open its table');
+      },
+    );
+    return this.#ready;
+  }
+
+  findBy(field: LookupField, value: string): Promise<TokenRecord | null> {
+    const pool = this.#readyPool;
+    if (pool) return this.#findOn(pool, field, value);
+    return this.ready().then((ready) => this.#findOn(ready, field, value));
+  }
+
+  async list(): Promise<readonly TokenRecord[]> {
+    const pool = await this.ready();
+    try {
+      return (await pool.query(this.#sql.list)).rows.map(toRecord);
+    } catch (error) {
+      throw toStoreError(error, 'list tokens');
+    }
+  }
+
+  // Deletes take the write lock too, so a save that has just read a row never updates a row deleted under it.
+  async deleteById(id: string): Promise<void> {
+    await this.#transaction('delete a token', (client) => run(client, 'delete a token', this.#sql.deleteById, [id]));
+  }
+
+  async deleteAll(): Promise<void> {
+    await this.#transaction('delete all tokens', (client) => run(client, 'delete all tokens', this.#sql.deleteAll));
+  }
+
+  write<T>(work: (writer: TokenWriter) => Promise<T>): Promise<T> {
+    return this.#transaction('save a token', (client) =>
+      work({
+        findBy: (field, value) => this.#findOn(client, field, value),
+        // Inside the write lock, so no other writer can take the same id before this one commits.
+        nextId: async () => String((await run(client, 'choose a new id', this.#sql.nextId)).rows[0]?.next),
+        insert: async (record) => {
+          await run(client, 'insert a token', this.#sql.insert, rowValues(record));
+        },
+        update: async (record) => {
+          const result = await run(client, 'update a token', this.#sql.update, rowValues(record));
+          if (result.rowCount !== 1) {
+            throw new TokenStoreError(ErrorCode.TOKEN_STORE, `Token ${record.id} was not found to update; nothing was written.`);
+          }
+        },
+      }),
+    );
+  }
+
+  async acquireRefreshLock(key: string, options: RefreshLockOptions): Promise<RefreshLease | null> {
+    return this.#refreshLock.acquire(await this.ready(), key, options);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#refreshLock.releaseAll();
+    const pool = this.#pool;
+    if (!pool) return;
+    if (this.#ownsPool) {
+      await pool.end();
+    } else {
+      pool.removeListener('error', ignoreIdleError);
+    }
+  }
+
+  async #findOn(db: PostgresQueryable, field: LookupField, value: string): Promise<TokenRecord | null> {
+    let result;
+    try {
+      result = await db.query(this.#sql[FIND_STATEMENT[field]], [value]);
+    } catch (error) {
+      throw toStoreError(error, 'find a token');
+    }
+    const row = result.rows[0];
+    return row ? toRecord(row) : null;
+  }
+
+  /**
+   * Runs `work` in a transaction holding the table's write lock: BEGIN, lock, work, COMMIT; ROLLBACK on any
+   * failure. A client whose rollback failed is destroyed rather than returned to the pool in a transaction.
+   * Errors of these statements become typed store errors; an error of `work` passes through as it is.
+   */
+  async #transaction<T>(action: string, work: (client: PostgresPoolClient) => Promise<T>): Promise<T> {
+    return this.#transactionOn(await this.ready(), action, work);
+  }
+
+  async #transactionOn<T>(pool: PostgresPool, action: string, work: (client: PostgresPoolClient) => Promise<T>): Promise<T> {
+    let client: PostgresPoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw toStoreError(error, action);
+    }
+    let broken: Error | undefined;
+    const onError = (error: Error): void => {
+      broken = error;
+    };
+    client.on('error', onError);
+    try {
+      await run(client, action, this.#sql.begin);
+      await run(client, action, this.#sql.lockWrites, [this.#writeKey]);
+      const result = await work(client);
+      await run(client, action, this.#sql.commit);
+      return result;
+    } catch (error) {
+      try {
+        await client.query(this.#sql.rollback);
+      } catch (rollbackError) {
+        broken ??= rollbackError instanceof Error ? rollbackError : new Error('rollback failed');
+      }
+      throw error;
+    } finally {
+      client.removeListener('error', onError);
+      client.release(broken);
+    }
+  }
+
+  async #setUp(): Promise<PostgresPool> {
+    const pool = this.#pool ?? this.#openPool(await this.#createPoolIfOwned());
+    await this.#ensureTable(pool);
+    return pool;
+  }
+
+  async #createPoolIfOwned(): Promise<PostgresPool> {
+    if (this.#config.pool) return this.#config.pool;
+    this.#ownsPool = true;
+    return createPgPool(this.#config.poolConfig);
+  }
+
+  #openPool(pool: PostgresPool): PostgresPool {
+    if (this.#closed) {
+      if (this.#ownsPool) void pool.end();
+      throw new TokenStoreError(ErrorCode.STORE_CLOSED, 'The PostgreSQL store is closed; open a new one to use it again.');
+    }
+    pool.on('error', ignoreIdleError);
+    this.#pool = pool;
+    return pool;
+  }
+
+  /**
+   * Creates the schema and the table with its indexes when the table is missing, inside the write lock so that
+   * processes starting together do not race on CREATE. Existence is checked first because CREATE ... IF NOT
+   * EXISTS still needs the CREATE privilege, which a user with rights on the table alone does not have. An
+   * existing table is used as it is, once its official columns are confirmed.
+   */
+  async #ensureTable(pool: PostgresPool): Promise<void> {
+    const { schema, table } = this.#config;
+    const present = async (db: PostgresQueryable): Promise<boolean> =>
+      (await db.query(this.#sql.tableExists, [this.#sql.qualified])).rows[0]?.present === true;
+    if (!(await present(pool))) {
+      await this.#transactionOn(pool, 'create its table', async (client) => {
+        if (await present(client)) return;
+        if ((await client.query(this.#sql.schemaExists, [schema])).rowCount === 0) await client.query(this.#sql.createSchema);
+        for (const statement of this.#sql.createTable) await client.query(statement);
+      });
+      return;
+    }
+    const columns = new Set((await pool.query(this.#sql.columnsOf, [schema, table])).rows.map((row) => row.column_name));
+    const missing = OFFICIAL_COLUMNS.filter((column) => !columns.has(column));
+    if (missing.length > 0) {
+      throw new TokenStoreError(
+        ErrorCode.STORE_CORRUPT,
+        `The table ${schema}.${table} exists but lacks the official column(s) ${missing.join(', ')}; use another table name or add them.`,
+      );
+    }
+  }
+}

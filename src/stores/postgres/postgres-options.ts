@@ -1,0 +1,66 @@
+import { ErrorCode } from '../../errors/codes.js';
+import { TokenStoreError } from '../../errors/token-store-error.js';
+import { validateIdentifier } from '../sql/identifier.js';
+import type { PostgresConnectionConfig, PostgresPool } from './postgres-driver.js';
+
+export interface PostgresStoreOptions {
+  /** An existing `pg.Pool` (or compatible). The store uses it and never ends it. */
+  readonly pool?: PostgresPool;
+  /**
+   * A connection URL (`postgres://user@host:5432/db`) or `pg.Pool` options; the store opens its own pool and ends
+   * it on `close()`. With neither `pool` nor `connection`, pg's defaults and the `PG*` environment variables apply.
+   */
+  readonly connection?: string | PostgresConnectionConfig;
+  /** The schema holding the table (default `public`); created if missing. */
+  readonly schema?: string;
+  /** The table name (default `oauthtoken`, the official one); created with its indexes if missing. */
+  readonly table?: string;
+}
+
+export interface PostgresStoreConfig {
+  readonly pool: PostgresPool | null;
+  /** Options for the pool the store opens itself (when no pool was passed). */
+  readonly poolConfig: Readonly<Record<string, unknown>>;
+  readonly schema: string;
+  readonly table: string;
+}
+
+// pg waits forever for a connection by default; a store should fail (STORE_UNAVAILABLE) and let the caller retry.
+// TCP keep-alive lets a connection to a vanished host be noticed instead of hanging.
+const POOL_DEFAULTS = { connectionTimeoutMillis: 5_000, keepAlive: true } as const;
+
+const invalid = (message: string): TokenStoreError => new TokenStoreError(ErrorCode.INVALID_CONFIG, message);
+
+function isPool(value: unknown): value is PostgresPool {
+  const pool = value as Partial<PostgresPool> | null;
+  return typeof pool?.query === 'function' && typeof pool.connect === 'function' && typeof pool.on === 'function';
+}
+
+function poolConfigOf(connection: PostgresStoreOptions['connection']): Record<string, unknown> {
+  if (connection === undefined) return { ...POOL_DEFAULTS };
+  if (typeof connection === 'string') {
+    if (connection.trim() === '') throw invalid('PostgresStore option "connection" is an empty string; pass a postgres:// URL or pool options.');
+    return { ...POOL_DEFAULTS, connectionString: connection };
+  }
+  if (typeof connection !== 'object' || connection === null || Array.isArray(connection)) {
+    throw invalid('PostgresStore option "connection" must be a postgres:// URL or an object of pg.Pool options.');
+  }
+  return { ...POOL_DEFAULTS, ...connection };
+}
+
+/** Validates the options once, before anything is opened, and freezes the result. */
+export function resolvePostgresOptions(options: PostgresStoreOptions = {}): PostgresStoreConfig {
+  if (typeof options !== 'object' || options === null) throw invalid('PostgresStore needs an options object.');
+  if (options.pool !== undefined && options.connection !== undefined) {
+    throw invalid('PostgresStore takes either "pool" or "connection", not both.');
+  }
+  if (options.pool !== undefined && !isPool(options.pool)) {
+    throw invalid('PostgresStore option "pool" must be a pg.Pool (an object with query, connect and on).');
+  }
+  return Object.freeze({
+    pool: options.pool ?? null,
+    poolConfig: Object.freeze(options.pool ? {} : poolConfigOf(options.connection)),
+    schema: validateIdentifier('PostgreSQL schema name', options.schema ?? 'public'),
+    table: validateIdentifier('PostgreSQL table name', options.table ?? 'oauthtoken'),
+  });
+}

@@ -1,0 +1,81 @@
+import type { LookupField } from '../../contract/matching-rule.js';
+import { COLUMN_OF_FIELD, OFFICIAL_COLUMNS } from '../../token/official-columns.js';
+
+/** Decimal ids as the store generates them; the partial index below serves `max(id)` over exactly these rows. */
+const DECIMAL_ID = `id ~ '^[0-9]{1,10}$'`;
+
+const quote = (identifier: string): string => `"${identifier}"`;
+
+const COLUMN_LIST = OFFICIAL_COLUMNS.join(', ');
+const PLACEHOLDERS = OFFICIAL_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
+const ASSIGNMENTS = OFFICIAL_COLUMNS.slice(1)
+  .map((column, i) => `${column} = $${i + 2}`)
+  .join(', ');
+
+/**
+ * Every statement of the store, built once from the validated (and here quoted) schema and table names. Values
+ * are always bound as parameters; identifiers cannot be, which is why they are validated first.
+ */
+export function postgresStatements(schema: string, table: string) {
+  const qualified = `${quote(schema)}.${quote(table)}`;
+  const findBy = (field: LookupField): string => {
+    const column = COLUMN_OF_FIELD[field];
+    // user_name and id are unique; a token value may be shared, and then the oldest decimal id answers.
+    const order = field === 'id' || field === 'userName' ? '' : ' ORDER BY length(id), id LIMIT 1';
+    return `SELECT ${COLUMN_LIST} FROM ${qualified} WHERE ${column} = $1${order}`;
+  };
+  return Object.freeze({
+    qualified,
+    schemaExists: 'SELECT 1 FROM pg_namespace WHERE nspname = $1',
+    createSchema: `CREATE SCHEMA IF NOT EXISTS ${quote(schema)}`,
+    tableExists: 'SELECT to_regclass($1) IS NOT NULL AS present',
+    columnsOf: 'SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2',
+    // The official MySQL table, with text for the token columns: PostgreSQL stores text and varchar alike, and
+    // text refuses no token for its length. id and expiry_time keep the official varchar(10) / varchar(20).
+    createTable: [
+      `CREATE TABLE ${qualified} (
+        id varchar(10) NOT NULL PRIMARY KEY,
+        user_name text UNIQUE,
+        client_id text,
+        client_secret text,
+        refresh_token text,
+        access_token text,
+        grant_token text,
+        expiry_time varchar(20),
+        redirect_url text,
+        api_domain text
+      )`,
+      `CREATE INDEX ON ${qualified} (access_token)`,
+      `CREATE INDEX ON ${qualified} (refresh_token)`,
+      `CREATE INDEX ON ${qualified} (grant_token)`,
+      `CREATE INDEX ON ${qualified} ((id::bigint)) WHERE ${DECIMAL_ID}`,
+    ],
+    findById: findBy('id'),
+    findByUserName: findBy('userName'),
+    findByAccessToken: findBy('accessToken'),
+    findByGrantToken: findBy('grantToken'),
+    findByRefreshToken: findBy('refreshToken'),
+    list: `SELECT ${COLUMN_LIST} FROM ${qualified}`,
+    nextId: `SELECT (COALESCE(MAX(id::bigint), 0) + 1)::text AS next FROM ${qualified} WHERE ${DECIMAL_ID}`,
+    insert: `INSERT INTO ${qualified} (${COLUMN_LIST}) VALUES (${PLACEHOLDERS})`,
+    update: `UPDATE ${qualified} SET ${ASSIGNMENTS} WHERE id = $1`,
+    deleteById: `DELETE FROM ${qualified} WHERE id = $1`,
+    deleteAll: `DELETE FROM ${qualified}`,
+    begin: 'BEGIN',
+    commit: 'COMMIT',
+    rollback: 'ROLLBACK',
+    lockWrites: 'SELECT pg_advisory_xact_lock($1::bigint)',
+    tryLock: 'SELECT pg_try_advisory_lock($1::bigint) AS locked',
+    unlock: 'SELECT pg_advisory_unlock($1::bigint) AS unlocked',
+  });
+}
+
+export type PostgresStatements = ReturnType<typeof postgresStatements>;
+
+export const FIND_STATEMENT = {
+  id: 'findById',
+  userName: 'findByUserName',
+  accessToken: 'findByAccessToken',
+  grantToken: 'findByGrantToken',
+  refreshToken: 'findByRefreshToken',
+} as const satisfies Record<LookupField, keyof PostgresStatements>;

@@ -1,0 +1,36 @@
+import { BackendTokenStore } from '../../contract/backend-token-store.js';
+import { PostgresBackend } from './postgres-backend.js';
+import { resolvePostgresOptions, type PostgresStoreOptions } from './postgres-options.js';
+
+/**
+ * Tokens in a PostgreSQL table with the official `oauthtoken` columns, shared by every process and host that
+ * reaches the server. Writes are serialised by a transaction-scoped advisory lock; the refresh lock is a session
+ * advisory lock (scope `cluster`). Needs the `pg` package (an optional peer dependency).
+ */
+export class PostgresStore extends BackendTokenStore {
+  readonly #backend: PostgresBackend;
+
+  /** Validates the options (INVALID_CONFIG before anything is opened); connects on first use. */
+  constructor(options: PostgresStoreOptions = {}) {
+    const backend = new PostgresBackend(resolvePostgresOptions(options));
+    super(backend, 'PostgreSQL store');
+    this.#backend = backend;
+  }
+
+  /** A store that has already connected and created its table, so a wrong setting fails here and not later. */
+  static async open(options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const store = new PostgresStore(options);
+    try {
+      await store.ready();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
+  }
+
+  /** Connects and creates the schema and table if missing. Resolves once the store can serve; safe to repeat. */
+  async ready(): Promise<void> {
+    await this.#backend.ready();
+  }
+}
