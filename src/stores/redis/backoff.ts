@@ -1,0 +1,39 @@
+/**
+ * Delays for polling a lock held elsewhere: doubling from `firstMs` up to `maxMs`, each with up to half of it
+ * added at random so that waiting processes do not retry in step.
+ */
+export class Backoff {
+  readonly #maxMs: number;
+  #nextMs: number;
+
+  constructor(firstMs: number, maxMs: number) {
+    this.#nextMs = firstMs;
+    this.#maxMs = maxMs;
+  }
+
+  next(): number {
+    const base = this.#nextMs;
+    this.#nextMs = Math.min(base * 2, this.#maxMs);
+    return base + Math.random() * base * 0.5;
+  }
+}
+
+/** Resolves after `ms` (an unref'd timer, so a wait never keeps the process alive); rejects when `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    timer.unref();
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

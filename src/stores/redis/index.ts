@@ -1,0 +1,2 @@
+export { RedisStore } from './redis-store.js';
+export { DEFAULT_KEY_PREFIX, type RedisStoreOptions } from './redis-options.js';

@@ -1,0 +1,146 @@
+import type { Redis, RedisOptions } from 'ioredis';
+import { loadOptional } from '../../drivers/load-optional.js';
+import { ErrorCode } from '../../errors/codes.js';
+import { TokenStoreError } from '../../errors/token-store-error.js';
+import { accessDenied, classifyRedisError, isAccessDenied, unavailable } from './redis-errors.js';
+import type { RedisStoreConfig } from './redis-options.js';
+
+type IoRedisModule = { Redis?: new (...args: unknown[]) => Redis; default?: new (...args: unknown[]) => Redis };
+
+// A client in one of these states has no connection and is not making one right now: a command would sit in
+// the offline queue, so the store fails it at once instead.
+const OFFLINE_STATUSES = new Set(['reconnecting', 'close', 'end']);
+
+/** Reconnection delay of a client the store opens: quick at first, never more than a second, never giving up. */
+const reconnectDelay = (attempt: number): number => Math.min(50 * 2 ** Math.min(attempt, 5), 1_000);
+
+/**
+ * The store's Redis client and the rules every command goes through: opened lazily (the driver is an optional
+ * peer dependency), failed fast while offline, bounded in time, errors typed. A client passed in is used as it
+ * is and never closed; a client the store opens gets bounded retries and timeouts and is closed by `close()`.
+ */
+export class RedisConnection {
+  readonly #config: RedisStoreConfig;
+  #client: Redis | null;
+  #opening: Promise<Redis> | null = null;
+  #ownsClient = false;
+  // Set when the client enforces no per-command timeout itself: the store then bounds each command.
+  #deadlineMs: number | null = null;
+  #lastConnectionError: Error | null = null;
+  #closed = false;
+
+  constructor(config: RedisStoreConfig) {
+    this.#config = config;
+    this.#client = config.client;
+    if (this.#client) this.#deadlineMs = this.#needsDeadline(this.#client.options) ? config.commandTimeoutMs : null;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Runs one command (or script) on the client; rejects with STORE_UNAVAILABLE / STORE_ACCESS_DENIED when it cannot. */
+  run<T>(send: (client: Redis) => Promise<T>): Promise<T> {
+    const client = this.#client;
+    if (client === null) return this.#open().then((opened) => this.#send(opened, send));
+    return this.#send(client, send);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const client = this.#client ?? (await this.#opening?.catch(() => null)) ?? null;
+    if (!client || !this.#ownsClient) return;
+    if (client.status === 'ready') {
+      await client.quit().catch(() => client.disconnect());
+    } else {
+      client.disconnect();
+    }
+  }
+
+  #send<T>(client: Redis, send: (client: Redis) => Promise<T>): Promise<T> {
+    if (this.#closed) return Promise.reject(closedError());
+    if (OFFLINE_STATUSES.has(client.status)) {
+      const detail = client.status === 'end' && !this.#ownsClient ? 'the client passed to the store was closed' : 'the client is reconnecting';
+      return Promise.reject(this.#lastDeniedOr(unavailable(detail)));
+    }
+    let sent: Promise<T>;
+    try {
+      sent = send(client);
+    } catch (error) {
+      return Promise.reject(classifyRedisError(error, this.#lastConnectionError));
+    }
+    const bounded = this.#deadlineMs === null ? sent : withDeadline(sent, this.#deadlineMs);
+    return bounded.catch((error: unknown) => Promise.reject(classifyRedisError(error, this.#lastConnectionError)));
+  }
+
+  // While the client retries a refused login it is offline too; say why rather than "unreachable".
+  #lastDeniedOr(error: TokenStoreError): TokenStoreError {
+    const last = this.#lastConnectionError;
+    return last && isAccessDenied(last) ? accessDenied(last) : error;
+  }
+
+  #open(): Promise<Redis> {
+    this.#opening ??= this.#create().catch((error: unknown) => {
+      this.#opening = null; // a missing driver today may be installed tomorrow: try again on the next call
+      throw error;
+    });
+    return this.#opening;
+  }
+
+  async #create(): Promise<Redis> {
+    const module = await loadOptional<IoRedisModule>('ioredis', 'The Redis store');
+    const RedisClient = module.Redis ?? module.default;
+    if (typeof RedisClient !== 'function') {
+      throw new TokenStoreError(ErrorCode.DRIVER_MISSING, 'The installed "ioredis" package has no Redis class; install ioredis 5 or newer.');
+    }
+    if (this.#closed) throw closedError();
+    const { commandTimeoutMs, connection, url } = this.#config;
+    const options: RedisOptions = {
+      lazyConnect: true,
+      // Offline, a command waits for at most one reconnection attempt, and never longer than commandTimeout.
+      maxRetriesPerRequest: 1,
+      commandTimeout: commandTimeoutMs,
+      connectTimeout: commandTimeoutMs,
+      retryStrategy: reconnectDelay,
+      ...connection,
+    };
+    const client = url === null ? new RedisClient(options) : new RedisClient(url, options);
+    // Without a listener ioredis prints every connection error; the store keeps the latest to explain failures.
+    client.on('error', (error: Error) => {
+      this.#lastConnectionError = error;
+    });
+    client.on('ready', () => {
+      this.#lastConnectionError = null;
+    });
+    this.#deadlineMs = this.#needsDeadline(client.options) ? commandTimeoutMs : null;
+    this.#ownsClient = true;
+    this.#client = client;
+    return client;
+  }
+
+  #needsDeadline(options: RedisOptions | undefined): boolean {
+    return typeof options?.commandTimeout !== 'number';
+  }
+}
+
+function closedError(): TokenStoreError {
+  return new TokenStoreError(ErrorCode.STORE_CLOSED, 'The Redis store is closed; open a new one to use it again.');
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(unavailable(`no reply within ${ms} ms`)), ms);
+    timer.unref();
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}

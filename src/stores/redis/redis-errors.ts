@@ -1,0 +1,70 @@
+import { ErrorCode } from '../../errors/codes.js';
+import { TokenArgumentError, TokenStoreError } from '../../errors/token-store-error.js';
+
+// Redis reply errors start with an upper-case code word (the protocol's error code); these mean the
+// credentials or ACL permissions were refused.
+const ACCESS_DENIED_REPLIES = new Set(['WRONGPASS', 'NOAUTH', 'NOPERM']);
+// Reply codes of a server that is up but cannot serve now.
+const UNAVAILABLE_REPLIES = new Set(['LOADING', 'BUSY', 'MASTERDOWN', 'TRYAGAIN', 'CLUSTERDOWN', 'READONLY']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
+]);
+// ioredis's own errors carry no code: these are its fixed messages for "not connected" (its sources'
+// CONNECTION_CLOSED_ERROR_MSG, command timeouts, a disabled offline queue).
+const CLIENT_OFFLINE_MESSAGES = [
+  'Connection is closed.',
+  'Command timed out',
+  "Stream isn't writeable and enableOfflineQueue options is false",
+];
+
+const replyCode = (error: Error): string => error.message.split(' ', 1)[0] ?? '';
+
+function isOffline(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
+  if (error.name === 'MaxRetriesPerRequestError' || error.name === 'AbortError') return true;
+  if (error.name === 'ReplyError') return UNAVAILABLE_REPLIES.has(replyCode(error));
+  return CLIENT_OFFLINE_MESSAGES.includes(error.message);
+}
+
+export function isAccessDenied(error: Error): boolean {
+  return error.name === 'ReplyError' && ACCESS_DENIED_REPLIES.has(replyCode(error));
+}
+
+export function accessDenied(cause: unknown): TokenStoreError {
+  return new TokenStoreError(
+    ErrorCode.STORE_ACCESS_DENIED,
+    'The Redis server refused the store\'s credentials or permissions; check the username, password and ACL rules.',
+    { cause },
+  );
+}
+
+export function unavailable(detail: string, cause?: unknown): TokenStoreError {
+  return new TokenStoreError(ErrorCode.STORE_UNAVAILABLE, `The Redis server cannot be reached now (${detail}); retry later.`, {
+    cause,
+  });
+}
+
+/**
+ * Turns a driver error into this library's: refused credentials → STORE_ACCESS_DENIED, anything that means
+ * "not connected" → STORE_UNAVAILABLE. `lastConnectionError` is the client's latest 'error' event: a command
+ * flushed from the offline queue says only that it gave up, the event says why (e.g. WRONGPASS). Other errors
+ * are returned as they are, for the store to wrap as TOKEN_STORE with the cause attached.
+ */
+export function classifyRedisError(error: unknown, lastConnectionError: Error | null = null): unknown {
+  if (error instanceof TokenStoreError || error instanceof TokenArgumentError || !(error instanceof Error)) return error;
+  if (isAccessDenied(error)) return accessDenied(error);
+  if (isOffline(error)) {
+    if (lastConnectionError && isAccessDenied(lastConnectionError)) return accessDenied(lastConnectionError);
+    return unavailable('the connection is down or a command timed out', error);
+  }
+  return error;
+}

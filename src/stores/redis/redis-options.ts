@@ -1,0 +1,104 @@
+import type { Redis, RedisOptions } from 'ioredis';
+import { ErrorCode } from '../../errors/codes.js';
+import { TokenStoreError } from '../../errors/token-store-error.js';
+
+export interface RedisStoreOptions {
+  /**
+   * A connected (or connecting) ioredis client to use. The store never closes it: `close()` leaves it to you.
+   * It must have no `keyPrefix` of its own (the store's scripts build key names; use the store's `keyPrefix`).
+   */
+  readonly client?: Redis;
+  /** A connection URL (`redis://[user:password@]host:port/db`, `rediss://` for TLS) for a client the store opens. */
+  readonly url?: string;
+  /** ioredis options for a client the store opens (host, port, username, password, db, tls, …). */
+  readonly connection?: RedisOptions;
+  /** Prefix of every key the store writes (default `zoho:tokens:`). Two stores must not share or nest prefixes. */
+  readonly keyPrefix?: string;
+  /**
+   * Bound on one command, connecting included, when the client has no `commandTimeout` of its own
+   * (default 5,000 ms). Past it the call rejects with `STORE_UNAVAILABLE`; nothing waits forever while offline.
+   */
+  readonly commandTimeoutMs?: number;
+  /** How long one save or delete may hold the store-wide write lock before others may take it (default 5,000 ms). */
+  readonly writeLockLeaseMs?: number;
+  /** How long a save or delete waits for the write lock before it rejects with `STORE_UNAVAILABLE` (default 10,000 ms). */
+  readonly writeLockWaitMs?: number;
+}
+
+/** Validated, frozen settings. */
+export interface RedisStoreConfig {
+  readonly client: Redis | null;
+  readonly url: string | null;
+  readonly connection: Readonly<RedisOptions>;
+  readonly keyPrefix: string;
+  readonly commandTimeoutMs: number;
+  readonly writeLockLeaseMs: number;
+  readonly writeLockWaitMs: number;
+}
+
+export const DEFAULT_KEY_PREFIX = 'zoho:tokens:';
+const MAX_PREFIX_LENGTH = 64;
+// Whitespace and control characters make keys unreadable in tools; glob characters would make a prefix
+// SCAN (cleanup, inspection) match keys of other prefixes.
+const UNSAFE_PREFIX = /[\s\p{Cc}*?[\]\\]/u;
+
+const invalid = (message: string): TokenStoreError => new TokenStoreError(ErrorCode.INVALID_CONFIG, message);
+
+function positiveMs(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw invalid(`The Redis store option "${name}" must be a positive whole number of milliseconds.`);
+  }
+  return value;
+}
+
+export function validateKeyPrefix(prefix: unknown): string {
+  if (prefix === undefined) return DEFAULT_KEY_PREFIX;
+  if (typeof prefix !== 'string' || prefix.length === 0 || prefix.length > MAX_PREFIX_LENGTH || UNSAFE_PREFIX.test(prefix)) {
+    throw invalid(
+      `The Redis store option "keyPrefix" must be 1 to ${MAX_PREFIX_LENGTH} characters without whitespace, control ` +
+        'characters or glob characters (* ? [ ] \\), e.g. "zoho:tokens:".',
+    );
+  }
+  return prefix;
+}
+
+function hasKeyPrefix(options: { keyPrefix?: string | undefined } | undefined): boolean {
+  return typeof options?.keyPrefix === 'string' && options.keyPrefix.length > 0;
+}
+
+/** Checks every option before anything is opened; the result is frozen. */
+export function resolveRedisOptions(options: RedisStoreOptions = {}): RedisStoreConfig {
+  if (typeof options !== 'object' || options === null) throw invalid('The Redis store needs an options object.');
+  const { client, url, connection } = options;
+  if (client !== undefined) {
+    if (typeof client !== 'object' || client === null || typeof (client as Redis).evalsha !== 'function') {
+      throw invalid('The Redis store option "client" must be an ioredis client (new Redis(...)).');
+    }
+    if (url !== undefined || connection !== undefined) {
+      throw invalid('Pass either "client" or "url"/"connection" to the Redis store, not both.');
+    }
+    if (hasKeyPrefix((client as Redis).options)) {
+      throw invalid('The ioredis client passed to the Redis store has a "keyPrefix"; pass one without it and set the store\'s "keyPrefix" instead.');
+    }
+  }
+  if (url !== undefined && (typeof url !== 'string' || !/^rediss?:\/\//.test(url))) {
+    // The URL may hold a password: the message never repeats it.
+    throw invalid('The Redis store option "url" must be a string starting with redis:// or rediss://.');
+  }
+  if (connection !== undefined && (typeof connection !== 'object' || connection === null)) {
+    throw invalid('The Redis store option "connection" must be an ioredis options object.');
+  }
+  if (hasKeyPrefix(connection)) {
+    throw invalid('Set the Redis store\'s "keyPrefix" option, not ioredis\'s "connection.keyPrefix".');
+  }
+  return Object.freeze({
+    client: client ?? null,
+    url: url ?? null,
+    connection: Object.freeze({ ...connection }),
+    keyPrefix: validateKeyPrefix(options.keyPrefix),
+    commandTimeoutMs: positiveMs('commandTimeoutMs', options.commandTimeoutMs, 5_000),
+    writeLockLeaseMs: positiveMs('writeLockLeaseMs', options.writeLockLeaseMs, 5_000),
+    writeLockWaitMs: positiveMs('writeLockWaitMs', options.writeLockWaitMs, 10_000),
+  });
+}

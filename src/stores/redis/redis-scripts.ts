@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { INDEXES } from './redis-keys.js';
+
+const COLUMNS = Object.values(INDEXES).map(({ column }) => `'${column}'`).join(', ');
+const TAGS = Object.values(INDEXES).map(({ tag }) => `'${tag}'`).join(', ');
+
+// Shared by the scripts below. ARGV carries the key prefix; every key is derived from it the same way as in
+// redis-keys.ts. Scores: a decimal id of at most 15 digits is its own score (exact in a double), any other id
+// sorts after them, by member; so the first member of an index is the lowest id, as SQL's ORDER BY id gives.
+const HELPERS = `
+local COLUMNS = {${COLUMNS}}
+local TAGS = {${TAGS}}
+local function score(id)
+  if #id <= 15 and string.match(id, '^%d+$') then return id end
+  return '9007199254740992'
+end
+local function index_key(prefix, tag, value)
+  return prefix .. tag .. ':' .. redis.sha1hex(value)
+end
+local function unindex(prefix, id)
+  local key = prefix .. 'id:' .. id
+  local values = redis.call('HMGET', key, unpack(COLUMNS))
+  for i = 1, #COLUMNS do
+    if values[i] then redis.call('ZREM', index_key(prefix, TAGS[i], values[i]), id) end
+  end
+  redis.call('DEL', key)
+  redis.call('SREM', prefix .. 'ids', id)
+end
+local function find(prefix, zkey, column, value)
+  local i = 0
+  while true do
+    local id = redis.call('ZRANGE', zkey, i, i)[1]
+    if not id then return {} end
+    local key = prefix .. 'id:' .. id
+    if redis.call('HGET', key, column) == value then return redis.call('HGETALL', key) end
+    i = i + 1
+  end
+end
+`;
+
+/** A Lua script run with EVALSHA, falling back to EVAL once when the server does not have it cached. */
+export class RedisScript {
+  readonly #source: string;
+  readonly #sha: string;
+
+  constructor(body: string) {
+    this.#source = HELPERS + body;
+    this.#sha = createHash('sha1').update(this.#source).digest('hex');
+  }
+
+  run(client: Redis, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
+    return client.evalsha(this.#sha, keys.length, ...keys, ...args).catch((error: unknown) => {
+      // NOSCRIPT is the protocol's error code (the first word of the reply), not prose: the script cache was
+      // flushed or this server never saw the script. EVAL loads it; later calls use EVALSHA again.
+      if (error instanceof Error && error.message.startsWith('NOSCRIPT')) {
+        return client.eval(this.#source, keys.length, ...keys, ...args);
+      }
+      throw error;
+    });
+  }
+}
+
+/** KEYS: index key. ARGV: prefix, column, value. The token's hash as a flat array, or an empty array. */
+export const FIND = new RedisScript(`return find(ARGV[1], KEYS[1], ARGV[2], ARGV[3])`);
+
+/**
+ * Takes the write lock and reads in one round trip. KEYS: lock, index key or record key. ARGV: owner, lease ms,
+ * prefix, column ('' to read KEYS[2] as a record), value. 0 when another owner holds the lock; else as FIND.
+ */
+export const LOCK_AND_FIND = new RedisScript(`
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) and redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return 0
+end
+if ARGV[4] == '' then return redis.call('HGETALL', KEYS[2]) end
+return find(ARGV[3], KEYS[2], ARGV[4], ARGV[5])`);
+
+/** KEYS: seq. ARGV: prefix. The next counter value that no stored token has as its id. */
+export const NEXT_ID = new RedisScript(`
+local n
+repeat n = redis.call('INCR', KEYS[1]) until redis.call('EXISTS', ARGV[1] .. 'id:' .. n) == 0
+return n`);
+
+/**
+ * Writes tokens and releases the write lock, all at once, only while the caller still owns the lock.
+ * KEYS: lock. ARGV: owner, prefix, then per token: id, number of fields, field, value, …  1 done, 0 lock lost.
+ */
+export const COMMIT = new RedisScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+local prefix = ARGV[2]
+local i = 3
+while i <= #ARGV do
+  local id = ARGV[i]
+  local count = tonumber(ARGV[i + 1])
+  unindex(prefix, id)
+  local args = {'id', id}
+  for j = 1, count * 2 do args[#args + 1] = ARGV[i + 1 + j] end
+  redis.call('HSET', prefix .. 'id:' .. id, unpack(args))
+  local values = redis.call('HMGET', prefix .. 'id:' .. id, unpack(COLUMNS))
+  for k = 1, #COLUMNS do
+    if values[k] then redis.call('ZADD', index_key(prefix, TAGS[k], values[k]), score(id), id) end
+  end
+  redis.call('SADD', prefix .. 'ids', id)
+  i = i + 2 + count * 2
+end
+redis.call('DEL', KEYS[1])
+return 1`);
+
+/**
+ * Deletes tokens with their index entries. KEYS: lock. ARGV: owner ('' when the caller holds no lock: then
+ * only while nobody does), lease ms (renewed for an owner), prefix, ids…  1 done, 0 the lock is someone else's.
+ */
+export const DELETE = new RedisScript(`
+local holder = redis.call('GET', KEYS[1])
+if ARGV[1] == '' then
+  if holder then return 0 end
+else
+  if holder ~= ARGV[1] then return 0 end
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+for i = 4, #ARGV do unindex(ARGV[3], ARGV[i]) end
+return 1`);
+
+/** Compare-and-delete: releases a lock only for its owner. KEYS: lock. ARGV: owner. */
+export const RELEASE = new RedisScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`);

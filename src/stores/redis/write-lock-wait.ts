@@ -1,0 +1,29 @@
+import { Backoff, sleep } from './backoff.js';
+import { unavailable } from './redis-errors.js';
+
+/**
+ * The bounded wait of one save or delete for the store-wide write lock: short pauses (1 ms doubling to 25 ms,
+ * jittered: a write holds the lock for two round trips) until `writeLockWaitMs` has passed, then STORE_UNAVAILABLE.
+ */
+export class WriteLockWait {
+  readonly #waitMs: number;
+  readonly #deadline: number;
+  readonly #backoff = new Backoff(1, 25);
+
+  constructor(waitMs: number) {
+    this.#waitMs = waitMs;
+    this.#deadline = Date.now() + waitMs;
+  }
+
+  get expired(): boolean {
+    return Date.now() >= this.#deadline;
+  }
+
+  async pause(): Promise<void> {
+    const left = this.#deadline - Date.now();
+    if (left <= 0) {
+      throw unavailable(`another writer held the store's write lock for longer than writeLockWaitMs, ${this.#waitMs} ms`);
+    }
+    await sleep(Math.min(this.#backoff.next(), left));
+  }
+}
