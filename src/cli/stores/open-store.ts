@@ -1,5 +1,3 @@
-import { CliError } from '../cli-error.js';
-import { ExitCode } from '../exit-codes.js';
 import type { OpenedStore, OpenStore } from './opened-store.js';
 import { parseStoreLocation, type StoreLocation, type StoreScheme } from './store-location.js';
 
@@ -20,15 +18,6 @@ export async function openStore(location: StoreLocation | string): Promise<Opene
   const parsed = typeof location === 'string' ? parseStoreLocation(location) : location;
   const adapter = await ADAPTERS[parsed.scheme]();
   return adapter.openStore(parsed);
-}
-
-/** For adapters whose store is not part of this build yet. */
-export function storeNotAvailable(location: StoreLocation): never {
-  throw new CliError(
-    ExitCode.USAGE,
-    `The ${location.scheme} store is not part of this version of zoho-token-store.`,
-    'use a file: or sqlite: location, or upgrade zoho-token-store',
-  );
 }
 
 /** Runs `work` with an opened store and always closes it. */

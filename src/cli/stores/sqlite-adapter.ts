@@ -1,8 +1,10 @@
-import { storeNotAvailable } from './open-store.js';
-import type { OpenedStore } from './opened-store.js';
+import { checkOptions } from './location-options.js';
+import { openedStore, type OpenedStore } from './opened-store.js';
 import type { StoreLocation } from './store-location.js';
 
-// The sqlite store has not reached this branch yet; this adapter opens it once it does.
+/** `sqlite:./zohooauth.db`, `sqlite::memory:`: the article's oauthtoken table, through SQLiteStore. */
 export async function openStore(location: StoreLocation): Promise<OpenedStore> {
-  return storeNotAvailable(location);
+  checkOptions(location, []);
+  const { SQLiteStore } = await import('../../stores/sqlite/index.js');
+  return openedStore(await SQLiteStore.open({ path: location.path as string }), location);
 }
