@@ -1,7 +1,14 @@
 // npm run bench: every section measures its subject and its anchor in this one run.
+// `npm run bench -- memory sqlite` runs only the named sections.
 import { benchMemoryStore } from './memory-store.bench.js';
+import { benchLifecycle } from './lifecycle.bench.js';
+import { benchSQLiteStore } from './sqlite-store.bench.js';
 
-const sections: Array<[string, () => Promise<void>]> = [['memory', benchMemoryStore]];
+const sections: Array<[string, () => Promise<void>]> = [
+  ['memory', benchMemoryStore],
+  ['lifecycle', benchLifecycle],
+  ['sqlite', benchSQLiteStore],
+];
 
 const only = process.argv.slice(2);
 console.log(`# zoho-token-store bench — node ${process.version}, ${new Date().toISOString()}`);

@@ -182,7 +182,7 @@ export class AccountsClient {
       }
       const started = performance.now();
       const timeout = AbortSignal.timeout(policy.timeoutMs);
-      const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+      const signal = options.signal ? anySignal(options.signal, timeout) : timeout;
       try {
         const response = await this.#fetch(url, { ...init, signal, redirect: 'manual' });
         const text = await response.text();
@@ -212,6 +212,17 @@ export class AccountsClient {
       { status },
     );
   }
+}
+
+/** Aborts when either aborts (`AbortSignal.any` arrived in Node 20.3; older 20.x get the same by hand). */
+function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
+  const controller = new AbortController();
+  const abort = (source: AbortSignal) => () => controller.abort(source.reason);
+  if (a.aborted || b.aborted) controller.abort((a.aborted ? a : b).reason);
+  a.addEventListener('abort', abort(a), { once: true });
+  b.addEventListener('abort', abort(b), { once: true });
+  return controller.signal;
 }
 
 function parseJson(text: string): Record<string, unknown> | null {

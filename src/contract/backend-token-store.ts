@@ -90,9 +90,15 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider {
   }
 
   acquireRefreshLock(key: string, options: RefreshLockOptions): Promise<RefreshLease | null> {
-    return this.#run('take the refresh lock', () =>
+    const attempt = this.#run('take the refresh lock', () =>
       this.#backend.acquireRefreshLock(normalizeId(key, 'acquireRefreshLock'), options),
     (lease) => lease);
+    // An aborted wait rejects with the signal's own reason, as RefreshLockOptions promises, not a store error.
+    const signal = options.signal;
+    if (!signal) return attempt;
+    return attempt.catch((error: unknown) => {
+      throw signal.aborted && (error as { cause?: unknown } | null)?.cause === signal.reason ? signal.reason : error;
+    });
   }
 
   /** Closes what the store opened itself (never a client or pool you passed in). Safe to call twice. */

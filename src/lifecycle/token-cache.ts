@@ -57,6 +57,11 @@ export class TokenCache {
     if (this.#byAccessToken.get(accessToken) === entry) this.#byAccessToken.delete(accessToken);
   }
 
+  dropUser(userName: string): void {
+    const entry = this.#byUser.get(userName);
+    if (entry) this.drop(entry.credentials.tokenId);
+  }
+
   /** Drops the entry holding this access token; resolves to its token id, or null. */
   dropAccessToken(accessToken: string): string | null {
     const entry = this.#byAccessToken.get(accessToken);

@@ -1,33 +1,19 @@
-import { AccountsError } from '../accounts/accounts-error.js';
+import { createHash } from 'node:crypto';
 import type { AccountsClient } from '../accounts/accounts-client.js';
-import { matchKeyOf } from '../contract/matching-rule.js';
 import type { TokenStore } from '../contract/token-store.js';
 import { ErrorCode } from '../errors/codes.js';
-import { TokenStoreError } from '../errors/token-store-error.js';
+import { TokenArgumentError, TokenStoreError } from '../errors/token-store-error.js';
 import { supportsRefreshLock, type RefreshLease } from '../lock/refresh-lock.js';
 import { OAuthToken } from '../token/oauth-token.js';
+import { RenewalBlocks } from './renewal-blocks.js';
 import { authenticatedFetch, type FetchInput } from './authenticated-fetch.js';
 import { LifecycleEvents, type LifecycleEventName, type LifecycleListener } from './lifecycle-events.js';
 import { SingleFlight } from './single-flight.js';
 import { TokenCache, type TokenCredentials } from './token-cache.js';
 import { tokenManagerConfig, type TokenManagerConfig, type TokenManagerOptions } from './token-manager-options.js';
+import { notFound, TokenLookup, type Snapshot } from './token-lookup.js';
 import { TokenRenewer, type GrantCode, type Renewal } from './token-renewer.js';
 import { checkSelector, describeSelector, type TokenSelector } from './token-selector.js';
-
-/** A token read from the store (`persisted`) or given by the caller and not stored yet. */
-interface Snapshot {
-  readonly token: OAuthToken;
-  readonly persisted: boolean;
-  /** Callers with the same key share one renewal. */
-  readonly flightKey: string;
-}
-
-/** Why a token cannot be renewed now without asking Zoho again in vain. */
-interface Block {
-  throttledUntil: number;
-  /** A refresh token Zoho refused (`invalid_code`): not sent again until a new one is stored. */
-  refusedRefreshToken: string | null;
-}
 
 type RefreshReason = 'missing' | 'expiring' | 'rejected';
 
@@ -52,7 +38,8 @@ export class TokenManager {
   readonly #cache = new TokenCache();
   readonly #flights = new SingleFlight<TokenCredentials>();
   readonly #rejected = new Set<string>();
-  readonly #blocks = new Map<string, Block>();
+  readonly #blocks = new RenewalBlocks();
+  readonly #lookup: TokenLookup;
   readonly #defaultToken: OAuthToken | null;
   #closed = false;
 
@@ -60,7 +47,8 @@ export class TokenManager {
     this.#config = tokenManagerConfig(options);
     this.#renewer = new TokenRenewer(this.#config);
     this.#events = new LifecycleEvents(this.#config.logger);
-    this.#defaultToken = this.#config.tokens.length === 1 ? (this.#config.tokens[0] as OAuthToken) : null;
+    this.#lookup = new TokenLookup({ store: this.#config.store, tokens: this.#config.tokens, client: this.#config.client, cache: this.#cache });
+    this.#defaultToken = this.#lookup.defaultToken;
   }
 
   /** The store tokens are kept in. */
@@ -110,7 +98,7 @@ export class TokenManager {
   async exchangeGrant(grantCode: GrantCode): Promise<OAuthToken> {
     this.#assertOpen();
     if (typeof grantCode?.code !== 'string' || grantCode.code === '') {
-      throw new TokenStoreError(ErrorCode.INVALID_ARGUMENT, 'exchangeGrant needs the "code" from the authorize redirect.');
+      throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, 'exchangeGrant needs the "code" from the authorize redirect.');
     }
     let renewal: Renewal;
     try {
@@ -121,7 +109,7 @@ export class TokenManager {
     }
     await this.#save(renewal.token);
     const tokenId = String(renewal.token.id);
-    this.#blocks.delete(tokenId);
+    this.#blocks.clear(tokenId);
     this.#remember(renewal.token);
     this.#emitRefreshed(renewal, 'authorized');
     return renewal.token.clone();
@@ -135,13 +123,14 @@ export class TokenManager {
   async revoke(selector: TokenSelector): Promise<void> {
     this.#assertOpen();
     checkSelector(selector);
-    const snapshot = await this.#read(selector);
+    const snapshot = await this.#lookup.read(selector);
     if (!snapshot.persisted) throw notFound(describeSelector(selector));
-    const { token } = snapshot;
-    const tokenId = String(token.id);
+    const tokenId = String(snapshot.token.id);
     await this.#flights.wait(snapshot.flightKey);
     const lease = await this.#lock(tokenId);
     try {
+      // Re-read under the lock: a renewal that just ended may have stored a rotated refresh token.
+      const token = (await this.#config.store.findTokenById(tokenId)) ?? snapshot.token;
       let remote = false;
       if (token.refreshToken) {
         const environment = this.#renewer.environmentFor(token.apiDomain);
@@ -149,7 +138,7 @@ export class TokenManager {
       }
       await this.#config.store.deleteToken(tokenId);
       this.#cache.drop(tokenId);
-      this.#blocks.delete(tokenId);
+      this.#blocks.clear(tokenId);
       this.#config.logger.info('token revoked and deleted', { tokenId, user: token.userName, remote });
       this.#events.emit('revoked', { tokenId, userName: token.userName, remote });
     } finally {
@@ -188,7 +177,7 @@ export class TokenManager {
     this.#closed = true;
     this.#cache.clear();
     this.#rejected.clear();
-    this.#blocks.clear();
+    this.#blocks.clearAll();
     const store = this.#config.store as TokenStore & { close?: () => Promise<void> };
     if (this.#config.ownsStore) await store.close?.();
   }
@@ -211,63 +200,9 @@ export class TokenManager {
   async #obtain(selector: TokenSelector | undefined): Promise<TokenCredentials> {
     this.#assertOpen();
     checkSelector(selector);
-    const snapshot = await this.#read(selector);
+    const snapshot = await this.#lookup.read(selector);
     if (snapshot.persisted && this.#usable(snapshot.token)) return this.#remember(snapshot.token);
     return this.#flights.run(snapshot.flightKey, () => (snapshot.persisted ? this.#renewStored(snapshot) : this.#renewUnsaved(snapshot)));
-  }
-
-  /** Finds the selected token in the store, or takes the configured/given token when none is stored yet. */
-  async #read(selector: TokenSelector | undefined): Promise<Snapshot> {
-    const store = this.#config.store;
-    if (selector === undefined) {
-      if (this.#defaultToken) return this.#readToken(this.#defaultToken);
-      throw new TokenStoreError(
-        ErrorCode.INVALID_ARGUMENT,
-        `This TokenManager has ${this.#config.tokens.length} configured tokens; pass a selector ({ user }, { id } or { token }).`,
-      );
-    }
-    if ('id' in selector) {
-      const found = await store.findTokenById(selector.id);
-      if (!found) throw notFound(describeSelector(selector));
-      return persisted(found);
-    }
-    if ('user' in selector) {
-      const found = await store.findToken(new OAuthToken({ userSignature: selector.user }));
-      if (found) return persisted(found);
-      const configured = this.#config.tokens.find((token) => token.userName === selector.user);
-      if (configured) return this.#readToken(configured);
-      throw notFound(describeSelector(selector));
-    }
-    return this.#readToken(selector.token);
-  }
-
-  async #readToken(given: OAuthToken): Promise<Snapshot> {
-    const store = this.#config.store;
-    const token = given.clone();
-    if (token.id) {
-      const found = await store.findTokenById(token.id);
-      if (found) return persisted(found);
-      token.id = null;
-    }
-    const client = this.#config.client;
-    if (client && !token.clientId && !token.clientSecret) {
-      token.clientId = client.clientId;
-      token.clientSecret = client.clientSecret;
-    }
-    if (client?.redirectUri && !token.redirectUrl) token.redirectUrl = client.redirectUri;
-    const key = matchKeyOf(token);
-    if (key) {
-      // Only the key's fields: findToken keeps the fields a query sets, and stored values (a rotated refresh
-      // token, a newer access token) must win over the ones the caller configured.
-      const query =
-        key.field === 'userName' ? new OAuthToken({ userSignature: key.value })
-        : key.field === 'accessToken' ? new OAuthToken({ accessToken: key.value })
-        : new OAuthToken({ clientId: token.clientId, clientSecret: token.clientSecret, [key.field]: key.value });
-      const found = await store.findToken(query);
-      if (found) return persisted(found);
-    }
-    if (!token.accessToken && !token.refreshToken && !token.grantToken) throw notFound(describeSelector({ token: given }));
-    return { token, persisted: false, flightKey: key ? `${key.field}:${key.value}` : `unsaved:${Math.random()}` };
   }
 
   /** The renewal of a stored token, run once for all concurrent callers (single-flight on the token id). */
@@ -280,7 +215,10 @@ export class TokenManager {
     try {
       // Re-read: another process (or a renewal that just finished) may have stored a new token.
       const current = await this.#config.store.findTokenById(tokenId);
-      if (!current) throw notFound(`token id ${tokenId}`);
+      if (!current) {
+        this.#cache.drop(tokenId); // deleted elsewhere meanwhile
+        throw notFound(`token id ${tokenId}`);
+      }
       if (this.#usable(current)) {
         this.#config.logger.debug('token was renewed elsewhere; using the stored one', { tokenId, user: current.userName });
         return this.#remember(current);
@@ -301,7 +239,27 @@ export class TokenManager {
       await this.#save(token);
       return this.#remember(token);
     }
-    return this.#refreshNow(snapshot.token);
+    // Grant codes are single use, so processes configured with the same code take the lock named after it (a hash,
+    // never the code) and re-read: the first exchanges and saves, the others find its token by the grant token.
+    const grantToken = snapshot.token.grantToken;
+    const lease = grantToken && !snapshot.token.refreshToken ? await this.#lock(grantLockKey(grantToken)) : undefined;
+    try {
+      if (lease !== undefined) {
+        const again = await this.#lookup.readToken(snapshot.token);
+        if (again.persisted) return this.#usable(again.token) ? this.#remember(again.token) : await this.#renewStored(again);
+      }
+      return await this.#refreshNow(snapshot.token);
+    } catch (error) {
+      // Grant codes are single use: another process configured with the same code may have exchanged it first.
+      // Its saved token is found by the grant token, so this ends in that token rather than an error.
+      if ((error as { code?: string } | null)?.code !== ErrorCode.REAUTHORIZATION_REQUIRED || !snapshot.token.grantToken) throw error;
+      const again = await this.#lookup.readToken(snapshot.token);
+      if (!again.persisted) throw error;
+      this.#config.logger.info('grant code was exchanged by another process; using its stored token', { tokenId: again.token.id });
+      return this.#usable(again.token) ? this.#remember(again.token) : this.#renewStored(again);
+    } finally {
+      await lease?.release();
+    }
   }
 
   async #refreshNow(current: OAuthToken): Promise<TokenCredentials> {
@@ -309,7 +267,7 @@ export class TokenManager {
     const reason: RefreshReason = !current.accessToken ? 'missing' : this.#rejected.has(current.accessToken) ? 'rejected' : 'expiring';
     let renewal: Renewal;
     try {
-      if (tokenId !== null) this.#checkBlock(tokenId, current);
+      if (tokenId !== null) this.#blocks.check(tokenId, current, this.#config.clock.now());
       this.#config.logger.debug('renewing access token', { tokenId, user: current.userName, reason });
       renewal = await this.#renewer.renew(current);
     } catch (error) {
@@ -320,28 +278,29 @@ export class TokenManager {
     }
     await this.#saveRenewal(renewal);
     if (current.accessToken) this.#rejected.delete(current.accessToken);
-    if (tokenId !== null) this.#blocks.delete(tokenId);
+    if (tokenId !== null) this.#blocks.clear(tokenId);
     this.#emitRefreshed(renewal, reason);
     return this.#remember(renewal.token);
   }
 
   /** Saves a renewal. A rotated refresh token exists nowhere else, so its save is tried twice before failing. */
   async #saveRenewal(renewal: Renewal): Promise<void> {
+    const userName = renewal.token.userName;
     try {
-      await this.#save(renewal.changes);
+      await this.#save(renewal.changes, userName);
     } catch (error) {
       if (!renewal.rotated) throw error;
       this.#config.logger.warn('saving a rotated refresh token failed; trying once more', { tokenId: renewal.changes.id });
-      await this.#save(renewal.changes);
+      await this.#save(renewal.changes, userName);
     }
     renewal.token.id = renewal.changes.id;
   }
 
-  async #save(token: OAuthToken): Promise<void> {
+  async #save(token: OAuthToken, userName = token.userName): Promise<void> {
     await this.#config.store.saveToken(token);
     const tokenId = String(token.id);
-    this.#config.logger.debug('token saved', { tokenId, user: token.userName });
-    this.#events.emit('saved', { tokenId, userName: token.userName });
+    this.#config.logger.debug('token saved', { tokenId, user: userName });
+    this.#events.emit('saved', { tokenId, userName });
   }
 
   #lock(tokenId: string): Promise<RefreshLease | null | undefined> {
@@ -373,34 +332,10 @@ export class TokenManager {
     return Object.freeze(credentials);
   }
 
-  /** Fails fast, without a request, while Zoho throttles this token or after it refused its refresh token. */
-  #checkBlock(tokenId: string, current: OAuthToken): void {
-    const block = this.#blocks.get(tokenId);
-    if (!block) return;
-    const remaining = block.throttledUntil - this.#config.clock.now();
-    if (remaining > 0) {
-      throw new AccountsError(ErrorCode.THROTTLED, `Zoho throttled token ${tokenId}; no request is sent until the advised wait ends (error.retryAfterMs).`, {
-        retryAfterMs: remaining,
-      });
-    }
-    if (block.refusedRefreshToken !== null && block.refusedRefreshToken === current.refreshToken) {
-      throw new AccountsError(
-        ErrorCode.REAUTHORIZATION_REQUIRED,
-        `Zoho refused the refresh token of token ${tokenId} earlier: the user must authorize the app again (exchangeGrant stores the new tokens).`,
-        { oauthError: 'invalid_code' },
-      );
-    }
-  }
-
   #failed(current: OAuthToken | null, userName: string | null, error: unknown): void {
     const tokenId = current?.id ?? null;
     const code = (error as { code?: string } | null)?.code ?? 'unknown';
-    if (tokenId !== null && error instanceof AccountsError && error.status !== null) {
-      const block = this.#blocks.get(tokenId) ?? { throttledUntil: 0, refusedRefreshToken: null };
-      if (error.code === ErrorCode.THROTTLED) block.throttledUntil = this.#config.clock.now() + (error.retryAfterMs ?? 0);
-      if (error.code === ErrorCode.REAUTHORIZATION_REQUIRED && current?.refreshToken) block.refusedRefreshToken = current.refreshToken;
-      this.#blocks.set(tokenId, block);
-    }
+    if (current !== null) this.#blocks.note(current, error, this.#config.clock.now());
     this.#config.logger.warn('token renewal failed', { tokenId, user: userName, code });
     this.#events.emit('refreshFailed', { tokenId, userName, code, error: error instanceof Error ? error : new Error(String(code)) });
   }
@@ -438,8 +373,6 @@ export class TokenManager {
   }
 }
 
-const persisted = (token: OAuthToken): Snapshot => ({ token, persisted: true, flightKey: `id:${String(token.id)}` });
+/** The lock key for exchanging a grant code: a hash, so the code itself never reaches a lock name or a log. */
+const grantLockKey = (grantToken: string): string => `grant-${createHash('sha256').update(grantToken).digest('hex').slice(0, 24)}`;
 
-function notFound(what: string): TokenStoreError {
-  return new TokenStoreError(ErrorCode.TOKEN_NOT_FOUND, `No stored token for ${what}; authorize the user first (TokenManager.exchangeGrant).`);
-}

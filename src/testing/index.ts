@@ -22,3 +22,4 @@ export type { EmulatorFaults } from './emulator/faults.js';
 export type { EmulatorStats } from './emulator/stats.js';
 export type { PkceMethod } from './emulator/pkce.js';
 export { THROTTLE_BODY } from './emulator/responses.js';
+export { runDevEmulator, type DevEmulator } from './emulator/dev-server.js';

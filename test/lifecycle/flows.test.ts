@@ -45,6 +45,32 @@ describe('flows', () => {
     await store.close();
   });
 
+  test('restart: a manager configured with an already exchanged grant token finds the stored token, exchanges nothing', async () => {
+    const client = h.client();
+    const user = h.user();
+    const store = new MemoryStore();
+    const configured = clientToken(client, { grantToken: h.grantCode(client, user) });
+    const access = await h.manager({ store, tokens: configured }).accessToken();
+    const exchangesBefore = h.emulator.stats.codeExchanges();
+    const restarted = h.manager({ store, tokens: configured });
+    assert.equal(await restarted.accessToken(), access);
+    assert.equal(h.emulator.stats.codeExchanges(), exchangesBefore);
+    await store.close();
+  });
+
+  test('two processes configured with the same new grant code: one exchange (under the store lock), both serve its token', async () => {
+    const client = h.client();
+    const user = h.user();
+    const store = new MemoryStore();
+    const configured = clientToken(client, { grantToken: h.grantCode(client, user) });
+    const exchangesBefore = h.emulator.stats.codeExchanges();
+    const [first, second] = await Promise.all([h.manager({ store, tokens: configured }).accessToken(), h.manager({ store, tokens: configured }).accessToken()]);
+    assert.equal(first, second);
+    assert.equal(h.emulator.stats.codeExchanges() - exchangesBefore, 1, 'the second waits for the lock and finds the saved token');
+    assert.equal((await store.getTokens()).length, 1);
+    await store.close();
+  });
+
   test('refresh: a stored token with only a refresh token gets an access token, saved in the same row', async () => {
     const client = h.client();
     const user = h.user();
@@ -162,6 +188,36 @@ describe('flows', () => {
     assert.equal(await crmUserOf(h.emulator.apiDomain('eu'), renewed), user.email);
     const response = await manager.fetch({ user: user.email }, '/crm/v8/Leads');
     assert.equal(response.status, 200);
+  });
+
+  test('refresh margin: 30 s before expiry the default 60 s margin refreshes, a 5 s margin does not', async () => {
+    const client = h.client();
+    const user = h.user();
+    const seed = h.manager();
+    const token = await h.authorize(seed, client, user);
+    const store = new MemoryStore();
+    await store.saveToken(token.clone());
+    h.emulator.clock.set(Number(token.expiresAt) - 30_000);
+    const narrow = h.manager({ store, refreshMarginMs: 5_000 });
+    assert.equal(await narrow.accessToken({ user: user.email }), token.accessToken);
+    const standard = h.manager({ store });
+    const renewed = await standard.accessToken({ user: user.email });
+    assert.notEqual(renewed, token.accessToken);
+    assert.equal((await store.findTokenById(String(token.id)))?.accessToken, renewed);
+    await store.close();
+  });
+
+  test('cache: served without a store read until cacheMaxAgeMs, then re-read (a token deleted elsewhere is noticed)', async () => {
+    const client = h.client();
+    const user = h.user();
+    const store = new MemoryStore();
+    const manager = h.manager({ store, cacheMaxAgeMs: 10_000 });
+    const token = await h.authorize(manager, client, user);
+    await store.deleteToken(String(token.id)); // another process deletes it
+    assert.equal(await manager.accessToken({ user: user.email }), token.accessToken, 'still cached');
+    h.emulator.clock.advance(10_001);
+    await h.rejects(manager.accessToken({ user: user.email }), 'TOKEN_NOT_FOUND');
+    await store.close();
   });
 
   test('unknown users and ids are TOKEN_NOT_FOUND; bad selectors are INVALID_ARGUMENT', async () => {

@@ -81,6 +81,17 @@ describe('BackendTokenStore', () => {
     await assert.rejects(store.findToken(new OAuthToken({ userSignature: 'a@example.com' })), { code: ErrorCode.STORE_CLOSED });
   });
 
+  it('rejects an aborted refresh-lock wait with the signal\'s own reason', async () => {
+    const store = new MemoryStore();
+    const held = await store.acquireRefreshLock('1', { waitMs: 10, leaseMs: 5_000 });
+    const controller = new AbortController();
+    const reason = new Error('caller gave up');
+    const waiting = store.acquireRefreshLock('1', { waitMs: 5_000, leaseMs: 5_000, signal: controller.signal });
+    controller.abort(reason);
+    await assert.rejects(waiting, (error: unknown) => error === reason);
+    await held?.release();
+  });
+
   it('rolls back a failed write in the memory store', async () => {
     const store = new MemoryStore();
     const alice = new OAuthToken({ userSignature: 'alice@example.com', accessToken: 'a1' });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenArgumentError, TokenStoreError } from '../../errors/token-store-error.js';
 import { InProcessLock } from '../../lock/in-process-lock.js';
@@ -17,11 +18,6 @@ export interface LockTable {
 const FIRST_POLL_MS = 2;
 const MAX_POLL_MS = 50;
 
-interface Waiting {
-  readonly timer: NodeJS.Timeout;
-  readonly stop: (error: unknown) => void;
-}
-
 /**
  * The refresh lock for every process that opens one database file: a row per key in the lock table, holding an
  * owner and a lease end, taken in a `BEGIN IMMEDIATE` transaction. A process that finds it held polls with a
@@ -34,85 +30,112 @@ interface Waiting {
 export class SQLiteRefreshLock {
   readonly #table: LockTable;
   readonly #local = new InProcessLock();
-  readonly #waiting = new Set<Waiting>();
-  readonly #held = new Map<string, { key: string; release: () => Promise<void> }>();
-  #closed = false;
+  /** Aborted by close(): ends every wait, in the in-process queue or polling the file. */
+  readonly #closing = new AbortController();
+  readonly #held = new Set<() => Promise<void>>();
+  #tableClosed = false;
 
   constructor(table: LockTable) {
     this.#table = table;
+    // One listener per wait in progress; many concurrent waits are expected, not a leak.
+    setMaxListeners(0, this.#closing.signal);
   }
 
   async acquire(key: string, options: RefreshLockOptions): Promise<RefreshLease | null> {
     validateLockOptions(options);
     const deadline = Date.now() + options.waitMs;
-    const local = await this.#local.acquireRefreshLock(key, options);
-    if (local === null) return null;
+    const { signal, unlink } = eitherSignal(options.signal, this.#closing.signal);
     try {
-      const owner = `${process.pid}:${randomUUID()}`;
-      if (!(await this.#takeShared(key, owner, options, deadline))) {
-        await local.release();
-        return null;
-      }
-      let released = false;
-      const release = async (): Promise<void> => {
-        if (released) return;
-        released = true;
-        this.#held.delete(owner);
-        try {
-          if (!this.#closed) await this.#table.release(key, owner);
-        } finally {
+      const local = await this.#local.acquireRefreshLock(key, { waitMs: options.waitMs, leaseMs: options.leaseMs, signal });
+      if (local === null) return null;
+      try {
+        const owner = `${process.pid}:${randomUUID()}`;
+        if (!(await this.#takeShared(key, owner, options.leaseMs, deadline, signal))) {
           await local.release();
+          return null;
         }
-      };
-      this.#held.set(owner, { key, release });
-      return { release };
-    } catch (error) {
-      await local.release();
-      throw error;
+        let released = false;
+        const release = async (): Promise<void> => {
+          if (released) return;
+          released = true;
+          this.#held.delete(release);
+          try {
+            if (!this.#tableClosed) await this.#table.release(key, owner);
+          } finally {
+            await local.release();
+          }
+        };
+        this.#held.add(release);
+        return { release };
+      } catch (error) {
+        await local.release();
+        throw error;
+      }
+    } finally {
+      unlink();
     }
   }
 
-  /** Stops every wait (they reject with STORE_CLOSED) and releases the locks this store holds. */
+  /** Ends every wait (they reject with STORE_CLOSED) and releases the locks this store holds. Call before closing the database. */
   async close(): Promise<void> {
-    const closed = new TokenStoreError(ErrorCode.STORE_CLOSED, 'The SQLite store was closed while waiting for a refresh lock.');
-    for (const waiting of [...this.#waiting]) waiting.stop(closed);
-    for (const held of [...this.#held.values()]) await held.release();
-    this.#closed = true;
+    this.#closing.abort(new TokenStoreError(ErrorCode.STORE_CLOSED, 'The SQLite store was closed while waiting for a refresh lock.'));
+    for (const release of [...this.#held]) await release();
+    this.#tableClosed = true;
   }
 
-  async #takeShared(key: string, owner: string, options: RefreshLockOptions, deadline: number): Promise<boolean> {
+  async #takeShared(key: string, owner: string, leaseMs: number, deadline: number, signal: AbortSignal): Promise<boolean> {
     let delay = FIRST_POLL_MS;
     for (;;) {
-      if (this.#closed) throw new TokenStoreError(ErrorCode.STORE_CLOSED, 'The SQLite store is closed; open a new one.');
-      options.signal?.throwIfAborted();
+      signal.throwIfAborted();
       const now = Date.now();
       const end = await this.#table.leaseEnd(key);
       // Only a lock that looks free is worth a write transaction; the transaction decides.
-      if ((end === null || end <= now) && (await this.#table.tryTake(key, owner, now + options.leaseMs, now))) return true;
+      if ((end === null || end <= now) && (await this.#table.tryTake(key, owner, now + leaseMs, now))) return true;
       const left = deadline - Date.now();
       if (left <= 0) return false;
       const untilLeaseEnds = end === null ? delay : Math.max(1, end - Date.now());
-      await this.#sleep(Math.min(delay, untilLeaseEnds, left), options.signal);
+      await sleep(Math.min(delay, untilLeaseEnds, left), signal);
       delay = Math.min(delay * 2, MAX_POLL_MS);
     }
   }
+}
 
-  #sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const finish = (error?: unknown): void => {
-        clearTimeout(waiting.timer);
-        this.#waiting.delete(waiting);
-        signal?.removeEventListener('abort', onAbort);
-        if (error === undefined) resolve();
-        else reject(error);
-      };
-      const onAbort = (): void => finish(signal?.reason);
-      const waiting: Waiting = { timer: setTimeout(() => finish(), ms), stop: finish };
-      waiting.timer.unref();
-      this.#waiting.add(waiting);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-  }
+/**
+ * Waits `ms`, or rejects with the signal's reason when it aborts. The timer is not unref()ed: a caller awaits this
+ * wait, and a process whose only pending work is waiting for another process's lock would otherwise exit with the
+ * promise unsettled. It lasts at most waitMs, and close() aborts it.
+ */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** A signal that aborts when either does, with that one's reason; `unlink` removes its listeners. */
+function eitherSignal(caller: AbortSignal | undefined, closing: AbortSignal): { signal: AbortSignal; unlink: () => void } {
+  if (caller === undefined) return { signal: closing, unlink: () => undefined };
+  const controller = new AbortController();
+  const fromCaller = (): void => controller.abort(caller.reason);
+  const fromClosing = (): void => controller.abort(closing.reason);
+  if (caller.aborted) fromCaller();
+  else if (closing.aborted) fromClosing();
+  caller.addEventListener('abort', fromCaller, { once: true });
+  closing.addEventListener('abort', fromClosing, { once: true });
+  return {
+    signal: controller.signal,
+    unlink: () => {
+      caller.removeEventListener('abort', fromCaller);
+      closing.removeEventListener('abort', fromClosing);
+    },
+  };
 }
 
 function validateLockOptions(options: RefreshLockOptions): void {

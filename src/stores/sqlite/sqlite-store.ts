@@ -46,8 +46,7 @@ export class SQLiteStore extends BackendTokenStore {
 async function openOwned(config: SQLiteStoreConfig): Promise<SQLiteDatabase> {
   let db: SQLiteDatabase | null = null;
   try {
-    db = await openDatabase(config.path, config.busyTimeoutMs);
-    db.pragma(`busy_timeout = ${config.busyTimeoutMs}`);
+    db = await openDatabase(config.path, config.busyTimeoutMs); // sets busy_timeout
     if (!db.memory) db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${config.durability === 'full' ? 'FULL' : 'NORMAL'}`);
     return db;

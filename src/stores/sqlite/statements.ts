@@ -13,7 +13,10 @@ export class Statements {
   readonly begin: SQLiteStatement;
   readonly commit: SQLiteStatement;
   readonly rollback: SQLiteStatement;
-  /** One per lookup field; several rows may share a token value, and the oldest row (lowest rowid) wins. */
+  /**
+   * One per lookup field, rows as arrays in official column order. Several rows may share a token value; the oldest
+   * (lowest rowid) wins.
+   */
   readonly findBy: Readonly<Record<LookupField, SQLiteStatement>>;
   readonly list: SQLiteStatement;
   /** The largest decimal id (through the index on `CAST(id AS INTEGER)`), or null when the table is empty. */
@@ -36,10 +39,10 @@ export class Statements {
     for (const field of LOOKUP_FIELDS) {
       const column = COLUMN_OF_FIELD[field];
       const order = field === 'id' || field === 'userName' ? '' : ' ORDER BY rowid';
-      findBy[field] = db.prepare(`SELECT ${COLUMN_LIST} FROM ${TOKEN_TABLE} WHERE ${column} = ?${order} LIMIT 1`);
+      findBy[field] = db.prepare(`SELECT ${COLUMN_LIST} FROM ${TOKEN_TABLE} WHERE ${column} = ?${order} LIMIT 1`).raw(true);
     }
     this.findBy = Object.freeze(findBy);
-    this.list = db.prepare(`SELECT ${COLUMN_LIST} FROM ${TOKEN_TABLE}`);
+    this.list = db.prepare(`SELECT ${COLUMN_LIST} FROM ${TOKEN_TABLE}`).raw(true);
     this.maxNumericId = db.prepare(`SELECT MAX(CAST(id AS INTEGER)) AS max FROM ${TOKEN_TABLE}`);
     this.insert = db.prepare(
       `INSERT INTO ${TOKEN_TABLE} (${COLUMN_LIST}) VALUES (${OFFICIAL_COLUMNS.map(() => '?').join(', ')})`,

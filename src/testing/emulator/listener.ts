@@ -66,7 +66,11 @@ export class DataCenterListener {
       request.socket.destroy();
       return;
     }
-    response.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
-    response.end(answer.body);
+    try {
+      response.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
+      response.end(answer.body);
+    } catch {
+      request.socket.destroy(); // a header Node refuses: the client sees a dropped connection, the process lives on
+    }
   }
 }
