@@ -40,6 +40,6 @@ export async function deleteTokens(idOrUser: string | undefined, options: Delete
       if (!/^y(es)?$/i.test(answer.trim())) throw new CliError(ExitCode.FAILED, 'Nothing was deleted.', 'answer y to delete, or pass --yes');
     }
     await store.deleteTokens();
-    terminal.out(`Deleted ${count} tokens from ${parsed.display}.`);
+    terminal.out(`Deleted ${count} token${count === 1 ? '' : 's'} from ${parsed.display}.`);
   });
 }
