@@ -99,7 +99,11 @@ async function browserLogin(
     if (options.open && !(await openBrowser(url.href, terminal.env))) {
       terminal.note('Could not start a browser; open the URL above yourself.');
     }
-    const redirect = parseAuthorizationRedirect(await receiver.wait((options.timeoutSeconds ?? 300) * 1_000));
+    const received = await receiver.wait((options.timeoutSeconds ?? 300) * 1_000);
+    if (received.searchParams.has('error')) {
+      throw new CliError(ExitCode.FAILED, 'Zoho did not authorize the app: access was denied in the browser.', 'run login again and press Accept');
+    }
+    const redirect = parseAuthorizationRedirect(received);
     const accountsServer = redirect.accountsServer ?? authorizeAt;
     if (!isTrustedAccountsServer(accountsServer, settings)) {
       throw new CliError(
