@@ -90,6 +90,9 @@ describe('zoho-tokens migrate (binary)', () => {
 
   it('refuses the same store on both sides, and exits 2 without --to', async () => {
     assert.equal((await zoho(['migrate', '--from', 'zohooauth.db', '--to', 'sqlite:zohooauth.db'], { cwd: dir })).code, 2);
+    const samePath = await zoho(['migrate', '--from', 'sqlite:./zohooauth.db', '--to', `sqlite:${join(dir, 'zohooauth.db')}`], { cwd: dir });
+    assert.equal(samePath.code, 2);
+    assert.match(samePath.stderr, /name the same store/);
     assert.equal((await zoho(['migrate', '--from', 'zohooauth.db'], { cwd: dir })).code, 2);
   });
 });

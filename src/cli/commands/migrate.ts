@@ -3,7 +3,7 @@ import type { CommandContext } from '../command-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { ProgressBar } from '../progress-bar.js';
 import { withStore } from '../stores/open-store.js';
-import { parseStoreLocation } from '../stores/store-location.js';
+import { parseStoreLocation, sameStore } from '../stores/store-location.js';
 import { copyTokens, type CopySummary } from '../tokens/copy-tokens.js';
 import { reportCopy } from '../tokens/report-copy.js';
 
@@ -20,7 +20,7 @@ export interface MigrateOptions {
 export async function migrate(options: MigrateOptions, context: CommandContext): Promise<CopySummary> {
   const from = parseStoreLocation(options.from);
   const to = parseStoreLocation(options.to);
-  if (from.display === to.display) throw usageError('migrate --from and --to name the same store.');
+  if (sameStore(from, to)) throw usageError('migrate --from and --to name the same store.');
   const summary = await withStore(from, ({ store: source }) =>
     withStore(to, async ({ store: target }) => {
       const tokens = await source.getTokens();

@@ -1,4 +1,4 @@
-import { extname } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { usageError } from '../cli-error.js';
 
@@ -90,4 +90,11 @@ export function parseStoreLocation(input: string): StoreLocation {
   }
   if (url.hostname === '') throw usageError(`The ${scheme} store location names no host.`, `write it as ${scheme}://host:port/…`);
   return Object.freeze({ scheme, path: null, url, params: new URLSearchParams(url.searchParams), display: redactUrl(url) });
+}
+
+/** Whether two locations name the same store (file paths compared once resolved; `:memory:` is never shared). */
+export function sameStore(a: StoreLocation, b: StoreLocation): boolean {
+  if (a.scheme !== b.scheme) return false;
+  if (a.path !== null && b.path !== null) return a.path !== ':memory:' && resolve(a.path) === resolve(b.path);
+  return a.display === b.display;
 }
