@@ -3,11 +3,19 @@
 import { benchMemoryStore } from './memory-store.bench.js';
 import { benchLifecycle } from './lifecycle.bench.js';
 import { benchSQLiteStore } from './sqlite-store.bench.js';
+import { benchPostgresStore } from './postgres-store.bench.js';
+import { benchFileStore } from './file-store.bench.js';
+import { benchRedisStore } from './redis-store.bench.js';
+import { benchMySQLStore } from './mysql-store.bench.js';
 
 const sections: Array<[string, () => Promise<void>]> = [
   ['memory', benchMemoryStore],
   ['lifecycle', benchLifecycle],
   ['sqlite', benchSQLiteStore],
+  ['postgres', benchPostgresStore],
+  ['file', benchFileStore],
+  ['redis', benchRedisStore],
+  ['mysql', benchMySQLStore],
 ];
 
 const only = process.argv.slice(2);

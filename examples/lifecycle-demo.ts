@@ -1,13 +1,16 @@
 // The whole life of a Zoho OAuth token, against the local accounts emulator: authorize, exchange, save, API call,
 // expiry, refresh, a second user in another data center, revoke. Every secret prints masked.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   authorizationUrl,
   maskSecret,
-  MemoryStore,
   parseAuthorizationRedirect,
   TokenManager,
   type TokenStore,
 } from 'zoho-token-store';
+import { SQLiteStore } from 'zoho-token-store/sqlite';
 import { AccountsEmulator, type EmulatorClient, type EmulatorUser } from 'zoho-token-store/testing';
 
 const HOUR = 3_600_000;
@@ -53,7 +56,9 @@ const emulator = await AccountsEmulator.start();
 const client = emulator.registerClient();
 const ada = emulator.addUser({ email: 'ada@example.com', fullName: 'Ada Lovelace', dataCenter: 'us' });
 const bob = emulator.addUser({ email: 'bob@example.eu', fullName: 'Bob Ross', dataCenter: 'eu' });
-const store = new MemoryStore();
+// The default store, SQLite on a file; in a temporary folder here so the demo leaves nothing behind.
+const folder = mkdtempSync(join(tmpdir(), 'zoho-token-store-demo-'));
+const store = await SQLiteStore.open({ path: join(folder, 'zohooauth.db') });
 const manager = new TokenManager({
   environment: emulator.environment('us'),
   environments: emulator.dataCenters.map((dc) => emulator.environment(dc)),
@@ -66,6 +71,7 @@ manager.on('saved', (e) => say(`  [event saved] token #${e.tokenId} of ${e.userN
 manager.on('revoked', (e) => say(`  [event revoked] token #${e.tokenId} of ${e.userName} (at Zoho: ${e.remote})`));
 
 console.log('zoho-token-store lifecycle demo, against the accounts emulator (127.0.0.1, nine data centers)');
+console.log(`Tokens are kept by SQLiteStore in ${store.path}`);
 try {
   step(`Ada (US) authorizes the app (client ${client.clientId})`);
   const adaRedirect = await authorizeInBrowser(emulator, client, ada);
@@ -120,4 +126,5 @@ try {
   await manager.close();
   await store.close();
   await emulator.close();
+  rmSync(folder, { recursive: true, force: true });
 }

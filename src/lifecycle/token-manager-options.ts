@@ -5,7 +5,7 @@ import type { TokenStore } from '../contract/token-store.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TokenStoreError } from '../errors/token-store-error.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
-import { MemoryStore } from '../stores/memory/memory-store.js';
+import { LazyTokenStore } from '../contract/lazy-token-store.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { OAuthToken } from '../token/oauth-token.js';
 
@@ -21,7 +21,10 @@ export interface TokenManagerOptions {
   environment?: Environment;
   /** Further environments a token's `api_domain` may name (custom servers); every Zoho environment is known already. */
   environments?: readonly Environment[];
-  /** Any TokenStore. Default: a new MemoryStore, closed by `close()` (a store you pass is never closed). */
+  /**
+   * Any TokenStore. Default: SQLite on `./zohooauth.db` (needs the optional package better-sqlite3), opened on
+   * first use and closed by `close()`. A store you pass is never closed.
+   */
   store?: TokenStore;
   /** The token(s) this manager serves when asked by user, or without a selector when there is exactly one. */
   tokens?: OAuthToken | readonly OAuthToken[];
@@ -122,7 +125,7 @@ export function tokenManagerConfig(options: TokenManagerOptions = {}): TokenMana
   const config: TokenManagerConfig = {
     environment,
     environments: Object.freeze([environment, ...(options.environments ?? [])]),
-    store: options.store ?? new MemoryStore(),
+    store: options.store ?? defaultStore(),
     ownsStore: options.store === undefined,
     tokens: Object.freeze(tokens.map((token) => token.clone())),
     client: client && Object.freeze({ ...client }),
@@ -136,4 +139,12 @@ export function tokenManagerConfig(options: TokenManagerOptions = {}): TokenMana
     fetch: fetchImpl,
   };
   return Object.freeze(config);
+}
+
+/** The default store: SQLite on a file, so tokens survive restarts and processes on one host share them. */
+function defaultStore(): TokenStore {
+  return new LazyTokenStore(
+    () => import('../stores/sqlite/sqlite-store.js').then(({ SQLiteStore }) => SQLiteStore.open()),
+    'host',
+  );
 }

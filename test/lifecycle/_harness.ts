@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import {
+  MemoryStore,
   levelLogger,
   OAuthToken,
   TokenManager,
@@ -80,6 +81,8 @@ export class LifecycleHarness {
       logger: this.logger,
       fetch: this.fetch,
       retry: { baseDelayMs: 5, maxDelayMs: 40, timeoutMs: 2_000 },
+      // Not the default (SQLite in the working directory): each test gets its own memory store unless it passes one.
+      store: new MemoryStore(),
       ...overrides,
     };
   }

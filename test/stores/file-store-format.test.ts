@@ -1,6 +1,6 @@
 // The file format's edges: damaged files, line ends, permissions, stray temporary files, and the snapshot cache.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import fsPromises from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 import { after, describe, test } from 'node:test';
@@ -126,6 +126,18 @@ describe('writes', () => {
     await store.close();
   });
 
+  test('a symlinked token file stays a symlink; the file it points to is replaced', async () => {
+    const real = newFile(`${HEADER}\n1,ada@example.com,c,s,r,a1,,,,`);
+    const link = dir.file(`link-${files}.txt`);
+    symlinkSync(real, link);
+    const store = new FileStore({ path: link });
+    await store.saveToken(new OAuthToken({ userSignature: 'ada@example.com', accessToken: 'a2' }));
+    assert.ok(lstatSync(link).isSymbolicLink());
+    assert.equal(readFileSync(real, 'utf8'), `${HEADER}\n1,ada@example.com,c,s,r,a2,,,,`);
+    assert.equal((await store.findToken(new OAuthToken({ userSignature: 'ada@example.com' })))?.accessToken, 'a2');
+    await store.close();
+  });
+
   test('temporary files left by a killed writer are removed by the next writer; live ones are kept', async () => {
     const path = newFile();
     const name = path.split('/').pop() as string;
@@ -161,6 +173,32 @@ describe('writes', () => {
     await store.close();
     await store.close();
     await assert.rejects(store.getTokens(), { code: ErrorCode.STORE_CLOSED });
+  });
+});
+
+describe('a writer that takes no lock (the official SDK)', () => {
+  test('a change landing between our read and our rename is not overwritten: the batch runs again on it', async () => {
+    const path = newFile(`${HEADER}\n1,ada@example.com,c,s,r,a1,,,,`);
+    const store = new FileStore({ path });
+    await store.getTokens();
+    // The official SDK rewrites the file in place right after FileStore read it for a save.
+    const original = fsPromises.stat;
+    let calls = 0;
+    fsPromises.stat = (async (...args: Parameters<typeof original>) => {
+      if (args[0] === path && (calls += 1) === 2) writeFileSync(path, `${HEADER}\n1,ada@example.com,c,s,r,a1,,,,\n2,official@example.com,c,s,r,a2,,,,`);
+      return original(...args);
+    }) as typeof original;
+    syncBuiltinESMExports();
+    try {
+      await store.saveToken(new OAuthToken({ userSignature: 'bob@example.com', accessToken: 'b1' }));
+    } finally {
+      fsPromises.stat = original;
+      syncBuiltinESMExports();
+    }
+    assert.ok(calls >= 3, 'the file was checked again before the rename');
+    const users = (await store.getTokens()).map((token) => [token.id, token.userName]);
+    assert.deepEqual(users, [['1', 'ada@example.com'], ['2', 'official@example.com'], ['3', 'bob@example.com']]);
+    await store.close();
   });
 });
 

@@ -77,12 +77,19 @@ describe('PostgresStore refresh lock (two stores, two pools, one table)', { skip
     const waiting = b.acquireRefreshLock('1', { waitMs: 10_000, leaseMs: 60_000, signal: controller.signal });
     const reason = new Error('shutting down');
     setTimeout(() => controller.abort(reason), 100);
-    // The store rejects with the signal's reason (BackendTokenStore may wrap it, with the reason as the cause).
-    await assert.rejects(waiting, (error: Error) => error === reason || error.cause === reason);
+    await assert.rejects(waiting, (error: unknown) => error === reason);
     await lease.release();
     const next = await b.acquireRefreshLock('1', { waitMs: 0, leaseMs: 60_000 });
     assert.ok(next);
     await next.release();
+  });
+
+  test('a wait or lease that is not a non-negative number is refused', async () => {
+    const [a] = await pair();
+    for (const bad of [Number.NaN, -1, Infinity, '100' as unknown as number]) {
+      await assert.rejects(a.acquireRefreshLock('1', { waitMs: bad, leaseMs: 1_000 }), { code: 'INVALID_ARGUMENT' });
+      await assert.rejects(a.acquireRefreshLock('1', { waitMs: 0, leaseMs: bad }), { code: 'INVALID_ARGUMENT' });
+    }
   });
 
   test('close() releases the leases the store holds', async () => {

@@ -53,6 +53,10 @@ describe('RedisStore when the server goes away', { skip }, () => {
   test('a store it opened gives STORE_UNAVAILABLE within the bound while cut, then recovers', async () => {
     const proxy = await new TcpProxy(REDIS.host, REDIS.port).start();
     const store = new RedisStore({ url: `redis://127.0.0.1:${proxy.port}`, keyPrefix: prefix(), commandTimeoutMs: 1_000 });
+    // ioredis prints connection errors nobody listens for; the store's own client must have a listener.
+    const printed: string[] = [];
+    const consoleError = console.error;
+    console.error = (...args: unknown[]) => void printed.push(args.map(String).join(' '));
     try {
       const token = completeToken();
       await store.saveToken(token);
@@ -78,7 +82,9 @@ describe('RedisStore when the server goes away', { skip }, () => {
       await store.saveToken(new OAuthToken({ userSignature: token.userName, accessToken: 'after-outage' }));
       assert.equal((await store.findTokenById(String(token.id)))?.accessToken, 'after-outage');
       assert.equal((await store.getTokens()).length, 1, 'the failed save during the outage must have written nothing');
+      assert.deepEqual(printed.filter((line) => line.includes('ioredis')), [], 'connection errors must not go unhandled');
     } finally {
+      console.error = consoleError;
       await store.close();
       await proxy.close();
     }

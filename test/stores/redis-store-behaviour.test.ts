@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { ErrorCode, OAuthToken, TokenStoreError } from 'zoho-token-store';
 import { RedisStore, type RedisStoreOptions } from 'zoho-token-store/redis';
 import { completeToken, HOSTILE_VALUES } from 'zoho-token-store/testing';
+import { runNode } from '../_processes.js';
 import { skipUnless } from '../_services.js';
 import { adminClient, dropPrefix, keysUnder, randomPrefix, REDIS, REDIS_URL } from './_redis-support.js';
 
@@ -55,6 +59,28 @@ describe('RedisStore options', () => {
       assert.doesNotMatch(error.message, /s3cret-pw/);
     }
   });
+});
+
+test('without ioredis installed, the first call gives DRIVER_MISSING naming the package', async () => {
+  // The compiled library alone, in a folder with no node_modules above it.
+  const dir = mkdtempSync(join(tmpdir(), 'zts-no-driver-'));
+  try {
+    cpSync('dist/src', join(dir, 'src'), { recursive: true });
+    writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
+    writeFileSync(
+      join(dir, 'check.js'),
+      `import { RedisStore } from './src/stores/redis/index.js';
+const store = new RedisStore({ url: 'redis://127.0.0.1:1' });
+try { await store.getTokens(); console.log('resolved'); } catch (error) { console.log(JSON.stringify({ code: error.code, message: error.message })); }
+await store.close();`,
+    );
+    const result = await runNode(join(dir, 'check.js'));
+    const outcome = JSON.parse(result.stdout) as { code: string; message: string };
+    assert.equal(outcome.code, ErrorCode.DRIVER_MISSING);
+    assert.match(outcome.message, /npm install ioredis/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 describe('RedisStore on the server', { skip }, () => {
@@ -256,7 +282,7 @@ describe('RedisStore on the server', { skip }, () => {
       const controller = new AbortController();
       const waiting = store.acquireRefreshLock('9', { waitMs: 5_000, leaseMs: 1_000, signal: controller.signal });
       controller.abort(new Error('stop waiting'));
-      await assert.rejects(waiting, (error: Error) => error.cause === controller.signal.reason);
+      await assert.rejects(waiting, (error: unknown) => error === controller.signal.reason);
       await successor.release();
     } finally {
       await store.close();

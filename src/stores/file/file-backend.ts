@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, realpath, stat } from 'node:fs/promises';
 import type { LookupField } from '../../contract/matching-rule.js';
 import type { MaybePromise, TokenBackend, TokenWriter } from '../../contract/token-backend.js';
 import { ErrorCode } from '../../errors/codes.js';
@@ -29,6 +29,14 @@ interface Version {
   readonly recheckAt: number;
 }
 
+/** The most writes one read-modify-write of the file takes. */
+const MAX_BATCH = 256;
+
+/** How many times a batch is run again when the file changed under it before it gives up checking. */
+const MAX_ATTEMPTS = 5;
+
+const snapshotOf = (version: Version): TokenSnapshot => version.snapshot;
+
 const EMPTY: Version = { snapshot: new TokenSnapshot([], DEFAULT_HEADER), signature: null, recheckAt: 0 };
 
 /**
@@ -41,7 +49,7 @@ export class FileBackend implements TokenBackend {
   readonly refreshLockScope = 'host' as const;
   readonly #config: FileStoreConfig;
   #version: Version = EMPTY;
-  #loading: Promise<TokenSnapshot> | null = null;
+  #loading: Promise<Version> | null = null;
   #pending: PendingWrite[] = [];
   #flushing: Promise<void> | null = null;
   #swept = false;
@@ -79,7 +87,7 @@ export class FileBackend implements TokenBackend {
     const lease = await this.#lock(this.#refreshLockPath(key), Math.max(options.leaseMs, 2_000), options.waitMs, options.signal);
     if (lease === null) return null;
     // The lease ends after leaseMs even if the holder forgets to release it, as with every store's refresh lock.
-    const entry = { lease, timer: setTimeout(() => void end(), options.leaseMs) };
+    const entry = { lease, timer: setTimeout(() => void end().catch(() => undefined), options.leaseMs) };
     entry.timer.unref();
     this.#refreshLeases.add(entry);
     const end = async (): Promise<void> => {
@@ -102,7 +110,7 @@ export class FileBackend implements TokenBackend {
 
   /** The snapshot of the file as it is now: the cached one when one `stat` says it is unchanged. */
   #current(): TokenSnapshot | Promise<TokenSnapshot> {
-    if (this.#loading) return this.#loading;
+    if (this.#loading) return this.#loading.then(snapshotOf);
     let now: ReturnType<typeof statSync>;
     try {
       now = statSync(this.#config.path, { throwIfNoEntry: false });
@@ -118,15 +126,15 @@ export class FileBackend implements TokenBackend {
     if (sameSignature(version.signature, now) && (version.recheckAt === 0 || Date.now() < version.recheckAt)) {
       return version.snapshot;
     }
-    return this.#reload();
+    return this.#reload().then(snapshotOf);
   }
 
-  #reload(): Promise<TokenSnapshot> {
+  #reload(): Promise<Version> {
     this.#loading ??= this.#read().then(
       (version) => {
         this.#loading = null;
         this.#version = version;
-        return version.snapshot;
+        return version;
       },
       (error: unknown) => {
         this.#loading = null;
@@ -182,10 +190,14 @@ export class FileBackend implements TokenBackend {
         for (const write of this.#pending.splice(0)) write.reject(error);
         continue;
       }
-      // Everything queued while the lock was being taken goes into this one read-modify-write.
-      const batch = this.#pending.splice(0);
+      // Everything queued while the lock was being taken goes into this one read-modify-write (up to a bound, as
+      // each write in a batch looks through the batch's earlier changes).
+      const batch = this.#pending.splice(0, MAX_BATCH);
       try {
         await this.#commit(batch, lease);
+      } catch (error) {
+        // #commit settles every write itself; this only covers the unexpected (settling twice is a no-op).
+        for (const write of batch) write.reject(error);
       } finally {
         await lease.release().catch(() => undefined);
       }
@@ -193,45 +205,61 @@ export class FileBackend implements TokenBackend {
   }
 
   async #commit(batch: readonly PendingWrite[], lease: FileLockLease): Promise<void> {
-    let base: TokenSnapshot;
-    try {
-      if (!this.#swept) {
-        this.#swept = true;
-        await removeStrayTempFiles(this.#config.path).catch(() => 0);
-      }
-      base = await this.#latest();
-    } catch (error) {
-      for (const write of batch) write.reject(error);
-      return;
+    if (!this.#swept) {
+      this.#swept = true;
+      await this.#target().then(removeStrayTempFiles).catch(() => 0);
     }
-    const draft = new TokenDraft(base);
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
-    for (const write of batch) {
-      const mark = draft.mark();
+    for (let attempt = 1; ; attempt += 1) {
+      let version: Version;
       try {
-        outcomes.push({ ok: true, value: await write.work(draft) });
-      } catch (error) {
-        draft.restore(mark);
-        outcomes.push({ ok: false, error });
-      }
-    }
-    if (draft.changed) {
-      try {
-        await this.#writeFile(new TokenSnapshot(draft.records(), base.header), lease);
+        version = await this.#latest();
       } catch (error) {
         for (const write of batch) write.reject(error);
         return;
       }
+      const base = version.snapshot;
+      const draft = new TokenDraft(base);
+      const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+      for (const write of batch) {
+        const mark = draft.mark();
+        try {
+          outcomes.push({ ok: true, value: await write.work(draft) });
+        } catch (error) {
+          draft.restore(mark);
+          outcomes.push({ ok: false, error });
+        }
+      }
+      if (draft.changed) {
+        try {
+          // Belt and braces for the lock: if the file changed since it was read (a writer that takes no lock, such
+          // as the official SDK, or a stale-lock takeover race), run the batch again on the new content.
+          if (attempt < MAX_ATTEMPTS && !(await this.#unchangedSince(version.signature))) continue;
+          await this.#writeFile(new TokenSnapshot(draft.records(), base.header, draft.maxId), lease);
+        } catch (error) {
+          for (const write of batch) write.reject(error);
+          return;
+        }
+      }
+      batch.forEach((write, i) => {
+        const outcome = outcomes[i];
+        if (outcome?.ok) write.resolve(outcome.value);
+        else write.reject(outcome?.error);
+      });
+      return;
     }
-    batch.forEach((write, i) => {
-      const outcome = outcomes[i];
-      if (outcome?.ok) write.resolve(outcome.value);
-      else write.reject(outcome?.error);
-    });
+  }
+
+  async #unchangedSince(read: FileSignature | null): Promise<boolean> {
+    try {
+      return sameSignature(read, await stat(this.#config.path));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return read === null;
+      throw this.#ioError('read', error);
+    }
   }
 
   /** Under the write lock: the file as it is now, re-read only when its signature changed. */
-  async #latest(): Promise<TokenSnapshot> {
+  async #latest(): Promise<Version> {
     if (this.#loading) await this.#loading.catch(() => undefined);
     let now;
     try {
@@ -239,10 +267,11 @@ export class FileBackend implements TokenBackend {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw this.#ioError('read', error);
       this.#version = EMPTY;
-      return EMPTY.snapshot;
+      return EMPTY;
     }
     // A version this store wrote itself (recheckAt 0) is trusted by signature: its inode is new and ours.
-    if (sameSignature(this.#version.signature, now) && this.#version.recheckAt === 0) return this.#version.snapshot;
+    const known = this.#version;
+    if (sameSignature(known.signature, now) && known.recheckAt === 0) return known;
     return this.#reload();
   }
 
@@ -255,11 +284,21 @@ export class FileBackend implements TokenBackend {
       );
     }
     try {
-      await writeFileAtomic(this.#config.path, text, { fsync: this.#config.fsync, mode: this.#config.mode });
+      await writeFileAtomic(await this.#target(), text, { fsync: this.#config.fsync, mode: this.#config.mode });
       const written = await stat(this.#config.path);
       this.#version = { snapshot, signature: signatureOf(written), recheckAt: 0 };
     } catch (error) {
       throw this.#ioError('write', error);
+    }
+  }
+
+  // A symlinked token file stays a symlink: the new file replaces the file it points to.
+  async #target(): Promise<string> {
+    try {
+      return await realpath(this.#config.path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.#config.path;
+      throw error;
     }
   }
 

@@ -57,7 +57,8 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    timer.unref();
+    // Not unref()ed: this wait is part of a call the caller awaits (a save, a refresh), and an unref()ed timer
+    // would let the process exit in the middle of it, the save silently lost. It is bounded by waitMs.
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 

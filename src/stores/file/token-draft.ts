@@ -3,11 +3,14 @@ import type { TokenWriter } from '../../contract/token-backend.js';
 import type { TokenRecord } from '../../token/token-fields.js';
 import type { TokenSnapshot } from './token-snapshot.js';
 
-interface DraftState {
-  readonly changes: Map<string, TokenRecord | null>;
+interface DraftMark {
+  readonly journalLength: number;
   readonly cleared: boolean;
   readonly maxId: number;
 }
+
+/** How to undo one change: the id's previous entry (`undefined`: it had none), or the whole map before a clear. */
+type UndoStep = { readonly id: string; readonly previous: TokenRecord | null | undefined } | { readonly before: Map<string, TokenRecord | null> };
 
 /**
  * The changes of one batch of writes on top of a snapshot, before they go to the file: inserted and updated
@@ -17,6 +20,7 @@ interface DraftState {
 export class TokenDraft implements TokenWriter {
   readonly #base: TokenSnapshot;
   #changes = new Map<string, TokenRecord | null>();
+  readonly #journal: UndoStep[] = [];
   #cleared = false;
   #maxId: number;
 
@@ -29,14 +33,25 @@ export class TokenDraft implements TokenWriter {
     return this.#cleared || this.#changes.size > 0;
   }
 
-  mark(): DraftState {
-    return { changes: new Map(this.#changes), cleared: this.#cleared, maxId: this.#maxId };
+  /** The highest id handed out or stored, for the next snapshot. */
+  get maxId(): number {
+    return this.#maxId;
   }
 
-  restore(state: DraftState): void {
-    this.#changes = state.changes;
-    this.#cleared = state.cleared;
-    this.#maxId = state.maxId;
+  mark(): DraftMark {
+    return { journalLength: this.#journal.length, cleared: this.#cleared, maxId: this.#maxId };
+  }
+
+  /** Undoes every change made since `mark`. */
+  restore(mark: DraftMark): void {
+    while (this.#journal.length > mark.journalLength) {
+      const step = this.#journal.pop() as UndoStep;
+      if ('before' in step) this.#changes = step.before;
+      else if (step.previous === undefined) this.#changes.delete(step.id);
+      else this.#changes.set(step.id, step.previous);
+    }
+    this.#cleared = mark.cleared;
+    this.#maxId = mark.maxId;
   }
 
   findBy(field: LookupField, value: string): TokenRecord | null {
@@ -54,20 +69,21 @@ export class TokenDraft implements TokenWriter {
   }
 
   insert(record: TokenRecord): void {
-    this.#changes.set(record.id, record);
+    this.#set(record.id, record);
   }
 
   update(record: TokenRecord): void {
-    this.#changes.set(record.id, record);
+    this.#set(record.id, record);
   }
 
   delete(id: string): void {
-    if (this.findBy('id', id)) this.#changes.set(id, null);
+    if (this.findBy('id', id)) this.#set(id, null);
   }
 
   clear(): void {
+    this.#journal.push({ before: this.#changes });
+    this.#changes = new Map();
     this.#cleared = true;
-    this.#changes.clear();
   }
 
   /** The records of the new file: stored ones in place (updated or dropped), new ones appended. */
@@ -87,5 +103,10 @@ export class TokenDraft implements TokenWriter {
     }
     for (const record of pending.values()) if (record) result.push(record);
     return result;
+  }
+
+  #set(id: string, record: TokenRecord | null): void {
+    this.#journal.push({ id, previous: this.#changes.get(id) });
+    this.#changes.set(id, record);
   }
 }

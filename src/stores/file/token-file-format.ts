@@ -91,9 +91,20 @@ export function parseTokenFile(bytes: Uint8Array, path: string): TokenFileConten
  */
 export function formatTokenFile(header: readonly string[], records: readonly TokenRecord[]): string {
   const lines = [formatRow(header)];
-  for (const record of records) {
-    const row = recordToOfficialRow(record);
-    lines.push(formatRow(OFFICIAL_COLUMNS.map((column) => row[column])));
-  }
+  for (const record of records) lines.push(formatRecord(record));
   return lines.join('\n');
+}
+
+// Records are immutable and shared between versions of the file, so each is formatted once: a save that changes
+// one token of 10,000 formats one line.
+const formatted = new WeakMap<TokenRecord, string>();
+
+function formatRecord(record: TokenRecord): string {
+  let line = formatted.get(record);
+  if (line === undefined) {
+    const row = recordToOfficialRow(record);
+    line = formatRow(OFFICIAL_COLUMNS.map((column) => row[column]));
+    formatted.set(record, line);
+  }
+  return line;
 }

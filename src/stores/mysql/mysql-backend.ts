@@ -7,16 +7,20 @@ import { SerialQueue } from '../../lock/serial-queue.js';
 import { officialRowToRecord } from '../../token/official-columns.js';
 import type { TokenRecord } from '../../token/token-fields.js';
 import { asPromisePool, loadMysql2, rowsOf, type MySqlPool, type MySqlPoolConnection } from './mysql-driver.js';
-import { isConnectionError, isDuplicateKey, toStoreError } from './mysql-errors.js';
+import { isConnectionError, isDeadlock, isDuplicateKey, toStoreError } from './mysql-errors.js';
 import type { MySQLStoreConfig } from './mysql-options.js';
 import { MySqlRefreshLock } from './mysql-refresh-lock.js';
 import { lockName, prepareTable } from './mysql-schema.js';
 import { bindsOf, type MySqlTable } from './mysql-table.js';
-import { findRecord, RowVanished, WriteSession } from './mysql-write.js';
+import { readRow } from './mysql-rows.js';
+import { VersionCache } from './mysql-version-cache.js';
+import { LockedWriteSession, RowChanged, tryOptimisticWrite, type PendingWrite } from './mysql-write.js';
 
 // A save retried this many times after a duplicate key or a vanished row (both caused by writers that do not take
 // the write lock, such as the official SDK) reports the conflict instead of trying again.
-const WRITE_ATTEMPTS = 3;
+const WRITE_ATTEMPTS = 5;
+// Lookup keys (five per row at most) whose last version this process keeps for compare-and-set saves.
+const VERSION_CACHE_KEYS = 50_000;
 
 interface Ready {
   readonly pool: MySqlPool;
@@ -26,9 +30,10 @@ interface Ready {
 
 /**
  * The official `oauthtoken` table on MySQL or MariaDB, through a mysql2 pool. Lookups are one prepared statement
- * each; writes hold the table's `GET_LOCK` (serialised with every other MySQLStore on any host), and refreshes
- * take a per-token `GET_LOCK` on a connection held for the lease. The pool and the table are prepared on first
- * use; a failed start (server down) is retried by the next call.
+ * each; an update of a known row is one compare-and-set statement, and every other save holds the table's
+ * `GET_LOCK` around a transaction (serialised with every other MySQLStore on any host); refreshes take a
+ * per-token `GET_LOCK` on a connection held for the lease. The pool and the table are prepared on first use; a
+ * failed start (server down) is retried by the next call.
  */
 export class MySqlBackend implements TokenBackend {
   readonly refreshLockScope = 'cluster' as const;
@@ -36,6 +41,7 @@ export class MySqlBackend implements TokenBackend {
   readonly #writes = new SerialQueue();
   readonly #refreshLock = new MySqlRefreshLock();
   readonly #lockReleases = new Set<Promise<void>>();
+  readonly #versions = new VersionCache(VERSION_CACHE_KEYS);
   #pool: MySqlPool | null = null;
   #ready: Ready | null = null;
   #starting: Promise<Ready> | null = null;
@@ -79,8 +85,7 @@ export class MySqlBackend implements TokenBackend {
       const pool = mysql2.createPool({ ...this.#config.connection });
       // An idle connection that loses the server reports it on the pool's connection: never let that crash the
       // process. The pool drops the connection and opens a new one when needed.
-      (pool as unknown as { on(event: string, listener: (connection: { on(event: string, f: () => void): void }) => void): void })
-        .on('connection', (connection) => connection.on('error', () => undefined));
+      pool.on('connection', (connection) => connection.on('error', () => undefined));
       this.#pool = pool;
     }
     const table = await prepareTable(this.#pool, this.#config);
@@ -89,8 +94,15 @@ export class MySqlBackend implements TokenBackend {
 
   findBy(field: LookupField, value: string): Promise<TokenRecord | null> {
     const ready = this.#ready;
-    const found = ready ? findRecord(ready.pool, ready.table, field, value) : this.start().then((r) => findRecord(r.pool, r.table, field, value));
-    return found.catch((error: unknown) => Promise.reject(toStoreError(error, 'find a token', this.#where)));
+    const found = ready ? readRow(ready.pool, ready.table, field, value) : this.start().then((r) => readRow(r.pool, r.table, field, value));
+    return found.then(
+      (row) => {
+        if (row === null) return null;
+        this.#versions.remember(row); // the save that usually follows a find starts from this version
+        return row.record;
+      },
+      (error: unknown) => Promise.reject(toStoreError(error, 'find a token', this.#where)),
+    );
   }
 
   async list(): Promise<readonly TokenRecord[]> {
@@ -105,6 +117,7 @@ export class MySqlBackend implements TokenBackend {
   async deleteById(id: string): Promise<void> {
     const { pool, table } = await this.start();
     try {
+      this.#versions.forgetId(id);
       await pool.execute(table.deleteById.sql, bindsOf(table.deleteById, id));
     } catch (error) {
       throw toStoreError(error, 'delete a token', this.#where);
@@ -114,6 +127,7 @@ export class MySqlBackend implements TokenBackend {
   async deleteAll(): Promise<void> {
     const { pool, table } = await this.start();
     try {
+      this.#versions.clear();
       await pool.execute(table.deleteAll);
     } catch (error) {
       throw toStoreError(error, 'delete every token', this.#where);
@@ -121,18 +135,35 @@ export class MySqlBackend implements TokenBackend {
   }
 
   /**
-   * One save at a time per process (a queue), and one at a time per table across processes and hosts (GET_LOCK on
-   * the connection that writes). Ids (`max + 1`) are computed under the lock. A duplicate key or a vanished row can
-   * only come from a writer that does not take the lock (the official SDK): the work is run again on fresh reads.
+   * One save at a time per process (a queue). A save that updates one stored row first tries without the lock: it
+   * starts from the version this process last saw and sends one compare-and-set update (then, if the row had
+   * changed, once more from a fresh read). Every other save — a new token, a lookup that finds nothing — and every
+   * optimistic attempt that loses runs under the table's GET_LOCK, serialised with every MySQLStore on any host,
+   * in a transaction whose reads lock their rows; ids (`max + 1`) are computed there. A duplicate key or a changed
+   * row under the lock can only come from a writer that does not take the lock (the official SDK), and a deadlock
+   * only from one that does not either: the work runs again on fresh reads. `work` only reads and writes through
+   * the writer, so running it again is safe.
    */
   async write<T>(work: (writer: TokenWriter) => Promise<T>): Promise<T> {
     const ready = await this.start();
     return this.#writes.run(async () => {
+      try {
+        for (const useCache of [true, false]) {
+          const outcome = await tryOptimisticWrite(ready.pool, ready.table, this.#versions, useCache, work);
+          if (outcome.done) {
+            if (outcome.write) this.#remember([outcome.write]);
+            return outcome.value;
+          }
+          if (!outcome.stale) break;
+        }
+      } catch (error) {
+        throw toStoreError(error, 'save a token', this.#where);
+      }
       for (let attempt = 1; ; attempt += 1) {
         try {
           return await this.#writeOnce(ready, work);
         } catch (error) {
-          const retryable = isDuplicateKey(error) || error instanceof RowVanished;
+          const retryable = isDuplicateKey(error) || isDeadlock(error) || error instanceof RowChanged;
           if (retryable && attempt < WRITE_ATTEMPTS) continue;
           if (retryable) {
             throw new TokenStoreError(
@@ -145,6 +176,13 @@ export class MySqlBackend implements TokenBackend {
         }
       }
     });
+  }
+
+  #remember(writes: readonly PendingWrite[]): void {
+    for (const write of writes) {
+      if (write.previous) this.#versions.forget(write.previous);
+      this.#versions.remember(write.next);
+    }
   }
 
   async #writeOnce<T>(ready: Ready, work: (writer: TokenWriter) => Promise<T>): Promise<T> {
@@ -160,10 +198,10 @@ export class MySqlBackend implements TokenBackend {
         );
       }
       locked = true;
-      const session = new WriteSession(connection, ready.table);
+      const session = new LockedWriteSession(connection, ready.table);
       try {
         const result = await work(session.writer);
-        await session.commit();
+        this.#remember(await session.commit());
         return result;
       } catch (error) {
         await session.rollback().catch(() => {

@@ -13,15 +13,13 @@ export interface MySqlResultHeader {
 export type MySqlRow = Record<string, unknown>;
 
 export interface MySqlQueryable {
-  execute(sql: string, values?: readonly SqlValue[]): Promise<[unknown, unknown]>;
-  query(sql: string, values?: readonly SqlValue[]): Promise<[unknown, unknown]>;
+  execute(sql: string, values?: SqlValue[]): Promise<[unknown, unknown]>;
+  query(sql: string, values?: SqlValue[]): Promise<[unknown, unknown]>;
 }
 
 export interface MySqlPoolConnection extends MySqlQueryable {
   release(): void;
   destroy(): void;
-  /** The callback-flavour connection under the promise wrapper: its 'error' events are the ones to listen to. */
-  readonly connection?: { on(event: 'error', listener: (error: unknown) => void): unknown };
 }
 
 export interface MySqlPool extends MySqlQueryable {
@@ -34,8 +32,13 @@ export interface MySqlCallbackPool {
   promise(): MySqlPool;
 }
 
+/** A pool this store creates: it also reports each new connection, so the store can watch its 'error' events. */
+export interface OwnMySqlPool extends MySqlPool {
+  on(event: 'connection', listener: (connection: { on(event: 'error', listener: () => void): unknown }) => void): unknown;
+}
+
 interface Mysql2Promise {
-  createPool(options: Record<string, unknown>): MySqlPool;
+  createPool(options: Record<string, unknown>): OwnMySqlPool;
 }
 
 /** Loads `mysql2/promise` on first use; a missing package gives DRIVER_MISSING naming it. */

@@ -20,6 +20,9 @@ const codeOf = (error: unknown): string | undefined => {
 /** True for a driver error saying a key value is stored already (a unique or primary key). */
 export const isDuplicateKey = (error: unknown): boolean => codeOf(error) === 'ER_DUP_ENTRY';
 
+/** True when InnoDB rolled the statement back to break a deadlock (running it again is the remedy). */
+export const isDeadlock = (error: unknown): boolean => codeOf(error) === 'ER_LOCK_DEADLOCK';
+
 /** True when the driver reports a lost or refused connection (as opposed to an SQL error). */
 export const isConnectionError = (error: unknown): boolean => {
   const code = codeOf(error);

@@ -34,11 +34,16 @@ export class MySqlTable {
   readonly columns: ColumnInfos;
   readonly selectAll: string;
   readonly insert: string;
+  /**
+   * A compare-and-set update: binds are the nine new values, the id, then the nine values the row was read with;
+   * it changes nothing (0 rows) when the row was changed or deleted since.
+   */
   readonly update: string;
   readonly deleteById: Lookup;
   readonly deleteAll: string;
   readonly maxDecimalId: string;
   readonly #lookups: Record<LookupField, Lookup>;
+  readonly #lockingLookups: Record<LookupField, Lookup>;
 
   /** `hasIdNumber`: the table has the indexed `zts_id_number` column, so the max id is one index lookup. */
   constructor(database: string, name: string, columns: ColumnInfos, hasIdNumber: boolean) {
@@ -50,8 +55,10 @@ export class MySqlTable {
     const byId = this.#equals('id');
     this.selectAll = `SELECT ${COLUMN_LIST} FROM ${table}`;
     this.insert = `INSERT INTO ${table} (${COLUMN_LIST}) VALUES (${OFFICIAL_COLUMNS.map(() => '?').join(', ')})`;
-    const assignments = OFFICIAL_COLUMNS.filter((column) => column !== 'id').map((column) => `${quote(column)} = ?`);
-    this.update = `UPDATE ${table} SET ${assignments.join(', ')} WHERE ${byId.sql}`;
+    const others = OFFICIAL_COLUMNS.filter((column) => column !== 'id');
+    const assignments = others.map((column) => `${quote(column)} = ?`);
+    const unchanged = others.map((column) => this.#sameAs(column));
+    this.update = `UPDATE ${table} SET ${assignments.join(', ')} WHERE ${byId.sql} AND ${unchanged.join(' AND ')}`;
     this.deleteById = { sql: `DELETE FROM ${table} WHERE ${byId.sql}`, binds: byId.binds };
     this.deleteAll = `DELETE FROM ${table}`;
     this.maxDecimalId = hasIdNumber
@@ -70,10 +77,25 @@ export class MySqlTable {
       refreshToken: lookup('refreshToken'),
       grantToken: lookup('grantToken'),
     };
+    const locking = (field: LookupField): Lookup => ({ sql: `${this.#lookups[field].sql} FOR UPDATE`, binds: this.#lookups[field].binds });
+    this.#lockingLookups = {
+      id: locking('id'),
+      userName: locking('userName'),
+      accessToken: locking('accessToken'),
+      refreshToken: locking('refreshToken'),
+      grantToken: locking('grantToken'),
+    };
   }
 
-  lookup(field: LookupField): Lookup {
-    return this.#lookups[field];
+  /** The lookup of one row by `field`; `forUpdate` locks the row (or the gap where it would be) until commit. */
+  lookup(field: LookupField, forUpdate = false): Lookup {
+    return forUpdate ? this.#lockingLookups[field] : this.#lookups[field];
+  }
+
+  /** `column` still holds exactly the bound value (or both are NULL). */
+  #sameAs(column: OfficialColumn): string {
+    const name = quote(column);
+    return this.columns[column].exact ? `${name} <=> ?` : `CAST(CONVERT(${name} USING utf8mb4) AS BINARY) <=> CAST(? AS BINARY)`;
   }
 
   /** `column = ?`, plus an exact binary comparison when the column's collation alone is not exact. */

@@ -1,62 +1,62 @@
-import type { LookupField } from '../../contract/matching-rule.js';
 import type { TokenWriter } from '../../contract/token-backend.js';
 import { ErrorCode } from '../../errors/codes.js';
-import { TokenArgumentError, TokenStoreError } from '../../errors/token-store-error.js';
-import { FIELD_OF_COLUMN, OFFICIAL_COLUMNS, recordToOfficialRow, officialRowToRecord } from '../../token/official-columns.js';
+import { TokenStoreError } from '../../errors/token-store-error.js';
 import type { TokenRecord } from '../../token/token-fields.js';
-import { headerOf, rowsOf, type MySqlQueryable, type SqlValue } from './mysql-driver.js';
-import { bindsOf, type MySqlTable } from './mysql-table.js';
+import { headerOf, rowsOf, type MySqlQueryable } from './mysql-driver.js';
+import { rawOf, readRow, sameRaw, updateBinds, type StoredRow } from './mysql-rows.js';
+import { isDeadlock } from './mysql-errors.js';
+import type { MySqlTable } from './mysql-table.js';
+import type { VersionCache } from './mysql-version-cache.js';
 
 const MAX_ID = 9_999_999_999; // ids are decimal strings that fit the official varchar(10)
 
-/** One row read by `MySqlTable.lookup`, as a record. */
-export async function findRecord(db: MySqlQueryable, table: MySqlTable, field: LookupField, value: string): Promise<TokenRecord | null> {
-  const lookup = table.lookup(field);
-  const [row] = rowsOf(await db.execute(lookup.sql, bindsOf(lookup, value)));
-  return row === undefined ? null : officialRowToRecord(row as Parameters<typeof officialRowToRecord>[0]);
+/** Thrown inside a write when a row it updates was changed or deleted since it was read: the work runs again. */
+export class RowChanged extends Error {
+  override readonly name = 'RowChanged';
 }
 
-/** Thrown inside a write when the row it updates was deleted meanwhile by a writer that does not take the lock. */
-export class RowVanished extends Error {
-  override readonly name = 'RowVanished';
+interface PendingWrite {
+  readonly next: StoredRow;
+  /** The version the update requires, or null for an insert. */
+  readonly previous: StoredRow | null;
 }
 
-/** Rejects a value longer than its column, naming the field and the column, before anything is sent. */
-function checkLengths(record: TokenRecord, table: MySqlTable): SqlValue[] {
-  const row = recordToOfficialRow(record);
-  return OFFICIAL_COLUMNS.map((column) => {
-    const value = row[column];
-    const max = table.columns[column].maxLength;
-    // A UTF-16 length within the limit is within it in code points too; count code points only for long values.
-    if (value !== null && max !== null && value.length > max && [...value].length > max) {
-      throw new TokenArgumentError(
-        ErrorCode.INVALID_ARGUMENT,
-        `Token field "${FIELD_OF_COLUMN[column]}" is longer than the ${max} characters the column ${column} of ${table.label} holds; nothing was saved.`,
-      );
-    }
-    return value;
-  });
+/** Sends one write. An update applies only if the row still holds `previous` (compare-and-set). */
+async function send(db: MySqlQueryable, table: MySqlTable, write: PendingWrite): Promise<void> {
+  if (write.previous === null) {
+    await db.execute(table.insert, [...write.next.raw]);
+    return;
+  }
+  const header = headerOf(await db.execute(table.update, updateBinds(table, write.next.raw, write.previous.raw)));
+  if (header.affectedRows === 1) return;
+  // 0 rows: the row changed since it was read, or (on a pool without FOUND_ROWS) it already held these values.
+  const now = await readRow(db, table, 'id', write.next.record.id);
+  if (now === null || !sameRaw(now.raw, write.next.raw)) throw new RowChanged(`row ${write.next.record.id} changed during the save`);
 }
 
 /**
- * The writer handed to one serialised write, on the connection that holds the table's write lock. Inserts and
- * updates are kept until the work resolves: a single one is then sent on its own (one statement is atomic), several
- * go in one transaction. If the work rejects, nothing was sent, so nothing has to be undone. A read after a kept
- * write first sends it inside a transaction, so the read sees it and a later failure still rolls it back.
+ * The writer of a save that holds the table's write lock, in one transaction: reads lock the rows they find (and
+ * the gaps where nothing was found) until commit, so an optimistic save of another process waits for this one
+ * instead of changing a row between its read and its update. Updates are compare-and-set against the version
+ * read, so a row changed by a writer that takes no lock at all (the official SDK) is never overwritten unseen. If
+ * the work rejects, the transaction is rolled back.
  */
-export class WriteSession {
+export class LockedWriteSession {
   readonly #db: MySqlQueryable;
   readonly #table: MySqlTable;
-  #pending: Array<{ sql: string; values: SqlValue[]; update: boolean }> = [];
+  readonly #read = new Map<string, StoredRow>();
+  readonly #written: PendingWrite[] = [];
   #inTransaction = false;
 
   readonly writer: TokenWriter = {
     findBy: async (field, value) => {
-      await this.#flush();
-      return findRecord(this.#db, this.#table, field, value);
+      await this.#begin();
+      const row = await readRow(this.#db, this.#table, field, value, true);
+      if (row) this.#read.set(row.record.id, row);
+      return row?.record ?? null;
     },
     nextId: async () => {
-      await this.#flush();
+      await this.#begin();
       const [row] = rowsOf(await this.#db.execute(this.#table.maxDecimalId));
       const max = row?.max_id === null || row?.max_id === undefined ? 0 : Number(row.max_id);
       if (max >= MAX_ID) {
@@ -64,13 +64,15 @@ export class WriteSession {
       }
       return String(max + 1);
     },
-    insert: (record) => {
-      this.#pending.push({ sql: this.#table.insert, values: checkLengths(record, this.#table), update: false });
+    insert: async (record) => {
+      await this.#write({ next: { record, raw: rawOf(record, this.#table) }, previous: null });
     },
-    update: (record) => {
-      const [id, ...rest] = checkLengths(record, this.#table);
-      const ids = this.#table.columns.id.exact ? [id ?? null] : [id ?? null, id ?? null];
-      this.#pending.push({ sql: this.#table.update, values: [...rest, ...ids], update: true });
+    update: async (record) => {
+      const next = { record, raw: rawOf(record, this.#table) };
+      await this.#begin();
+      const previous = this.#read.get(record.id) ?? (await readRow(this.#db, this.#table, 'id', record.id, true));
+      if (previous === null) throw new RowChanged(`row ${record.id} was deleted during the save`);
+      await this.#write({ next, previous });
     },
   };
 
@@ -79,43 +81,103 @@ export class WriteSession {
     this.#table = table;
   }
 
-  /** Sends what the work wrote, atomically. */
-  async commit(): Promise<void> {
-    if (!this.#inTransaction && this.#pending.length <= 1) {
-      await this.#sendPending();
-      return;
+  /** Commits, and resolves to the rows written (for the version cache). */
+  async commit(): Promise<readonly PendingWrite[]> {
+    if (this.#inTransaction) {
+      this.#inTransaction = false;
+      await this.#db.query('COMMIT');
     }
-    await this.#flush();
-    await this.#db.query('COMMIT');
-    this.#inTransaction = false;
+    return this.#written;
   }
 
-  /** Drops what was not sent and rolls back what was. */
   async rollback(): Promise<void> {
-    this.#pending = [];
+    this.#written.length = 0;
     if (!this.#inTransaction) return;
     this.#inTransaction = false;
     await this.#db.query('ROLLBACK');
   }
 
-  async #flush(): Promise<void> {
-    if (this.#pending.length === 0) return;
-    if (!this.#inTransaction) {
-      await this.#db.query('START TRANSACTION');
-      this.#inTransaction = true;
-    }
-    await this.#sendPending();
+  async #begin(): Promise<void> {
+    if (this.#inTransaction) return;
+    await this.#db.query('START TRANSACTION');
+    this.#inTransaction = true;
   }
 
-  async #sendPending(): Promise<void> {
-    while (this.#pending.length > 0) {
-      const statement = this.#pending.shift() as { sql: string; values: SqlValue[]; update: boolean };
-      const header = headerOf(await this.#db.execute(statement.sql, statement.values));
-      // With mysql2's default FOUND_ROWS flag, 0 means no row had the id: another writer deleted it meanwhile.
-      if (statement.update && header.affectedRows === 0) {
-        const id = String(statement.values[statement.values.length - 1]);
-        if ((await findRecord(this.#db, this.#table, 'id', id)) === null) throw new RowVanished(`row ${id} was deleted during the save`);
-      }
-    }
+  async #write(write: PendingWrite): Promise<void> {
+    await this.#begin();
+    await send(this.#db, this.#table, write);
+    this.#written.push(write);
+    this.#read.set(write.next.record.id, write.next);
   }
 }
+
+/** What an optimistic attempt ended with: the work's result, or the need to run it again under the lock. */
+export type OptimisticOutcome<T> =
+  | { readonly done: true; readonly value: T; readonly write: PendingWrite | null }
+  | { readonly done: false; readonly stale: boolean };
+
+/**
+ * A save without the write lock, for the common case of updating one row that is already stored: the work reads
+ * from the version cache (or, with `useCache` false, from the server), and its one update is sent as a
+ * compare-and-set. A save that follows a findToken of the same token (what the SDKs do) is one statement. Anything else — a lookup that finds nothing, a new id, an insert, several writes, an error
+ * from the work, or a row changed since it was read — answers `done: false`, and the save runs again under the
+ * lock. Nothing is sent before the work has resolved, so giving up leaves nothing behind.
+ */
+export async function tryOptimisticWrite<T>(
+  db: MySqlQueryable,
+  table: MySqlTable,
+  cache: VersionCache,
+  useCache: boolean,
+  work: (writer: TokenWriter) => Promise<T>,
+): Promise<OptimisticOutcome<T>> {
+  const read = new Map<string, StoredRow>();
+  // Set from inside the writer's methods: an object, so the checks below see what they set.
+  const attempt: { needsLock: boolean; pending: PendingWrite | null } = { needsLock: false, pending: null };
+  const writer: TokenWriter = {
+    findBy: async (field, value) => {
+      // From the cache, a miss goes straight to the lock: it is most often a new token, which needs the lock anyway.
+      const row = useCache ? (cache.get(field, value) ?? null) : await readRow(db, table, field, value);
+      if (row === null) {
+        attempt.needsLock = true; // "nothing matches" cannot be checked by a compare-and-set
+        return null;
+      }
+      read.set(row.record.id, row);
+      return row.record;
+    },
+    nextId: () => {
+      attempt.needsLock = true;
+      return '0';
+    },
+    insert: () => {
+      attempt.needsLock = true;
+    },
+    update: (record: TokenRecord) => {
+      const previous = read.get(record.id);
+      if (attempt.pending !== null || previous === undefined) attempt.needsLock = true;
+      else attempt.pending = { next: { record, raw: rawOf(record, table) }, previous };
+    },
+  };
+  let value: T;
+  try {
+    value = await work(writer);
+  } catch {
+    return { done: false, stale: false }; // decided on possibly stale reads: the locked run decides for certain
+  }
+  const { needsLock, pending } = attempt;
+  if (needsLock) return { done: false, stale: false };
+  if (pending === null || pending.previous === null) return { done: true, value, write: null };
+  let header;
+  try {
+    header = headerOf(await db.execute(table.update, updateBinds(table, pending.next.raw, pending.previous.raw)));
+  } catch (error) {
+    if (!isDeadlock(error)) throw error;
+    header = { affectedRows: 0 }; // chosen as a deadlock victim against a locked save: that save goes first
+  }
+  if (header.affectedRows !== 1) {
+    cache.forget(pending.previous);
+    return { done: false, stale: true };
+  }
+  return { done: true, value, write: pending };
+}
+
+export type { PendingWrite };

@@ -21,6 +21,25 @@ function rowValues(record: TokenRecord): unknown[] {
   return OFFICIAL_COLUMNS.map((column) => row[column]);
 }
 
+/** A write transaction as `work` sees it. */
+interface Transaction {
+  readonly client: PostgresPoolClient;
+  /** Runs a statement whose result only matters at COMMIT; `check` may refuse its result. */
+  send(action: string, text: string, values?: readonly unknown[], check?: (result: PostgresQueryResult) => void): Promise<void>;
+}
+
+/** The first failure among statements sent in order (it explains the ones after it), else `otherwise`. */
+async function firstFailure(sent: ReadonlyArray<Promise<unknown>>, otherwise: unknown): Promise<unknown> {
+  for (const statement of sent) {
+    try {
+      await statement;
+    } catch (error) {
+      return error;
+    }
+  }
+  return otherwise;
+}
+
 /** One statement; a driver error becomes the store's typed error for `action`. */
 async function run(db: PostgresQueryable, action: string, text: string, values?: readonly unknown[]): Promise<PostgresQueryResult> {
   try {
@@ -44,7 +63,6 @@ export class PostgresBackend implements TokenBackend {
   readonly refreshLockScope = 'cluster' as const;
   readonly #config: PostgresStoreConfig;
   readonly #sql: PostgresStatements;
-  readonly #writeKey: string;
   readonly #refreshLock: PostgresRefreshLock;
   #pool: PostgresPool | null = null;
   #ownsPool = false;
@@ -55,8 +73,7 @@ export class PostgresBackend implements TokenBackend {
 
   constructor(config: PostgresStoreConfig) {
     this.#config = config;
-    this.#sql = postgresStatements(config.schema, config.table);
-    this.#writeKey = advisoryKey('write', config.schema, config.table);
+    this.#sql = postgresStatements(config.schema, config.table, advisoryKey('write', config.schema, config.table));
     this.#refreshLock = new PostgresRefreshLock(this.#sql, config.schema, config.table);
   }
 
@@ -93,28 +110,26 @@ export class PostgresBackend implements TokenBackend {
 
   // Deletes take the write lock too, so a save that has just read a row never updates a row deleted under it.
   async deleteById(id: string): Promise<void> {
-    await this.#transaction('delete a token', (client) => run(client, 'delete a token', this.#sql.deleteById, [id]));
+    await this.#transaction('delete a token', ({ send }) => send('delete a token', this.#sql.deleteById, [id]));
   }
 
   async deleteAll(): Promise<void> {
-    await this.#transaction('delete all tokens', (client) => run(client, 'delete all tokens', this.#sql.deleteAll));
+    await this.#transaction('delete all tokens', ({ send }) => send('delete all tokens', this.#sql.deleteAll));
   }
 
   write<T>(work: (writer: TokenWriter) => Promise<T>): Promise<T> {
-    return this.#transaction('save a token', (client) =>
+    return this.#transaction('save a token', ({ client, send }) =>
       work({
         findBy: (field, value) => this.#findOn(client, field, value),
         // Inside the write lock, so no other writer can take the same id before this one commits.
         nextId: async () => String((await run(client, 'choose a new id', this.#sql.nextId)).rows[0]?.next),
-        insert: async (record) => {
-          await run(client, 'insert a token', this.#sql.insert, rowValues(record));
-        },
-        update: async (record) => {
-          const result = await run(client, 'update a token', this.#sql.update, rowValues(record));
-          if (result.rowCount !== 1) {
-            throw new TokenStoreError(ErrorCode.TOKEN_STORE, `Token ${record.id} was not found to update; nothing was written.`);
-          }
-        },
+        insert: (record) => send('insert a token', this.#sql.insert, rowValues(record)),
+        update: (record) =>
+          send('update a token', this.#sql.update, rowValues(record), (result) => {
+            if (result.rowCount !== 1) {
+              throw new TokenStoreError(ErrorCode.TOKEN_STORE, `Token ${record.id} was not found to update; nothing was written.`);
+            }
+          }),
       }),
     );
   }
@@ -148,15 +163,20 @@ export class PostgresBackend implements TokenBackend {
   }
 
   /**
-   * Runs `work` in a transaction holding the table's write lock: BEGIN, lock, work, COMMIT; ROLLBACK on any
+   * Runs `work` in a transaction holding the table's write lock: BEGIN and lock, work, COMMIT; ROLLBACK on any
    * failure. A client whose rollback failed is destroyed rather than returned to the pool in a transaction.
    * Errors of these statements become typed store errors; an error of `work` passes through as it is.
+   *
+   * On a pipelining client (`pg` ≥ 8.23 with `pipeline: true`, which the store's own pool sets), statements
+   * whose results nothing waits for are sent without waiting: BEGIN travels with the first read, the write with
+   * COMMIT, so a save costs two round trips instead of four. Their failures are checked, in order, before the
+   * write resolves; a failed statement aborts the transaction, so COMMIT then rolls it back.
    */
-  async #transaction<T>(action: string, work: (client: PostgresPoolClient) => Promise<T>): Promise<T> {
+  async #transaction<T>(action: string, work: (tx: Transaction) => Promise<T>): Promise<T> {
     return this.#transactionOn(await this.ready(), action, work);
   }
 
-  async #transactionOn<T>(pool: PostgresPool, action: string, work: (client: PostgresPoolClient) => Promise<T>): Promise<T> {
+  async #transactionOn<T>(pool: PostgresPool, action: string, work: (tx: Transaction) => Promise<T>): Promise<T> {
     let client: PostgresPoolClient;
     try {
       client = await pool.connect();
@@ -168,19 +188,29 @@ export class PostgresBackend implements TokenBackend {
       broken = error;
     };
     client.on('error', onError);
+    const pipelined = (client as { pipeline?: unknown }).pipeline === true;
+    const inFlight: Array<Promise<unknown>> = [];
+    const send: Transaction['send'] = (what, text, values, check) => {
+      const sent = run(client, what, text, values).then(check);
+      if (!pipelined) return sent.then(() => undefined);
+      sent.catch(() => undefined); // awaited below, in order
+      inFlight.push(sent);
+      return Promise.resolve();
+    };
     try {
-      await run(client, action, this.#sql.begin);
-      await run(client, action, this.#sql.lockWrites, [this.#writeKey]);
-      const result = await work(client);
-      await run(client, action, this.#sql.commit);
+      await send(action, this.#sql.beginLocked);
+      const result = await work({ client, send });
+      await send(action, this.#sql.commit);
+      for (const sent of inFlight) await sent;
       return result;
     } catch (error) {
+      const cause = await firstFailure(inFlight, error);
       try {
         await client.query(this.#sql.rollback);
       } catch (rollbackError) {
         broken ??= rollbackError instanceof Error ? rollbackError : new Error('rollback failed');
       }
-      throw error;
+      throw cause;
     } finally {
       client.removeListener('error', onError);
       client.release(broken);
@@ -218,9 +248,9 @@ export class PostgresBackend implements TokenBackend {
   async #ensureTable(pool: PostgresPool): Promise<void> {
     const { schema, table } = this.#config;
     const present = async (db: PostgresQueryable): Promise<boolean> =>
-      (await db.query(this.#sql.tableExists, [this.#sql.qualified])).rows[0]?.present === true;
+      (await db.query(this.#sql.tableExists, [schema, table])).rows[0]?.present === true;
     if (!(await present(pool))) {
-      await this.#transactionOn(pool, 'create its table', async (client) => {
+      await this.#transactionOn(pool, 'create its table', async ({ client }) => {
         if (await present(client)) return;
         if ((await client.query(this.#sql.schemaExists, [schema])).rowCount === 0) await client.query(this.#sql.createSchema);
         for (const statement of this.#sql.createTable) await client.query(statement);

@@ -1,3 +1,5 @@
+import { ErrorCode } from '../../errors/codes.js';
+import { TokenArgumentError } from '../../errors/token-store-error.js';
 import type { RefreshLease, RefreshLockOptions } from '../../lock/refresh-lock.js';
 import { advisoryKey } from './advisory-key.js';
 import type { PostgresPool, PostgresPoolClient } from './postgres-driver.js';
@@ -7,9 +9,23 @@ import type { PostgresStatements } from './postgres-sql.js';
 const FIRST_BACKOFF_MS = 5;
 const MAX_BACKOFF_MS = 100;
 
+// setTimeout fires at once for delays past 2^31 - 1 ms (about 24.8 days); a longer lease is capped there.
+const MAX_TIMER_MS = 2_147_483_647;
+
+function milliseconds(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, `acquireRefreshLock: ${name} must be a non-negative number of milliseconds.`);
+  }
+  return value;
+}
+
 /** Sleeps `ms` (an unref'ed timer), or rejects with the signal's reason when it aborts first. */
 function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason); // aborted while the last poll was on the wire
+      return;
+    }
     const onAbort = (): void => {
       clearTimeout(timer);
       reject(signal?.reason);
@@ -41,8 +57,10 @@ export class PostgresRefreshLock {
   }
 
   async acquire(pool: PostgresPool, key: string, options: RefreshLockOptions): Promise<RefreshLease | null> {
+    const waitMs = milliseconds(options.waitMs, 'waitMs');
+    const leaseMs = milliseconds(options.leaseMs, 'leaseMs');
     options.signal?.throwIfAborted();
-    const deadline = Date.now() + Math.max(0, options.waitMs);
+    const deadline = Date.now() + waitMs;
     const lockKey = advisoryKey('refresh', this.#lockName, key);
     let client: PostgresPoolClient;
     try {
@@ -65,7 +83,7 @@ export class PostgresRefreshLock {
       let backoff = FIRST_BACKOFF_MS;
       for (;;) {
         const result = await client.query(this.#sql.tryLock, [lockKey]);
-        if (result.rows[0]?.locked === true) return this.#lease(client, lockKey, options.leaseMs, giveBack);
+        if (result.rows[0]?.locked === true) return this.#lease(client, lockKey, leaseMs, giveBack);
         const left = deadline - Date.now();
         if (left <= 0) {
           giveBack();
@@ -104,7 +122,7 @@ export class PostgresRefreshLock {
       })();
       return released;
     };
-    const expiry = setTimeout(() => void release(), Math.max(0, leaseMs));
+    const expiry = setTimeout(() => void release(), Math.min(leaseMs, MAX_TIMER_MS));
     expiry.unref();
     this.#leases.add(release);
     return { release };

@@ -16,7 +16,8 @@ const ASSIGNMENTS = OFFICIAL_COLUMNS.slice(1)
  * Every statement of the store, built once from the validated (and here quoted) schema and table names. Values
  * are always bound as parameters; identifiers cannot be, which is why they are validated first.
  */
-export function postgresStatements(schema: string, table: string) {
+export function postgresStatements(schema: string, table: string, writeLockKey: string) {
+  if (!/^-?\d{1,19}$/.test(writeLockKey)) throw new RangeError('the write lock key must be a 64-bit integer');
   const qualified = `${quote(schema)}.${quote(table)}`;
   const findBy = (field: LookupField): string => {
     const column = COLUMN_OF_FIELD[field];
@@ -25,11 +26,16 @@ export function postgresStatements(schema: string, table: string) {
     return `SELECT ${COLUMN_LIST} FROM ${qualified} WHERE ${column} = $1${order}`;
   };
   return Object.freeze({
-    qualified,
     schemaExists: 'SELECT 1 FROM pg_namespace WHERE nspname = $1',
     createSchema: `CREATE SCHEMA IF NOT EXISTS ${quote(schema)}`,
-    tableExists: 'SELECT to_regclass($1) IS NOT NULL AS present',
-    columnsOf: 'SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2',
+    // A plain read of pg_class, not to_regclass(): after waiting for an advisory lock, a session's catalog caches
+    // may still say "no such table" although the holder has just created it; a query's snapshot is fresh.
+    tableExists: `SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relname = $2) AS present`,
+    // pg_attribute rather than information_schema, which hides the columns a user has no privilege on.
+    columnsOf: `SELECT a.attname AS column_name FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped`,
     // The official MySQL table, with text for the token columns: PostgreSQL stores text and varchar alike, and
     // text refuses no token for its length. id and expiry_time keep the official varchar(10) / varchar(20).
     createTable: [
@@ -61,10 +67,11 @@ export function postgresStatements(schema: string, table: string) {
     update: `UPDATE ${qualified} SET ${ASSIGNMENTS} WHERE id = $1`,
     deleteById: `DELETE FROM ${qualified} WHERE id = $1`,
     deleteAll: `DELETE FROM ${qualified}`,
-    begin: 'BEGIN',
+    // One round trip for both (a parameterless query may hold two statements). The key is not input: it is the
+    // store's own 64-bit hash of the table name, checked above to be an integer.
+    beginLocked: `BEGIN; SELECT pg_advisory_xact_lock(${writeLockKey}::bigint)`,
     commit: 'COMMIT',
     rollback: 'ROLLBACK',
-    lockWrites: 'SELECT pg_advisory_xact_lock($1::bigint)',
     tryLock: 'SELECT pg_try_advisory_lock($1::bigint) AS locked',
     unlock: 'SELECT pg_advisory_unlock($1::bigint) AS unlocked',
   });

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { LookupField } from '../../contract/matching-rule.js';
 import type { TokenBackend, TokenWriter } from '../../contract/token-backend.js';
+import { ErrorCode } from '../../errors/codes.js';
+import { TokenStoreError } from '../../errors/token-store-error.js';
 import type { RefreshLease, RefreshLockOptions } from '../../lock/refresh-lock.js';
 import { SerialQueue } from '../../lock/serial-queue.js';
 import type { TokenRecord } from '../../token/token-fields.js';
 import { RedisConnection } from './redis-connection.js';
-import { unavailable } from './redis-errors.js';
 import { INDEXES, RedisKeys } from './redis-keys.js';
 import type { RedisStoreConfig } from './redis-options.js';
 import { recordFromHash } from './redis-record.js';
@@ -54,13 +55,16 @@ export class RedisBackend implements TokenBackend {
     const records: TokenRecord[] = [];
     for (let start = 0; start < ids.length; start += BATCH) {
       const batch = ids.slice(start, start + BATCH);
-      const replies = await this.#connection.run((client) => {
+      const replies = await this.#connection.run(async (client) => {
         const pipeline = client.pipeline();
         for (const id of batch) pipeline.hgetall(this.#keys.record(id));
-        return pipeline.exec();
+        // Per-command errors are thrown here, inside run(), so they are typed like any other.
+        return ((await pipeline.exec()) ?? []).map(([error, reply]) => {
+          if (error) throw error;
+          return reply;
+        });
       });
-      for (const [error, reply] of replies ?? []) {
-        if (error) throw error;
+      for (const reply of replies) {
         const record = recordFromHash(reply);
         if (record) records.push(record); // deleted since SMEMBERS
       }
@@ -81,7 +85,10 @@ export class RedisBackend implements TokenBackend {
       const ids = await this.#connection.run((client) => client.smembers(this.#keys.ids));
       for (let start = 0; start < ids.length; start += BATCH) {
         if ((await this.#deleteScript(owner, ids.slice(start, start + BATCH))) !== 1) {
-          throw unavailable('the write lock expired while deleting every token; some remain. Call deleteTokens again');
+          throw new TokenStoreError(
+            ErrorCode.STORE_UNAVAILABLE,
+            'deleteTokens outlasted the Redis store\'s write lock (writeLockLeaseMs); some tokens remain. Call deleteTokens again.',
+          );
         }
       }
     });

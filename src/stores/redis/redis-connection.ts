@@ -103,6 +103,9 @@ export class RedisConnection {
       commandTimeout: commandTimeoutMs,
       connectTimeout: commandTimeoutMs,
       retryStrategy: reconnectDelay,
+      // A command cut off by a disconnect has already failed for its caller (timeout or flush); running it after
+      // the reconnect would take a lock or commit a write behind the caller's back.
+      autoResendUnfulfilledCommands: false,
       ...connection,
     };
     const client = url === null ? new RedisClient(options) : new RedisClient(url, options);

@@ -84,6 +84,7 @@ return n`);
 /**
  * Writes tokens and releases the write lock, all at once, only while the caller still owns the lock.
  * KEYS: lock. ARGV: owner, prefix, then per token: id, number of fields, field, value, …  1 done, 0 lock lost.
+ * Only index entries whose value changed are moved (a refresh changes the access token alone).
  */
 export const COMMIT = new RedisScript(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
@@ -92,13 +93,24 @@ local i = 3
 while i <= #ARGV do
   local id = ARGV[i]
   local count = tonumber(ARGV[i + 1])
-  unindex(prefix, id)
+  local key = prefix .. 'id:' .. id
+  local old = redis.call('HMGET', key, unpack(COLUMNS))
   local args = {'id', id}
-  for j = 1, count * 2 do args[#args + 1] = ARGV[i + 1 + j] end
-  redis.call('HSET', prefix .. 'id:' .. id, unpack(args))
-  local values = redis.call('HMGET', prefix .. 'id:' .. id, unpack(COLUMNS))
+  local new = {}
+  for j = 0, count - 1 do
+    local column, value = ARGV[i + 2 + 2 * j], ARGV[i + 3 + 2 * j]
+    args[#args + 1] = column
+    args[#args + 1] = value
+    new[column] = value
+  end
+  redis.call('DEL', key)
+  redis.call('HSET', key, unpack(args))
   for k = 1, #COLUMNS do
-    if values[k] then redis.call('ZADD', index_key(prefix, TAGS[k], values[k]), score(id), id) end
+    local before, after = old[k] or nil, new[COLUMNS[k]]
+    if before ~= after then
+      if before then redis.call('ZREM', index_key(prefix, TAGS[k], before), id) end
+      if after then redis.call('ZADD', index_key(prefix, TAGS[k], after), score(id), id) end
+    end
   end
   redis.call('SADD', prefix .. 'ids', id)
   i = i + 2 + count * 2

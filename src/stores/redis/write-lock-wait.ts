@@ -1,5 +1,6 @@
 import { Backoff, sleep } from './backoff.js';
-import { unavailable } from './redis-errors.js';
+import { ErrorCode } from '../../errors/codes.js';
+import { TokenStoreError } from '../../errors/token-store-error.js';
 
 /**
  * The bounded wait of one save or delete for the store-wide write lock: short pauses (1 ms doubling to 25 ms,
@@ -22,7 +23,10 @@ export class WriteLockWait {
   async pause(): Promise<void> {
     const left = this.#deadline - Date.now();
     if (left <= 0) {
-      throw unavailable(`another writer held the store's write lock for longer than writeLockWaitMs, ${this.#waitMs} ms`);
+      throw new TokenStoreError(
+        ErrorCode.STORE_UNAVAILABLE,
+        `Another writer held the Redis store's write lock for longer than writeLockWaitMs (${this.#waitMs} ms); nothing was written. Retry later.`,
+      );
     }
     await sleep(Math.min(this.#backoff.next(), left));
   }

@@ -1,3 +1,4 @@
+import { closeSync, openSync } from 'node:fs';
 import { BackendTokenStore } from '../../contract/backend-token-store.js';
 import { openDatabase, type SQLiteDatabase } from './driver.js';
 import { migrate } from './migrations.js';
@@ -42,10 +43,26 @@ export class SQLiteStore extends BackendTokenStore {
   }
 }
 
+/**
+ * Creates a missing database file readable by its owner only (0600): it holds refresh tokens. SQLite gives its
+ * -wal and -shm files the database file's permissions. An existing file keeps the permissions its owner chose.
+ */
+function createPrivately(path: string): void {
+  if (path === ':memory:' || path === '') return;
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch (error) {
+    // A missing folder or a permission problem is left for SQLite to report, as it would without this step.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EEXIST' && code !== 'ENOENT' && code !== 'EACCES' && code !== 'ENOTDIR') throw error;
+  }
+}
+
 /** Opens the file with the connection settings for several processes sharing it (see docs/sqlite-store.md). */
 async function openOwned(config: SQLiteStoreConfig): Promise<SQLiteDatabase> {
   let db: SQLiteDatabase | null = null;
   try {
+    createPrivately(config.path);
     db = await openDatabase(config.path, config.busyTimeoutMs); // sets busy_timeout
     if (!db.memory) db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${config.durability === 'full' ? 'FULL' : 'NORMAL'}`);

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
+import { Redis } from 'ioredis';
+import { OAuthToken, recordToOfficialRow } from 'zoho-token-store';
+import { RedisStore } from 'zoho-token-store/redis';
+import { completeToken } from 'zoho-token-store/testing';
+import { measure, printComparisons, printFigures, type ComparisonRow, type Measurement } from './harness.js';
+
+const HOST = '127.0.0.1';
+const PORT = 6379;
+const SIZE = 1_000;
+
+function reachable(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: HOST, port: PORT });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1_000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+const medianOf = (runs: readonly Measurement[]): Measurement => {
+  const sorted = [...runs].sort((a, b) => a.medianNs - b.medianNs);
+  const middle = sorted[Math.floor(sorted.length / 2)] as Measurement;
+  return { ...middle, operations: runs.reduce((sum, run) => sum + run.operations, 0) };
+};
+
+const fieldsOf = (token: OAuthToken): Record<string, string> =>
+  Object.fromEntries(Object.entries(recordToOfficialRow(token.toRecord(String(token.id)))).filter(([, value]) => value !== null)) as Record<
+    string,
+    string
+  >;
+
+/**
+ * RedisStore's findToken and saveToken (1,000 tokens) beside what the same ioredis version does in one command on
+ * the same server in the same run: HGETALL / GET of one key for a lookup, HSET / SET of one key for a save.
+ */
+export async function benchRedisStore(): Promise<void> {
+  if (!(await reachable())) {
+    printFigures('RedisStore vs raw ioredis', [['skipped', `no Redis on ${HOST}:${PORT}`]]);
+    return;
+  }
+  const keyPrefix = `zts-bench:${randomBytes(6).toString('hex')}:`;
+  const store = new RedisStore({ url: `redis://${HOST}:${PORT}`, keyPrefix });
+  const raw = new Redis({ host: HOST, port: PORT });
+  try {
+    const tokens = Array.from({ length: SIZE }, () => completeToken());
+    for (let i = 0; i < SIZE; i += 50) await Promise.all(tokens.slice(i, i + 50).map((token) => store.saveToken(token)));
+    // The raw side gets the same data: one hash and one string per token.
+    const rawHash = (i: number) => `${keyPrefix}raw:hash:${i}`;
+    const rawString = (i: number) => `${keyPrefix}raw:string:${i}`;
+    for (const [i, token] of tokens.entries()) {
+      await raw.hset(rawHash(i), fieldsOf(token));
+      await raw.set(rawString(i), String(token.accessToken));
+    }
+    const byUser = tokens.map((token) => new OAuthToken({ userSignature: token.userName }));
+    const byAccess = tokens.map((token) => new OAuthToken({ accessToken: token.accessToken }));
+    const updates = tokens.map((token) => new OAuthToken({ userSignature: token.userName, accessToken: token.accessToken }));
+    const pick = <T>(list: readonly T[], i: number): T => list[i % SIZE] as T;
+
+    // This machine's load drifts: each pair is measured in alternation (anchor, subject, ×5), and each side's
+    // figure is the median of its five medians.
+    type Op = (i: number) => unknown;
+    const rows: ComparisonRow[] = [];
+    const compare = async (what: string, anchorLabel: string, anchorOp: Op, subjectLabel: string, subjectOp: Op, maxRatio?: number) => {
+      const anchors: Measurement[] = [];
+      const subjects: Measurement[] = [];
+      for (let round = 0; round < 5; round += 1) {
+        anchors.push(await measure(anchorLabel, anchorOp, { batches: 7 }));
+        subjects.push(await measure(subjectLabel, subjectOp, { batches: 7 }));
+      }
+      const goal = maxRatio === undefined ? undefined : { maxRatio };
+      rows.push({ what, subject: medianOf(subjects), anchor: medianOf(anchors), goal });
+    };
+    const hgetall: Op = (i) => raw.hgetall(rawHash(i % SIZE));
+    const get: Op = (i) => raw.get(rawString(i % SIZE));
+    const hset: Op = (i) => raw.hset(rawHash(i % SIZE), fieldsOf(pick(tokens, i)));
+    const set: Op = (i) => raw.set(rawString(i % SIZE), String(pick(tokens, i).accessToken));
+    const findUser: Op = (i) => store.findToken(pick(byUser, i));
+    const save: Op = (i) => store.saveToken(pick(updates, i));
+    await compare('find by user name', 'HGETALL', hgetall, 'findToken', findUser, 1.3);
+    await compare('find by user name', 'GET', get, 'findToken', findUser);
+    await compare('find by access token', 'HGETALL', hgetall, 'findToken', (i) => store.findToken(pick(byAccess, i)), 1.3);
+    await compare('find by id', 'HGETALL', hgetall, 'findTokenById', (i) => store.findTokenById(String(pick(tokens, i).id)), 1.3);
+    await compare('save (update by user name)', 'HSET', hset, 'saveToken', save, 1.3);
+    await compare('save (update by user name)', 'SET', set, 'saveToken', save);
+    await compare('drift check (same op twice)', 'HGETALL', hgetall, 'HGETALL', hgetall);
+    printComparisons(`RedisStore (${SIZE} tokens) vs raw ioredis on the same server (median per call)`, rows);
+  } finally {
+    await store.deleteTokens().catch(() => undefined);
+    let cursor = '0';
+    do {
+      const [next, keys] = await raw.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await raw.del(...keys);
+    } while (cursor !== '0');
+    await store.close();
+    await raw.quit();
+  }
+}

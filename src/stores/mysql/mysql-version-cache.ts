@@ -1,0 +1,56 @@
+import type { LookupField } from '../../contract/matching-rule.js';
+import type { StoredRow } from './mysql-rows.js';
+
+const FIELDS: readonly LookupField[] = ['id', 'userName', 'accessToken', 'refreshToken', 'grantToken'];
+
+/**
+ * The last version of each row this process read or wrote, by every lookup key. A save starts from it instead of
+ * a read, and its update only applies if the row still holds exactly that version (compare-and-set), so a stale
+ * entry costs a retry, never a lost update. Bounded: the oldest entries go first. Never used to answer findToken,
+ * which always reads the server (other processes refresh tokens too).
+ */
+export class VersionCache {
+  readonly #entries = new Map<string, StoredRow>();
+  readonly #limit: number;
+
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
+
+  get(field: LookupField, value: string): StoredRow | undefined {
+    return this.#entries.get(`${field}\0${value}`);
+  }
+
+  remember(row: StoredRow): void {
+    if (this.#limit === 0) return;
+    for (const field of FIELDS) {
+      const value = row.record[field];
+      if (value === null) continue;
+      const key = `${field}\0${value}`;
+      this.#entries.delete(key); // re-inserted last: the newest
+      this.#entries.set(key, row);
+    }
+    for (const key of this.#entries.keys()) {
+      if (this.#entries.size <= this.#limit) break;
+      this.#entries.delete(key);
+    }
+  }
+
+  forget(row: StoredRow): void {
+    for (const field of FIELDS) {
+      const value = row.record[field];
+      if (value === null) continue;
+      const key = `${field}\0${value}`;
+      if (this.#entries.get(key)?.record.id === row.record.id) this.#entries.delete(key);
+    }
+  }
+
+  forgetId(id: string): void {
+    const row = this.get('id', id);
+    if (row) this.forget(row);
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+}

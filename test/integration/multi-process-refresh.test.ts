@@ -1,0 +1,189 @@
+// Processes sharing one store refresh an expired token once: the acceptance of the embedded and server stores.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { OAuthToken, TokenManager } from 'zoho-token-store';
+import { AccountsEmulator, type EmulatorClient } from 'zoho-token-store/testing';
+import { skipUnless, type ServiceName } from '../_services.js';
+import { openStore, type StoreSpec } from './_stores.js';
+
+const WORKER = resolve('dist/test/integration/_refresh-worker.js');
+const LOCK = { waitMs: 15_000, leaseMs: 3_000 };
+const suffix = () => randomBytes(5).toString('hex');
+
+interface Worker {
+  readonly child: ChildProcess;
+  readonly ready: Promise<void>;
+  readonly done: Promise<{ code: number | null; digests: string[]; stderr: string }>;
+}
+
+function startWorker(job: object): Worker {
+  const child = spawn(process.execPath, [WORKER, JSON.stringify(job)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((resolveReady) => (markReady = resolveReady));
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    if (stdout.includes('ready\n')) markReady();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = new Promise<{ code: number | null; digests: string[]; stderr: string }>((resolveDone) => {
+    child.once('close', (code) => {
+      markReady();
+      const line = stdout.split('\n').find((candidate) => candidate.startsWith('{'));
+      resolveDone({ code, digests: line ? (JSON.parse(line) as { digests: string[] }).digests : [], stderr });
+    });
+  });
+  return { child, ready, done };
+}
+
+const go = (worker: Worker) => worker.child.stdin?.write('go\n');
+
+interface Setup {
+  readonly emulator: AccountsEmulator;
+  readonly client: EmulatorClient;
+  readonly user: string;
+  readonly refreshToken: string;
+  readonly job: (callers: number) => object;
+}
+
+/** Authorizes one user into the store through a TokenManager, then marks the stored access token expired. */
+async function setUp(spec: StoreSpec): Promise<Setup> {
+  const emulator = await AccountsEmulator.start({ dataCenters: ['us'] });
+  const client = emulator.registerClient();
+  const user = emulator.addUser({ email: `shared.${suffix()}@example.com` });
+  const store = await openStore(spec);
+  const environment = emulator.environment('us');
+  const manager = new TokenManager({ store, environment, client });
+  const token = await manager.exchangeGrant({
+    code: emulator.issueGrantCode({ client, user, scope: ['ZohoCRM.modules.ALL', 'ZohoCRM.users.READ'] }),
+    accountsServer: emulator.accountsUrl('us'),
+  });
+  await manager.close();
+  await store.saveToken(new OAuthToken({ id: token.id, refreshToken: token.refreshToken, expiresAt: 1 }));
+  await store.close();
+  emulator.stats.reset();
+  return {
+    emulator,
+    client,
+    user: user.email,
+    refreshToken: String(token.refreshToken),
+    job: (callers) => ({
+      store: spec,
+      accountsUrl: environment.accountsUrl,
+      apiDomain: environment.apiDomain,
+      client: { clientId: client.clientId, clientSecret: client.clientSecret, redirectUri: client.redirectUri },
+      user: user.email,
+      callers,
+      lock: LOCK,
+    }),
+  };
+}
+
+interface StoreCase {
+  readonly kind: StoreSpec['kind'];
+  readonly service?: ServiceName;
+  spec(): StoreSpec;
+  cleanUp(spec: StoreSpec): Promise<void>;
+}
+
+const folder = mkdtempSync(join(tmpdir(), 'zts-multi-refresh-'));
+after(() => rmSync(folder, { recursive: true, force: true }));
+
+const CASES: StoreCase[] = [
+  { kind: 'file', spec: () => ({ kind: 'file', path: join(folder, `tokens-${suffix()}.txt`) }), cleanUp: async () => {} },
+  { kind: 'sqlite', spec: () => ({ kind: 'sqlite', path: join(folder, `tokens-${suffix()}.db`) }), cleanUp: async () => {} },
+  {
+    kind: 'mysql',
+    service: 'mariadb',
+    spec: () => ({ kind: 'mysql', database: `zts_refresh_${suffix()}` }),
+    async cleanUp(spec) {
+      const { admin } = await import('../stores/_mysql-databases.js');
+      await admin(`DROP DATABASE IF EXISTS \`${(spec as { database: string }).database}\``);
+    },
+  },
+  {
+    kind: 'postgres',
+    service: 'postgres',
+    spec: () => ({ kind: 'postgres', schema: `zts_refresh_${suffix()}` }),
+    async cleanUp(spec) {
+      const { adminPool, dropSchema } = await import('../stores/_postgres.js');
+      const pool = adminPool();
+      await dropSchema(pool, (spec as { schema: string }).schema);
+      await pool.end();
+    },
+  },
+  {
+    kind: 'redis',
+    service: 'redis',
+    spec: () => ({ kind: 'redis', keyPrefix: `zts-test:refresh:${suffix()}:` }),
+    async cleanUp(spec) {
+      const { adminClient, dropPrefix } = await import('../stores/_redis-support.js');
+      const client = adminClient();
+      await dropPrefix(client, (spec as { keyPrefix: string }).keyPrefix);
+      await client.quit();
+    },
+  },
+];
+
+for (const storeCase of CASES) {
+  const skip = storeCase.service ? await skipUnless(storeCase.service) : false;
+
+  describe(`${storeCase.kind}: processes sharing one store`, { skip }, () => {
+    test('4 processes × 100 concurrent callers on one expired token → exactly 1 refresh request', async () => {
+      const spec = storeCase.spec();
+      const setup = await setUp(spec);
+      try {
+        const workers = Array.from({ length: 4 }, () => startWorker(setup.job(100)));
+        await Promise.all(workers.map((worker) => worker.ready));
+        workers.forEach(go);
+        const results = await Promise.all(workers.map((worker) => worker.done));
+        for (const result of results) assert.equal(result.code, 0, result.stderr);
+        const digests = new Set(results.flatMap((result) => result.digests));
+        assert.equal(digests.size, 1, 'all 400 callers in 4 processes got one and the same access token');
+        assert.equal(setup.emulator.stats.refreshRequests(setup.refreshToken), 1);
+        assert.equal(setup.emulator.stats.throttled(), 0);
+      } finally {
+        await setup.emulator.close();
+        await storeCase.cleanUp(spec);
+      }
+    });
+
+    test('a lock holder SIGKILLed mid-refresh: the others finish within the bound, with one more refresh at most', async () => {
+      const spec = storeCase.spec();
+      const setup = await setUp(spec);
+      try {
+        setup.emulator.faults.delay(2_000);
+        const doomed = startWorker(setup.job(10));
+        await doomed.ready;
+        go(doomed);
+        const deadline = Date.now() + 10_000;
+        while (setup.emulator.stats.refreshRequests(setup.refreshToken) === 0 && Date.now() < deadline) {
+          await new Promise((wait) => setTimeout(wait, 10));
+        }
+        assert.equal(setup.emulator.stats.refreshRequests(setup.refreshToken), 1, 'the first process is mid-refresh');
+        doomed.child.kill('SIGKILL');
+        await doomed.done;
+        setup.emulator.faults.delay(0);
+
+        const started = Date.now();
+        const others = Array.from({ length: 3 }, () => startWorker(setup.job(20)));
+        await Promise.all(others.map((worker) => worker.ready));
+        others.forEach(go);
+        const results = await Promise.all(others.map((worker) => worker.done));
+        for (const result of results) assert.equal(result.code, 0, result.stderr);
+        assert.ok(Date.now() - started < LOCK.waitMs + 5_000, 'the survivors finish within the lock wait bound');
+        assert.equal(new Set(results.flatMap((result) => result.digests)).size, 1, 'the survivors share one token');
+        assert.ok(setup.emulator.stats.refreshRequests(setup.refreshToken) <= 2, 'at most one refresh after the killed one');
+      } finally {
+        await setup.emulator.close();
+        await storeCase.cleanUp(spec);
+      }
+    });
+  });
+}
