@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { CommandContext } from './command-context.js';
 import { reportOf } from './error-report.js';
@@ -261,9 +263,18 @@ function debugDetails(error: unknown): string {
   return lines.join('\n');
 }
 
-// Run only as the binary, not when a test imports this module.
-const invokedAs = process.argv[1] ?? '';
-if (/(?:^|[\\/])(main\.js|zoho-tokens)$/.test(invokedAs)) {
+/** True when this file is the program node runs (directly, or through npm's `zoho-tokens` link), not an import. */
+function isEntryPoint(): boolean {
+  const invoked = process.argv[1];
+  if (!invoked) return false;
+  try {
+    return realpathSync(invoked) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
   // A command may wait on timers a library unref()s (a lock wait, a retry backoff): the process must live until
   // the command settles, so hold one referenced timer meanwhile.
   const keepAlive = setInterval(() => undefined, 60_000);

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { symlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { runNode } from '../_processes.js';
+import { tempDir } from './_cli.js';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
   exports: Record<string, string | { default?: string }>;
@@ -38,5 +41,20 @@ describe('the CLI stays out of the library', () => {
     assert.ok(pkg.dependencies?.commander, 'commander must be a regular dependency (the bin needs it)');
     assert.equal(pkg.bin['zoho-tokens'], 'dist/src/cli/main.js');
     assert.match(readFileSync(pkg.bin['zoho-tokens'] as string, 'utf8'), /^#!\/usr\/bin\/env node\n/);
+  });
+
+  it('runs through a link named zoho-tokens, as npm installs the bin, and does nothing when imported', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const link = join(dir, 'zoho-tokens');
+      await symlink(resolve(pkg.bin['zoho-tokens'] as string), link);
+      const help = await runNode(link, ['--help']);
+      assert.equal(help.code, 0, help.stderr);
+      assert.match(help.stdout, /^Usage: zoho-tokens \[options\] \[command\]/);
+      const imported = await runNode('--input-type=module', ['-e', `await import(${JSON.stringify(resolve('dist/src/cli/main.js'))}); console.log('imported')`]);
+      assert.equal(imported.stdout, 'imported\n');
+    } finally {
+      await cleanup();
+    }
   });
 });
