@@ -16,7 +16,15 @@ export {
 } from './token/official-columns.js';
 
 export type { TokenStore } from './contract/token-store.js';
-export { matchKeyOf, saveKeysOf, type MatchKey, type LookupField } from './contract/matching-rule.js';
+export {
+  matchKeyOf,
+  matchFieldOf,
+  matchValueOf,
+  saveKeysOf,
+  type MatchKey,
+  type MatchField,
+  type LookupField,
+} from './contract/matching-rule.js';
 export { compareIds } from './contract/compare-ids.js';
 export type { TokenBackend, TokenReader, TokenWriter, MaybePromise } from './contract/token-backend.js';
 export { BackendTokenStore } from './contract/backend-token-store.js';

@@ -1,7 +1,8 @@
 import { ErrorCode } from '../errors/codes.js';
 import { TokenStoreError } from '../errors/token-store-error.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
-import { sleep, systemClock, type Clock } from '../time/clock.js';
+import { systemClock, type Clock } from '../time/clock.js';
+import { sleep } from '../time/sleep.js';
 import { AccountsError } from './accounts-error.js';
 import { errorFromBody, type AccountsOperation } from './error-body.js';
 import { backoffDelayMs, retryPolicyOf, type RetryPolicy } from './retry-policy.js';

@@ -6,7 +6,7 @@ import type { TokenRecord } from '../token/token-fields.js';
 import { normalizeId } from '../token/validate-value.js';
 import { compareIds } from './compare-ids.js';
 import { mergeIntoStored, fillFromStored } from './merge.js';
-import { matchKeyOf, saveKeysOf } from './matching-rule.js';
+import { matchFieldOf, matchValueOf, saveKeysOf } from './matching-rule.js';
 import type { MaybePromise, TokenBackend, TokenWriter } from './token-backend.js';
 import type { TokenStore } from './token-store.js';
 
@@ -38,12 +38,13 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider {
     try {
       if (this.#closed) throw this.#closedError();
       const query = asToken(token, 'findToken');
-      const key = matchKeyOf(query);
-      if (key === null) return Promise.resolve(null);
-      if (typeof key.value !== 'string') {
-        throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, `findToken: token field "${key.field}" must be a string.`);
+      const field = matchFieldOf(query);
+      if (field === null) return Promise.resolve(null);
+      const value = matchValueOf(query, field);
+      if (typeof value !== 'string') {
+        throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, `findToken: token field "${field}" must be a string.`);
       }
-      const found = this.#backend.findBy(key.field, key.value);
+      const found = this.#backend.findBy(field, value);
       if (!isPromise(found)) return Promise.resolve(found === null ? null : fillFromStored(query, found));
       return found.then(
         (record) => (record === null ? null : fillFromStored(query, record)),

@@ -13,6 +13,9 @@ type MatchableToken = Pick<
   'userName' | 'accessToken' | 'clientId' | 'clientSecret' | 'grantToken' | 'refreshToken'
 >;
 
+/** The fields the matching rule can match on. */
+export type MatchField = Exclude<LookupField, 'id'>;
+
 /**
  * THE matching rule, the one place it is written. It decides which stored token a partly filled token refers to;
  * the first branch that applies wins:
@@ -20,21 +23,31 @@ type MatchableToken = Pick<
  * 2. else an access token is given and neither client id nor client secret → match on the access token;
  * 3. else a grant or refresh token is given, with both client id and client secret → match on the grant token
  *    when one is given, otherwise on the refresh token;
- * otherwise nothing can be matched (`null`).
+ * otherwise nothing can be matched (`null`). Returns the field to match on.
  *
  * The official SDK's find code reads `refresh || grant && id && secret`, which lets a refresh token without
  * client credentials match; the article's text and its save code require the credentials, and so does this rule.
  */
-export function matchKeyOf(token: MatchableToken): MatchKey | null {
-  const userName = token.userName;
-  if (userName) return { field: 'userName', value: userName };
+export function matchFieldOf(token: MatchableToken): MatchField | null {
+  if (token.userName) return 'userName';
   const hasClientCredential = Boolean(token.clientId) || Boolean(token.clientSecret);
-  if (token.accessToken && !hasClientCredential) return { field: 'accessToken', value: token.accessToken };
+  if (token.accessToken && !hasClientCredential) return 'accessToken';
   if (token.clientId && token.clientSecret) {
-    if (token.grantToken) return { field: 'grantToken', value: token.grantToken };
-    if (token.refreshToken) return { field: 'refreshToken', value: token.refreshToken };
+    if (token.grantToken) return 'grantToken';
+    if (token.refreshToken) return 'refreshToken';
   }
   return null;
+}
+
+/** The value a token holds in a field the rule matches on. */
+export function matchValueOf(token: MatchableToken, field: MatchField): string {
+  return (field === 'userName' ? token.userName : token[field]) as string;
+}
+
+/** The matching rule's field and the token's value in it (see `matchFieldOf`), or null when nothing can match. */
+export function matchKeyOf(token: MatchableToken): MatchKey | null {
+  const field = matchFieldOf(token);
+  return field === null ? null : { field, value: matchValueOf(token, field) };
 }
 
 /** The keys `saveToken` tries, in order: the token's id when it has one, then the matching rule's key. */

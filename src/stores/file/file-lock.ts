@@ -1,3 +1,4 @@
+import { sleep } from '../../time/sleep.js';
 import { loadOptional } from '../../drivers/load-optional.js';
 
 /** The part of `proper-lockfile` this store calls (described here so the core needs no types package). */
@@ -47,20 +48,6 @@ export interface FileLockLease {
 const FIRST_POLL_MS = 2;
 const MAX_POLL_MS = 50;
 
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    // Not unref()ed: this wait is part of a call the caller awaits (a save, a refresh), and an unref()ed timer
-    // would let the process exit in the middle of it, the save silently lost. It is bounded by waitMs.
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 
 /**
  * Takes the lock at `options.lockPath`, polling (with a growing, jittered delay) while another holder has it.

@@ -1,3 +1,4 @@
+import { sleep } from '../../time/sleep.js';
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenArgumentError } from '../../errors/token-store-error.js';
 import type { RefreshLease, RefreshLockOptions } from '../../lock/refresh-lock.js';
@@ -19,25 +20,6 @@ function milliseconds(value: unknown, name: string): number {
   return value;
 }
 
-/** Sleeps `ms` (an unref'ed timer), or rejects with the signal's reason when it aborts first. */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason); // aborted while the last poll was on the wire
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    timer.unref();
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /**
  * The cluster-wide refresh lock: a PostgreSQL session advisory lock per (table, token id), taken on a client of
@@ -90,7 +72,7 @@ export class PostgresRefreshLock {
           return null;
         }
         // Jitter keeps waiters from polling in lockstep.
-        await pause(Math.min(left, backoff * (0.5 + Math.random())), options.signal);
+        await sleep(Math.min(left, backoff * (0.5 + Math.random())), options.signal);
         backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
       }
     } catch (error) {

@@ -1,4 +1,5 @@
-import { Backoff, sleep } from './backoff.js';
+import { sleep } from '../../time/sleep.js';
+import { Backoff } from './backoff.js';
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
 

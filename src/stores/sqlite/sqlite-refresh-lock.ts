@@ -1,3 +1,4 @@
+import { sleep } from '../../time/sleep.js';
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { ErrorCode } from '../../errors/codes.js';
@@ -98,25 +99,6 @@ export class SQLiteRefreshLock {
       delay = Math.min(delay * 2, MAX_POLL_MS);
     }
   }
-}
-
-/**
- * Waits `ms`, or rejects with the signal's reason when it aborts. The timer is not unref()ed: a caller awaits this
- * wait, and a process whose only pending work is waiting for another process's lock would otherwise exit with the
- * promise unsettled. It lasts at most waitMs, and close() aborts it.
- */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** A signal that aborts when either does, with that one's reason; `unlink` removes its listeners. */
