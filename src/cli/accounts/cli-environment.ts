@@ -1,0 +1,58 @@
+import {
+  allZohoEnvironments,
+  customEnvironment,
+  DATA_CENTER_CODES,
+  isDataCenterCode,
+  zohoEnvironment,
+  type Environment,
+} from '../../accounts/data-centers.js';
+import type { OAuthClientConfig } from '../../lifecycle/token-manager-options.js';
+import { usageError } from '../cli-error.js';
+import type { Settings } from '../settings.js';
+
+/** Where the CLI talks to Zoho: the environment a TokenManager gets, and the one authorization starts at. */
+export interface CliEnvironment {
+  /** The default environment (a token's api_domain may still name another Zoho data center). */
+  readonly environment: Environment;
+  /** Extra environments the manager may pick by api_domain (the custom server, when --accounts-url is given). */
+  readonly environments: readonly Environment[];
+  /** True when --accounts-url named a server of its own (the emulator, a proxy). */
+  readonly custom: boolean;
+}
+
+/**
+ * `--accounts-url` wins (any OAuth server with Zoho's endpoints, such as the emulator), else `--dc`, else Zoho US,
+ * with each token's api_domain naming its own data center as the official SDKs do.
+ */
+export function cliEnvironment(settings: Settings, apiDomain: string | null = null): CliEnvironment {
+  if (settings.accountsUrl) {
+    const environment = customEnvironment({ accountsUrl: settings.accountsUrl, apiDomain: apiDomain ?? settings.accountsUrl });
+    return { environment, environments: [environment], custom: true };
+  }
+  const dc = settings.dataCenter?.toLowerCase() ?? 'us';
+  if (!isDataCenterCode(dc)) throw usageError(`Unknown data center "${settings.dataCenter}".`, `use one of ${DATA_CENTER_CODES.join(', ')}`);
+  return { environment: zohoEnvironment(dc), environments: [], custom: false };
+}
+
+/**
+ * Whether the accounts server a redirect named may receive the client secret: a Zoho accounts server, or, with
+ * --accounts-url, a server on that same host (the emulator serves each data center on its own port).
+ */
+export function isTrustedAccountsServer(server: string, settings: Settings): boolean {
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    return false;
+  }
+  if (allZohoEnvironments().some((environment) => new URL(environment.accountsUrl).origin === url.origin)) return true;
+  return settings.accountsUrl !== undefined && new URL(settings.accountsUrl).hostname === url.hostname;
+}
+
+/** Client credentials from the settings, for tokens that carry none. */
+export function clientOf(settings: Settings): OAuthClientConfig | undefined {
+  if (!settings.clientId || !settings.clientSecret) return undefined;
+  return settings.redirectUri
+    ? { clientId: settings.clientId, clientSecret: settings.clientSecret, redirectUri: settings.redirectUri }
+    : { clientId: settings.clientId, clientSecret: settings.clientSecret };
+}

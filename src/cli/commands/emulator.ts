@@ -1,0 +1,64 @@
+import { writeFile } from 'node:fs/promises';
+import { DATA_CENTER_CODES, isDataCenterCode, type DataCenterCode } from '../../accounts/data-centers.js';
+import { maskSecret } from '../../token/mask.js';
+import { usageError } from '../cli-error.js';
+import type { CommandContext } from '../command-context.js';
+import { DEFAULT_PORT } from './login.js';
+
+export interface EmulatorCommandOptions {
+  /** Data centers to serve, comma-separated (default all nine, `us` first). */
+  readonly dataCenters?: string;
+  readonly clientId?: string;
+  readonly clientSecret?: string;
+  /** The client's registered redirect URI (default http://127.0.0.1:8000/callback, what `login` uses). */
+  readonly redirectUri?: string;
+  /** The user the authorize endpoint consents as (default ada@example.com). */
+  readonly user?: string;
+  /** Writes {accountsUrl, clientId, clientSecret, redirectUri} to this JSON file (mode 600), for --config. */
+  readonly writeConfig?: string;
+  /** Print the client secret in clear. */
+  readonly reveal?: boolean;
+}
+
+/**
+ * `zoho-tokens emulator`: runs the Zoho accounts emulator on 127.0.0.1 (one port per data center) with one
+ * registered client and one user, until `stop` settles (SIGINT or SIGTERM in the binary).
+ */
+export async function emulator(options: EmulatorCommandOptions, context: CommandContext, stop: Promise<unknown>): Promise<void> {
+  const dataCenters = (options.dataCenters ?? DATA_CENTER_CODES.join(','))
+    .split(',')
+    .map((code) => code.trim().toLowerCase())
+    .filter(Boolean);
+  const unknown = dataCenters.find((code) => !isDataCenterCode(code));
+  if (unknown !== undefined) throw usageError(`Unknown data center "${unknown}".`, `use ${DATA_CENTER_CODES.join(', ')}`);
+  const { AccountsEmulator } = await import('../../testing/emulator/accounts-emulator.js');
+  const running = await AccountsEmulator.start({ dataCenters: dataCenters as DataCenterCode[] });
+  try {
+    const first = dataCenters[0] as DataCenterCode;
+    const client = running.registerClient({
+      ...(options.clientId ? { clientId: options.clientId } : {}),
+      ...(options.clientSecret ? { clientSecret: options.clientSecret } : {}),
+      redirectUri: options.redirectUri ?? `http://127.0.0.1:${DEFAULT_PORT}/callback`,
+      dataCenter: first,
+    });
+    const user = running.addUser({ email: options.user ?? 'ada@example.com', dataCenter: first });
+    const accountsUrl = running.accountsUrl(first);
+    if (options.writeConfig) {
+      const config = { accountsUrl, clientId: client.clientId, clientSecret: client.clientSecret, redirectUri: client.redirectUri };
+      await writeFile(options.writeConfig, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+    }
+    const { terminal } = context;
+    terminal.out(`Zoho accounts emulator running (127.0.0.1 only; Ctrl-C to stop)`);
+    for (const dc of dataCenters as DataCenterCode[]) terminal.out(`  ${dc.padEnd(3)} accounts ${running.accountsUrl(dc)}  api domain ${running.apiDomain(dc)}`);
+    terminal.out(`  client id      ${client.clientId}`);
+    terminal.out(`  client secret  ${options.reveal ? client.clientSecret : maskSecret(client.clientSecret)}${options.reveal ? '' : '  (--reveal prints it)'}`);
+    terminal.out(`  redirect uri   ${client.redirectUri}`);
+    terminal.out(`  user           ${user.email} (data center ${user.dataCenter})`);
+    if (options.writeConfig) terminal.out(`  config written to ${options.writeConfig}: zoho-tokens --config ${options.writeConfig} login --store …`);
+    terminal.out(`ready ${accountsUrl}`);
+    await stop;
+  } finally {
+    await running.close();
+  }
+  context.terminal.note('emulator stopped');
+}

@@ -1,0 +1,40 @@
+import type { CommandContext } from '../command-context.js';
+import { parseStoreLocation } from '../stores/store-location.js';
+import { withStore } from '../stores/open-store.js';
+import { readOfficialTokenFile } from '../official/official-token-file.js';
+import { readOfficialMysqlTable } from '../official/official-mysql-table.js';
+import { usageError } from '../cli-error.js';
+import type { CopySummary } from '../tokens/copy-tokens.js';
+import { copyWithProgress, finishCopy } from './migrate.js';
+import type { OAuthToken } from '../../token/oauth-token.js';
+
+export interface ImportOptions {
+  readonly to: string;
+  readonly dryRun?: boolean;
+}
+
+/**
+ * Reads what the official SDKs persisted: a token file (`sdk_tokens.txt`, written with no quoting, 9 or 10
+ * columns) or the official MySQL table (`mysql://…/zohooauth?table=oauthtoken`).
+ */
+async function readOfficial(source: string): Promise<{ tokens: OAuthToken[]; display: string }> {
+  if (/^(mysql|mariadb):\/\//i.test(source)) {
+    const location = parseStoreLocation(source);
+    return { tokens: await readOfficialMysqlTable(location), display: location.display };
+  }
+  if (/^[a-z][a-z0-9+.-]+:\/\//i.test(source)) {
+    throw usageError('import reads an official token file or a mysql:// URL.', 'to copy from any other store, use `zoho-tokens migrate --from … --to …`');
+  }
+  const path = source.replace(/^file:(?!\/\/)/i, '');
+  return { tokens: await readOfficialTokenFile(path), display: path };
+}
+
+/** `zoho-tokens import <official file | mysql URL> --to <store>`: like migrate, from the official formats. */
+export async function importTokens(source: string, options: ImportOptions, context: CommandContext): Promise<CopySummary> {
+  const to = parseStoreLocation(options.to);
+  const { tokens, display } = await readOfficial(source);
+  const dryRun = options.dryRun === true;
+  const summary = await withStore(to, ({ store }) => copyWithProgress(tokens, store, dryRun, context, `${display} → ${to.display}`));
+  finishCopy(summary, dryRun, context);
+  return summary;
+}

@@ -1,0 +1,127 @@
+import { authorizationUrl, parseAuthorizationRedirect } from '../../accounts/authorization.js';
+import { maskSecret } from '../../token/mask.js';
+import type { OAuthToken } from '../../token/oauth-token.js';
+import { cliEnvironment, isTrustedAccountsServer } from '../accounts/cli-environment.js';
+import { openManager } from '../accounts/open-manager.js';
+import { CliError, usageError } from '../cli-error.js';
+import type { CommandContext } from '../command-context.js';
+import { ExitCode } from '../exit-codes.js';
+import { openBrowser } from '../login/open-browser.js';
+import { newState, pkcePair } from '../login/pkce.js';
+import { RedirectReceiver } from '../login/redirect-receiver.js';
+import { required } from '../settings.js';
+import { withStore } from '../stores/open-store.js';
+import { relativeTime } from '../tokens/expiry-status.js';
+
+export const DEFAULT_SCOPE = 'ZohoCRM.modules.ALL,ZohoCRM.users.READ';
+export const DEFAULT_PORT = 8000;
+
+export interface LoginOptions {
+  /** A grant code from the API console's self-client tab: exchanged directly, no browser. */
+  readonly code?: string;
+  /** Open the authorization URL in the browser. */
+  readonly open?: boolean;
+  /** The local port the redirect comes back to (default 8000, or the redirect URI's port). */
+  readonly port?: number;
+  /** Store the token under this user name instead of the CRM user's email. */
+  readonly user?: string;
+  /** How long to wait for the browser's redirect, in seconds (default 300). */
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * `zoho-tokens login`: authorizes the app for a user and saves the token. Without --code it prints (and with --open
+ * opens) Zoho's authorization URL with a state and a PKCE challenge, receives the redirect on a local port,
+ * exchanges the code at the accounts server the redirect names, names the token by the CRM user's email, and saves
+ * it. With --code it exchanges a self-client grant code directly.
+ */
+export async function login(options: LoginOptions, context: CommandContext): Promise<OAuthToken> {
+  const { settings, terminal } = context;
+  const location = required(settings, 'store', 'login');
+  const clientId = required(settings, 'clientId', 'login');
+  const clientSecret = required(settings, 'clientSecret', 'login');
+  const { environment } = cliEnvironment(settings);
+  if (options.code !== undefined && options.open) throw usageError('login takes --code or --open, not both.');
+
+  return withStore(location, async ({ store, location: parsed }) => {
+    const manager = openManager(store, settings);
+    try {
+      let token: OAuthToken;
+      if (options.code !== undefined) {
+        if (options.code.trim() === '') throw usageError('login --code needs the grant code from the API console.');
+        token = await manager.exchangeGrant({
+          code: options.code.trim(),
+          accountsServer: environment.accountsUrl,
+          clientId,
+          clientSecret,
+          redirectUri: settings.redirectUri ?? null,
+          ...(options.user ? { userName: options.user } : {}),
+        });
+      } else {
+        token = await browserLogin(options, context, clientId, clientSecret, environment.accountsUrl, manager);
+      }
+      const expiry = token.expiresAt === null ? '' : `, access token expires ${relativeTime(token.expiresAt, context.now())}`;
+      terminal.out(
+        `Saved token ${token.id} for ${token.userName ?? '(no user)'} in ${parsed.display} (api domain ${token.apiDomain ?? '-'}, refresh token ${maskSecret(token.refreshToken) ?? 'none'}${expiry}).`,
+      );
+      return token;
+    } finally {
+      await manager.close();
+    }
+  });
+}
+
+async function browserLogin(
+  options: LoginOptions,
+  context: CommandContext,
+  clientId: string,
+  clientSecret: string,
+  authorizeAt: string,
+  manager: ReturnType<typeof openManager>,
+): Promise<OAuthToken> {
+  const { settings, terminal } = context;
+  const redirectUri = new URL(settings.redirectUri ?? `http://127.0.0.1:${options.port ?? DEFAULT_PORT}/callback`);
+  if (options.port !== undefined && settings.redirectUri) redirectUri.port = String(options.port);
+  const state = newState();
+  const pkce = pkcePair();
+  const url = authorizationUrl({
+    accountsUrl: authorizeAt,
+    clientId,
+    redirectUri: redirectUri.href,
+    scope: (settings.scope ?? DEFAULT_SCOPE).split(/[\s,]+/).filter(Boolean),
+    state,
+    codeChallenge: pkce.challenge,
+  });
+  const receiver = await RedirectReceiver.listen(redirectUri, state);
+  try {
+    terminal.note(`Open this URL in a browser and allow access (waiting for the redirect to ${redirectUri.href}):`);
+    terminal.out(url.href);
+    if (options.open && !(await openBrowser(url.href, terminal.env))) {
+      terminal.note('Could not start a browser; open the URL above yourself.');
+    }
+    const received = await receiver.wait((options.timeoutSeconds ?? 300) * 1_000);
+    if (received.searchParams.has('error')) {
+      throw new CliError(ExitCode.FAILED, 'Zoho did not authorize the app: access was denied in the browser.', 'run login again and press Accept');
+    }
+    const redirect = parseAuthorizationRedirect(received);
+    const accountsServer = redirect.accountsServer ?? authorizeAt;
+    if (!isTrustedAccountsServer(accountsServer, settings)) {
+      throw new CliError(
+        ExitCode.FAILED,
+        'The redirect names an accounts server that is not Zoho\'s; the code was not exchanged and the client secret was not sent.',
+        'start the login again; with a server of your own, pass its URL with --accounts-url',
+      );
+    }
+    return await manager.exchangeGrant({
+      code: redirect.code,
+      accountsServer,
+      clientId,
+      clientSecret,
+      redirectUri: redirectUri.href,
+      codeVerifier: pkce.verifier,
+      ...(options.user ? { userName: options.user } : {}),
+    });
+  } finally {
+    await receiver.close();
+  }
+}

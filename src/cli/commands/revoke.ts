@@ -1,0 +1,30 @@
+import type { CommandContext } from '../command-context.js';
+import { openManager } from '../accounts/open-manager.js';
+import { required } from '../settings.js';
+import { withStore } from '../stores/open-store.js';
+import { selectToken } from '../tokens/select-token.js';
+
+/**
+ * `zoho-tokens revoke <id|user>`: revokes the refresh token at Zoho (which also ends its access tokens), then
+ * deletes the token from the store. If Zoho cannot be reached, the token stays stored and the command can be rerun.
+ */
+export async function revoke(idOrUser: string, context: CommandContext): Promise<void> {
+  const location = required(context.settings, 'store', 'revoke');
+  await withStore(location, async ({ store, location: parsed }) => {
+    const token = await selectToken(store, idOrUser, parsed.display);
+    const manager = openManager(store, context.settings, token.apiDomain);
+    let remote = false;
+    manager.on('revoked', (event) => {
+      remote = event.remote;
+    });
+    try {
+      await manager.revoke({ id: token.id as string });
+    } finally {
+      await manager.close();
+    }
+    const who = `token ${token.id}${token.userName ? ` (${token.userName})` : ''}`;
+    if (remote) context.terminal.out(`Revoked ${who} at Zoho and deleted it from ${parsed.display}.`);
+    else if (token.refreshToken) context.terminal.out(`Zoho no longer knew the refresh token of ${who} (already revoked); deleted it from ${parsed.display}.`);
+    else context.terminal.out(`${who} had no refresh token to revoke; deleted it from ${parsed.display}.`);
+  });
+}

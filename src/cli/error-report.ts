@@ -1,0 +1,53 @@
+import { ErrorCode } from '../errors/codes.js';
+import { isTokenStoreError } from '../errors/token-store-error.js';
+import { CliError } from './cli-error.js';
+import { ExitCode, type ExitCodeValue } from './exit-codes.js';
+
+/** What the user sees for a failure: one line, an optional hint, and the exit code. */
+export interface ErrorReport {
+  readonly exitCode: ExitCodeValue;
+  readonly message: string;
+  readonly hint: string | null;
+}
+
+const EXIT_OF_CODE: Partial<Record<string, ExitCodeValue>> = {
+  [ErrorCode.INVALID_ARGUMENT]: ExitCode.USAGE,
+  [ErrorCode.INVALID_CONFIG]: ExitCode.USAGE,
+  [ErrorCode.DRIVER_MISSING]: ExitCode.USAGE,
+  [ErrorCode.TOKEN_NOT_FOUND]: ExitCode.NOT_FOUND,
+  [ErrorCode.REAUTHORIZATION_REQUIRED]: ExitCode.REAUTHORIZE,
+  [ErrorCode.STORE_UNAVAILABLE]: ExitCode.UNAVAILABLE,
+  [ErrorCode.ACCOUNTS_UNAVAILABLE]: ExitCode.UNAVAILABLE,
+  [ErrorCode.THROTTLED]: ExitCode.UNAVAILABLE,
+};
+
+const HINT_OF_CODE: Partial<Record<string, string>> = {
+  [ErrorCode.REAUTHORIZATION_REQUIRED]: 'run `zoho-tokens login` for this user to authorize the app again',
+  [ErrorCode.INVALID_CLIENT]: 'check the client id and the data center (--dc or --accounts-url)',
+  [ErrorCode.INVALID_CLIENT_SECRET]: 'check the client secret stored with the token (or --client-secret)',
+  [ErrorCode.THROTTLED]: 'Zoho allows 10 access tokens per refresh token in 10 minutes; wait and retry',
+  [ErrorCode.ACCOUNTS_UNAVAILABLE]: 'check the network and the accounts URL, then retry',
+  [ErrorCode.STORE_UNAVAILABLE]: 'check that the store\'s server is running and reachable, then retry',
+  [ErrorCode.STORE_ACCESS_DENIED]: 'check the user name, password and grants in the store location',
+  [ErrorCode.STORE_CORRUPT]: 'repair the store (or point --store at another one); nothing was changed',
+  [ErrorCode.TOKEN_STORE]: 'rerun with --debug to see the underlying error',
+};
+
+/** Translates any thrown value to what the user sees. Messages of this library never hold a secret. */
+export function reportOf(error: unknown): ErrorReport {
+  if (error instanceof CliError) return { exitCode: error.exitCode, message: error.message, hint: error.hint };
+  if (isTokenStoreError(error)) {
+    return {
+      exitCode: EXIT_OF_CODE[error.code] ?? ExitCode.FAILED,
+      message: `${error.message} [${error.code}]`,
+      hint: HINT_OF_CODE[error.code] ?? null,
+    };
+  }
+  // Anything else is unexpected: its message may come from a driver and could quote a value, so it is not shown.
+  const name = (error as { name?: unknown } | null)?.name;
+  return {
+    exitCode: ExitCode.FAILED,
+    message: `Unexpected ${typeof name === 'string' ? name : 'error'}.`,
+    hint: 'rerun with --debug to see the details',
+  };
+}

@@ -1,0 +1,37 @@
+import type { TokenStore } from '../../contract/token-store.js';
+import type { RefreshLockProvider } from '../../lock/refresh-lock.js';
+import type { StoreLocation } from './store-location.js';
+
+/** A store the CLI opened from a location. Stores that offer the refresh lock expose it on `store`. */
+export type CliTokenStore = TokenStore & Partial<RefreshLockProvider>;
+
+/** One engine-specific finding for `doctor` (file permissions, schema…). */
+export interface StoreFinding {
+  readonly ok: boolean;
+  /** `warn` findings do not fail `doctor`. */
+  readonly severity?: 'error' | 'warn';
+  readonly check: string;
+  readonly message: string;
+  readonly hint?: string;
+}
+
+export interface OpenedStore {
+  readonly store: CliTokenStore;
+  readonly location: StoreLocation;
+  /** Closes what the adapter opened. Safe to call twice. */
+  close(): Promise<void>;
+  /** Engine-specific checks for `doctor`, run after the store answered a read. */
+  inspect?(): Promise<readonly StoreFinding[]>;
+}
+
+/** What each `<scheme>-adapter.ts` exports: opens its store from a parsed location. */
+export type OpenStore = (location: StoreLocation) => Promise<OpenedStore>;
+
+/** Wraps a store whose `close()` releases everything the adapter opened. */
+export function openedStore(
+  store: CliTokenStore & { close(): Promise<void> },
+  location: StoreLocation,
+  inspect?: () => Promise<readonly StoreFinding[]>,
+): OpenedStore {
+  return inspect ? { store, location, close: () => store.close(), inspect } : { store, location, close: () => store.close() };
+}
