@@ -206,6 +206,7 @@ export async function main(argv: readonly string[], terminal: Terminal = process
     .command('emulator')
     .description('run the Zoho accounts emulator on 127.0.0.1 for local development (Ctrl-C stops it)')
     .option('--dc <codes>', 'data centers to serve, comma-separated (default all nine)')
+    .option('--port <port>', 'the first data center\'s port; the next ones follow (default: ephemeral ports)')
     .option('--client-id <id>', 'the client id to register (default: a generated one)')
     .option('--client-secret <secret>', 'the client secret to register (default: a generated one)')
     .option('--redirect-uri <uri>', 'the client\'s redirect URI (default http://127.0.0.1:8000/callback)')
@@ -223,6 +224,7 @@ export async function main(argv: readonly string[], terminal: Terminal = process
         return emulator(
           {
             ...(typeof flags.dc === 'string' ? { dataCenters: flags.dc } : {}),
+            ...pick('port'),
             ...pick('clientId'),
             ...pick('clientSecret'),
             ...pick('redirectUri'),

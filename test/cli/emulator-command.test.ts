@@ -50,6 +50,35 @@ describe('zoho-tokens emulator (binary)', () => {
     assert.match(stderr, /emulator stopped/);
   });
 
+  it('listens on the port given with --port, the next data center on the next port', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [BIN, 'emulator', '--dc', 'us,eu', '--port', String(port)], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    const ready = new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (/^ready /m.test(stdout)) resolve();
+      }),
+    );
+    const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+    try {
+      await ready;
+      assert.match(stdout, new RegExp(`^ {2}us {2}accounts http://127\\.0\\.0\\.1:${port} `, 'm'));
+      assert.match(stdout, new RegExp(`^ {2}eu {2}accounts http://127\\.0\\.0\\.1:${port + 1} `, 'm'));
+      const answer = await fetch(`http://127.0.0.1:${port}/oauth/v2/token/revoke?token=unknown`, { method: 'POST' });
+      assert.equal(answer.status, 400, 'the accounts server answers on the chosen port');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    assert.equal(await closed, 0);
+  });
+
+  it('refuses a port that is not a port number (exit 2)', async () => {
+    const result = await zoho(['emulator', '--port', 'eighty'], { cwd: dir });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--port must be a port number/);
+  });
+
   it('refuses an unknown data center (exit 2)', async () => {
     const result = await zoho(['emulator', '--dc', 'us,mars'], { cwd: dir });
     assert.equal(result.code, 2);

@@ -8,6 +8,8 @@ import { DEFAULT_PORT } from './login.js';
 export interface EmulatorCommandOptions {
   /** Data centers to serve, comma-separated (default all nine, `us` first). */
   readonly dataCenters?: string;
+  /** The first data center's port, the next ones following (default: ephemeral ports). */
+  readonly port?: string;
   readonly clientId?: string;
   readonly clientSecret?: string;
   /** The client's registered redirect URI (default http://127.0.0.1:8000/callback, what `login` uses). */
@@ -31,8 +33,12 @@ export async function emulator(options: EmulatorCommandOptions, context: Command
     .filter(Boolean);
   const unknown = dataCenters.find((code) => !isDataCenterCode(code));
   if (unknown !== undefined) throw usageError(`Unknown data center "${unknown}".`, `use ${DATA_CENTER_CODES.join(', ')}`);
+  const port = options.port === undefined ? 0 : Number(options.port);
+  if (!Number.isInteger(port) || port < 0 || port + dataCenters.length - 1 > 65_535) {
+    throw usageError(`--port must be a port number with room for ${dataCenters.length} consecutive ports.`, 'e.g. --port 8400');
+  }
   const { AccountsEmulator } = await import('../../testing/emulator/accounts-emulator.js');
-  const running = await AccountsEmulator.start({ dataCenters: dataCenters as DataCenterCode[] });
+  const running = await AccountsEmulator.start({ dataCenters: dataCenters as DataCenterCode[], port });
   try {
     const first = dataCenters[0] as DataCenterCode;
     const client = running.registerClient({

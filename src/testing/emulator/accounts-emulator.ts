@@ -59,7 +59,8 @@ export class AccountsEmulator {
     const resolved = resolveEmulatorOptions(options);
     const emulator = new AccountsEmulator(resolved.dataCenters, resolved.limits, resolved.startTime);
     try {
-      await Promise.all([...emulator.#listeners.values()].map((listener) => listener.start(resolved.host)));
+      const listeners = [...emulator.#listeners.values()];
+      await Promise.all(listeners.map((listener, i) => listener.start(resolved.host, resolved.port === 0 ? 0 : resolved.port + i)));
     } catch (error) {
       await emulator.close();
       throw error;

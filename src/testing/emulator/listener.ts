@@ -29,14 +29,15 @@ export class DataCenterListener {
     return this.#origin;
   }
 
-  start(host: string): Promise<void> {
+  /** Listens on `port` (0: an ephemeral one). */
+  start(host: string, port = 0): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#server.once('error', reject);
-      this.#server.listen(0, host, () => {
+      this.#server.listen(port, host, () => {
         this.#server.off('error', reject);
         const address = this.#server.address();
-        const port = address !== null && typeof address === 'object' ? address.port : 0;
-        this.#origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+        const bound = address !== null && typeof address === 'object' ? address.port : 0;
+        this.#origin = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
         resolve();
       });
     });

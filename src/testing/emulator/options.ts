@@ -11,6 +11,11 @@ export interface EmulatorOptions {
   limits?: Partial<EmulatorLimits>;
   /** The emulated clock's start, epoch ms (default `Date.now()`); it runs with real time from there. */
   startTime?: number;
+  /**
+   * The first data center's port; each next one listens on the next port (`us` on 8400, `eu` on 8401, …).
+   * Default 0: ephemeral ports, what tests want.
+   */
+  port?: number;
 }
 
 export interface ResolvedEmulatorOptions {
@@ -18,6 +23,7 @@ export interface ResolvedEmulatorOptions {
   readonly dataCenters: readonly DataCenterCode[];
   readonly limits: Readonly<EmulatorLimits>;
   readonly startTime: number;
+  readonly port: number;
 }
 
 export const DEFAULT_EMULATOR_DATA_CENTERS: readonly DataCenterCode[] = Object.freeze(['us', 'eu', 'in', 'au', 'jp', 'ca', 'sa', 'cn', 'uk']);
@@ -38,5 +44,9 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
   if (new Set(dataCenters).size !== dataCenters.length) throw configError('Emulator option dataCenters lists a data center twice.');
   const startTime = options.startTime ?? Date.now();
   if (typeof startTime !== 'number' || !Number.isFinite(startTime)) throw configError('Emulator option startTime must be epoch milliseconds.');
-  return Object.freeze({ host, dataCenters: Object.freeze([...dataCenters]), limits: resolveLimits(options.limits), startTime });
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || (port > 0 && port + dataCenters.length - 1 > 65_535)) {
+    throw configError(`Emulator option port must be 0 (ephemeral) or a port with room for ${dataCenters.length} consecutive ports.`);
+  }
+  return Object.freeze({ host, dataCenters: Object.freeze([...dataCenters]), limits: resolveLimits(options.limits), startTime, port });
 }
