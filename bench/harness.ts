@@ -112,7 +112,7 @@ export function printComparisons(title: string, rows: readonly ComparisonRow[]):
       row.what,
       `${row.subject.label} ${formatNs(row.subject.medianNs)}`,
       `${row.anchor.label} ${formatNs(row.anchor.medianNs)}`,
-      `${ratio.toFixed(2)}×`,
+      `${ratio >= 0.1 ? ratio.toFixed(2) : ratio.toPrecision(2)}×`,
       verdict,
     ];
   });
