@@ -11,7 +11,7 @@ export {
 export type { ConformanceCase, ConformanceSettings } from './conformance/conformance-case.js';
 export { ConformanceViolation } from './conformance/violation.js';
 export { HOSTILE_VALUES } from './hostile-values.js';
-export { completeToken, zohoLikeToken, uniqueUser } from './conformance/fixtures.js';
+export { completeToken, zohoLikeToken, uniqueUser, fieldsOf } from './conformance/fixtures.js';
 
 export { AccountsEmulator, type IssueGrantCodeOptions } from './emulator/accounts-emulator.js';
 export { type EmulatorOptions, DEFAULT_EMULATOR_DATA_CENTERS } from './emulator/options.js';

@@ -6,6 +6,21 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { BIN, tempDir, zoho } from './_cli.js';
 import { fakeBrowser, freePort } from './_emulator-fixture.js';
 
+/** Starts `zoho-tokens emulator …` and resolves once it printed its "ready" line. */
+function startEmulator(args: string[], cwd: string) {
+  const child = spawn(process.execPath, [BIN, 'emulator', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = { stdout: '', stderr: '' };
+  child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
+  const ready = new Promise<void>((resolve) =>
+    child.stdout.on('data', (chunk: Buffer) => {
+      output.stdout += chunk.toString();
+      if (/^ready /m.test(output.stdout)) resolve();
+    }),
+  );
+  const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+  return { child, output, ready, closed };
+}
+
 describe('zoho-tokens emulator (binary)', () => {
   let dir: string;
   let cleanup: () => Promise<void>;
@@ -14,22 +29,10 @@ describe('zoho-tokens emulator (binary)', () => {
 
   it('runs the emulator until SIGTERM; its config file lets login, list and refresh work against it', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [BIN, 'emulator', '--dc', 'us,eu', '--write-config', 'dev.json', '--redirect-uri', `http://127.0.0.1:${port}/callback`], {
-      cwd: dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const ready = new Promise<void>((resolve) =>
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (/^ready /m.test(stdout)) resolve();
-      }),
-    );
-    const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+    const { child, output, ready, closed } = startEmulator(['--dc', 'us,eu', '--write-config', 'dev.json', '--redirect-uri', `http://127.0.0.1:${port}/callback`], dir);
     try {
       await ready;
+      const { stdout } = output;
       const config = JSON.parse(await readFile(join(dir, 'dev.json'), 'utf8')) as Record<string, string>;
       assert.equal((await stat(join(dir, 'dev.json'))).mode & 0o777, 0o600);
       assert.match(stdout, /^ {2}us {2}accounts http:\/\/127\.0\.0\.1:\d+ {2}api domain http:\/\/127\.0\.0\.1:\d+$/m);
@@ -47,22 +50,15 @@ describe('zoho-tokens emulator (binary)', () => {
       child.kill('SIGTERM');
     }
     assert.equal(await closed, 0);
-    assert.match(stderr, /emulator stopped/);
+    assert.match(output.stderr, /emulator stopped/);
   });
 
   it('listens on the port given with --port, the next data center on the next port', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [BIN, 'emulator', '--dc', 'us,eu', '--port', String(port)], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    const ready = new Promise<void>((resolve) =>
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (/^ready /m.test(stdout)) resolve();
-      }),
-    );
-    const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+    const { child, output, ready, closed } = startEmulator(['--dc', 'us,eu', '--port', String(port)], dir);
     try {
       await ready;
+      const { stdout } = output;
       assert.match(stdout, new RegExp(`^ {2}us {2}accounts http://127\\.0\\.0\\.1:${port} `, 'm'));
       assert.match(stdout, new RegExp(`^ {2}eu {2}accounts http://127\\.0\\.0\\.1:${port + 1} `, 'm'));
       const answer = await fetch(`http://127.0.0.1:${port}/oauth/v2/token/revoke?token=unknown`, { method: 'POST' });

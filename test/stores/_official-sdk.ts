@@ -1,3 +1,4 @@
+import { fieldsOf } from 'zoho-token-store/testing';
 // Drives the official @zohocrm/typescript-sdk-8.0 FileStore (a devDependency) for interoperability tests and the
 // bench. Its package has no exports map, so its store, token and user classes are required from their files.
 import { createRequire } from 'node:module';
@@ -94,16 +95,4 @@ export function fieldsOfOfficial(token: OfficialToken): Record<string, string | 
 }
 
 /** One of our tokens' fields, under the same names as `fieldsOfOfficial`. */
-export function fieldsOfOurs(token: OAuthToken): Record<string, string | number | null> {
-  return {
-    userName: token.userName,
-    clientId: token.clientId,
-    clientSecret: token.clientSecret,
-    refreshToken: token.refreshToken,
-    accessToken: token.accessToken,
-    grantToken: token.grantToken,
-    expiresAt: token.expiresAt,
-    redirectUrl: token.redirectUrl,
-    apiDomain: token.apiDomain,
-  };
-}
+export const fieldsOfOurs = fieldsOf;
