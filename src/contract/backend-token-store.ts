@@ -91,15 +91,12 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider {
   }
 
   acquireRefreshLock(key: string, options: RefreshLockOptions): Promise<RefreshLease | null> {
-    const attempt = this.#run('take the refresh lock', () =>
-      this.#backend.acquireRefreshLock(normalizeId(key, 'acquireRefreshLock'), options),
-    (lease) => lease);
-    // An aborted wait rejects with the signal's own reason, as RefreshLockOptions promises, not a store error.
-    const signal = options.signal;
-    if (!signal) return attempt;
-    return attempt.catch((error: unknown) => {
-      throw signal.aborted && (error as { cause?: unknown } | null)?.cause === signal.reason ? signal.reason : error;
-    });
+    return this.#run(
+      'take the refresh lock',
+      () => this.#backend.acquireRefreshLock(normalizeId(key, 'acquireRefreshLock'), options),
+      (lease) => lease,
+      options.signal,
+    );
   }
 
   /** Closes what the store opened itself (never a client or pool you passed in). Safe to call twice. */
@@ -114,14 +111,14 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider {
    * synchronously costs no extra promise. Engine failures become `TOKEN_STORE` errors with the cause attached;
    * this library's own errors pass through unchanged.
    */
-  #run<T, R>(action: string, call: () => MaybePromise<T>, finish: (value: T) => R): Promise<R> {
+  #run<T, R>(action: string, call: () => MaybePromise<T>, finish: (value: T) => R, signal?: AbortSignal): Promise<R> {
     try {
       if (this.#closed) throw this.#closedError();
       const value = call();
-      if (isPromise(value)) return value.then(finish, (error: unknown) => Promise.reject(this.#wrap(action, error)));
+      if (isPromise(value)) return value.then(finish, (error: unknown) => Promise.reject(this.#wrap(action, error, signal)));
       return Promise.resolve(finish(value));
     } catch (error) {
-      return Promise.reject(this.#wrap(action, error));
+      return Promise.reject(this.#wrap(action, error, signal));
     }
   }
 
@@ -129,8 +126,10 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider {
     return new TokenStoreError(ErrorCode.STORE_CLOSED, `The ${this.#label} is closed; open a new one to use it again.`);
   }
 
-  #wrap(action: string, error: unknown): unknown {
+  #wrap(action: string, error: unknown, signal?: AbortSignal): unknown {
     if (error instanceof TokenStoreError || error instanceof TokenArgumentError) return error;
+    // An aborted wait rejects with the signal's own reason, as RefreshLockOptions promises, not a store error.
+    if (signal?.aborted && error === signal.reason) return error;
     return new TokenStoreError(ErrorCode.TOKEN_STORE, `The ${this.#label} could not ${action}; see the cause.`, {
       cause: error,
     });

@@ -7,6 +7,7 @@ import { after, test } from 'node:test';
 import { OAuthToken } from 'zoho-token-store';
 import { SQLiteStore } from 'zoho-token-store/sqlite';
 import { AccountsEmulator } from 'zoho-token-store/testing';
+import { runNode } from '../_processes.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'zts-default-store-'));
 after(() => rmSync(folder, { recursive: true, force: true }));
@@ -18,16 +19,9 @@ test('a TokenManager given no store keeps tokens in SQLite at ./zohooauth.db, an
     const user = emulator.addUser({ email: 'default.store@example.com' });
     const code = emulator.issueGrantCode({ client, user, scope: ['ZohoCRM.modules.ALL', 'ZohoCRM.users.READ'] });
     const worker = resolve('dist/test/lifecycle/_default-store-worker.js');
-    // spawnSync would block the emulator in this process, so run the child asynchronously.
-    const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, [worker, emulator.accountsUrl('us'), emulator.apiDomain('us'), client.clientId, client.clientSecret, client.redirectUri, code], { cwd: folder });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    const exitCode = await new Promise<number | null>((done) => child.once('close', done));
-    assert.equal(exitCode, 0, err);
-    const reported = JSON.parse(out) as { id: string; user: string };
+    const child = await runNode(worker, [emulator.accountsUrl('us'), emulator.apiDomain('us'), client.clientId, client.clientSecret, client.redirectUri, code], {}, folder);
+    assert.equal(child.code, 0, child.stderr);
+    const reported = JSON.parse(child.stdout) as { id: string; user: string };
     assert.equal(reported.user, 'default.store@example.com');
 
     const path = join(folder, 'zohooauth.db');
