@@ -11,7 +11,8 @@ async function refreshesAtExpiry(
 ): Promise<{ manager: number; naive: number; naiveThrottled: number; naiveFailed: number }> {
   const client = emulator.registerClient();
   const user = emulator.addUser();
-  const manager = new TokenManager({ environment: emulator.environment('us'), environments: [], clock: emulator.clock });
+  // A store of its own: the default (SQLite in the working directory) would leave a file behind.
+  const manager = new TokenManager({ environment: emulator.environment('us'), environments: [], clock: emulator.clock, store: new MemoryStore() });
   const token = await manager.exchangeGrant({ code: emulator.issueGrantCode({ client, user }), clientId: client.clientId, clientSecret: client.clientSecret, redirectUri: client.redirectUri });
   emulator.clock.advance(HOUR);
   let before = emulator.stats.refreshRequests();
