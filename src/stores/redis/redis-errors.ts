@@ -54,13 +54,26 @@ export function unavailable(detail: string, cause?: unknown): TokenStoreError {
 }
 
 /**
+ * ioredis attaches the failed command to its reply errors (`error.command.args`), and the arguments of this store's
+ * write scripts are token values: a logged or inspected cause would print them. Only the command's name is kept.
+ */
+function hideCommandArguments(error: Error): void {
+  const command = (error as { command?: { name?: unknown; args?: unknown } }).command;
+  if (typeof command !== 'object' || command === null || !Array.isArray(command.args)) return;
+  (error as { command?: unknown }).command = { name: command.name, args: [`<${command.args.length} arguments hidden>`] };
+}
+
+/**
  * Turns a driver error into this library's: refused credentials → STORE_ACCESS_DENIED, anything that means
  * "not connected" → STORE_UNAVAILABLE. `lastConnectionError` is the client's latest 'error' event: a command
  * flushed from the offline queue says only that it gave up, the event says why (e.g. WRONGPASS). Other errors
- * are returned as they are, for the store to wrap as TOKEN_STORE with the cause attached.
+ * are returned as they are (without their command's arguments), for the store to wrap as TOKEN_STORE with the cause
+ * attached.
  */
 export function classifyRedisError(error: unknown, lastConnectionError: Error | null = null): unknown {
   if (error instanceof TokenStoreError || error instanceof TokenArgumentError || !(error instanceof Error)) return error;
+  hideCommandArguments(error);
+  if (lastConnectionError) hideCommandArguments(lastConnectionError);
   if (isAccessDenied(error)) return accessDenied(error);
   if (isOffline(error)) {
     if (lastConnectionError && isAccessDenied(lastConnectionError)) return accessDenied(lastConnectionError);
