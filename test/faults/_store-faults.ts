@@ -45,6 +45,9 @@ export interface StoreFaultCase {
   open(): Promise<StoreUnderFault>;
 }
 
+/** The PostgreSQL store connects with this password (the test server trusts local connections and ignores it), so leak checks have one to look for. */
+export const PG_PASSWORD = `pg-password-${process.pid}-${Date.now().toString(36)}`;
+
 const folder = mkdtempSync(join(tmpdir(), 'zts-faults-'));
 export const removeFolder = (): void => rmSync(folder, { recursive: true, force: true });
 let files = 0;
@@ -63,7 +66,7 @@ async function proxied(kind: 'mysql' | 'postgres' | 'redis', target: { host: str
   } else if (kind === 'postgres') {
     const schema = uniqueName('faults');
     const { PostgresStore } = await import('zoho-token-store/postgres');
-    store = await PostgresStore.open({ connection: { ...PG_CONNECTION, port: proxy.port, max: 3, connectionTimeoutMillis: 2_000 }, schema });
+    store = await PostgresStore.open({ connection: { ...PG_CONNECTION, password: PG_PASSWORD, port: proxy.port, max: 3, connectionTimeoutMillis: 2_000 }, schema });
     witness = await openStore({ kind: 'postgres', schema });
     cleanUp = async () => {
       const admin = adminPool();
