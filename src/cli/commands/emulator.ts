@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import { DATA_CENTER_CODES, isDataCenterCode, type DataCenterCode } from '../../accounts/data-centers.js';
 import { maskSecret } from '../../token/mask.js';
 import { usageError } from '../cli-error.js';
@@ -52,6 +52,8 @@ export async function emulator(options: EmulatorCommandOptions, context: Command
     if (options.writeConfig) {
       const config = { accountsUrl, clientId: client.clientId, clientSecret: client.clientSecret, redirectUri: client.redirectUri };
       await writeFile(options.writeConfig, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+      // `mode` applies only when the file is created: an existing file (say 0644) is narrowed too, as it now holds a secret.
+      await chmod(options.writeConfig, 0o600);
     }
     const { terminal } = context;
     terminal.out(`Zoho accounts emulator running (127.0.0.1 only; Ctrl-C to stop)`);
