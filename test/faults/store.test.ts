@@ -21,13 +21,13 @@ after(async () => {
   h.assertNoSecretLeaked();
 });
 
-/** Runs `after` once, right after the accounts server answered the next refresh (before the manager saves it). */
-function onNextRefreshAnswer(run: () => Promise<void>): typeof fetch {
+/** Runs `run` once, right after the accounts server answered the next request of this grant type (before the manager saves). */
+function onNextTokenAnswer(run: () => Promise<void>, grantType = 'refresh_token'): typeof fetch {
   let armed = true;
   return async (input, init) => {
     const response = await h.fetch(input, init);
     const body = init?.body;
-    if (armed && body instanceof URLSearchParams && body.get('grant_type') === 'refresh_token' && response.ok) {
+    if (armed && body instanceof URLSearchParams && body.get('grant_type') === grantType && response.ok) {
       armed = false;
       await run();
     }
@@ -77,7 +77,7 @@ for (const storeCase of STORE_FAULT_CASES) {
     });
 
     test('failing after Zoho answered the refresh, before the save: STORE_UNAVAILABLE, the row untouched, one more refresh on recovery', async () => {
-      await setUp(onNextRefreshAnswer(() => under.cut()));
+      await setUp(onNextTokenAnswer(() => under.cut()));
       const before = await storedRow(under.witness, id);
       const requests = h.emulator.stats.refreshRequests(refreshToken);
       const errors = await Promise.all(Array.from({ length: CALLERS }, () => failsWith(manager.accessToken({ id }), ErrorCode.STORE_UNAVAILABLE)));
@@ -95,6 +95,21 @@ for (const storeCase of STORE_FAULT_CASES) {
       assertRenewed(await storedRow(under.witness, id), before, served);
       assert.equal(h.emulator.stats.refreshRequests(refreshToken) - requests, spent + 1, 'the unsaved access token is not reused: one more refresh');
       assert.equal((await under.witness.getTokens()).length, 1, 'nothing deleted, nothing duplicated');
+    });
+
+    test('a grant exchange whose save fails: STORE_UNAVAILABLE, nothing stored; the code is spent, a new one works after recovery', async () => {
+      await setUp();
+      const authorizing = h.manager({ store: under.store, fetch: onNextTokenAnswer(() => under.cut(), 'authorization_code') });
+      const rowsBefore = (await under.witness.getTokens()).length;
+      const client = h.client();
+      const user = h.user();
+      const exchange = (code: string) => authorizing.exchangeGrant({ code, clientId: client.clientId, clientSecret: client.clientSecret, redirectUri: client.redirectUri });
+      await failsWith(exchange(h.grantCode(client, user)), ErrorCode.STORE_UNAVAILABLE);
+      await under.restore();
+      assert.equal((await under.witness.getTokens()).length, rowsBefore, 'nothing stored for the failed exchange');
+      const saved = await recovers(() => exchange(h.grantCode(client, user)), ErrorCode.STORE_UNAVAILABLE);
+      h.remember(saved);
+      assert.equal((await under.witness.findTokenById(String(saved.id)))?.refreshToken, saved.refreshToken);
     });
   });
 }
