@@ -34,6 +34,8 @@ export class SQLiteRefreshLock {
   /** Aborted by close(): ends every wait, in the in-process queue or polling the file. */
   readonly #closing = new AbortController();
   readonly #held = new Set<() => Promise<void>>();
+  /** Lock rows whose release failed (the database was locked or failing), by key: the owner to delete later. */
+  readonly #unreleased = new Map<string, string>();
   #tableClosed = false;
 
   constructor(table: LockTable) {
@@ -50,6 +52,7 @@ export class SQLiteRefreshLock {
       const local = await this.#local.acquireRefreshLock(key, { waitMs: options.waitMs, leaseMs: options.leaseMs, signal });
       if (local === null) return null;
       try {
+        await this.#deleteUnreleased(key);
         const owner = `${process.pid}:${randomUUID()}`;
         if (!(await this.#takeShared(key, owner, options.leaseMs, deadline, signal))) {
           await local.release();
@@ -62,6 +65,9 @@ export class SQLiteRefreshLock {
           this.#held.delete(release);
           try {
             if (!this.#tableClosed) await this.#table.release(key, owner);
+          } catch (error) {
+            this.#unreleased.set(key, owner);
+            throw error;
           } finally {
             await local.release();
           }
@@ -82,6 +88,21 @@ export class SQLiteRefreshLock {
     this.#closing.abort(new TokenStoreError(ErrorCode.STORE_CLOSED, 'The SQLite store was closed while waiting for a refresh lock.'));
     for (const release of [...this.#held]) await release();
     this.#tableClosed = true;
+  }
+
+  /**
+   * A lease of this store whose release failed would keep every caller waiting until it ends. Holding the
+   * in-process lock for its key, this store knows that lease is over, so it deletes the row (if it still can).
+   */
+  async #deleteUnreleased(key: string): Promise<void> {
+    const owner = this.#unreleased.get(key);
+    if (owner === undefined) return;
+    try {
+      await this.#table.release(key, owner);
+      this.#unreleased.delete(key);
+    } catch {
+      // Still failing: the lease ends on its own at its leaseMs.
+    }
   }
 
   async #takeShared(key: string, owner: string, leaseMs: number, deadline: number, signal: AbortSignal): Promise<boolean> {
