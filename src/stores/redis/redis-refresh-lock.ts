@@ -24,6 +24,8 @@ export class RedisRefreshLock implements RefreshLockProvider {
   readonly refreshLockScope = 'cluster' as const;
   readonly #connection: RedisConnection;
   readonly #keys: RedisKeys;
+  /** Leases whose release could not reach the server, by lock key: deleted by the next taker here, not waited for. */
+  readonly #unreleased = new Map<string, string>();
 
   constructor(connection: RedisConnection, keys: RedisKeys) {
     this.#connection = connection;
@@ -40,6 +42,7 @@ export class RedisRefreshLock implements RefreshLockProvider {
     const owner = randomUUID();
     const deadline = Date.now() + waitMs;
     const backoff = new Backoff(5, 100);
+    await this.#deleteUnreleased(lockKey);
     for (;;) {
       const taken = await this.#connection.run((client) => client.set(lockKey, owner, 'PX', leaseMs, 'NX'));
       if (taken === 'OK') {
@@ -56,17 +59,30 @@ export class RedisRefreshLock implements RefreshLockProvider {
     }
   }
 
+  /** Compare-and-delete of a finished lease of this store whose release failed (a no-op if it expired or was taken over). */
+  async #deleteUnreleased(lockKey: string): Promise<void> {
+    const owner = this.#unreleased.get(lockKey);
+    if (owner === undefined) return;
+    try {
+      await this.#connection.run((client) => RELEASE.run(client, [lockKey], [owner]));
+      this.#unreleased.delete(lockKey);
+    } catch {
+      // Still unreachable: taking the lock below fails the same way, with the typed error.
+    }
+  }
+
   #lease(lockKey: string, owner: string): RefreshLease {
     let released: Promise<void> | null = null;
     return {
       // A release that cannot reach the server resolves anyway: the lease expires on its own, and a caller
-      // releasing in `finally` should not have its result replaced by a lock error.
+      // releasing in `finally` should not have its result replaced by a lock error. The next taker in this
+      // process deletes it meanwhile, rather than wait for it to expire.
       release: () =>
         (released ??= this.#connection
           .run((client) => RELEASE.run(client, [lockKey], [owner]))
           .then(
             () => undefined,
-            () => undefined,
+            () => void this.#unreleased.set(lockKey, owner),
           )),
     };
   }
