@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { skipUnless } from '../_services.js';
 import { TcpProxy } from '../_tcp-proxy.js';
 import { officialFile, officialRow, tempDir, zoho, type CliResult } from '../cli/_cli.js';
-import { startEmulator } from '../cli/_emulator-fixture.js';
+import { fakeBrowser, startEmulator } from '../cli/_emulator-fixture.js';
 import { PG_PASSWORD } from '../faults/_store-faults.js';
 import { PG_CONNECTION, adminPool, dropSchema, uniqueName } from '../stores/_postgres.js';
 import { LeakCheck } from './_leak-check.js';
@@ -69,6 +69,10 @@ test('every command, succeeding and failing, prints no secret; show --reveal pri
   await run(['login', '--code', grantReuse, '--store', sqlite], 0);
   await run(['login', '--code', grantReuse, '--debug', '--store', sqlite], 4); // a used code: refused, with --debug
   await run(['login', '--code', 'not-a-real-code-0123456789', '--debug', '--store', sqlite], 4);
+  // the browser flow (PKCE, local redirect receiver), with --debug
+  const browser = await fakeBrowser(dir);
+  await run(['login', '--open', '--debug', '--port', String(setup.port), '--store', 'sqlite:./browser.db'], 0, { ...env, BROWSER: browser });
+  await reveal('sqlite:./browser.db', '1');
   const first = await reveal(sqlite, '1');
   await reveal(postgres, '1');
 
