@@ -108,6 +108,11 @@ test('every command, succeeding and failing, prints no secret; show --reveal pri
   await run(['list', '--store', `postgres://postgres:${encodeURIComponent(PG_PASSWORD)}@127.0.0.1:1/test`], 5);
   await run(['list', '--debug', '--store', `postgres://postgres:${encodeURIComponent(PG_PASSWORD)}@127.0.0.1:1/test`], 5);
   await run(['list', '--store', `mysql://root:${encodeURIComponent(PG_PASSWORD)}@127.0.0.1:3306/test?nosuchoption=1`], 2);
+  const mysqlWrongPassword = `mysql://root:${encodeURIComponent(PG_PASSWORD)}@127.0.0.1:3306/test`;
+  const refused = await zoho(['list', '--debug', '--store', mysqlWrongPassword], { cwd: dir, env });
+  leaks.text('list with a refused MySQL password (stdout)', refused.stdout);
+  leaks.text('list with a refused MySQL password (stderr)', refused.stderr);
+  assert.match(refused.stderr, /\[STORE_ACCESS_DENIED\]/);
   await proxy.cut();
   await run(['list', '--store', postgres], 5);
   await run(['refresh', '1', '--debug', '--store', postgres], 5);

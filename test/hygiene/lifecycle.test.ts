@@ -123,6 +123,24 @@ describe('secret hygiene of the whole lifecycle at debug level', () => {
     });
   }
 
+  test('refused credentials: the password is in no error, cause or console line', async (t) => {
+    const skip = (await skipUnless('mariadb')) || (await skipUnless('redis'));
+    if (skip) return t.skip(skip);
+    const leaks = new LeakCheck();
+    const password = `refused-password-${Date.now().toString(36)}`;
+    leaks.secret(password);
+    const { MySQLStore } = await import('zoho-token-store/mysql');
+    const { RedisStore } = await import('zoho-token-store/redis');
+    await leaks.console(async () => {
+      await expectFailure(leaks, 'MySQL, a wrong password', MySQLStore.open({ host: '127.0.0.1', user: 'root', password, database: 'test' }), ErrorCode.STORE_ACCESS_DENIED);
+      const redis = new RedisStore({ url: `redis://nosuchuser:${password}@127.0.0.1:6379`, keyPrefix: randomPrefix('hygiene') });
+      await expectFailure(leaks, 'Redis, an unknown user', redis.getTokens(), ErrorCode.STORE_ACCESS_DENIED);
+      leaks.object('a Redis store with a password', redis);
+      await redis.close();
+    });
+    leaks.assertClean(1);
+  });
+
   test('a Redis driver error quoting the command carries no token value (its arguments are hidden)', async (t) => {
     const skip = await skipUnless('redis');
     if (skip) return t.skip(skip);
