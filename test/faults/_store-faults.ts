@@ -48,9 +48,14 @@ export interface StoreFaultCase {
 /** The PostgreSQL store connects with this password (the test server trusts local connections and ignores it), so leak checks have one to look for. */
 export const PG_PASSWORD = `pg-password-${process.pid}-${Date.now().toString(36)}`;
 
-const folder = mkdtempSync(join(tmpdir(), 'zts-faults-'));
-export const removeFolder = (): void => rmSync(folder, { recursive: true, force: true });
+let folder: string | null = null;
 let files = 0;
+/** A new file path in this module's temporary folder (created on first use). */
+const tempFile = (extension: string): string => join((folder ??= mkdtempSync(join(tmpdir(), 'zts-faults-'))), `tokens-${++files}.${extension}`);
+export const removeFolder = (): void => {
+  if (folder !== null) rmSync(folder, { recursive: true, force: true });
+  folder = null;
+};
 
 async function proxied(kind: 'mysql' | 'postgres' | 'redis', target: { host: string; port: number }): Promise<StoreUnderFault> {
   const proxy = await new TcpProxy(target.host, target.port).start();
@@ -130,7 +135,7 @@ export const STORE_FAULT_CASES: readonly StoreFaultCase[] = [
     requestsDuringFault: 0,
     laterRequestsDuringFault: 1,
     async open() {
-      const path = join(folder, `tokens-${++files}.db`);
+      const path = tempFile('db');
       const { SQLiteStore } = await import('zoho-token-store/sqlite');
       const store = await SQLiteStore.open({ path, busyTimeoutMs: 200 });
       const witness = await SQLiteStore.open({ path });
@@ -155,7 +160,7 @@ export const STORE_FAULT_CASES: readonly StoreFaultCase[] = [
     requestsDuringFault: 1,
     laterRequestsDuringFault: 1,
     async open() {
-      const path = join(folder, `tokens-${++files}.txt`);
+      const path = tempFile('txt');
       const { FileStore } = await import('zoho-token-store/file');
       const store = new FileStore({ path, lockWaitMs: 300 });
       const witness = new FileStore({ path });
