@@ -95,6 +95,10 @@ async function wholeLife(leaks: LeakCheck, under: StoreUnderFault, kind: string)
   await h.rememberStore(under.store);
   leaks.object(`${kind}: the store`, under.store);
   leaks.object(`${kind}: the manager`, manager);
+  leaks.object(`${kind}: a manager configured with a token and its client secret`, wrongClient);
+  const configured = h.manager({ store: under.store, client: { clientId: String(client.clientId), clientSecret: client.clientSecret } });
+  leaks.object(`${kind}: a manager configured with client credentials`, configured);
+  await configured.close();
   await wrongClient.close();
 }
 
