@@ -1,8 +1,9 @@
 import { matchFieldOf, matchValueOf } from '../contract/matching-rule.js';
 import type { ReencryptResult } from '../contract/token-backend.js';
 import type { TokenStore } from '../contract/token-store.js';
+import { BackendTokenStore } from '../contract/backend-token-store.js';
 import { ErrorCode } from '../errors/codes.js';
-import { TokenArgumentError } from '../errors/token-store-error.js';
+import { TokenArgumentError, TokenStoreError } from '../errors/token-store-error.js';
 import { supportsRefreshLock, type RefreshLease, type RefreshLockOptions, type RefreshLockScope } from '../lock/refresh-lock.js';
 import { OAuthToken } from '../token/oauth-token.js';
 import type { TokenRecord } from '../token/token-fields.js';
@@ -135,7 +136,8 @@ export class EncryptedTokenStore implements TokenStore {
 }
 
 /**
- * Wraps your own `TokenStore` so it stores the access, refresh and grant tokens and the client secret encrypted
+ * Wraps your own `TokenStore` (not one built on `BackendTokenStore`: give those the `encryption` option, or an
+ * `EncryptingBackend`) so it stores the access, refresh and grant tokens and the client secret encrypted
  * (AES-256-GCM, key ring, lookups by token value kept). Throws INVALID_CONFIG / KEY_INVALID for a bad key ring.
  *
  * ```ts
@@ -143,5 +145,12 @@ export class EncryptedTokenStore implements TokenStore {
  * ```
  */
 export function encryptTokenStore(store: TokenStore, options: EncryptionOptions): EncryptedTokenStore {
+  if (store instanceof BackendTokenStore) {
+    throw new TokenStoreError(
+      ErrorCode.INVALID_CONFIG,
+      'encryptTokenStore: this store is built on BackendTokenStore; pass "encryption" to the store itself, or wrap ' +
+        'your backend: new BackendTokenStore(new EncryptingBackend(backend, options)).',
+    );
+  }
   return new EncryptedTokenStore(store, recordCipherOf(encryptionConfig(options, 'encryptTokenStore')));
 }

@@ -98,9 +98,10 @@ export class EncryptingBackend implements TokenBackend {
   readonly #inner: TokenBackend;
   readonly #cipher: RecordCipher;
 
-  constructor(inner: TokenBackend, config: EncryptionConfig) {
+  /** Throws INVALID_CONFIG or KEY_INVALID for a bad key ring (see `EncryptionOptions`). */
+  constructor(inner: TokenBackend, options: EncryptionOptions, owner = 'EncryptingBackend') {
     this.#inner = inner;
-    this.#cipher = recordCipherOf(config);
+    this.#cipher = recordCipherOf(encryptionConfig(options, owner));
   }
 
   get refreshLockScope(): RefreshLockScope {
@@ -160,15 +161,23 @@ export class EncryptingBackend implements TokenBackend {
   }
 }
 
+/** A store's `encryption` option, once validated, and the store's name for messages. */
+export interface StoreEncryption {
+  readonly options: EncryptionOptions;
+  readonly owner: string;
+}
+
 /**
- * A store's `encryption` option validated (see `encryptionConfig`), or null when it is not given. Stores call it
- * before they open anything, so a bad key ring leaves nothing open.
+ * Validates a store's `encryption` option, or gives null when it is not given. Stores call it before they open
+ * anything, so a bad key ring (INVALID_CONFIG, KEY_INVALID) leaves nothing open.
  */
-export function storeEncryptionConfig(encryption: EncryptionOptions | undefined, owner: string): EncryptionConfig | null {
-  return encryption === undefined ? null : encryptionConfig(encryption, owner);
+export function storeEncryptionConfig(encryption: EncryptionOptions | undefined, owner: string): StoreEncryption | null {
+  if (encryption === undefined) return null;
+  encryptionConfig(encryption, owner);
+  return { options: encryption, owner };
 }
 
 /** The backend a store uses: `backend` itself without encryption, else `backend` behind an EncryptingBackend. */
-export function encryptedBackend(backend: TokenBackend, config: EncryptionConfig | null): TokenBackend {
-  return config === null ? backend : new EncryptingBackend(backend, config);
+export function encryptedBackend(backend: TokenBackend, encryption: StoreEncryption | null): TokenBackend {
+  return encryption === null ? backend : new EncryptingBackend(backend, encryption.options, encryption.owner);
 }

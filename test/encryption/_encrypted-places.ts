@@ -153,7 +153,7 @@ export async function newPlace(kind: StoreKind): Promise<Place> {
             if (key.includes(':lock')) continue; // locks come and go; they hold no token data
             const type = await client.type(key);
             let value: unknown = null;
-            if (type === 'hash') value = await client.hgetall(key);
+            if (type === 'hash') value = Object.entries(await client.hgetall(key)).sort(([a], [b]) => (a < b ? -1 : 1));
             else if (type === 'string') value = await client.get(key);
             else if (type === 'set') value = (await client.smembers(key)).sort();
             else if (type === 'zset') value = await client.zrange(key, '0', '-1', 'WITHSCORES');
