@@ -17,7 +17,7 @@ function chain<T, R>(value: MaybePromise<T>, next: (value: T) => MaybePromise<R>
 
 /** The record cipher of validated `encryption` options. */
 export function recordCipherOf(config: EncryptionConfig): RecordCipher {
-  return new RecordCipher(new FieldCipher(new KeyRing(config), config.cacheSize), config.acceptPlaintext);
+  return new RecordCipher(new FieldCipher(new KeyRing(config), config.cacheSize), config.acceptPlaintext, config.cacheSize > 0);
 }
 
 /**

@@ -10,11 +10,15 @@ export class RecordCipher {
   readonly #fields: FieldCipher;
   readonly #acceptPlaintext: boolean;
   readonly #currentPrefix: string;
+  // Stored records are never mutated, so the clear form of one record object never changes: engines that hand
+  // out the same object again (memory, list, file snapshots) then cost one WeakMap read. Null with the cache off.
+  readonly #openedRecords: WeakMap<TokenRecord, TokenRecord> | null;
 
-  constructor(fields: FieldCipher, acceptPlaintext: boolean) {
+  constructor(fields: FieldCipher, acceptPlaintext: boolean, cacheRecords: boolean) {
     this.#fields = fields;
     this.#acceptPlaintext = acceptPlaintext;
     this.#currentPrefix = `${ENVELOPE_PREFIX}${fields.ring.current.id}.`;
+    this.#openedRecords = cacheRecords ? new WeakMap() : null;
   }
 
   /** The stored form of a lookup value under the current key: what a lookup asks the engine for first. */
@@ -67,15 +71,19 @@ export class RecordCipher {
 
   /** The clear form of a stored record (KEY_INVALID when a value cannot be decrypted). */
   open(stored: TokenRecord): TokenRecord {
+    const known = this.#openedRecords?.get(stored);
+    if (known !== undefined) return known;
     const fields = this.#fields;
     const id = stored.id;
-    return {
+    const opened = {
       ...stored,
       clientSecret: stored.clientSecret === null ? null : fields.open('clientSecret', stored.clientSecret, id),
       refreshToken: stored.refreshToken === null ? null : fields.open('refreshToken', stored.refreshToken, id),
       accessToken: stored.accessToken === null ? null : fields.open('accessToken', stored.accessToken, id),
       grantToken: stored.grantToken === null ? null : fields.open('grantToken', stored.grantToken, id),
     };
+    this.#openedRecords?.set(stored, opened);
+    return opened;
   }
 
   /** True when every secret of a stored record is absent or encrypted under the current key. */
