@@ -157,6 +157,21 @@ export function encryptionScenarios(kind: StoreKind, skip: string | false, kitSc
         });
       }));
 
+    if (kind === 'mysql') {
+      test('a value whose envelope does not fit the official varchar(255) is refused before anything is written', () =>
+        withPlace(kind, async (place) => {
+          await withStore(place, RING_A, async (store) => {
+            const [kept] = await saveSome(store, 1);
+            const before = await place.rows();
+            // 180 bytes fit the column in clear, but not once encrypted (5 + 1 + 1 + 4/3 × 208 = 285 characters).
+            const long = completeToken({ accessToken: `1000.${'a'.repeat(175)}` });
+            await rejectsWith(store.saveToken(long), ErrorCode.INVALID_ARGUMENT);
+            await rejectsWith(store.saveToken(new OAuthToken({ userSignature: kept?.userName, accessToken: long.accessToken })), ErrorCode.INVALID_ARGUMENT);
+            assert.equal(await place.rows(), before);
+          });
+        }));
+    }
+
     describe(`${kind} store with encryption passes the conformance kit`, () => {
       const places = new WeakMap<BackendTokenStore, Place>();
       testTokenStore(
