@@ -38,15 +38,17 @@ function tokenOf(record: TokenRecord, id: string | null, token: OAuthToken): OAu
 export class EncryptedTokenStore implements TokenStore {
   readonly #inner: TokenStore;
   readonly #cipher: RecordCipher;
+  /** The wrapped store's refresh lock, present only when it has one (a lock that always timed out would stall refreshes). */
+  readonly acquireRefreshLock?: (key: string, options: RefreshLockOptions) => Promise<RefreshLease | null>;
+  readonly refreshLockScope?: RefreshLockScope;
 
   constructor(inner: TokenStore, cipher: RecordCipher) {
     this.#inner = inner;
     this.#cipher = cipher;
-  }
-
-  /** The wrapped store's refresh lock scope ('process' when it has no refresh lock). */
-  get refreshLockScope(): RefreshLockScope {
-    return supportsRefreshLock(this.#inner) ? this.#inner.refreshLockScope : 'process';
+    if (supportsRefreshLock(inner)) {
+      this.refreshLockScope = inner.refreshLockScope;
+      this.acquireRefreshLock = (key, options) => inner.acquireRefreshLock(key, options);
+    }
   }
 
   async findToken(token: OAuthToken): Promise<OAuthToken | null> {
@@ -91,11 +93,6 @@ export class EncryptedTokenStore implements TokenStore {
   async findTokenById(id: string): Promise<OAuthToken | null> {
     const stored = await this.#inner.findTokenById(id);
     return stored === null ? null : this.#opened(stored, null);
-  }
-
-  acquireRefreshLock(key: string, options: RefreshLockOptions): Promise<RefreshLease | null> {
-    if (!supportsRefreshLock(this.#inner)) return Promise.resolve(null);
-    return this.#inner.acquireRefreshLock(key, options);
   }
 
   /**

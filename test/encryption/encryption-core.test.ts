@@ -10,6 +10,7 @@ import {
   ListStore,
   MemoryStore,
   OAuthToken,
+  supportsRefreshLock,
   type EncryptionOptions,
 } from 'zoho-token-store';
 import { completeToken, testTokenStore } from 'zoho-token-store/testing';
@@ -116,6 +117,17 @@ describe('encryptTokenStore over a custom store', () => {
     assert.ok(!(await rawOf(inner)).includes('zts1.a.'));
     const after = encryptTokenStore(inner, RING_B);
     for (const token of tokens) assert.equal((await after.findToken(new OAuthToken({ accessToken: token.accessToken })))?.refreshToken, token.refreshToken);
+  });
+
+  test('the refresh lock is offered only when the wrapped store has one', () => {
+    assert.equal(supportsRefreshLock(encryptTokenStore(new NaiveStore(), RING_A)), false);
+    const locking = Object.assign(new NaiveStore(), {
+      refreshLockScope: 'host' as const,
+      acquireRefreshLock: async () => ({ release: async () => undefined }),
+    });
+    const wrapped = encryptTokenStore(locking, RING_A);
+    assert.equal(supportsRefreshLock(wrapped), true);
+    assert.equal(wrapped.refreshLockScope, 'host');
   });
 
   test('a wrong or missing key gives KEY_INVALID and changes nothing', async () => {
