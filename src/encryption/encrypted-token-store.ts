@@ -52,7 +52,8 @@ export class EncryptedTokenStore implements TokenStore {
   }
 
   async findToken(token: OAuthToken): Promise<OAuthToken | null> {
-    const query = asToken(token, 'findToken');
+    // Validated like a store validates it: a field set by hand to a non-string is a TokenArgumentError, not a crash.
+    const query = OAuthToken.from(asToken(token, 'findToken'));
     const sealed = tokenOf(this.#cipher.sealQuery(query.toRecord('')), query.id, query);
     const found = await this.#inner.findToken(sealed);
     if (found !== null) return this.#opened(found, query);
