@@ -68,7 +68,8 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider {
           'saveToken needs an access, refresh or grant token; this token has none, so nothing was saved.',
         );
       }
-      return this.#backend.write((writer) => upsert(this.#guard ? guardedWriter(writer, this.#label) : writer, candidate));
+      const guardLabel = this.#guard ? this.#label : null;
+      return this.#backend.write((writer) => upsert(writer, candidate, guardLabel));
     }, (id) => {
       token.id = id;
     });
@@ -166,21 +167,11 @@ function asToken(token: unknown, method: string): OAuthToken {
   return token;
 }
 
-/** A writer whose reads refuse encrypted records, so a store without the key ring never merges into one. */
-function guardedWriter(writer: TokenWriter, label: string): TokenWriter {
-  return {
-    findBy: async (field, value) => {
-      const stored = await writer.findBy(field, value);
-      return stored === null ? null : refuseEncrypted(stored, label);
-    },
-    nextId: () => writer.nextId(),
-    insert: (record) => writer.insert(record),
-    update: (record) => writer.update(record),
-  };
-}
-
-/** The save algorithm, run inside the backend's serialised write. Resolves to the id of the row written. */
-async function upsert(writer: TokenWriter, token: OAuthToken): Promise<string> {
+/**
+ * The save algorithm, run inside the backend's serialised write. Resolves to the id of the row written. With a
+ * `guardLabel` (stores without encryption), a matched row holding encrypted values is refused, never merged into.
+ */
+async function upsert(writer: TokenWriter, token: OAuthToken, guardLabel: string | null): Promise<string> {
   let stored: TokenRecord | null = null;
   let matchedBy: string | null = null;
   for (const key of saveKeysOf(token)) {
@@ -195,6 +186,7 @@ async function upsert(writer: TokenWriter, token: OAuthToken): Promise<string> {
     await writer.insert(record);
     return record.id;
   }
+  if (guardLabel !== null) refuseEncrypted(stored, guardLabel);
   const record = mergeIntoStored(stored, token);
   if (matchedBy === 'id' && record.userName !== null && record.userName !== stored.userName) {
     const holder = await writer.findBy('userName', record.userName);
