@@ -7,6 +7,7 @@ import { benchPostgresStore } from './postgres-store.bench.js';
 import { benchFileStore } from './file-store.bench.js';
 import { benchRedisStore } from './redis-store.bench.js';
 import { benchMySQLStore } from './mysql-store.bench.js';
+import { benchEncryption } from './encryption.bench.js';
 
 const sections: Array<[string, () => Promise<void>]> = [
   ['memory', benchMemoryStore],
@@ -16,6 +17,7 @@ const sections: Array<[string, () => Promise<void>]> = [
   ['file', benchFileStore],
   ['redis', benchRedisStore],
   ['mysql', benchMySQLStore],
+  ['encryption', benchEncryption],
 ];
 
 const only = process.argv.slice(2);

@@ -26,7 +26,7 @@ export {
   type LookupField,
 } from './contract/matching-rule.js';
 export { compareIds } from './contract/compare-ids.js';
-export type { TokenBackend, TokenReader, TokenWriter, MaybePromise } from './contract/token-backend.js';
+export type { TokenBackend, TokenReader, TokenWriter, MaybePromise, ReencryptResult } from './contract/token-backend.js';
 export { BackendTokenStore } from './contract/backend-token-store.js';
 
 export {
@@ -41,7 +41,14 @@ export { SerialQueue } from './lock/serial-queue.js';
 
 export { loadOptional } from './drivers/load-optional.js';
 
-export { MemoryStore } from './stores/memory/memory-store.js';
+export {
+  type EncryptionOptions,
+  type EncryptionKey,
+} from './encryption/encryption-options.js';
+export { EncryptingBackend } from './encryption/encrypting-backend.js';
+export { encryptTokenStore, EncryptedTokenStore } from './encryption/encrypted-token-store.js';
+
+export { MemoryStore, type MemoryStoreOptions } from './stores/memory/memory-store.js';
 export { ListStore } from './stores/list/list-store.js';
 
 export {

@@ -1,3 +1,4 @@
+import { refuseEncrypted } from '../encryption/plaintext-guard.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TokenArgumentError, TokenStoreError } from '../errors/token-store-error.js';
 import type { RefreshLease, RefreshLockOptions, RefreshLockProvider, RefreshLockScope } from '../lock/refresh-lock.js';
@@ -7,7 +8,7 @@ import { normalizeId } from '../token/validate-value.js';
 import { compareIds } from './compare-ids.js';
 import { mergeIntoStored, fillFromStored } from './merge.js';
 import { matchFieldOf, matchValueOf, saveKeysOf } from './matching-rule.js';
-import type { MaybePromise, TokenBackend, TokenWriter } from './token-backend.js';
+import type { MaybePromise, ReencryptResult, TokenBackend, TokenWriter } from './token-backend.js';
 import type { TokenStore } from './token-store.js';
 
 const isPromise = <T>(value: MaybePromise<T>): value is Promise<T> =>
@@ -21,11 +22,14 @@ const isPromise = <T>(value: MaybePromise<T>): value is Promise<T> =>
 export class BackendTokenStore implements TokenStore, RefreshLockProvider {
   readonly #backend: TokenBackend;
   readonly #label: string;
+  // Stores without encryption refuse encrypted records rather than hand out envelopes as tokens.
+  readonly #guard: boolean;
   #closed = false;
 
   constructor(backend: TokenBackend, label = 'token store') {
     this.#backend = backend;
     this.#label = label;
+    this.#guard = backend.encrypted !== true;
   }
 
   get refreshLockScope(): RefreshLockScope {
@@ -45,9 +49,9 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider {
         throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, `findToken: token field "${field}" must be a string.`);
       }
       const found = this.#backend.findBy(field, value);
-      if (!isPromise(found)) return Promise.resolve(found === null ? null : fillFromStored(query, found));
+      if (!isPromise(found)) return Promise.resolve(found === null ? null : fillFromStored(query, this.#readable(found)));
       return found.then(
-        (record) => (record === null ? null : fillFromStored(query, record)),
+        (record) => (record === null ? null : fillFromStored(query, this.#readable(record))),
         (error: unknown) => Promise.reject(this.#wrap('find a token', error)),
       );
     } catch (error) {
@@ -64,7 +68,8 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider {
           'saveToken needs an access, refresh or grant token; this token has none, so nothing was saved.',
         );
       }
-      return this.#backend.write((writer) => upsert(writer, candidate));
+      const guardLabel = this.#guard ? this.#label : null;
+      return this.#backend.write((writer) => upsert(writer, candidate, guardLabel));
     }, (id) => {
       token.id = id;
     });
@@ -76,7 +81,7 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider {
 
   getTokens(): Promise<OAuthToken[]> {
     return this.#run('list tokens', () => this.#backend.list(), (records) =>
-      [...records].sort((a, b) => compareIds(a.id, b.id)).map((record) => OAuthToken.fromRecord(record)),
+      [...records].sort((a, b) => compareIds(a.id, b.id)).map((record) => OAuthToken.fromRecord(this.#readable(record))),
     );
   }
 
@@ -86,8 +91,23 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider {
 
   findTokenById(id: string): Promise<OAuthToken | null> {
     return this.#run('find a token by id', () => this.#backend.findBy('id', normalizeId(id, 'findTokenById')), (record) =>
-      record ? OAuthToken.fromRecord(record) : null,
+      record ? OAuthToken.fromRecord(this.#readable(record)) : null,
     );
+  }
+
+  /**
+   * Moves every stored token to the current encryption key and resolves to how many were rewritten; run it after
+   * making a new key current, before removing the old one. One token per write, so it can be interrupted and run
+   * again. Rejects with KEY_INVALID, rewriting nothing, when a token cannot be decrypted, and with INVALID_CONFIG
+   * on a store opened without the `encryption` option.
+   */
+  reencrypt(): Promise<ReencryptResult> {
+    return this.#run('re-encrypt tokens', () => {
+      if (!this.#backend.reencrypt) {
+        throw new TokenStoreError(ErrorCode.INVALID_CONFIG, `The ${this.#label} has no encryption configured; open it with the "encryption" option to re-encrypt.`);
+      }
+      return this.#backend.reencrypt();
+    }, (result) => result);
   }
 
   acquireRefreshLock(key: string, options: RefreshLockOptions): Promise<RefreshLease | null> {
@@ -122,6 +142,10 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider {
     }
   }
 
+  #readable(record: TokenRecord): TokenRecord {
+    return this.#guard ? refuseEncrypted(record, this.#label) : record;
+  }
+
   #closedError(): TokenStoreError {
     return new TokenStoreError(ErrorCode.STORE_CLOSED, `The ${this.#label} is closed; open a new one to use it again.`);
   }
@@ -143,8 +167,11 @@ function asToken(token: unknown, method: string): OAuthToken {
   return token;
 }
 
-/** The save algorithm, run inside the backend's serialised write. Resolves to the id of the row written. */
-async function upsert(writer: TokenWriter, token: OAuthToken): Promise<string> {
+/**
+ * The save algorithm, run inside the backend's serialised write. Resolves to the id of the row written. With a
+ * `guardLabel` (stores without encryption), a matched row holding encrypted values is refused, never merged into.
+ */
+async function upsert(writer: TokenWriter, token: OAuthToken, guardLabel: string | null): Promise<string> {
   let stored: TokenRecord | null = null;
   let matchedBy: string | null = null;
   for (const key of saveKeysOf(token)) {
@@ -159,6 +186,7 @@ async function upsert(writer: TokenWriter, token: OAuthToken): Promise<string> {
     await writer.insert(record);
     return record.id;
   }
+  if (guardLabel !== null) refuseEncrypted(stored, guardLabel);
   const record = mergeIntoStored(stored, token);
   if (matchedBy === 'id' && record.userName !== null && record.userName !== stored.userName) {
     const holder = await writer.findBy('userName', record.userName);

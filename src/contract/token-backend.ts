@@ -37,4 +37,17 @@ export interface TokenBackend extends TokenReader, RefreshLockProvider {
   write<T>(work: (writer: TokenWriter) => Promise<T>): Promise<T>;
   /** Releases what the backend opened itself. Safe to call twice. */
   close?(): Promise<void>;
+  /**
+   * True when this backend decrypts what it reads (an `EncryptingBackend`). A store over a backend without it
+   * refuses records holding encrypted values (KEY_INVALID) instead of handing them out as tokens.
+   */
+  readonly encrypted?: boolean;
+  /** Moves every record to the current encryption key (encrypting backends only); see `EncryptingBackend`. */
+  reencrypt?(): Promise<ReencryptResult>;
+}
+
+/** What a re-encryption did. */
+export interface ReencryptResult {
+  /** Records rewritten under the current key (0 when all already were). */
+  readonly rewritten: number;
 }

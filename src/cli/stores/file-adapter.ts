@@ -1,13 +1,14 @@
+import type { EncryptionOptions } from '../../encryption/encryption-options.js';
 import { stat } from 'node:fs/promises';
 import { usageError } from '../cli-error.js';
 import { openedStore, type OpenedStore, type StoreFinding } from './opened-store.js';
 import type { StoreLocation } from './store-location.js';
 
 /** `file:./sdk_tokens.txt`: the official token file, through FileStore. */
-export async function openStore(location: StoreLocation): Promise<OpenedStore> {
+export async function openStore(location: StoreLocation, encryption?: EncryptionOptions): Promise<OpenedStore> {
   if (location.params.size > 0) throw usageError('A file: store location takes no options (nothing after "?").');
   const { FileStore } = await import('../../stores/file/index.js');
-  const store = new FileStore({ path: location.path as string });
+  const store = new FileStore({ path: location.path as string, ...(encryption ? { encryption } : {}) });
   return openedStore(store, location, () => inspectFile(store.config.path));
 }
 

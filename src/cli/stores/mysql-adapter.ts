@@ -1,3 +1,4 @@
+import type { EncryptionOptions } from '../../encryption/encryption-options.js';
 import { booleanOption, checkOptions, connectionUrl } from './location-options.js';
 import { openedStore, type OpenedStore } from './opened-store.js';
 import type { StoreLocation } from './store-location.js';
@@ -5,7 +6,7 @@ import type { StoreLocation } from './store-location.js';
 const OPTIONS = ['table', 'createDatabase', 'createTable'] as const;
 
 /** `mysql://user:pass@host:3306/zohooauth?table=oauthtoken`: the official table, through MySQLStore. */
-export async function openStore(location: StoreLocation): Promise<OpenedStore> {
+export async function openStore(location: StoreLocation, encryption?: EncryptionOptions): Promise<OpenedStore> {
   checkOptions(location, OPTIONS);
   const { MySQLStore } = await import('../../stores/mysql/index.js');
   const table = location.params.get('table');
@@ -16,6 +17,7 @@ export async function openStore(location: StoreLocation): Promise<OpenedStore> {
     ...(table ? { table } : {}),
     ...(createDatabase !== undefined ? { createDatabase } : {}),
     ...(createTable !== undefined ? { createTable } : {}),
+    ...(encryption ? { encryption } : {}),
   });
   return openedStore(store, location);
 }

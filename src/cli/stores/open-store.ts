@@ -1,3 +1,4 @@
+import { storeEncryption } from './cli-encryption.js';
 import type { OpenedStore, OpenStore } from './opened-store.js';
 import { parseStoreLocation, type StoreLocation, type StoreScheme } from './store-location.js';
 
@@ -17,7 +18,7 @@ const ADAPTERS: Record<StoreScheme, () => Promise<{ openStore: OpenStore }>> = {
 export async function openStore(location: StoreLocation | string): Promise<OpenedStore> {
   const parsed = typeof location === 'string' ? parseStoreLocation(location) : location;
   const adapter = await ADAPTERS[parsed.scheme]();
-  return adapter.openStore(parsed);
+  return adapter.openStore(parsed, storeEncryption());
 }
 
 /** Runs `work` with an opened store and always closes it. */

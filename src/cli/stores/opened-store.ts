@@ -1,9 +1,11 @@
+import type { ReencryptResult } from '../../contract/token-backend.js';
 import type { TokenStore } from '../../contract/token-store.js';
+import type { EncryptionOptions } from '../../encryption/encryption-options.js';
 import type { RefreshLockProvider } from '../../lock/refresh-lock.js';
 import type { StoreLocation } from './store-location.js';
 
 /** A store the CLI opened from a location. Stores that offer the refresh lock expose it on `store`. */
-export type CliTokenStore = TokenStore & Partial<RefreshLockProvider>;
+export type CliTokenStore = TokenStore & Partial<RefreshLockProvider> & { reencrypt?(): Promise<ReencryptResult> };
 
 /** One engine-specific finding for `doctor` (file permissions, schema…). */
 export interface StoreFinding {
@@ -24,8 +26,8 @@ export interface OpenedStore {
   inspect?(): Promise<readonly StoreFinding[]>;
 }
 
-/** What each `<scheme>-adapter.ts` exports: opens its store from a parsed location. */
-export type OpenStore = (location: StoreLocation) => Promise<OpenedStore>;
+/** What each `<scheme>-adapter.ts` exports: opens its store from a parsed location, encrypted with `encryption` if given. */
+export type OpenStore = (location: StoreLocation, encryption?: EncryptionOptions) => Promise<OpenedStore>;
 
 /** Wraps a store whose `close()` releases everything the adapter opened. */
 export function openedStore(

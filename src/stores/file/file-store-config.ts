@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenArgumentError } from '../../errors/token-store-error.js';
+import type { EncryptionOptions } from '../../encryption/encryption-options.js';
 
 export interface FileStoreOptions {
   /**
@@ -16,6 +17,8 @@ export interface FileStoreOptions {
   readonly lockStaleMs?: number;
   /** How long a write waits for the lock before failing with STORE_UNAVAILABLE (default 30,000). */
   readonly lockWaitMs?: number;
+  /** Encrypt the tokens' secrets at rest with this key ring; see docs/encryption.md. */
+  readonly encryption?: EncryptionOptions;
 }
 
 export interface FileStoreConfig {

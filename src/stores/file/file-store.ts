@@ -1,4 +1,5 @@
 import { BackendTokenStore } from '../../contract/backend-token-store.js';
+import { encryptedBackend, storeEncryptionConfig } from '../../encryption/encrypting-backend.js';
 import { FileBackend } from './file-backend.js';
 import { fileStoreConfig, type FileStoreConfig, type FileStoreOptions } from './file-store-config.js';
 
@@ -14,7 +15,8 @@ export class FileStore extends BackendTokenStore {
 
   constructor(options: FileStoreOptions = {}) {
     const config = fileStoreConfig(options);
-    super(new FileBackend(config), `file store (${config.path})`);
+    const encryption = storeEncryptionConfig(options.encryption, 'FileStore');
+    super(encryptedBackend(new FileBackend(config), encryption), `file store (${config.path})`);
     this.config = config;
   }
 }

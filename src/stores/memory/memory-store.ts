@@ -1,12 +1,19 @@
 import { BackendTokenStore } from '../../contract/backend-token-store.js';
+import { encryptedBackend, storeEncryptionConfig } from '../../encryption/encrypting-backend.js';
+import type { EncryptionOptions } from '../../encryption/encryption-options.js';
 import { MemoryBackend } from './memory-backend.js';
+
+export interface MemoryStoreOptions {
+  /** Keep the tokens' secrets encrypted in memory too (mostly for tests of encryption); see docs/encryption.md. */
+  readonly encryption?: EncryptionOptions;
+}
 
 /**
  * The article's dictionary store: tokens in process memory, O(1) lookups on every key the matching rule uses.
  * Nothing survives the process; the refresh lock covers this process only.
  */
 export class MemoryStore extends BackendTokenStore {
-  constructor() {
-    super(new MemoryBackend(), 'memory store');
+  constructor(options: MemoryStoreOptions = {}) {
+    super(encryptedBackend(new MemoryBackend(), storeEncryptionConfig(options.encryption, 'MemoryStore')), 'memory store');
   }
 }

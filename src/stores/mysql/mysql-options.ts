@@ -1,5 +1,6 @@
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
+import type { EncryptionOptions } from '../../encryption/encryption-options.js';
 import { validateIdentifier } from '../sql/identifier.js';
 import type { MySqlCallbackPool, MySqlPool } from './mysql-driver.js';
 
@@ -36,6 +37,8 @@ export interface MySQLStoreOptions {
   createTable?: boolean;
   /** How long a save waits for the table's write lock before failing with STORE_UNAVAILABLE. Default 10000 ms. */
   writeLockWaitMs?: number;
+  /** Encrypt the tokens' secrets at rest with this key ring; see docs/encryption.md. */
+  encryption?: EncryptionOptions;
 }
 
 /** The validated, frozen form. */
@@ -56,6 +59,7 @@ const DEFAULT_TABLE = 'oauthtoken';
 const KNOWN_OPTIONS = new Set([
   'pool', 'url', 'host', 'port', 'user', 'password', 'database', 'table', 'ssl',
   'connectionLimit', 'connectTimeoutMs', 'createDatabase', 'createTable', 'writeLockWaitMs',
+  'encryption', // validated by storeEncryptionConfig
 ]);
 const CONNECTION_FIELDS = ['url', 'host', 'port', 'user', 'password', 'ssl', 'connectionLimit', 'connectTimeoutMs'] as const;
 

@@ -1,4 +1,5 @@
 import { BackendTokenStore } from '../../contract/backend-token-store.js';
+import { encryptedBackend, storeEncryptionConfig } from '../../encryption/encrypting-backend.js';
 import { MySqlBackend } from './mysql-backend.js';
 import { resolveMySQLOptions, type MySQLStoreOptions } from './mysql-options.js';
 
@@ -15,8 +16,10 @@ export class MySQLStore extends BackendTokenStore {
   readonly #backend: MySqlBackend;
 
   constructor(options: MySQLStoreOptions = {}) {
-    const backend = new MySqlBackend(resolveMySQLOptions(options));
-    super(backend, 'MySQL store');
+    const config = resolveMySQLOptions(options);
+    const encryption = storeEncryptionConfig(options.encryption, 'MySQLStore');
+    const backend = new MySqlBackend(config);
+    super(encryptedBackend(backend, encryption), 'MySQL store');
     this.#backend = backend;
   }
 

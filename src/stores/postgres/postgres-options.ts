@@ -1,5 +1,6 @@
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
+import type { EncryptionOptions } from '../../encryption/encryption-options.js';
 import { validateIdentifier } from '../sql/identifier.js';
 import type { PostgresConnectionConfig, PostgresPool } from './postgres-driver.js';
 
@@ -15,6 +16,8 @@ export interface PostgresStoreOptions {
   readonly schema?: string;
   /** The table name (default `oauthtoken`, the official one); created with its indexes if missing. */
   readonly table?: string;
+  /** Encrypt the tokens' secrets at rest with this key ring; see docs/encryption.md. */
+  readonly encryption?: EncryptionOptions;
 }
 
 export interface PostgresStoreConfig {

@@ -1,4 +1,5 @@
 import { BackendTokenStore } from '../../contract/backend-token-store.js';
+import { encryptedBackend, storeEncryptionConfig } from '../../encryption/encrypting-backend.js';
 import { PostgresBackend } from './postgres-backend.js';
 import { resolvePostgresOptions, type PostgresStoreOptions } from './postgres-options.js';
 
@@ -12,8 +13,10 @@ export class PostgresStore extends BackendTokenStore {
 
   /** Validates the options (INVALID_CONFIG before anything is opened); connects on first use. */
   constructor(options: PostgresStoreOptions = {}) {
-    const backend = new PostgresBackend(resolvePostgresOptions(options));
-    super(backend, 'PostgreSQL store');
+    const config = resolvePostgresOptions(options);
+    const encryption = storeEncryptionConfig(options.encryption, 'PostgresStore');
+    const backend = new PostgresBackend(config);
+    super(encryptedBackend(backend, encryption), 'PostgreSQL store');
     this.#backend = backend;
   }
 

@@ -1,6 +1,7 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
+import type { EncryptionOptions } from '../../encryption/encryption-options.js';
 
 export interface RedisStoreOptions {
   /**
@@ -23,6 +24,8 @@ export interface RedisStoreOptions {
   readonly writeLockLeaseMs?: number;
   /** How long a save or delete waits for the write lock before it rejects with `STORE_UNAVAILABLE` (default 10,000 ms). */
   readonly writeLockWaitMs?: number;
+  /** Encrypt the tokens' secrets at rest with this key ring; see docs/encryption.md. */
+  readonly encryption?: EncryptionOptions;
 }
 
 /** Validated, frozen settings. */

@@ -1,4 +1,5 @@
 import { BackendTokenStore } from '../../contract/backend-token-store.js';
+import { encryptedBackend, storeEncryptionConfig } from '../../encryption/encrypting-backend.js';
 import { RedisBackend } from './redis-backend.js';
 import { resolveRedisOptions, type RedisStoreOptions } from './redis-options.js';
 
@@ -14,6 +15,8 @@ import { resolveRedisOptions, type RedisStoreOptions } from './redis-options.js'
  */
 export class RedisStore extends BackendTokenStore {
   constructor(options: RedisStoreOptions = {}) {
-    super(new RedisBackend(resolveRedisOptions(options)), 'Redis store');
+    const config = resolveRedisOptions(options);
+    const encryption = storeEncryptionConfig(options.encryption, 'RedisStore');
+    super(encryptedBackend(new RedisBackend(config), encryption), 'Redis store');
   }
 }

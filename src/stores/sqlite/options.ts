@@ -1,5 +1,6 @@
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
+import type { EncryptionOptions } from '../../encryption/encryption-options.js';
 import { isSQLiteDatabase, type SQLiteDatabase } from './driver.js';
 
 /** The database file of the article's sample and of `SQLiteStore.open()` without a path, relative to the working directory. */
@@ -24,6 +25,8 @@ export interface SQLiteStoreOptions {
   busyTimeoutMs?: number;
   /** Default `full`; see `SQLiteDurability`. */
   durability?: SQLiteDurability;
+  /** Encrypt the tokens' secrets at rest with this key ring; see docs/encryption.md. */
+  encryption?: EncryptionOptions;
 }
 
 export interface SQLiteStoreConfig {

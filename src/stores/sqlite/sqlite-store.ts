@@ -1,5 +1,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { BackendTokenStore } from '../../contract/backend-token-store.js';
+import { encryptedBackend, storeEncryptionConfig } from '../../encryption/encrypting-backend.js';
+import type { TokenBackend } from '../../contract/token-backend.js';
 import { openDatabase, type SQLiteDatabase } from './driver.js';
 import { migrate } from './migrations.js';
 import { sqliteStoreConfig, type SQLiteStoreConfig, type SQLiteStoreOptions } from './options.js';
@@ -20,7 +22,7 @@ export class SQLiteStore extends BackendTokenStore {
   /** The database file (as given), or `:memory:`. */
   readonly path: string;
 
-  private constructor(backend: SQLiteBackend, path: string) {
+  private constructor(backend: TokenBackend, path: string) {
     super(backend, 'SQLite store');
     this.path = path;
   }
@@ -31,11 +33,12 @@ export class SQLiteStore extends BackendTokenStore {
    */
   static async open(options: SQLiteStoreOptions = {}): Promise<SQLiteStore> {
     const config = sqliteStoreConfig(options);
+    const encryption = storeEncryptionConfig(options.encryption, 'SQLiteStore');
     const owned = config.database === null;
     const db = config.database ?? (await openOwned(config));
     try {
       migrate(db);
-      return new SQLiteStore(new SQLiteBackend(db, owned), config.path);
+      return new SQLiteStore(encryptedBackend(new SQLiteBackend(db, owned), encryption), config.path);
     } catch (error) {
       if (owned) db.close();
       throw sqliteError('open the token tables', error, config.path);

@@ -1,0 +1,154 @@
+import { matchFieldOf, matchValueOf } from '../contract/matching-rule.js';
+import type { ReencryptResult } from '../contract/token-backend.js';
+import type { TokenStore } from '../contract/token-store.js';
+import { BackendTokenStore } from '../contract/backend-token-store.js';
+import { ErrorCode } from '../errors/codes.js';
+import { TokenArgumentError, TokenStoreError } from '../errors/token-store-error.js';
+import { supportsRefreshLock, type RefreshLease, type RefreshLockOptions, type RefreshLockScope } from '../lock/refresh-lock.js';
+import { OAuthToken } from '../token/oauth-token.js';
+import type { TokenRecord } from '../token/token-fields.js';
+import { recordCipherOf } from './encrypting-backend.js';
+import { encryptionConfig, type EncryptionOptions } from './encryption-options.js';
+import { isLookupSecretField } from './field-cipher.js';
+import type { RecordCipher } from './record-cipher.js';
+
+function asToken(token: unknown, method: string): OAuthToken {
+  if (!(token instanceof OAuthToken)) {
+    throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, `${method} needs an OAuthToken (use new OAuthToken({...})).`);
+  }
+  return token;
+}
+
+/** A token whose fields are `record`'s, with the id given (null for none). */
+function tokenOf(record: TokenRecord, id: string | null, token: OAuthToken): OAuthToken {
+  const result = OAuthToken.fromRecord(record, token.userSignature);
+  result.id = id;
+  return result;
+}
+
+/**
+ * Encryption at rest for a `TokenStore` you wrote yourself: the wrapped store only ever sees the access, refresh
+ * and grant tokens and the client secret as envelopes (see docs/encryption.md), and this wrapper decrypts what it
+ * hands back. Made by `encryptTokenStore`.
+ *
+ * While an older key is still in the ring, a save whose token is stored under it finds that row first (by the
+ * same matching rule) and updates it by id, so rotation never creates a second row. That lookup and the save are
+ * two calls: the wrapped store's own serialisation of saves applies to each, not to the pair.
+ */
+export class EncryptedTokenStore implements TokenStore {
+  readonly #inner: TokenStore;
+  readonly #cipher: RecordCipher;
+  /** The wrapped store's refresh lock, present only when it has one (a lock that always timed out would stall refreshes). */
+  readonly acquireRefreshLock?: (key: string, options: RefreshLockOptions) => Promise<RefreshLease | null>;
+  readonly refreshLockScope?: RefreshLockScope;
+
+  constructor(inner: TokenStore, cipher: RecordCipher) {
+    this.#inner = inner;
+    this.#cipher = cipher;
+    if (supportsRefreshLock(inner)) {
+      this.refreshLockScope = inner.refreshLockScope;
+      this.acquireRefreshLock = (key, options) => inner.acquireRefreshLock(key, options);
+    }
+  }
+
+  async findToken(token: OAuthToken): Promise<OAuthToken | null> {
+    // Validated like a store validates it: a field set by hand to a non-string is a TokenArgumentError, not a crash.
+    const query = OAuthToken.from(asToken(token, 'findToken'));
+    const sealed = tokenOf(this.#cipher.sealQuery(query.toRecord('')), query.id, query);
+    const found = await this.#inner.findToken(sealed);
+    if (found !== null) return this.#opened(found, query);
+    const field = matchFieldOf(query);
+    if (field === null || !isLookupSecretField(field)) return null;
+    for (const form of this.#cipher.olderForms(field, matchValueOf(query, field))) {
+      sealed[field] = form;
+      const older = await this.#inner.findToken(sealed);
+      if (older !== null) return this.#opened(older, query);
+    }
+    return null;
+  }
+
+  async saveToken(token: OAuthToken): Promise<void> {
+    const candidate = OAuthToken.from(asToken(token, 'saveToken'));
+    let id = candidate.id;
+    const field = matchFieldOf(candidate);
+    if (id === null && this.#cipher.hasOlderForms && field !== null && isLookupSecretField(field)) {
+      id = (await this.findToken(candidate))?.id ?? null;
+    }
+    const sealed = tokenOf(this.#cipher.seal(candidate.toRecord(id ?? '')), id, candidate);
+    await this.#inner.saveToken(sealed);
+    token.id = sealed.id;
+  }
+
+  deleteToken(id: string): Promise<void> {
+    return this.#inner.deleteToken(id);
+  }
+
+  async getTokens(): Promise<OAuthToken[]> {
+    return (await this.#inner.getTokens()).map((stored) => this.#opened(stored, null));
+  }
+
+  deleteTokens(): Promise<void> {
+    return this.#inner.deleteTokens();
+  }
+
+  async findTokenById(id: string): Promise<OAuthToken | null> {
+    const stored = await this.#inner.findTokenById(id);
+    return stored === null ? null : this.#opened(stored, null);
+  }
+
+  /**
+   * Moves every stored token to the current key, one save by id each, and resolves to how many were rewritten.
+   * Every token is decrypted first: when one cannot be (KEY_INVALID), nothing is rewritten.
+   */
+  async reencrypt(): Promise<ReencryptResult> {
+    const stale = (await this.#inner.getTokens()).filter((stored) => {
+      const record = stored.toRecord(stored.id ?? '');
+      this.#cipher.open(record);
+      return !this.#cipher.isCurrent(record);
+    });
+    let rewritten = 0;
+    for (const stored of stale) {
+      const record = this.#cipher.seal(this.#cipher.open(stored.toRecord(stored.id ?? '')));
+      await this.#inner.saveToken(tokenOf(record, stored.id, stored));
+      rewritten += 1;
+    }
+    return { rewritten };
+  }
+
+  /** Closes the wrapped store when it has a `close()`. */
+  async close(): Promise<void> {
+    await (this.#inner as Partial<{ close(): Promise<void> }>).close?.();
+  }
+
+  /** A token from the wrapped store, decrypted; fields the caller's query set are the caller's values. */
+  #opened(stored: OAuthToken, query: OAuthToken | null): OAuthToken {
+    const opened = tokenOf(this.#cipher.open(stored.toRecord(stored.id ?? '')), stored.id, stored);
+    if (query !== null) {
+      if (query.clientSecret) opened.clientSecret = query.clientSecret;
+      if (query.refreshToken) opened.refreshToken = query.refreshToken;
+      if (query.accessToken) opened.accessToken = query.accessToken;
+      if (query.grantToken) opened.grantToken = query.grantToken;
+    }
+    return opened;
+  }
+}
+
+/**
+ * Wraps your own `TokenStore` (not one built on `BackendTokenStore`: give those the `encryption` option, or an
+ * `EncryptingBackend`) so it stores the access, refresh and grant tokens and the client secret encrypted
+ * (AES-256-GCM, key ring, lookups by token value kept). Throws INVALID_CONFIG / KEY_INVALID for a bad key ring.
+ *
+ * ```ts
+ * const store = encryptTokenStore(new MyStore(), { keys: { k1: process.env.TOKEN_KEY! }, currentKeyId: 'k1' });
+ * ```
+ */
+export function encryptTokenStore(store: TokenStore, options: EncryptionOptions): EncryptedTokenStore {
+  if (store instanceof BackendTokenStore) {
+    throw new TokenStoreError(
+      ErrorCode.INVALID_CONFIG,
+      'encryptTokenStore: this store is built on BackendTokenStore; pass "encryption" to the store itself, or wrap ' +
+        'your backend: new BackendTokenStore(new EncryptingBackend(backend, options)).',
+    );
+  }
+  return new EncryptedTokenStore(store, recordCipherOf(encryptionConfig(options, 'encryptTokenStore')));
+}

@@ -1,0 +1,23 @@
+import { ErrorCode } from '../errors/codes.js';
+import { TokenStoreError } from '../errors/token-store-error.js';
+import type { TokenRecord } from '../token/token-fields.js';
+import { ENVELOPE_PREFIX } from './envelope.js';
+
+const FIRST_CHAR = ENVELOPE_PREFIX.charCodeAt(0);
+
+/**
+ * For stores without encryption: refuses a stored record that holds encrypted values, rather than hand out an
+ * envelope as if it were a token (which Zoho would reject, and a refresh could then overwrite). An encrypting
+ * store encrypts every secret of a record it writes, so one field tells: the first of access, refresh and grant
+ * token present (every saved token has one). This keeps the check at a few nanoseconds on the hot path.
+ */
+export function refuseEncrypted(stored: TokenRecord, label: string): TokenRecord {
+  const value = stored.accessToken ?? stored.refreshToken ?? stored.grantToken;
+  if (value !== null && value.charCodeAt(0) === FIRST_CHAR && value.startsWith(ENVELOPE_PREFIX)) {
+    throw new TokenStoreError(
+      ErrorCode.KEY_INVALID,
+      `The ${label} holds encrypted tokens (token ${stored.id}); open it with the "encryption" option and its key ring. Nothing was changed.`,
+    );
+  }
+  return stored;
+}

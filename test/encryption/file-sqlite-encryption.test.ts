@@ -1,0 +1,4 @@
+import { encryptionScenarios } from './_encryption-scenarios.js';
+
+encryptionScenarios('file', false);
+encryptionScenarios('sqlite', false);

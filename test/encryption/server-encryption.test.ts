@@ -1,0 +1,6 @@
+import { skipUnless } from '../_services.js';
+import { encryptionScenarios } from './_encryption-scenarios.js';
+
+encryptionScenarios('mysql', await skipUnless('mariadb'), 500);
+encryptionScenarios('postgres', await skipUnless('postgres'), 500);
+encryptionScenarios('redis', await skipUnless('redis'), 500);
