@@ -1,5 +1,10 @@
 import type { LookupField } from '../../contract/matching-rule.js';
-import type { StoredRow } from './mysql-rows.js';
+import type { TokenRecord } from '../../token/token-fields.js';
+
+/** A row as one engine read it: the record, and whatever the engine compares a compare-and-set against. */
+export interface VersionedRow {
+  readonly record: TokenRecord;
+}
 
 const FIELDS: readonly LookupField[] = ['id', 'userName', 'accessToken', 'refreshToken', 'grantToken'];
 
@@ -9,7 +14,7 @@ const FIELDS: readonly LookupField[] = ['id', 'userName', 'accessToken', 'refres
  * entry costs a retry, never a lost update. Bounded: the oldest entries go first. Never used to answer findToken,
  * which always reads the server (other processes refresh tokens too).
  */
-export class VersionCache {
+export class VersionCache<StoredRow extends VersionedRow = VersionedRow> {
   readonly #entries = new Map<string, StoredRow>();
   readonly #limit: number;
 
