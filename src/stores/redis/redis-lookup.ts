@@ -1,0 +1,55 @@
+import type { Redis } from 'ioredis';
+import { OFFICIAL_COLUMNS, type OfficialColumn } from '../../token/official-columns.js';
+import { INDEXES, type IndexedField, type RedisKeys } from './redis-keys.js';
+import { rowFromHash, rowFromRaw, type RawRow, type RedisRow } from './redis-record.js';
+import { FIND } from './redis-scripts.js';
+
+// Replies that mean "this server or user cannot run SORT_RO" (Redis < 7, or an ACL without @dangerous).
+const UNSUPPORTED = /^(ERR unknown command|NOPERM)/;
+
+/**
+ * Lookups of one token in one round trip. By id: HMGET of the official columns. By an indexed value: SORT_RO of
+ * the value's index with BY nosort (sorted-set order: lowest id first) LIMIT 0 1 and GET of the first id's
+ * hash fields, a native command that costs the server a fraction of a script (no Lua tables to build, no
+ * conversion of replies in and out of Lua). The stored value is compared here, so a digest collision never
+ * returns another token; when the first id does not hold the value, or when the server refuses SORT_RO, the
+ * FIND script answers instead (it walks the index in the same order).
+ */
+export class RedisLookup {
+  readonly #keys: RedisKeys;
+  readonly #columns: readonly string[];
+  readonly #sortArgs: readonly string[] | null;
+  #sortSupported = true;
+
+  constructor(keys: RedisKeys) {
+    this.#keys = keys;
+    this.#columns = [...OFFICIAL_COLUMNS];
+    // SORT splits a pattern at its first "->": a prefix holding one cannot be used in a pattern.
+    this.#sortArgs = keys.prefix.includes('->')
+      ? null
+      : ['BY', 'nosort', 'LIMIT', '0', '1', ...OFFICIAL_COLUMNS.flatMap((column) => ['GET', `${keys.recordPrefix}*->${column}`])];
+  }
+
+  async byId(client: Redis, id: string): Promise<RedisRow | null> {
+    return rowFromRaw((await client.hmget(this.#keys.record(id), ...this.#columns)) as RawRow);
+  }
+
+  async byValue(client: Redis, field: IndexedField, value: string): Promise<RedisRow | null> {
+    const key = this.#keys.index(field, value);
+    const column = INDEXES[field].column as OfficialColumn;
+    if (this.#sortArgs !== null && this.#sortSupported) {
+      let reply: unknown;
+      try {
+        reply = await client.call('SORT_RO', key, ...this.#sortArgs);
+      } catch (error) {
+        if (!(error instanceof Error && UNSUPPORTED.test(error.message))) throw error;
+        this.#sortSupported = false; // decided once per store: the script answers from now on
+      }
+      if (Array.isArray(reply)) {
+        if (reply.length === 0) return null;
+        if (reply[OFFICIAL_COLUMNS.indexOf(column)] === value) return rowFromRaw(reply as RawRow);
+      }
+    }
+    return rowFromHash(await FIND.run(client, [key], [this.#keys.prefix, column, value]));
+  }
+}
