@@ -16,7 +16,7 @@ import { VersionCache } from '../shared/version-cache.js';
 
 type Row = Record<string, unknown>;
 
-// Lookup keys (five per row at most) whose last version this process keeps for compare-and-set saves.
+// Lookup keys (two per row: id and user name) whose last version this process keeps for compare-and-set saves.
 const VERSION_CACHE_KEYS = 50_000;
 
 /** A row as read: the record, and the ten column values exactly as stored, which a compare-and-set requires. */
@@ -28,6 +28,7 @@ interface PostgresRow {
 const toRecord = (row: Row): TokenRecord => officialRowToRecord(row as Parameters<typeof officialRowToRecord>[0]);
 const toStoredRow = (row: Row): PostgresRow => ({ record: toRecord(row), raw: OFFICIAL_COLUMNS.map((column) => row[column] ?? null) });
 // The unique keys: a cached row found by one of them is proven current by the compare-and-set alone.
+const UNIQUE_FIELDS: readonly LookupField[] = ['id', 'userName'];
 const isUnique = (field: LookupField): boolean => field === 'id' || field === 'userName';
 
 function rowValues(record: TokenRecord): unknown[] {
@@ -79,7 +80,7 @@ export class PostgresBackend implements TokenBackend {
   readonly #config: PostgresStoreConfig;
   readonly #sql: PostgresStatements;
   readonly #refreshLock: PostgresRefreshLock;
-  readonly #versions = new VersionCache<PostgresRow>(VERSION_CACHE_KEYS);
+  readonly #versions = new VersionCache<PostgresRow>(VERSION_CACHE_KEYS, UNIQUE_FIELDS);
   #pool: PostgresPool | null = null;
   #ownsPool = false;
   #ready: Promise<PostgresPool> | null = null;

@@ -21,12 +21,22 @@ import { WriteLockWait } from './write-lock-wait.js';
 // Tokens read or deleted per batch by getTokens and deleteTokens: bounds memory and the time one script
 // keeps the server busy.
 const BATCH = 500;
-// Lookup keys (five per token at most) whose last version this process keeps for compare-and-set saves.
+// Lookup keys (two per token: id and user name) whose last version this process keeps for compare-and-set saves.
 const VERSION_CACHE_KEYS = 50_000;
 // The unique keys: a cached token found by one of them is proven current by the compare-and-set alone.
+const UNIQUE_FIELDS: readonly LookupField[] = ['id', 'userName'];
 const isUnique = (field: LookupField): boolean => field === 'id' || field === 'userName';
 // A compare-and-set argument for an absent field (the script compares and writes '' as "no such field").
 const argsOf = (raw: ReadonlyArray<string | null>): string[] => raw.map((value) => value ?? '');
+
+/** The compare-and-set's changes: position (1-based, official column order) and new value of each changed field. */
+function changesOf(before: ReadonlyArray<string | null>, after: ReadonlyArray<string | null>): string[] {
+  const changes: string[] = [];
+  for (let i = 1; i < after.length; i += 1) {
+    if ((before[i] ?? '') !== (after[i] ?? '')) changes.push(String(i + 1), after[i] ?? '');
+  }
+  return changes;
+}
 
 /**
  * Tokens in Redis hashes with a sorted-set index per looked-up value (layout in redis-keys.ts). Every lookup
@@ -43,7 +53,7 @@ export class RedisBackend implements TokenBackend {
   // Writes of this process queue here first, so they do not compete with each other for the server's lock.
   readonly #writes = new SerialQueue();
   readonly #lookup: RedisLookup;
-  readonly #versions = new VersionCache<RedisRow>(VERSION_CACHE_KEYS);
+  readonly #versions = new VersionCache<RedisRow>(VERSION_CACHE_KEYS, UNIQUE_FIELDS);
 
   constructor(config: RedisStoreConfig) {
     this.#config = config;
@@ -134,7 +144,7 @@ export class RedisBackend implements TokenBackend {
         if (plan.update === null) return plan.value;
         const { next, previous } = plan.update;
         const raw = rawOfRecord(next);
-        const args = [this.#keys.prefix, ...argsOf(previous.raw), ...argsOf(raw)];
+        const args = [this.#keys.prefix, ...argsOf(previous.raw), ...changesOf(previous.raw, raw)];
         const keys = [this.#keys.writeLock, this.#keys.record(next.id)];
         const done = await this.#connection.run((client) => COMPARE_AND_SET.run(client, keys, args));
         this.#versions.forget(previous);

@@ -150,9 +150,10 @@ const TAG_OF_COLUMN = OFFICIAL_COLUMNS.map((column) => {
 /**
  * A save without the write lock: rewrites one token only while its hash still holds exactly the version the
  * caller read, and only while no writer holds the write lock (a locked write may have read the token and be
- * about to commit from that read). KEYS: lock, token hash. ARGV: prefix, then the ten values read, then the ten
- * to write, in official column order ('' for an absent field). 1 written, 0 refused (nothing written).
- * Only changed fields and their index entries are touched; the id is the same in both versions.
+ * about to commit from that read). KEYS: lock, token hash. ARGV: prefix, the ten values read in official column
+ * order ('' for an absent field), then for each column that changes its position (1-10) and new value ('' to
+ * remove it). 1 written, 0 refused (nothing written). The id never changes; index entries move only for the
+ * values that changed (a refresh changes the access token and the expiry alone).
  */
 export const COMPARE_AND_SET = new RedisScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
@@ -161,22 +162,22 @@ local old = redis.call('HMGET', KEYS[2], unpack(columns))
 for k = 1, #columns do
   if (old[k] or '') ~= ARGV[1 + k] then return 0 end
 end
+if #ARGV == #columns + 1 then return 1 end
 local tags = {${TAG_OF_COLUMN}}
-local prefix, id, n = ARGV[1], ARGV[2], #columns
+local prefix, id = ARGV[1], ARGV[2]
 local score = '9007199254740992'
 if #id <= 15 and string.match(id, '^%d+$') then score = id end
 local set, unset = {}, {}
-for k = 2, n do
-  local before, after = ARGV[1 + k], ARGV[1 + n + k]
-  if before ~= after then
-    if after == '' then unset[#unset + 1] = columns[k] else
-      set[#set + 1] = columns[k]
-      set[#set + 1] = after
-    end
-    if tags[k] then
-      if before ~= '' then redis.call('ZREM', prefix .. tags[k] .. ':' .. redis.sha1hex(before), id) end
-      if after ~= '' then redis.call('ZADD', prefix .. tags[k] .. ':' .. redis.sha1hex(after), score, id) end
-    end
+for i = #columns + 2, #ARGV, 2 do
+  local k, after = tonumber(ARGV[i]), ARGV[i + 1]
+  local before = ARGV[1 + k]
+  if after == '' then unset[#unset + 1] = columns[k] else
+    set[#set + 1] = columns[k]
+    set[#set + 1] = after
+  end
+  if tags[k] then
+    if before ~= '' then redis.call('ZREM', prefix .. tags[k] .. ':' .. redis.sha1hex(before), id) end
+    if after ~= '' then redis.call('ZADD', prefix .. tags[k] .. ':' .. redis.sha1hex(after), score, id) end
   end
 end
 if #set > 0 then redis.call('HSET', KEYS[2], unpack(set)) end

@@ -6,7 +6,7 @@ export interface VersionedRow {
   readonly record: TokenRecord;
 }
 
-const FIELDS: readonly LookupField[] = ['id', 'userName', 'accessToken', 'refreshToken', 'grantToken'];
+const EVERY_FIELD: readonly LookupField[] = ['id', 'userName', 'accessToken', 'refreshToken', 'grantToken'];
 
 /**
  * The last version of each row this process read or wrote, by every lookup key. A save starts from it instead of
@@ -17,9 +17,15 @@ const FIELDS: readonly LookupField[] = ['id', 'userName', 'accessToken', 'refres
 export class VersionCache<StoredRow extends VersionedRow = VersionedRow> {
   readonly #entries = new Map<string, StoredRow>();
   readonly #limit: number;
+  readonly #fields: readonly LookupField[];
 
-  constructor(limit: number) {
+  /**
+   * `limit`: most keys kept. `fields`: the lookup keys rows are kept by (each costs a map entry per read; a store
+   * that only starts saves from the unique keys, id and user name, keeps only those).
+   */
+  constructor(limit: number, fields: readonly LookupField[] = EVERY_FIELD) {
     this.#limit = limit;
+    this.#fields = fields;
   }
 
   get(field: LookupField, value: string): StoredRow | undefined {
@@ -28,7 +34,7 @@ export class VersionCache<StoredRow extends VersionedRow = VersionedRow> {
 
   remember(row: StoredRow): void {
     if (this.#limit === 0) return;
-    for (const field of FIELDS) {
+    for (const field of this.#fields) {
       const value = row.record[field];
       if (value === null) continue;
       const key = `${field}\0${value}`;
@@ -42,7 +48,7 @@ export class VersionCache<StoredRow extends VersionedRow = VersionedRow> {
   }
 
   forget(row: StoredRow): void {
-    for (const field of FIELDS) {
+    for (const field of this.#fields) {
       const value = row.record[field];
       if (value === null) continue;
       const key = `${field}\0${value}`;
