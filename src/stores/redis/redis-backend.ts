@@ -29,6 +29,9 @@ const isUnique = (field: LookupField): boolean => field === 'id' || field === 'u
 // A compare-and-set argument for an absent field (the script compares and writes '' as "no such field").
 const argsOf = (raw: ReadonlyArray<string | null>): string[] => raw.map((value) => value ?? '');
 
+const toRecord = (row: RedisRow | null): TokenRecord | null => row?.record ?? null;
+const asRow = (row: RedisRow | null): RedisRow | null => row;
+
 /** The compare-and-set's changes: position (1-based, official column order) and new value of each changed field. */
 function changesOf(before: ReadonlyArray<string | null>, after: ReadonlyArray<string | null>): string[] {
   const changes: string[] = [];
@@ -64,17 +67,17 @@ export class RedisBackend implements TokenBackend {
   }
 
   findBy(field: LookupField, value: string): Promise<TokenRecord | null> {
-    return this.#read(field, value).then((row) => row?.record ?? null);
+    return this.#read(field, value, toRecord);
   }
 
-  /** One token, remembered as the version the next save of it starts from. */
-  #read(field: LookupField, value: string): Promise<RedisRow | null> {
+  /** One token, remembered as the version the next save of it starts from; `as` picks what to answer. */
+  #read<R>(field: LookupField, value: string, as: (row: RedisRow | null) => R): Promise<R> {
     const lookup = this.#lookup;
     return this.#connection
       .run((client) => (field === 'id' ? lookup.byId(client, value) : lookup.byValue(client, field, value)))
       .then((row) => {
         if (row !== null) this.#versions.remember(row);
-        return row;
+        return as(row);
       });
   }
 
@@ -137,7 +140,7 @@ export class RedisBackend implements TokenBackend {
     return this.#writes.run(async () => {
       for (const fromCache of [true, false]) {
         const plan = await planOptimisticSave<T, RedisRow>(
-          (field, value) => (fromCache ? (isUnique(field) ? this.#versions.get(field, value) ?? null : null) : this.#read(field, value)),
+          (field, value) => (fromCache ? (isUnique(field) ? this.#versions.get(field, value) ?? null : null) : this.#read(field, value, asRow)),
           work,
         );
         if (plan.locked) break;

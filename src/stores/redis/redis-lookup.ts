@@ -4,6 +4,8 @@ import { INDEXES, type IndexedField, type RedisKeys } from './redis-keys.js';
 import { rowFromHash, rowFromRaw, type RawRow, type RedisRow } from './redis-record.js';
 import { FIND } from './redis-scripts.js';
 
+// Index key names kept per field, so a value looked up again (the same user on every API call) is not hashed again.
+const INDEX_KEYS_KEPT = 10_000;
 // Replies that mean "this server or user cannot run SORT_RO" (Redis < 7, or an ACL without @dangerous).
 const UNSUPPORTED = /^(ERR unknown command|NOPERM)/;
 
@@ -20,6 +22,12 @@ export class RedisLookup {
   readonly #columns: readonly string[];
   readonly #sortArgs: readonly string[] | null;
   #sortSupported = true;
+  readonly #indexKeys: Record<IndexedField, Map<string, string>> = {
+    userName: new Map(),
+    accessToken: new Map(),
+    grantToken: new Map(),
+    refreshToken: new Map(),
+  };
 
   constructor(keys: RedisKeys) {
     this.#keys = keys;
@@ -35,7 +43,7 @@ export class RedisLookup {
   }
 
   async byValue(client: Redis, field: IndexedField, value: string): Promise<RedisRow | null> {
-    const key = this.#keys.index(field, value);
+    const key = this.#indexKey(field, value);
     const column = INDEXES[field].column as OfficialColumn;
     if (this.#sortArgs !== null && this.#sortSupported) {
       let reply: unknown;
@@ -51,5 +59,16 @@ export class RedisLookup {
       }
     }
     return rowFromHash(await FIND.run(client, [key], [this.#keys.prefix, column, value]));
+  }
+
+  #indexKey(field: IndexedField, value: string): string {
+    const kept = this.#indexKeys[field];
+    let key = kept.get(value);
+    if (key === undefined) {
+      if (kept.size >= INDEX_KEYS_KEPT) kept.clear();
+      key = this.#keys.index(field, value);
+      kept.set(value, key);
+    }
+    return key;
   }
 }

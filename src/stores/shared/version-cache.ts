@@ -15,44 +15,43 @@ const EVERY_FIELD: readonly LookupField[] = ['id', 'userName', 'accessToken', 'r
  * which always reads the server (other processes refresh tokens too).
  */
 export class VersionCache<StoredRow extends VersionedRow = VersionedRow> {
-  readonly #entries = new Map<string, StoredRow>();
-  readonly #limit: number;
-  readonly #fields: readonly LookupField[];
+  // One map per field (no composite key string to build and hash per call), in insertion order: oldest first.
+  readonly #byField = new Map<LookupField, Map<string, StoredRow>>();
+  readonly #limitPerField: number;
 
   /**
-   * `limit`: most keys kept. `fields`: the lookup keys rows are kept by (each costs a map entry per read; a store
-   * that only starts saves from the unique keys, id and user name, keeps only those).
+   * `limit`: most keys kept, shared evenly by the fields. `fields`: the lookup keys rows are kept by (each costs a
+   * map entry per read; a store that only starts saves from the unique keys, id and user name, keeps only those).
    */
   constructor(limit: number, fields: readonly LookupField[] = EVERY_FIELD) {
-    this.#limit = limit;
-    this.#fields = fields;
+    this.#limitPerField = Math.floor(limit / fields.length);
+    for (const field of fields) this.#byField.set(field, new Map());
   }
 
   get(field: LookupField, value: string): StoredRow | undefined {
-    return this.#entries.get(`${field}\0${value}`);
+    return this.#byField.get(field)?.get(value);
   }
 
   remember(row: StoredRow): void {
-    if (this.#limit === 0) return;
-    for (const field of this.#fields) {
+    if (this.#limitPerField === 0) return;
+    for (const [field, entries] of this.#byField) {
       const value = row.record[field];
       if (value === null) continue;
-      const key = `${field}\0${value}`;
-      this.#entries.delete(key); // re-inserted last: the newest
-      this.#entries.set(key, row);
-    }
-    for (const key of this.#entries.keys()) {
-      if (this.#entries.size <= this.#limit) break;
-      this.#entries.delete(key);
+      entries.delete(value); // re-inserted last: the newest
+      entries.set(value, row);
+      if (entries.size > this.#limitPerField) {
+        for (const key of entries.keys()) {
+          if (entries.size <= this.#limitPerField) break;
+          entries.delete(key);
+        }
+      }
     }
   }
 
   forget(row: StoredRow): void {
-    for (const field of this.#fields) {
+    for (const [field, entries] of this.#byField) {
       const value = row.record[field];
-      if (value === null) continue;
-      const key = `${field}\0${value}`;
-      if (this.#entries.get(key)?.record.id === row.record.id) this.#entries.delete(key);
+      if (value !== null && entries.get(value)?.record.id === row.record.id) entries.delete(value);
     }
   }
 
@@ -62,6 +61,6 @@ export class VersionCache<StoredRow extends VersionedRow = VersionedRow> {
   }
 
   clear(): void {
-    this.#entries.clear();
+    for (const entries of this.#byField.values()) entries.clear();
   }
 }
