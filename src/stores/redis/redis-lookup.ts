@@ -4,6 +4,10 @@ import { INDEXES, type IndexedField, type RedisKeys } from './redis-keys.js';
 import { rowFromHash, rowFromRaw, type RawRow, type RedisRow } from './redis-record.js';
 import { FIND } from './redis-scripts.js';
 
+// Where each indexed field's value sits in a row read by SORT_RO (official column order).
+const COLUMN_AT = Object.fromEntries(
+  Object.entries(INDEXES).map(([field, { column }]) => [field, OFFICIAL_COLUMNS.indexOf(column as OfficialColumn)]),
+) as Record<IndexedField, number>;
 // Index key names kept per field, so a value looked up again (the same user on every API call) is not hashed again.
 const INDEX_KEYS_KEPT = 10_000;
 // Replies that mean "this server or user cannot run SORT_RO" (Redis < 7, or an ACL without @dangerous).
@@ -42,23 +46,26 @@ export class RedisLookup {
     return rowFromRaw((await client.hmget(this.#keys.record(id), ...this.#columns)) as RawRow);
   }
 
-  async byValue(client: Redis, field: IndexedField, value: string): Promise<RedisRow | null> {
+  byValue(client: Redis, field: IndexedField, value: string): Promise<RedisRow | null> {
     const key = this.#indexKey(field, value);
-    const column = INDEXES[field].column as OfficialColumn;
-    if (this.#sortArgs !== null && this.#sortSupported) {
-      let reply: unknown;
-      try {
-        reply = await client.call('SORT_RO', key, ...this.#sortArgs);
-      } catch (error) {
+    if (this.#sortArgs === null || !this.#sortSupported) return this.#byScript(client, key, field, value);
+    // A promise chain rather than async/await: this is every findToken's path.
+    return client.call('SORT_RO', key, ...this.#sortArgs).then(
+      (reply) => {
+        if (!Array.isArray(reply) || reply.length === 0) return null;
+        if (reply[COLUMN_AT[field]] === value) return rowFromRaw(reply as RawRow);
+        return this.#byScript(client, key, field, value); // a digest collision: the script walks on
+      },
+      (error: unknown) => {
         if (!(error instanceof Error && UNSUPPORTED.test(error.message))) throw error;
         this.#sortSupported = false; // decided once per store: the script answers from now on
-      }
-      if (Array.isArray(reply)) {
-        if (reply.length === 0) return null;
-        if (reply[OFFICIAL_COLUMNS.indexOf(column)] === value) return rowFromRaw(reply as RawRow);
-      }
-    }
-    return rowFromHash(await FIND.run(client, [key], [this.#keys.prefix, column, value]));
+        return this.#byScript(client, key, field, value);
+      },
+    );
+  }
+
+  async #byScript(client: Redis, key: string, field: IndexedField, value: string): Promise<RedisRow | null> {
+    return rowFromHash(await FIND.run(client, [key], [this.#keys.prefix, INDEXES[field].column, value]));
   }
 
   #indexKey(field: IndexedField, value: string): string {
