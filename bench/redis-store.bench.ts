@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { Redis } from 'ioredis';
 import { OAuthToken, recordToOfficialRow } from 'zoho-token-store';
 import { RedisStore } from 'zoho-token-store/redis';
-import { completeToken } from 'zoho-token-store/testing';
+import { completeToken, zohoLikeToken } from 'zoho-token-store/testing';
 import { measure, printComparisons, printFigures, type ComparisonRow, type Measurement } from './harness.js';
 
 const HOST = '127.0.0.1';
@@ -61,6 +61,8 @@ export async function benchRedisStore(): Promise<void> {
     const byAccess = tokens.map((token) => new OAuthToken({ accessToken: token.accessToken }));
     const updates = tokens.map((token) => new OAuthToken({ userSignature: token.userName, accessToken: token.accessToken }));
     const pick = <T>(list: readonly T[], i: number): T => list[i % SIZE] as T;
+    // A refresh: a new access token each time a user comes round again (two per user, alternating, made up front).
+    const refreshes = [0, 1].map(() => tokens.map((token) => new OAuthToken({ userSignature: token.userName, accessToken: zohoLikeToken() })));
 
     // This machine's load drifts: each pair is measured in alternation (anchor, subject, ×5), and each side's
     // figure is the median of its five medians.
@@ -88,6 +90,8 @@ export async function benchRedisStore(): Promise<void> {
     await compare('find by id', 'HGETALL', hgetall, 'findTokenById', (i) => store.findTokenById(String(pick(tokens, i).id)), 1.3);
     await compare('save (update by user name)', 'HSET', hset, 'saveToken', save, 1.3);
     await compare('save (update by user name)', 'SET', set, 'saveToken', save);
+    const refreshed: Op = (i) => store.saveToken(pick(refreshes[Math.floor(i / SIZE) % 2] as OAuthToken[], i));
+    await compare('save (new access token)', 'HSET', hset, 'saveToken', refreshed);
     await compare('drift check (same op twice)', 'HGETALL', hgetall, 'HGETALL', hgetall);
     printComparisons(`RedisStore (${SIZE} tokens) vs raw ioredis on the same server (median per call)`, rows);
   } finally {

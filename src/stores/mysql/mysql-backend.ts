@@ -12,8 +12,8 @@ import type { MySQLStoreConfig } from './mysql-options.js';
 import { MySqlRefreshLock } from './mysql-refresh-lock.js';
 import { lockName, prepareTable } from './mysql-schema.js';
 import { bindsOf, type MySqlTable } from './mysql-table.js';
-import { readRow } from './mysql-rows.js';
-import { VersionCache } from './mysql-version-cache.js';
+import { readRow, type StoredRow } from './mysql-rows.js';
+import { VersionCache } from '../shared/version-cache.js';
 import { LockedWriteSession, RowChanged, tryOptimisticWrite, type PendingWrite } from './mysql-write.js';
 
 // A save retried this many times after a duplicate key or a vanished row (both caused by writers that do not take
@@ -41,7 +41,7 @@ export class MySqlBackend implements TokenBackend {
   readonly #writes = new SerialQueue();
   readonly #refreshLock = new MySqlRefreshLock();
   readonly #lockReleases = new Set<Promise<void>>();
-  readonly #versions = new VersionCache(VERSION_CACHE_KEYS);
+  readonly #versions = new VersionCache<StoredRow>(VERSION_CACHE_KEYS);
   #pool: MySqlPool | null = null;
   #ready: Ready | null = null;
   #starting: Promise<Ready> | null = null;

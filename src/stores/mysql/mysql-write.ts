@@ -6,7 +6,7 @@ import { headerOf, rowsOf, type MySqlQueryable } from './mysql-driver.js';
 import { rawOf, readRow, sameRaw, updateBinds, type StoredRow } from './mysql-rows.js';
 import { isDeadlock } from './mysql-errors.js';
 import type { MySqlTable } from './mysql-table.js';
-import type { VersionCache } from './mysql-version-cache.js';
+import type { VersionCache } from '../shared/version-cache.js';
 
 const MAX_ID = 9_999_999_999; // ids are decimal strings that fit the official varchar(10)
 
@@ -126,7 +126,7 @@ export type OptimisticOutcome<T> =
 export async function tryOptimisticWrite<T>(
   db: MySqlQueryable,
   table: MySqlTable,
-  cache: VersionCache,
+  cache: VersionCache<StoredRow>,
   useCache: boolean,
   work: (writer: TokenWriter) => Promise<T>,
 ): Promise<OptimisticOutcome<T>> {

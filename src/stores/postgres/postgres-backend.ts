@@ -10,11 +10,26 @@ import { createPgPool, type PostgresPool, type PostgresPoolClient, type Postgres
 import { toStoreError } from './postgres-errors.js';
 import type { PostgresStoreConfig } from './postgres-options.js';
 import { PostgresRefreshLock } from './postgres-refresh-lock.js';
-import { FIND_STATEMENT, postgresStatements, type PostgresStatements } from './postgres-sql.js';
+import { FIND_STATEMENT, LOCK_STATEMENT, postgresStatements, type PostgresStatements } from './postgres-sql.js';
+import { planOptimisticSave } from '../shared/optimistic-save.js';
+import { VersionCache } from '../shared/version-cache.js';
 
 type Row = Record<string, unknown>;
 
+// Lookup keys (two per row: id and user name) whose last version this process keeps for compare-and-set saves.
+const VERSION_CACHE_KEYS = 50_000;
+
+/** A row as read: the record, and the ten column values exactly as stored, which a compare-and-set requires. */
+interface PostgresRow {
+  readonly record: TokenRecord;
+  readonly raw: readonly unknown[];
+}
+
 const toRecord = (row: Row): TokenRecord => officialRowToRecord(row as Parameters<typeof officialRowToRecord>[0]);
+const toStoredRow = (row: Row): PostgresRow => ({ record: toRecord(row), raw: OFFICIAL_COLUMNS.map((column) => row[column] ?? null) });
+// The unique keys: a cached row found by one of them is proven current by the compare-and-set alone.
+const UNIQUE_FIELDS: readonly LookupField[] = ['id', 'userName'];
+const isUnique = (field: LookupField): boolean => field === 'id' || field === 'userName';
 
 function rowValues(record: TokenRecord): unknown[] {
   const row = recordToOfficialRow(record);
@@ -55,15 +70,17 @@ const ignoreIdleError = (): void => undefined;
 
 /**
  * Tokens in one PostgreSQL table with the official columns. Reads are single parameterised statements on the
- * pool. Every write runs in a transaction that first takes a transaction-scoped advisory lock for the table,
- * so writers in any process on any host run one at a time; the lock ends with the transaction, and a failure
- * rolls everything back. The pool and the table are set up on first use, and again after a failed attempt.
+ * pool. A save that updates a row this process has seen is one compare-and-set UPDATE (see `write`); every other
+ * write runs in a transaction that first takes a transaction-scoped advisory lock for the table, so such writers
+ * in any process on any host run one at a time; the lock ends with the transaction, and a failure rolls
+ * everything back. The pool and the table are set up on first use, and again after a failed attempt.
  */
 export class PostgresBackend implements TokenBackend {
   readonly refreshLockScope = 'cluster' as const;
   readonly #config: PostgresStoreConfig;
   readonly #sql: PostgresStatements;
   readonly #refreshLock: PostgresRefreshLock;
+  readonly #versions = new VersionCache<PostgresRow>(VERSION_CACHE_KEYS, UNIQUE_FIELDS);
   #pool: PostgresPool | null = null;
   #ownsPool = false;
   #ready: Promise<PostgresPool> | null = null;
@@ -95,8 +112,8 @@ export class PostgresBackend implements TokenBackend {
 
   findBy(field: LookupField, value: string): Promise<TokenRecord | null> {
     const pool = this.#readyPool;
-    if (pool) return this.#findOn(pool, field, value);
-    return this.ready().then((ready) => this.#findOn(ready, field, value));
+    const found = pool ? this.#readOn(pool, this.#sql[FIND_STATEMENT[field]], value) : this.ready().then((ready) => this.#readOn(ready, this.#sql[FIND_STATEMENT[field]], value));
+    return found.then((row) => row?.record ?? null);
   }
 
   async list(): Promise<readonly TokenRecord[]> {
@@ -110,28 +127,69 @@ export class PostgresBackend implements TokenBackend {
 
   // Deletes take the write lock too, so a save that has just read a row never updates a row deleted under it.
   async deleteById(id: string): Promise<void> {
+    this.#versions.forgetId(id);
     await this.#transaction('delete a token', ({ send }) => send('delete a token', this.#sql.deleteById, [id]));
   }
 
   async deleteAll(): Promise<void> {
+    this.#versions.clear();
     await this.#transaction('delete all tokens', ({ send }) => send('delete all tokens', this.#sql.deleteAll));
   }
 
-  write<T>(work: (writer: TokenWriter) => Promise<T>): Promise<T> {
-    return this.#transaction('save a token', ({ client, send }) =>
+  /**
+   * A save that updates one row this process has read or written, keeping its user name (what a save after
+   * findToken does), is tried first without the lock: the work runs on the remembered version (found by id or
+   * user name, the unique keys) and its update is sent as one compare-and-set UPDATE, which applies only while
+   * every column still holds the version read. If another writer changed the row since, nothing is written and
+   * the save tries once more from a fresh read. Every other save (a new token, a lookup that finds nothing, a
+   * new user name, a compare-and-set that lost twice) runs under the table's write lock, where the rows it
+   * reads are locked (FOR UPDATE) until COMMIT: a compare-and-set save of another process then waits, finds the
+   * row changed, and falls back in turn. No path overwrites a row it has not seen in its current version.
+   */
+  async write<T>(work: (writer: TokenWriter) => Promise<T>): Promise<T> {
+    const pool = this.#readyPool ?? (await this.ready());
+    for (const fromCache of [true, false]) {
+      const plan = await planOptimisticSave<T, PostgresRow>(
+        (field, value) =>
+          fromCache ? (isUnique(field) ? this.#versions.get(field, value) ?? null : null) : this.#readOn(pool, this.#sql[FIND_STATEMENT[field]], value),
+        work,
+      );
+      if (plan.locked) break;
+      if (plan.update === null) return plan.value;
+      const { next, previous } = plan.update;
+      const values = rowValues(next);
+      const result = await run(pool, 'save a token', this.#sql.compareAndSet, [...values, ...previous.raw.slice(1)]);
+      this.#versions.forget(previous);
+      if (result.rowCount === 1) {
+        this.#versions.remember({ record: next, raw: values });
+        return plan.value;
+      }
+    }
+    const written: TokenRecord[] = [];
+    const value = await this.#transaction('save a token', ({ client, send }) =>
       work({
-        findBy: (field, value) => this.#findOn(client, field, value),
+        findBy: async (field, found) => (await this.#readOn(client, this.#sql[LOCK_STATEMENT[field]], found, false))?.record ?? null,
         // Inside the write lock, so no other writer can take the same id before this one commits.
         nextId: async () => String((await run(client, 'choose a new id', this.#sql.nextId)).rows[0]?.next),
-        insert: (record) => send('insert a token', this.#sql.insert, rowValues(record)),
-        update: (record) =>
-          send('update a token', this.#sql.update, rowValues(record), (result) => {
+        insert: (record) => {
+          written.push(record);
+          return send('insert a token', this.#sql.insert, rowValues(record));
+        },
+        update: (record) => {
+          written.push(record);
+          return send('update a token', this.#sql.update, rowValues(record), (result) => {
             if (result.rowCount !== 1) {
               throw new TokenStoreError(ErrorCode.TOKEN_STORE, `Token ${record.id} was not found to update; nothing was written.`);
             }
-          }),
+          });
+        },
       }),
     );
+    for (const record of written) {
+      this.#versions.forgetId(record.id);
+      this.#versions.remember({ record, raw: rowValues(record) });
+    }
+    return value;
   }
 
   async acquireRefreshLock(key: string, options: RefreshLockOptions): Promise<RefreshLease | null> {
@@ -151,15 +209,19 @@ export class PostgresBackend implements TokenBackend {
     }
   }
 
-  async #findOn(db: PostgresQueryable, field: LookupField, value: string): Promise<TokenRecord | null> {
+  /** One row by a lookup statement; remembered (by default) as the version the next save starts from. */
+  async #readOn(db: PostgresQueryable, statement: string, value: string, remember = true): Promise<PostgresRow | null> {
     let result;
     try {
-      result = await db.query(this.#sql[FIND_STATEMENT[field]], [value]);
+      result = await db.query(statement, [value]);
     } catch (error) {
       throw toStoreError(error, 'find a token');
     }
     const row = result.rows[0];
-    return row ? toRecord(row) : null;
+    if (!row) return null;
+    const stored = toStoredRow(row);
+    if (remember) this.#versions.remember(stored);
+    return stored;
   }
 
   /**

@@ -11,6 +11,10 @@ const PLACEHOLDERS = OFFICIAL_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
 const ASSIGNMENTS = OFFICIAL_COLUMNS.slice(1)
   .map((column, i) => `${column} = $${i + 2}`)
   .join(', ');
+// $11…$19: the values the row was read with. IS NOT DISTINCT FROM: NULL equals NULL, and text compares exactly.
+const UNCHANGED = OFFICIAL_COLUMNS.slice(1)
+  .map((column, i) => `${column} IS NOT DISTINCT FROM $${i + OFFICIAL_COLUMNS.length + 1}`)
+  .join(' AND ');
 
 /**
  * Every statement of the store, built once from the validated (and here quoted) schema and table names. Values
@@ -19,12 +23,14 @@ const ASSIGNMENTS = OFFICIAL_COLUMNS.slice(1)
 export function postgresStatements(schema: string, table: string, writeLockKey: string) {
   if (!/^-?\d{1,19}$/.test(writeLockKey)) throw new RangeError('the write lock key must be a 64-bit integer');
   const qualified = `${quote(schema)}.${quote(table)}`;
-  const findBy = (field: LookupField): string => {
+  const findBy = (field: LookupField, lock = ''): string => {
     const column = COLUMN_OF_FIELD[field];
     // user_name and id are unique; a token value may be shared, and then the oldest decimal id answers.
     const order = field === 'id' || field === 'userName' ? '' : ' ORDER BY length(id), id LIMIT 1';
-    return `SELECT ${COLUMN_LIST} FROM ${qualified} WHERE ${column} = $1${order}`;
+    return `SELECT ${COLUMN_LIST} FROM ${qualified} WHERE ${column} = $1${order}${lock}`;
   };
+  // Inside a locked save: the row found stays locked until COMMIT, so a compare-and-set save waits, then fails.
+  const findForUpdate = (field: LookupField): string => findBy(field, ' FOR UPDATE');
   return Object.freeze({
     schemaExists: 'SELECT 1 FROM pg_namespace WHERE nspname = $1',
     createSchema: `CREATE SCHEMA IF NOT EXISTS ${quote(schema)}`,
@@ -61,10 +67,18 @@ export function postgresStatements(schema: string, table: string, writeLockKey: 
     findByAccessToken: findBy('accessToken'),
     findByGrantToken: findBy('grantToken'),
     findByRefreshToken: findBy('refreshToken'),
+    lockById: findForUpdate('id'),
+    lockByUserName: findForUpdate('userName'),
+    lockByAccessToken: findForUpdate('accessToken'),
+    lockByGrantToken: findForUpdate('grantToken'),
+    lockByRefreshToken: findForUpdate('refreshToken'),
     list: `SELECT ${COLUMN_LIST} FROM ${qualified}`,
     nextId: `SELECT (COALESCE(MAX(id::bigint), 0) + 1)::text AS next FROM ${qualified} WHERE ${DECIMAL_ID}`,
     insert: `INSERT INTO ${qualified} (${COLUMN_LIST}) VALUES (${PLACEHOLDERS})`,
     update: `UPDATE ${qualified} SET ${ASSIGNMENTS} WHERE id = $1`,
+    // A save without the write lock: binds are the ten new values, then the nine the row was read with; it
+    // changes nothing (rowCount 0) when the row was changed or deleted since.
+    compareAndSet: `UPDATE ${qualified} SET ${ASSIGNMENTS} WHERE id = $1 AND ${UNCHANGED}`,
     deleteById: `DELETE FROM ${qualified} WHERE id = $1`,
     deleteAll: `DELETE FROM ${qualified}`,
     // One round trip for both (a parameterless query may hold two statements). The key is not input: it is the
@@ -85,4 +99,12 @@ export const FIND_STATEMENT = {
   accessToken: 'findByAccessToken',
   grantToken: 'findByGrantToken',
   refreshToken: 'findByRefreshToken',
+} as const satisfies Record<LookupField, keyof PostgresStatements>;
+
+export const LOCK_STATEMENT = {
+  id: 'lockById',
+  userName: 'lockByUserName',
+  accessToken: 'lockByAccessToken',
+  grantToken: 'lockByGrantToken',
+  refreshToken: 'lockByRefreshToken',
 } as const satisfies Record<LookupField, keyof PostgresStatements>;

@@ -7,22 +7,45 @@ import type { RefreshLease, RefreshLockOptions } from '../../lock/refresh-lock.j
 import { SerialQueue } from '../../lock/serial-queue.js';
 import type { TokenRecord } from '../../token/token-fields.js';
 import { RedisConnection } from './redis-connection.js';
-import { INDEXES, RedisKeys } from './redis-keys.js';
+import { RedisKeys } from './redis-keys.js';
 import type { RedisStoreConfig } from './redis-options.js';
-import { recordFromHash } from './redis-record.js';
+import { planOptimisticSave } from '../shared/optimistic-save.js';
+import { VersionCache } from '../shared/version-cache.js';
+import { RedisLookup } from './redis-lookup.js';
+import { rawOfRecord, recordFromHash, type RedisRow } from './redis-record.js';
 import { RedisRefreshLock } from './redis-refresh-lock.js';
-import { DELETE, FIND, RELEASE } from './redis-scripts.js';
+import { COMPARE_AND_SET, DELETE, RELEASE } from './redis-scripts.js';
 import { RedisWrite } from './redis-write.js';
 import { WriteLockWait } from './write-lock-wait.js';
 
 // Tokens read or deleted per batch by getTokens and deleteTokens: bounds memory and the time one script
 // keeps the server busy.
 const BATCH = 500;
+// Lookup keys (two per token: id and user name) whose last version this process keeps for compare-and-set saves.
+const VERSION_CACHE_KEYS = 50_000;
+// The unique keys: a cached token found by one of them is proven current by the compare-and-set alone.
+const UNIQUE_FIELDS: readonly LookupField[] = ['id', 'userName'];
+const isUnique = (field: LookupField): boolean => field === 'id' || field === 'userName';
+// A compare-and-set argument for an absent field (the script compares and writes '' as "no such field").
+const argsOf = (raw: ReadonlyArray<string | null>): string[] => raw.map((value) => value ?? '');
+
+const toRecord = (row: RedisRow | null): TokenRecord | null => row?.record ?? null;
+const asRow = (row: RedisRow | null): RedisRow | null => row;
+
+/** The compare-and-set's changes: position (1-based, official column order) and new value of each changed field. */
+function changesOf(before: ReadonlyArray<string | null>, after: ReadonlyArray<string | null>): string[] {
+  const changes: string[] = [];
+  for (let i = 1; i < after.length; i += 1) {
+    if ((before[i] ?? '') !== (after[i] ?? '')) changes.push(String(i + 1), after[i] ?? '');
+  }
+  return changes;
+}
 
 /**
  * Tokens in Redis hashes with a sorted-set index per looked-up value (layout in redis-keys.ts). Every lookup
- * is one round trip; writes are serialised across processes by a short write lock and applied atomically by a
- * script (redis-write.ts); deletes respect the same lock.
+ * is one round trip (redis-lookup.ts). A save that updates a token this process has seen is one
+ * compare-and-set script; other writes are serialised across processes by a short write lock and applied
+ * atomically by a script (redis-write.ts); deletes respect the same lock.
  */
 export class RedisBackend implements TokenBackend {
   readonly refreshLockScope = 'cluster' as const;
@@ -32,22 +55,30 @@ export class RedisBackend implements TokenBackend {
   readonly #refreshLock: RedisRefreshLock;
   // Writes of this process queue here first, so they do not compete with each other for the server's lock.
   readonly #writes = new SerialQueue();
+  readonly #lookup: RedisLookup;
+  readonly #versions = new VersionCache<RedisRow>(VERSION_CACHE_KEYS, UNIQUE_FIELDS);
 
   constructor(config: RedisStoreConfig) {
     this.#config = config;
     this.#connection = new RedisConnection(config);
     this.#keys = new RedisKeys(config.keyPrefix);
     this.#refreshLock = new RedisRefreshLock(this.#connection, this.#keys);
+    this.#lookup = new RedisLookup(this.#keys);
   }
 
   findBy(field: LookupField, value: string): Promise<TokenRecord | null> {
-    if (field === 'id') {
-      const key = this.#keys.record(value);
-      return this.#connection.run((client) => client.hgetall(key)).then(recordFromHash);
-    }
-    const key = this.#keys.index(field, value);
-    const args = [this.#keys.prefix, INDEXES[field].column, value];
-    return this.#connection.run((client) => FIND.run(client, [key], args)).then(recordFromHash);
+    return this.#read(field, value, toRecord);
+  }
+
+  /** One token, remembered as the version the next save of it starts from; `as` picks what to answer. */
+  #read<R>(field: LookupField, value: string, as: (row: RedisRow | null) => R): Promise<R> {
+    const lookup = this.#lookup;
+    return this.#connection
+      .run((client) => (field === 'id' ? lookup.byId(client, value) : lookup.byValue(client, field, value)))
+      .then((row) => {
+        if (row !== null) this.#versions.remember(row);
+        return as(row);
+      });
   }
 
   async list(): Promise<TokenRecord[]> {
@@ -73,6 +104,7 @@ export class RedisBackend implements TokenBackend {
   }
 
   deleteById(id: string): Promise<void> {
+    this.#versions.forgetId(id);
     return this.#writes.run(async () => {
       const wait = new WriteLockWait(this.#config.writeLockWaitMs);
       // Only while no write holds the lock: a write that has read this token would otherwise bring it back.
@@ -81,6 +113,7 @@ export class RedisBackend implements TokenBackend {
   }
 
   deleteAll(): Promise<void> {
+    this.#versions.clear();
     return this.#exclusive(async (owner) => {
       const ids = await this.#connection.run((client) => client.smembers(this.#keys.ids));
       for (let start = 0; start < ids.length; start += BATCH) {
@@ -94,13 +127,46 @@ export class RedisBackend implements TokenBackend {
     });
   }
 
+  /**
+   * One save at a time per process (a queue). A save that updates one token this process has read or written,
+   * keeping its user name (what a save after findToken does), is tried first without the lock: the work runs on
+   * the remembered version (found by id or user name, the unique keys) and its update is sent as one
+   * compare-and-set script, which writes only while the hash still holds that version and no writer holds the
+   * write lock. If it refuses, the save tries once more from a fresh read. Every other save runs under the
+   * write lock (redis-write.ts); a locked write's commit cannot be overtaken by a compare-and-set, which refuses
+   * while the lock is held.
+   */
   write<T>(work: (writer: TokenWriter) => Promise<T>): Promise<T> {
-    return this.#writes.run(() =>
-      new RedisWrite(this.#connection, this.#keys, {
+    return this.#writes.run(async () => {
+      for (const fromCache of [true, false]) {
+        const plan = await planOptimisticSave<T, RedisRow>(
+          (field, value) => (fromCache ? (isUnique(field) ? this.#versions.get(field, value) ?? null : null) : this.#read(field, value, asRow)),
+          work,
+        );
+        if (plan.locked) break;
+        if (plan.update === null) return plan.value;
+        const { next, previous } = plan.update;
+        const raw = rawOfRecord(next);
+        const args = [this.#keys.prefix, ...argsOf(previous.raw), ...changesOf(previous.raw, raw)];
+        const keys = [this.#keys.writeLock, this.#keys.record(next.id)];
+        const done = await this.#connection.run((client) => COMPARE_AND_SET.run(client, keys, args));
+        this.#versions.forget(previous);
+        if (done === 1) {
+          this.#versions.remember({ record: next, raw });
+          return plan.value;
+        }
+      }
+      const write = new RedisWrite(this.#connection, this.#keys, {
         leaseMs: this.#config.writeLockLeaseMs,
         waitMs: this.#config.writeLockWaitMs,
-      }).run(work),
-    );
+      });
+      const value = await write.run(work);
+      for (const record of write.committed) {
+        this.#versions.forgetId(record.id);
+        this.#versions.remember({ record, raw: rawOfRecord(record) });
+      }
+      return value;
+    });
   }
 
   acquireRefreshLock(key: string, options: RefreshLockOptions): Promise<RefreshLease | null> {

@@ -37,3 +37,44 @@ export function recordFromHash(reply: unknown): TokenRecord | null {
   if (!row.id) throw corrupt();
   return officialRowToRecord(row);
 }
+
+/** A token hash as read, one value per official column in `OFFICIAL_COLUMNS` order (null: no such field). */
+export type RawRow = ReadonlyArray<string | null>;
+
+/** A row as read: the record, and the stored values a compare-and-set save requires still to be there. */
+export interface RedisRow {
+  readonly record: TokenRecord;
+  readonly raw: RawRow;
+}
+
+/** A row from positional values (HMGET, SORT … GET); null when the hash has no field at all. */
+export function rowFromRaw(raw: RawRow): RedisRow | null {
+  if (raw.every((value) => value === null)) return null;
+  const row: Partial<Record<OfficialColumn, string>> = {};
+  for (let i = 0; i < OFFICIAL_COLUMNS.length; i += 1) {
+    const value = raw[i];
+    if (value !== null && value !== undefined) row[OFFICIAL_COLUMNS[i] as OfficialColumn] = value;
+  }
+  if (!row.id) throw corrupt();
+  return { record: officialRowToRecord(row), raw };
+}
+
+/** A row from an HGETALL-shaped reply (a script's flat array); null when empty. */
+export function rowFromHash(reply: unknown): RedisRow | null {
+  const record = recordFromHash(reply);
+  return record === null ? null : { record, raw: rawOfRecord(record, reply) };
+}
+
+/** The values of each official column, from a record written by this store (or from the hash it was read from). */
+export function rawOfRecord(record: TokenRecord, reply?: unknown): RawRow {
+  if (Array.isArray(reply)) {
+    const raw: Array<string | null> = OFFICIAL_COLUMNS.map(() => null);
+    for (let i = 0; i + 1 < reply.length; i += 2) {
+      const at = OFFICIAL_COLUMNS.indexOf(reply[i] as OfficialColumn);
+      if (at >= 0) raw[at] = String(reply[i + 1]);
+    }
+    return raw;
+  }
+  const row = recordToOfficialRow(record);
+  return OFFICIAL_COLUMNS.map((column) => row[column]);
+}

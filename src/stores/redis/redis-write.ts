@@ -34,6 +34,8 @@ export class RedisWrite {
   #owner = '';
   #locked = false;
   #pending = new Map<string, TokenRecord>();
+  /** The records the commit wrote, once `run` has resolved. */
+  committed: readonly TokenRecord[] = [];
 
   constructor(connection: RedisConnection, keys: RedisKeys, lock: WriteLockSettings) {
     this.#connection = connection;
@@ -143,6 +145,7 @@ export class RedisWrite {
     const done = await this.#connection.run((client) => COMMIT.run(client, [this.#keys.writeLock], args));
     this.#locked = false;
     if (done !== 1) throw new LockLost();
+    this.committed = [...this.#pending.values()];
   }
 
   /** Releases the lock if this write holds it. A failure is ignored: the lease ends the lock anyway. */

@@ -1,0 +1,81 @@
+import type { Redis } from 'ioredis';
+import { OFFICIAL_COLUMNS, type OfficialColumn } from '../../token/official-columns.js';
+import { INDEXES, type IndexedField, type RedisKeys } from './redis-keys.js';
+import { rowFromHash, rowFromRaw, type RawRow, type RedisRow } from './redis-record.js';
+import { FIND } from './redis-scripts.js';
+
+// Where each indexed field's value sits in a row read by SORT_RO (official column order).
+const COLUMN_AT = Object.fromEntries(
+  Object.entries(INDEXES).map(([field, { column }]) => [field, OFFICIAL_COLUMNS.indexOf(column as OfficialColumn)]),
+) as Record<IndexedField, number>;
+// Index key names kept per field, so a value looked up again (the same user on every API call) is not hashed again.
+const INDEX_KEYS_KEPT = 10_000;
+// Replies that mean "this server or user cannot run SORT_RO" (Redis < 7, or an ACL without @dangerous).
+const UNSUPPORTED = /^(ERR unknown command|NOPERM)/;
+
+/**
+ * Lookups of one token in one round trip. By id: HMGET of the official columns. By an indexed value: SORT_RO of
+ * the value's index with BY nosort (sorted-set order: lowest id first) LIMIT 0 1 and GET of the first id's
+ * hash fields, a native command that costs the server a fraction of a script (no Lua tables to build, no
+ * conversion of replies in and out of Lua). The stored value is compared here, so a digest collision never
+ * returns another token; when the first id does not hold the value, or when the server refuses SORT_RO, the
+ * FIND script answers instead (it walks the index in the same order).
+ */
+export class RedisLookup {
+  readonly #keys: RedisKeys;
+  readonly #columns: readonly string[];
+  readonly #sortArgs: readonly string[] | null;
+  #sortSupported = true;
+  readonly #indexKeys: Record<IndexedField, Map<string, string>> = {
+    userName: new Map(),
+    accessToken: new Map(),
+    grantToken: new Map(),
+    refreshToken: new Map(),
+  };
+
+  constructor(keys: RedisKeys) {
+    this.#keys = keys;
+    this.#columns = [...OFFICIAL_COLUMNS];
+    // SORT splits a pattern at its first "->": a prefix holding one cannot be used in a pattern.
+    this.#sortArgs = keys.prefix.includes('->')
+      ? null
+      : ['BY', 'nosort', 'LIMIT', '0', '1', ...OFFICIAL_COLUMNS.flatMap((column) => ['GET', `${keys.recordPrefix}*->${column}`])];
+  }
+
+  async byId(client: Redis, id: string): Promise<RedisRow | null> {
+    return rowFromRaw((await client.hmget(this.#keys.record(id), ...this.#columns)) as RawRow);
+  }
+
+  byValue(client: Redis, field: IndexedField, value: string): Promise<RedisRow | null> {
+    const key = this.#indexKey(field, value);
+    if (this.#sortArgs === null || !this.#sortSupported) return this.#byScript(client, key, field, value);
+    // A promise chain rather than async/await: this is every findToken's path.
+    return client.call('SORT_RO', key, ...this.#sortArgs).then(
+      (reply) => {
+        if (!Array.isArray(reply) || reply.length === 0) return null;
+        if (reply[COLUMN_AT[field]] === value) return rowFromRaw(reply as RawRow);
+        return this.#byScript(client, key, field, value); // a digest collision: the script walks on
+      },
+      (error: unknown) => {
+        if (!(error instanceof Error && UNSUPPORTED.test(error.message))) throw error;
+        this.#sortSupported = false; // decided once per store: the script answers from now on
+        return this.#byScript(client, key, field, value);
+      },
+    );
+  }
+
+  async #byScript(client: Redis, key: string, field: IndexedField, value: string): Promise<RedisRow | null> {
+    return rowFromHash(await FIND.run(client, [key], [this.#keys.prefix, INDEXES[field].column, value]));
+  }
+
+  #indexKey(field: IndexedField, value: string): string {
+    const kept = this.#indexKeys[field];
+    let key = kept.get(value);
+    if (key === undefined) {
+      if (kept.size >= INDEX_KEYS_KEPT) kept.clear();
+      key = this.#keys.index(field, value);
+      kept.set(value, key);
+    }
+    return key;
+  }
+}
