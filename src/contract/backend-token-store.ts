@@ -3,7 +3,7 @@ import { TokenArgumentError, TokenStoreError } from '../errors/token-store-error
 import type { RefreshLease, RefreshLockOptions, RefreshLockProvider, RefreshLockScope } from '../lock/refresh-lock.js';
 import { OAuthToken } from '../token/oauth-token.js';
 import type { TokenRecord } from '../token/token-fields.js';
-import { normalizeId } from '../token/validate-value.js';
+import { checkText, MAX_TEXT_LENGTH, normalizeId, normalizeLockKey } from '../token/validate-value.js';
 import { compareIds } from './compare-ids.js';
 import { mergeIntoStored, fillFromStored } from './merge.js';
 import { matchFieldOf, matchValueOf, saveKeysOf } from './matching-rule.js';
@@ -44,6 +44,8 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider {
       if (typeof value !== 'string') {
         throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, `findToken: token field "${field}" must be a string.`);
       }
+      // A field set by hand skipped the token's validation; a value no store could hold is refused, not looked up.
+      checkText(field, value, MAX_TEXT_LENGTH);
       const found = this.#backend.findBy(field, value);
       if (!isPromise(found)) return Promise.resolve(found === null ? null : fillFromStored(query, found));
       return found.then(
@@ -93,7 +95,7 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider {
   acquireRefreshLock(key: string, options: RefreshLockOptions): Promise<RefreshLease | null> {
     return this.#run(
       'take the refresh lock',
-      () => this.#backend.acquireRefreshLock(normalizeId(key, 'acquireRefreshLock'), options),
+      () => this.#backend.acquireRefreshLock(normalizeLockKey(key, 'acquireRefreshLock'), options),
       (lease) => lease,
       options.signal,
     );
