@@ -7,6 +7,7 @@ import {
   MemoryStore,
   OAuthToken,
   TokenStoreError,
+  UserSignature,
   loadOptional,
   type TokenBackend,
 } from 'zoho-token-store';
@@ -62,6 +63,14 @@ describe('BackendTokenStore', () => {
       () => store.saveToken(null as unknown as OAuthToken),
       () => store.deleteToken(7 as unknown as string),
       () => store.findTokenById(''),
+      // Values no store can hold are refused by every method, not looked up: too long, NUL, a lone surrogate.
+      () => store.findTokenById('12345678901'),
+      () => store.deleteToken('1\0'),
+      () => store.findToken(Object.assign(new OAuthToken(), { accessToken: 'a\0b' })),
+      () => store.findToken(Object.assign(new OAuthToken(), { userSignature: new UserSignature('x'.repeat(256)) })),
+      () => store.findToken(Object.assign(new OAuthToken({ clientId: 'c', clientSecret: 's' }), { refreshToken: '\uDC00' })),
+      () => store.saveToken(Object.assign(new OAuthToken({ accessToken: 'a' }), { userSignature: new UserSignature('\uD800') })),
+      () => store.acquireRefreshLock('k'.repeat(256), { waitMs: 0, leaseMs: 1_000 }),
     ];
     for (const call of bad) {
       let promise: Promise<unknown> | undefined;
