@@ -34,16 +34,31 @@ const refuse = (message: string): TokenArgumentError => new TokenArgumentError(E
  * The message names the field, never the value.
  */
 export function checkText(field: string, value: string, max: number): string {
+  checkWellFormed(field, value);
+  if (longerThan(value, max)) {
+    throw refuse(`Token field "${field}" is longer than ${max} characters, the most every store keeps; shorten it.`);
+  }
+  return value;
+}
+
+/** Refuses NUL and lone surrogates: text no store can keep, in a value to save or to look up. */
+function checkWellFormed(field: string, value: string): void {
   if (value.includes('\0')) {
     throw refuse(`Token field "${field}" contains a NUL character, which no store can keep; remove it.`);
   }
   if (!isWellFormed(value)) {
     throw refuse(`Token field "${field}" is not well-formed Unicode (a lone surrogate); pass valid text.`);
   }
-  if (longerThan(value, max)) {
-    throw refuse(`Token field "${field}" is longer than ${max} characters, the most every store keeps; shorten it.`);
-  }
-  return value;
+}
+
+/**
+ * Checks a value to look up (or delete) by: malformed text is refused as for a save, but a value longer than
+ * `max` is no mistake to report — no store can hold it, so it is simply not found (`null`: do not query).
+ * "Is this an id or a user name?" lookups stay easy to write.
+ */
+export function lookupText(field: string, value: string, max: number): string | null {
+  checkWellFormed(field, value);
+  return longerThan(value, max) ? null : value;
 }
 
 /**
@@ -67,12 +82,15 @@ export function normalizeExpiry(value: unknown): number | null {
   return value;
 }
 
-/** Validates a token id argument (deleteToken, findTokenById, a token's id): 1 to 10 characters. */
-export function normalizeId(value: unknown, where: string): string {
+/**
+ * Validates a token id argument of findTokenById or deleteToken: a non-empty, well-formed string. Resolves to null
+ * for an id longer than 10 characters, which no token can have (nothing to find or delete).
+ */
+export function normalizeId(value: unknown, where: string): string | null {
   if (typeof value !== 'string' || value.length === 0) {
     throw refuse(`${where} needs a token id as a non-empty string.`);
   }
-  return checkText('id', value, MAX_ID_LENGTH);
+  return lookupText('id', value, MAX_ID_LENGTH);
 }
 
 /** Validates a refresh-lock key: a non-empty string of at most 255 characters. */
