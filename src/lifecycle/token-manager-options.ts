@@ -79,7 +79,7 @@ const KNOWN_OPTIONS = [
   'environment', 'environments', 'store', 'tokens', 'client', 'logger', 'clock', 'refreshMarginMs', 'cacheMaxAgeMs',
   'refreshLock', 'retry', 'accounts', 'fetch',
 ];
-const KNOWN_CLIENT = ['clientId', 'clientSecret', 'redirectUri'];
+// `client` is not checked for unknown names: it is often a wider record (an app's config, the emulator's client).
 const KNOWN_LOCK = ['waitMs', 'leaseMs'];
 
 function checkNames(what: string, value: unknown, known: readonly string[]): void {
@@ -128,7 +128,6 @@ function isLogger(value: unknown): value is Logger {
 export function tokenManagerConfig(options: TokenManagerOptions = {}): TokenManagerConfig {
   if (typeof options !== 'object' || options === null) throw invalid('TokenManager options must be an object.');
   checkNames('TokenManager options', options, KNOWN_OPTIONS);
-  checkNames('TokenManager option "client"', options.client, KNOWN_CLIENT);
   checkNames('TokenManager option "refreshLock"', options.refreshLock, KNOWN_LOCK);
   if (options.store !== undefined && !isStore(options.store)) throw invalid('store must implement the six TokenStore methods.');
   if (options.logger !== undefined && !isLogger(options.logger)) throw invalid('logger must have debug, info, warn and error methods.');

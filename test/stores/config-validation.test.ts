@@ -61,7 +61,6 @@ describe('identifiers and unknown options: refused at construction', () => {
       ['RedisStore', () => new RedisStore({ url: REDIS_URL, prefix: 'x:' } as never)],
       ['FileStore', () => new FileStore({ file: 'tokens.txt' } as never)],
       ['TokenManager', () => new TokenManager({ store: new MemoryStore(), refreshMargin: 5 } as never)],
-      ['TokenManager client', () => new TokenManager({ store: new MemoryStore(), client: { clientId: 'c', clientSecret: 's', redirectUrl: 'https://x' } } as never)],
       ['TokenManager refreshLock', () => new TokenManager({ store: new MemoryStore(), refreshLock: { wait: 1 } } as never)],
     ];
     for (const [what, attempt] of attempts) {
