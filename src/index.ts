@@ -5,6 +5,7 @@ export { OAuthToken, type OAuthTokenInit } from './token/oauth-token.js';
 export { UserSignature } from './token/user-signature.js';
 export { type TokenRecord, SECRET_FIELDS, type SecretField } from './token/token-fields.js';
 export { maskSecret } from './token/mask.js';
+export { MAX_TEXT_LENGTH, MAX_ID_LENGTH } from './token/validate-value.js';
 export {
   OFFICIAL_COLUMNS,
   type OfficialColumn,

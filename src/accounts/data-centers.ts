@@ -69,21 +69,28 @@ export function allZohoEnvironments(): Environment[] {
   );
 }
 
-function parseHttpUrl(what: string, value: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new TokenStoreError(ErrorCode.INVALID_CONFIG, `The ${what} must be an absolute http(s) URL.`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new TokenStoreError(ErrorCode.INVALID_CONFIG, `The ${what} must be an absolute http(s) URL.`);
-  }
+/**
+ * An absolute http(s) URL with no spaces, no credentials (they would travel in every request and every log of it)
+ * and no query or fragment (the path is the base of Zoho's endpoints). Messages never repeat the URL.
+ */
+function parseHttpUrl(what: string, value: unknown): URL {
+  const refuse = (rule: string) => new TokenStoreError(ErrorCode.INVALID_CONFIG, `The ${what} must be ${rule}.`);
+  if (typeof value !== 'string' || /\s/.test(value) || !URL.canParse(value)) throw refuse('an absolute http(s) URL without spaces');
+  const url = new URL(value);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw refuse('an absolute http(s) URL');
+  if (url.username !== '' || url.password !== '') throw refuse('a URL without a user name or password in it');
+  if (url.search !== '' || url.hash !== '') throw refuse('a URL without a query (?) or fragment (#)');
   return url;
 }
 
 /** An environment for any OAuth 2.0 server with Zoho's endpoints, such as the accounts emulator. */
 export function customEnvironment(options: { accountsUrl: string; apiDomain: string; kind?: EnvironmentKind }): Environment {
+  if (typeof options !== 'object' || options === null) {
+    throw new TokenStoreError(ErrorCode.INVALID_CONFIG, 'customEnvironment needs { accountsUrl, apiDomain }.');
+  }
+  if (options.kind !== undefined && !(options.kind in PREFIX)) {
+    throw new TokenStoreError(ErrorCode.INVALID_CONFIG, 'Environment kind must be production, sandbox or developer.');
+  }
   const accounts = parseHttpUrl('accounts URL', options.accountsUrl);
   const api = parseHttpUrl('API domain', options.apiDomain);
   return Object.freeze({

@@ -4,7 +4,7 @@ import { TokenArgumentError, TokenStoreError } from '../errors/token-store-error
 import type { RefreshLease, RefreshLockOptions, RefreshLockProvider, RefreshLockScope } from '../lock/refresh-lock.js';
 import { OAuthToken } from '../token/oauth-token.js';
 import type { TokenRecord } from '../token/token-fields.js';
-import { normalizeId } from '../token/validate-value.js';
+import { lookupText, MAX_TEXT_LENGTH, normalizeId, normalizeLockKey } from '../token/validate-value.js';
 import { compareIds } from './compare-ids.js';
 import { mergeIntoStored, fillFromStored } from './merge.js';
 import { matchFieldOf, matchValueOf, saveKeysOf } from './matching-rule.js';
@@ -48,6 +48,8 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider {
       if (typeof value !== 'string') {
         throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, `findToken: token field "${field}" must be a string.`);
       }
+      // A field set by hand skipped the token's validation: malformed text is refused, an over-long value not found.
+      if (lookupText(field, value, MAX_TEXT_LENGTH) === null) return Promise.resolve(null);
       const found = this.#backend.findBy(field, value);
       if (!isPromise(found)) return Promise.resolve(found === null ? null : fillFromStored(query, this.#readable(found)));
       return found.then(
@@ -76,7 +78,10 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider {
   }
 
   deleteToken(id: string): Promise<void> {
-    return this.#run('delete a token', () => this.#backend.deleteById(normalizeId(id, 'deleteToken')), () => undefined);
+    return this.#run('delete a token', () => {
+      const valid = normalizeId(id, 'deleteToken');
+      return valid === null ? undefined : this.#backend.deleteById(valid);
+    }, () => undefined);
   }
 
   getTokens(): Promise<OAuthToken[]> {
@@ -90,9 +95,10 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider {
   }
 
   findTokenById(id: string): Promise<OAuthToken | null> {
-    return this.#run('find a token by id', () => this.#backend.findBy('id', normalizeId(id, 'findTokenById')), (record) =>
-      record ? OAuthToken.fromRecord(this.#readable(record)) : null,
-    );
+    return this.#run('find a token by id', () => {
+      const valid = normalizeId(id, 'findTokenById');
+      return valid === null ? null : this.#backend.findBy('id', valid);
+    }, (record) => (record ? OAuthToken.fromRecord(this.#readable(record)) : null));
   }
 
   /**
@@ -113,7 +119,7 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider {
   acquireRefreshLock(key: string, options: RefreshLockOptions): Promise<RefreshLease | null> {
     return this.#run(
       'take the refresh lock',
-      () => this.#backend.acquireRefreshLock(normalizeId(key, 'acquireRefreshLock'), options),
+      () => this.#backend.acquireRefreshLock(normalizeLockKey(key, 'acquireRefreshLock'), options),
       (lease) => lease,
       options.signal,
     );

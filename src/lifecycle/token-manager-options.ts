@@ -1,5 +1,6 @@
 import { AccountsClient } from '../accounts/accounts-client.js';
 import { zohoEnvironment, type Environment } from '../accounts/data-centers.js';
+import { describeUnknown, unknownOption } from '../config/unknown-options.js';
 import type { RetryPolicy } from '../accounts/retry-policy.js';
 import type { TokenStore } from '../contract/token-store.js';
 import { ErrorCode } from '../errors/codes.js';
@@ -74,6 +75,32 @@ export const DEFAULT_LOCK_LEASE_MS = 60_000;
 
 const invalid = (message: string): TokenStoreError => new TokenStoreError(ErrorCode.INVALID_CONFIG, message);
 
+const KNOWN_OPTIONS = [
+  'environment', 'environments', 'store', 'tokens', 'client', 'logger', 'clock', 'refreshMarginMs', 'cacheMaxAgeMs',
+  'refreshLock', 'retry', 'accounts', 'fetch',
+];
+// `client` is not checked for unknown names: it is often a wider record (an app's config, the emulator's client).
+const KNOWN_LOCK = ['waitMs', 'leaseMs'];
+
+function checkNames(what: string, value: unknown, known: readonly string[]): void {
+  if (value === undefined) return;
+  if (typeof value !== 'object' || value === null) throw invalid(`${what} must be an object.`);
+  const unknown = unknownOption(value, known);
+  if (unknown !== null) throw invalid(`${what}: ${describeUnknown(unknown, known)}`);
+}
+
+/** The redirect URI Zoho sends the user back to: http(s), no credentials, no spaces, no fragment (RFC 6749 3.1.2). */
+function checkRedirectUri(value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== 'string' || /\s/.test(value) || !URL.canParse(value)) {
+    throw invalid('client.redirectUri must be an absolute http(s) URL without spaces.');
+  }
+  const url = new URL(value);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('client.redirectUri must be an http(s) URL.');
+  if (url.username !== '' || url.password !== '') throw invalid('client.redirectUri must not hold a user name or password.');
+  if (value.includes('#')) throw invalid('client.redirectUri must not have a fragment (#).');
+}
+
 function duration(name: string, value: unknown, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
@@ -100,6 +127,8 @@ function isLogger(value: unknown): value is Logger {
 /** Validates the options once, fills the defaults and freezes the result; nothing is opened on failure. */
 export function tokenManagerConfig(options: TokenManagerOptions = {}): TokenManagerConfig {
   if (typeof options !== 'object' || options === null) throw invalid('TokenManager options must be an object.');
+  checkNames('TokenManager options', options, KNOWN_OPTIONS);
+  checkNames('TokenManager option "refreshLock"', options.refreshLock, KNOWN_LOCK);
   if (options.store !== undefined && !isStore(options.store)) throw invalid('store must implement the six TokenStore methods.');
   if (options.logger !== undefined && !isLogger(options.logger)) throw invalid('logger must have debug, info, warn and error methods.');
   if (options.clock !== undefined && typeof options.clock?.now !== 'function') throw invalid('clock must have a now() method.');
@@ -109,6 +138,7 @@ export function tokenManagerConfig(options: TokenManagerOptions = {}): TokenMana
   if (client !== null && (typeof client.clientId !== 'string' || !client.clientId || typeof client.clientSecret !== 'string' || !client.clientSecret)) {
     throw invalid('client needs a non-empty clientId and clientSecret.');
   }
+  checkRedirectUri(client?.redirectUri);
   const environment = options.environment ?? zohoEnvironment('us');
   if (typeof environment?.accountsUrl !== 'string' || typeof environment.apiDomain !== 'string') {
     throw invalid('environment must come from zohoEnvironment() or customEnvironment().');

@@ -10,7 +10,7 @@ export {
 } from './conformance/suite.js';
 export type { ConformanceCase, ConformanceSettings } from './conformance/conformance-case.js';
 export { ConformanceViolation } from './conformance/violation.js';
-export { HOSTILE_VALUES } from './hostile-values.js';
+export { HOSTILE_VALUES, LIMIT_VALUES, REJECTED_VALUES, REJECTED_EXPIRIES, HOSTILE_IDS, REJECTED_IDS } from './hostile-values.js';
 export { completeToken, zohoLikeToken, uniqueUser, fieldsOf } from './conformance/fixtures.js';
 
 export { AccountsEmulator, type IssueGrantCodeOptions } from './emulator/accounts-emulator.js';

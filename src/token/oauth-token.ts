@@ -1,4 +1,4 @@
-import { normalizeExpiry, normalizeText } from './validate-value.js';
+import { MAX_ID_LENGTH, normalizeExpiry, normalizeText } from './validate-value.js';
 import { maskSecret } from './mask.js';
 import { UserSignature } from './user-signature.js';
 import type { TokenRecord } from './token-fields.js';
@@ -36,12 +36,14 @@ interface TokenFields extends Omit<TokenRecord, 'id'> {
 function validatedFields(init: OAuthTokenInit): TokenFields {
   const given = init.userSignature;
   let signature: UserSignature | null = null;
-  if (given instanceof UserSignature) signature = given;
-  else if (given !== undefined && given !== null && given !== '') {
+  if (given instanceof UserSignature) {
+    normalizeText('userSignature', given.name);
+    signature = given;
+  } else if (given !== undefined && given !== null && given !== '') {
     signature = new UserSignature(normalizeText('userSignature', given) as string);
   }
   return {
-    id: normalizeText('id', init.id),
+    id: normalizeText('id', init.id, MAX_ID_LENGTH),
     userName: signature?.name ?? null,
     signature,
     clientId: normalizeText('clientId', init.clientId),

@@ -1,4 +1,4 @@
-import { OAuthToken, TokenStoreError, ErrorCode, type TokenStore } from 'zoho-token-store';
+import { OAuthToken, TokenStoreError, ErrorCode, compareIds, type TokenStore } from 'zoho-token-store';
 
 /** Ways a hand-written store can get the contract wrong; each should be caught by the kit. */
 export interface Defects {
@@ -15,6 +15,7 @@ export interface Defects {
   trimsValues?: boolean;
   racyIds?: boolean;
   caseInsensitive?: boolean;
+  skipsValidation?: boolean;
 }
 
 const FIELDS = ['clientId', 'clientSecret', 'refreshToken', 'accessToken', 'grantToken', 'expiresAt', 'redirectUrl', 'apiDomain'] as const;
@@ -68,7 +69,9 @@ export class NaiveStore implements TokenStore {
     return found;
   }
 
-  async saveToken(token: OAuthToken): Promise<void> {
+  async saveToken(given: OAuthToken): Promise<void> {
+    // OAuthToken.from validates and normalises fields set by hand ('' to null; NUL, lone surrogates, too long refused).
+    const token = this.defects.skipsValidation ? given : OAuthToken.from(given);
     if (!this.defects.acceptsIncomplete && !token.accessToken && !token.refreshToken && !token.grantToken) {
       throw new TokenStoreError(ErrorCode.TOKEN_INCOMPLETE, 'needs an access, refresh or grant token');
     }
@@ -83,15 +86,15 @@ export class NaiveStore implements TokenStore {
       for (const field of FIELDS) {
         if (token[field] !== null || this.defects.saveOverwritesWithNull) (existing as unknown as Record<string, unknown>)[field] = token[field];
       }
-      token.id = existing.id;
+      given.id = existing.id;
       return;
     }
     // The racy variant reads the next id, then yields before writing, as a store with async I/O would.
     const id = token.id ?? String(this.defects.racyIds ? this.#rows.length + 1 : this.#nextId++);
     if (this.defects.racyIds) await new Promise((resolve) => setImmediate(resolve));
-    const row = this.defects.sharesReferences ? token : token.clone();
+    const row = this.defects.sharesReferences ? given : token.clone();
     row.id = id;
-    token.id = id;
+    given.id = id;
     this.#rows.push(row);
   }
 
@@ -103,7 +106,7 @@ export class NaiveStore implements TokenStore {
 
   async getTokens(): Promise<OAuthToken[]> {
     const rows = this.#rows.map((row) => this.#copy(row));
-    return this.defects.unordered ? rows.reverse() : rows.sort((a, b) => Number(a.id) - Number(b.id));
+    return this.defects.unordered ? rows.reverse() : rows.sort((a, b) => compareIds(String(a.id), String(b.id)));
   }
 
   async deleteTokens(): Promise<void> {

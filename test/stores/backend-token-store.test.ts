@@ -7,6 +7,7 @@ import {
   MemoryStore,
   OAuthToken,
   TokenStoreError,
+  UserSignature,
   loadOptional,
   type TokenBackend,
 } from 'zoho-token-store';
@@ -62,6 +63,13 @@ describe('BackendTokenStore', () => {
       () => store.saveToken(null as unknown as OAuthToken),
       () => store.deleteToken(7 as unknown as string),
       () => store.findTokenById(''),
+      // Malformed text is refused by every method, not looked up: NUL, a lone surrogate.
+      () => store.findTokenById('1\uD800'),
+      () => store.deleteToken('1\0'),
+      () => store.findToken(Object.assign(new OAuthToken(), { accessToken: 'a\0b' })),
+      () => store.findToken(Object.assign(new OAuthToken({ clientId: 'c', clientSecret: 's' }), { refreshToken: '\uDC00' })),
+      () => store.saveToken(Object.assign(new OAuthToken({ accessToken: 'a' }), { userSignature: new UserSignature('\uD800') })),
+      () => store.acquireRefreshLock('k'.repeat(256), { waitMs: 0, leaseMs: 1_000 }),
     ];
     for (const call of bad) {
       let promise: Promise<unknown> | undefined;
@@ -90,6 +98,16 @@ describe('BackendTokenStore', () => {
     controller.abort(reason);
     await assert.rejects(waiting, (error: unknown) => error === reason);
     await held?.release();
+  });
+
+  it('looks up an over-long id or value as not found, without asking the engine', async () => {
+    const store = new BackendTokenStore(failingBackend(), 'test store');
+    assert.equal(await store.findTokenById('12345678901'), null);
+    await store.deleteToken('x'.repeat(11));
+    assert.equal(await store.findToken(Object.assign(new OAuthToken(), { userSignature: new UserSignature('x'.repeat(256)) })), null);
+    assert.equal(await store.findToken(Object.assign(new OAuthToken(), { accessToken: `${'x'.repeat(254)}🔑🔑` })), null);
+    // At the limit the engine is asked (and this one fails).
+    await assert.rejects(store.findTokenById('1234567890'), (error: { code?: string }) => error.code === ErrorCode.TOKEN_STORE);
   });
 
   it('rolls back a failed write in the memory store', async () => {

@@ -152,10 +152,10 @@ describe('writes', () => {
     await store.close();
   });
 
-  test('a file in a missing directory gives TOKEN_STORE saying to create it', async () => {
+  test('a file in a missing directory gives INVALID_CONFIG saying to create it', async () => {
     const store = new FileStore({ path: dir.file('missing/dir/tokens.txt') });
     await assert.rejects(store.saveToken(completeToken()), (error: TokenStoreError) => {
-      assert.equal(error.code, ErrorCode.TOKEN_STORE);
+      assert.equal(error.code, ErrorCode.INVALID_CONFIG);
       assert.match(error.message, /does not exist/);
       return true;
     });

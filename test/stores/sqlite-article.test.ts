@@ -203,11 +203,11 @@ describe('files the store refuses, with nothing changed', () => {
     await expectCode(SQLiteStore.open({ path }), ErrorCode.STORE_CORRUPT, /upgrade zoho-token-store/);
   });
 
-  test('a file that is not a database: STORE_CORRUPT; a folder that does not exist: STORE_UNAVAILABLE', async () => {
+  test('a file that is not a database: STORE_CORRUPT; a folder that does not exist: INVALID_CONFIG', async () => {
     const path = freshPath();
     writeFileSync(path, 'id,user_name\n1,ada@example.com\n'.repeat(200));
     await expectCode(SQLiteStore.open({ path }), ErrorCode.STORE_CORRUPT);
-    await expectCode(SQLiteStore.open({ path: folder.file('no/such/folder/zohooauth.db') }), ErrorCode.STORE_UNAVAILABLE);
+    await expectCode(SQLiteStore.open({ path: folder.file('no/such/folder/zohooauth.db') }), ErrorCode.INVALID_CONFIG);
   });
 
   test('invalid options: INVALID_CONFIG before anything is opened', async () => {

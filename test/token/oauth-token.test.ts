@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { describe, it } from 'node:test';
-import { ErrorCode, OAuthToken, UserSignature, officialRowToRecord, recordToOfficialRow, OFFICIAL_COLUMNS } from 'zoho-token-store';
+import { ErrorCode, MAX_ID_LENGTH, MAX_TEXT_LENGTH, OAuthToken, UserSignature, officialRowToRecord, recordToOfficialRow, OFFICIAL_COLUMNS } from 'zoho-token-store';
 
 const SECRETS = {
   clientSecret: 'client-secret-value-0123456789abcdef',
@@ -32,6 +32,13 @@ describe('OAuthToken', () => {
       [{ expiresAt: -1 }, /expiresAt/],
       [{ expiresAt: 1.5 }, /expiresAt/],
       [{ expiresAt: '1732312345678' }, /expiresAt/],
+      [{ expiresAt: Number.NaN }, /expiresAt/],
+      [{ expiresAt: Number.MAX_SAFE_INTEGER + 1 }, /expiresAt/],
+      [{ apiDomain: 'abc'.repeat(86) }, /apiDomain.*255/],
+      [{ userSignature: 'abc'.repeat(86) }, /userSignature.*255/],
+      [{ userSignature: new UserSignature('abc\0') }, /userSignature.*NUL/],
+      [{ id: 'abc4567890x' }, /id.*10/],
+      [{ grantToken: 'reversed \uDC00\uD800' }, /grantToken.*well-formed/],
     ];
     for (const [init, message] of cases) {
       assert.throws(
@@ -45,6 +52,16 @@ describe('OAuthToken', () => {
         },
       );
     }
+  });
+
+  it('keeps values at the limits: 255 code points per text field (an astral character counts once), 10 per id', () => {
+    const emoji = `${'x'.repeat(254)}🔑`;
+    assert.equal(emoji.length, 256);
+    assert.equal(new OAuthToken({ refreshToken: emoji }).refreshToken, emoji);
+    assert.equal(new OAuthToken({ userSignature: emoji }).userName, emoji);
+    assert.equal(new OAuthToken({ id: '1234567890' }).id, '1234567890');
+    assert.equal(MAX_TEXT_LENGTH, 255);
+    assert.equal(MAX_ID_LENGTH, 10);
   });
 
   it('keeps well-formed unicode, including astral characters', () => {

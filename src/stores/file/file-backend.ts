@@ -10,7 +10,7 @@ import type { TokenRecord } from '../../token/token-fields.js';
 import { removeStrayTempFiles, writeFileAtomic } from './atomic-write.js';
 import { acquireFileLock, type FileLockLease } from './file-lock.js';
 import { racyWindowMs, sameSignature, signatureOf, type FileSignature } from './file-signature.js';
-import type { FileStoreConfig } from './file-store-config.js';
+import { DEFAULT_FILE_NAME, type FileStoreConfig } from './file-store-config.js';
 import { TokenDraft } from './token-draft.js';
 import { DEFAULT_HEADER, formatTokenFile, parseTokenFile } from './token-file-format.js';
 import { TokenSnapshot } from './token-snapshot.js';
@@ -331,10 +331,18 @@ export class FileBackend implements TokenBackend {
         { cause: error },
       );
     }
+    // A path that cannot name a token file is a configuration mistake, not an outage: nothing was created.
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       return new TokenStoreError(
-        ErrorCode.TOKEN_STORE,
+        ErrorCode.INVALID_CONFIG,
         `The directory of the token file ${this.#config.path} does not exist (${code}): create it, or pass another path.`,
+        { cause: error },
+      );
+    }
+    if (code === 'EISDIR') {
+      return new TokenStoreError(
+        ErrorCode.INVALID_CONFIG,
+        `The token file path ${this.#config.path} is a directory: pass the path of a file in it (e.g. ${DEFAULT_FILE_NAME}).`,
         { cause: error },
       );
     }

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenArgumentError } from '../../errors/token-store-error.js';
 import type { EncryptionOptions } from '../../encryption/encryption-options.js';
+import { describeUnknown, unknownOption } from '../../config/unknown-options.js';
 
 export interface FileStoreOptions {
   /**
@@ -32,6 +33,8 @@ export interface FileStoreConfig {
 }
 
 export const DEFAULT_FILE_NAME = 'sdk_tokens.txt';
+// `encryption` is reserved for the option that encrypts token values.
+const KNOWN_OPTIONS = ['path', 'fsync', 'mode', 'lockStaleMs', 'lockWaitMs', 'encryption'];
 
 const invalid = (message: string): TokenArgumentError => new TokenArgumentError(ErrorCode.INVALID_CONFIG, `FileStore: ${message}`);
 
@@ -44,6 +47,8 @@ function whole(name: string, value: number | undefined, fallback: number, min: n
 /** Validates the options, fills the defaults and freezes the result. Touches nothing on disk. */
 export function fileStoreConfig(options: FileStoreOptions = {}): FileStoreConfig {
   if (typeof options !== 'object' || options === null) throw invalid('options must be an object.');
+  const unknown = unknownOption(options, KNOWN_OPTIONS);
+  if (unknown !== null) throw invalid(describeUnknown(unknown, KNOWN_OPTIONS));
   const path = options.path ?? DEFAULT_FILE_NAME;
   if (typeof path !== 'string' || path.trim() === '' || path.includes('\0')) throw invalid('"path" must be a non-empty file path.');
   if (options.fsync !== undefined && typeof options.fsync !== 'boolean') throw invalid('"fsync" must be true or false.');

@@ -1,6 +1,7 @@
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
 import type { EncryptionOptions } from '../../encryption/encryption-options.js';
+import { describeUnknown } from '../../config/unknown-options.js';
 import { validateIdentifier } from '../sql/identifier.js';
 import type { MySqlCallbackPool, MySqlPool } from './mysql-driver.js';
 
@@ -116,7 +117,7 @@ function parseUrl(url: string): { host: string; port: number; user?: string; pas
 export function resolveMySQLOptions(options: MySQLStoreOptions = {}): MySQLStoreConfig {
   if (options === null || typeof options !== 'object') throw invalid('options must be an object.');
   for (const name of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(name)) throw invalid(`unknown option "${name}".`);
+    if (!KNOWN_OPTIONS.has(name)) throw invalid(describeUnknown(name, [...KNOWN_OPTIONS]));
   }
   const table = validateIdentifier('MySQLStore table name', options.table ?? DEFAULT_TABLE);
   const createDatabase = flag(options, 'createDatabase', false);
@@ -140,6 +141,7 @@ export function resolveMySQLOptions(options: MySQLStoreOptions = {}): MySQLStore
     throw invalid('option "url" cannot be combined with "host", "port", "user" or "password".');
   }
   const host = fromUrl?.host ?? optionalString(options, 'host') ?? 'localhost';
+  if (host.trim() === '' || /\s/.test(host)) throw invalid('option "host" must be a host name or address, without spaces.');
   const port = fromUrl?.port ?? wholeNumber(options, 'port', 3306, 1, 65_535);
   if (!Number.isInteger(port) || port < 1 || port > 65_535) throw invalid('the port in option "url" must be from 1 to 65535.');
   const user = fromUrl?.user ?? optionalString(options, 'user') ?? 'root';

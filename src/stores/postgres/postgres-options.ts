@@ -1,6 +1,7 @@
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
 import type { EncryptionOptions } from '../../encryption/encryption-options.js';
+import { describeUnknown, unknownOption } from '../../config/unknown-options.js';
 import { validateIdentifier } from '../sql/identifier.js';
 import type { PostgresConnectionConfig, PostgresPool } from './postgres-driver.js';
 
@@ -34,20 +35,45 @@ export interface PostgresStoreConfig {
 const POOL_DEFAULTS = { connectionTimeoutMillis: 5_000, keepAlive: true, pipeline: true } as const;
 
 const invalid = (message: string): TokenStoreError => new TokenStoreError(ErrorCode.INVALID_CONFIG, message);
+// `encryption` is reserved for the option that encrypts token values.
+const KNOWN_OPTIONS = ['pool', 'connection', 'schema', 'table', 'encryption'];
 
 function isPool(value: unknown): value is PostgresPool {
   const pool = value as Partial<PostgresPool> | null;
   return typeof pool?.query === 'function' && typeof pool.connect === 'function' && typeof pool.on === 'function';
 }
 
+// pg reads any string as a connection string (a mysql:// URL included, as host "mysql"); only these schemes are meant.
+const CONNECTION_URL = /^(postgres|postgresql|socket):/i;
+// pg.Pool options that are counts or milliseconds: a negative, fractional or infinite value would misbehave later.
+const NUMERIC_POOL_OPTIONS: ReadonlyArray<readonly [string, number, number]> = [
+  ['port', 1, 65_535],
+  ['max', 1, 10_000],
+  ['min', 0, 10_000],
+  ['connectionTimeoutMillis', 0, 2_147_483_647],
+  ['idleTimeoutMillis', 0, 2_147_483_647],
+  ['statement_timeout', 0, 2_147_483_647],
+  ['query_timeout', 0, 2_147_483_647],
+];
+
 function poolConfigOf(connection: PostgresStoreOptions['connection']): Record<string, unknown> {
   if (connection === undefined) return { ...POOL_DEFAULTS };
   if (typeof connection === 'string') {
     if (connection.trim() === '') throw invalid('PostgresStore option "connection" is an empty string; pass a postgres:// URL or pool options.');
+    // The URL may hold a password: messages never repeat it.
+    if (!CONNECTION_URL.test(connection) || /\s/.test(connection)) {
+      throw invalid('PostgresStore option "connection" must be a postgres:// (or postgresql://) URL without spaces, or an object of pg.Pool options.');
+    }
     return { ...POOL_DEFAULTS, connectionString: connection };
   }
   if (typeof connection !== 'object' || connection === null || Array.isArray(connection)) {
     throw invalid('PostgresStore option "connection" must be a postgres:// URL or an object of pg.Pool options.');
+  }
+  for (const [name, min, max] of NUMERIC_POOL_OPTIONS) {
+    const value = (connection as Record<string, unknown>)[name];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)) {
+      throw invalid(`PostgresStore option "connection.${name}" must be a whole number from ${min} to ${max}.`);
+    }
   }
   return { ...POOL_DEFAULTS, ...connection };
 }
@@ -55,6 +81,8 @@ function poolConfigOf(connection: PostgresStoreOptions['connection']): Record<st
 /** Validates the options once, before anything is opened, and freezes the result. */
 export function resolvePostgresOptions(options: PostgresStoreOptions = {}): PostgresStoreConfig {
   if (typeof options !== 'object' || options === null) throw invalid('PostgresStore needs an options object.');
+  const unknown = unknownOption(options, KNOWN_OPTIONS);
+  if (unknown !== null) throw invalid(`PostgresStore: ${describeUnknown(unknown, KNOWN_OPTIONS)}`);
   if (options.pool !== undefined && options.connection !== undefined) {
     throw invalid('PostgresStore takes either "pool" or "connection", not both.');
   }

@@ -2,6 +2,7 @@ import type { Redis, RedisOptions } from 'ioredis';
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
 import type { EncryptionOptions } from '../../encryption/encryption-options.js';
+import { describeUnknown, unknownOption } from '../../config/unknown-options.js';
 
 export interface RedisStoreOptions {
   /**
@@ -46,6 +47,8 @@ const MAX_PREFIX_LENGTH = 64;
 const UNSAFE_PREFIX = /[\s\p{Cc}*?[\]\\]/u;
 
 const invalid = (message: string): TokenStoreError => new TokenStoreError(ErrorCode.INVALID_CONFIG, message);
+// `encryption` is reserved for the option that encrypts token values.
+const KNOWN_OPTIONS = ['client', 'url', 'connection', 'keyPrefix', 'commandTimeoutMs', 'writeLockLeaseMs', 'writeLockWaitMs', 'encryption'];
 
 function positiveMs(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
@@ -73,6 +76,8 @@ function hasKeyPrefix(options: { keyPrefix?: string | undefined } | undefined): 
 /** Checks every option before anything is opened; the result is frozen. */
 export function resolveRedisOptions(options: RedisStoreOptions = {}): RedisStoreConfig {
   if (typeof options !== 'object' || options === null) throw invalid('The Redis store needs an options object.');
+  const unknown = unknownOption(options, KNOWN_OPTIONS);
+  if (unknown !== null) throw invalid(`The Redis store: ${describeUnknown(unknown, KNOWN_OPTIONS)}`);
   const { client, url, connection } = options;
   if (client !== undefined) {
     if (typeof client !== 'object' || client === null || typeof (client as Redis).evalsha !== 'function') {
@@ -85,12 +90,18 @@ export function resolveRedisOptions(options: RedisStoreOptions = {}): RedisStore
       throw invalid('The ioredis client passed to the Redis store has a "keyPrefix"; pass one without it and set the store\'s "keyPrefix" instead.');
     }
   }
-  if (url !== undefined && (typeof url !== 'string' || !/^rediss?:\/\//.test(url))) {
+  if (url !== undefined && (typeof url !== 'string' || !/^rediss?:\/\//.test(url) || /\s/.test(url) || !URL.canParse(url))) {
     // The URL may hold a password: the message never repeats it.
-    throw invalid('The Redis store option "url" must be a string starting with redis:// or rediss://.');
+    throw invalid('The Redis store option "url" must be a URL starting with redis:// or rediss://, without spaces.');
   }
   if (connection !== undefined && (typeof connection !== 'object' || connection === null)) {
     throw invalid('The Redis store option "connection" must be an ioredis options object.');
+  }
+  for (const name of ['port', 'db', 'connectTimeout', 'commandTimeout'] as const) {
+    const value = connection?.[name];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)) {
+      throw invalid(`The Redis store option "connection.${name}" must be a whole number, 0 or more.`);
+    }
   }
   if (hasKeyPrefix(connection)) {
     throw invalid('Set the Redis store\'s "keyPrefix" option, not ioredis\'s "connection.keyPrefix".');

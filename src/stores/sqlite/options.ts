@@ -1,6 +1,7 @@
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
 import type { EncryptionOptions } from '../../encryption/encryption-options.js';
+import { describeUnknown, unknownOption } from '../../config/unknown-options.js';
 import { isSQLiteDatabase, type SQLiteDatabase } from './driver.js';
 
 /** The database file of the article's sample and of `SQLiteStore.open()` without a path, relative to the working directory. */
@@ -37,10 +38,14 @@ export interface SQLiteStoreConfig {
 }
 
 const invalid = (message: string): TokenStoreError => new TokenStoreError(ErrorCode.INVALID_CONFIG, message);
+// `encryption` is reserved for the option that encrypts token values.
+const KNOWN_OPTIONS = ['path', 'database', 'busyTimeoutMs', 'durability', 'encryption'];
 
 /** Validates the options once, before anything is opened; the result is frozen. */
 export function sqliteStoreConfig(options: SQLiteStoreOptions = {}): SQLiteStoreConfig {
   if (typeof options !== 'object' || options === null) throw invalid('SQLiteStore.open takes an options object or nothing.');
+  const unknown = unknownOption(options, KNOWN_OPTIONS);
+  if (unknown !== null) throw invalid(`SQLiteStore: ${describeUnknown(unknown, KNOWN_OPTIONS)}`);
   const { path, database, busyTimeoutMs = 5_000, durability = 'full' } = options;
   if (database !== undefined && path !== undefined) {
     throw invalid('SQLiteStore options "path" and "database" exclude each other; pass one.');

@@ -3,6 +3,7 @@ import type { ConformanceCase, ConformanceSettings } from './conformance-case.js
 import { concurrencyCases } from './cases/concurrency-cases.js';
 import { deleteCases } from './cases/delete-cases.js';
 import { findCases } from './cases/find-cases.js';
+import { hostileCases } from './cases/hostile-cases.js';
 import { listCases } from './cases/list-cases.js';
 import { saveCases } from './cases/save-cases.js';
 import { scaleCases } from './cases/scale-cases.js';
@@ -31,6 +32,7 @@ const ALL_CASES: readonly ConformanceCase[] = [
   ...deleteCases,
   ...listCases,
   ...valueCases,
+  ...hostileCases,
   ...concurrencyCases,
   ...scaleCases,
 ];

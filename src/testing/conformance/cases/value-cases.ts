@@ -1,38 +1,51 @@
 import { OAuthToken } from '../../../token/oauth-token.js';
-import { TEXT_FIELDS } from '../../../token/token-fields.js';
 import type { LookupField } from '../../../contract/matching-rule.js';
 import type { ConformanceCase } from '../conformance-case.js';
-import { HOSTILE_VALUES } from '../../hostile-values.js';
+import { HOSTILE_VALUES, LIMIT_VALUES } from '../../hostile-values.js';
+import { describeValue, tokenFilledWith } from '../hostile-calls.js';
 import { completeToken, fieldsOf } from '../fixtures.js';
 import { expectStored, listAll, save } from '../store-calls.js';
 import { ensure, mustSucceed } from '../violation.js';
 
-const LOOKUPS: ReadonlyArray<{ field: LookupField; query: (value: string) => OAuthToken }> = [
-  { field: 'userName', query: (value) => new OAuthToken({ userSignature: value }) },
-  { field: 'accessToken', query: (value) => new OAuthToken({ accessToken: value }) },
-  { field: 'grantToken', query: (value) => new OAuthToken({ grantToken: value, clientId: 'c', clientSecret: 's' }) },
-  { field: 'refreshToken', query: (value) => new OAuthToken({ refreshToken: value, clientId: 'c', clientSecret: 's' }) },
+const CLIENT = ['clientId', 'clientSecret'];
+const LOOKUPS: ReadonlyArray<{ field: LookupField; query: (value: string) => OAuthToken; ownFields: readonly string[] }> = [
+  { field: 'userName', query: (value) => new OAuthToken({ userSignature: value }), ownFields: [] },
+  { field: 'accessToken', query: (value) => new OAuthToken({ accessToken: value }), ownFields: [] },
+  { field: 'grantToken', query: (value) => new OAuthToken({ grantToken: value, clientId: 'c', clientSecret: 's' }), ownFields: CLIENT },
+  { field: 'refreshToken', query: (value) => new OAuthToken({ refreshToken: value, clientId: 'c', clientSecret: 's' }), ownFields: CLIENT },
 ];
 
 export const valueCases: ConformanceCase[] = [
   {
     rule: 'values.verbatim',
-    title: 'quotes, commas, newlines, unicode, SQL and CSV metacharacters round-trip verbatim in every field',
+    title: 'SQL, CSV and Redis metacharacters, line breaks, unicode and values at the length limit round-trip verbatim in every field',
     async run(store) {
-      for (const [i, hostile] of HOSTILE_VALUES.entries()) {
-        const init: Record<string, string> = { userSignature: `${hostile}#${i}` };
-        for (const field of TEXT_FIELDS) init[field] = `${hostile}#${field}#${i}`;
-        const token = await save(store, this.rule, OAuthToken.from(init));
-        const what = `a value like ${JSON.stringify(hostile)}`;
+      const values = [...HOSTILE_VALUES, ...LIMIT_VALUES];
+      const saved = new Map<string, Record<string, unknown>>();
+      for (const [i, hostile] of values.entries()) {
+        // The bare value in every field, user name included, so that leading and trailing characters stay at the ends.
+        const token = await save(store, this.rule, tokenFilledWith(hostile, 1_732_312_345_000 + i));
+        const what = `a value like ${describeValue(hostile)}`;
+        saved.set(String(token.id), fieldsOf(token));
         await expectStored(store, this.rule, String(token.id), fieldsOf(token), `saving ${what}`);
         for (const lookup of LOOKUPS) {
-          const value = String(fieldsOf(token)[lookup.field]);
-          const found = await mustSucceed(this.rule, `findToken by ${lookup.field}`, () => store.findToken(lookup.query(value)));
+          const found = await mustSucceed(this.rule, `findToken by ${lookup.field}`, () => store.findToken(lookup.query(hostile)));
           ensure(this.rule, found?.id === token.id, `findToken by ${lookup.field} must find ${what}; it found ${found?.id}.`);
+          // The query's own client id and secret take precedence over the stored ones; every other field is the stored value.
+          const actual = fieldsOf(found);
+          const wrong = Object.entries(fieldsOf(token)).filter(([field, value]) => !lookup.ownFields.includes(field) && actual[field] !== value);
+          ensure(this.rule, wrong.length === 0, `findToken by ${lookup.field} returned ${what} with wrong values in: ${wrong.map(([field]) => field).join(', ')}.`);
         }
       }
       const listed = await listAll(store, this.rule);
-      ensure(this.rule, listed.length === HOSTILE_VALUES.length, `every hostile value must be stored once; ${listed.length} rows for ${HOSTILE_VALUES.length}.`);
+      ensure(this.rule, listed.length === values.length, `every hostile value must be stored once; ${listed.length} rows for ${values.length}.`);
+      for (const token of listed) {
+        const expected = saved.get(String(token.id));
+        ensure(this.rule, expected !== undefined, `getTokens returned token ${token.id}, which was never saved.`);
+        const actual = fieldsOf(token);
+        const wrong = Object.keys(expected).filter((field) => actual[field] !== expected[field]);
+        ensure(this.rule, wrong.length === 0, `getTokens returned token ${token.id} with wrong values in: ${wrong.join(', ')}.`);
+      }
     },
   },
   {
