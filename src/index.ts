@@ -6,6 +6,7 @@ export { UserSignature } from './token/user-signature.js';
 export { type TokenRecord, SECRET_FIELDS, type SecretField } from './token/token-fields.js';
 export { maskSecret } from './token/mask.js';
 export { MAX_TEXT_LENGTH, MAX_ID_LENGTH } from './token/validate-value.js';
+export { MAX_ENCRYPTED_SECRET_BYTES } from './encryption/envelope.js';
 export {
   OFFICIAL_COLUMNS,
   type OfficialColumn,

@@ -1,5 +1,7 @@
-import type { SecretField, TokenRecord } from '../token/token-fields.js';
-import { ENVELOPE_PREFIX, isEnvelope } from './envelope.js';
+import { ErrorCode } from '../errors/codes.js';
+import { TokenArgumentError } from '../errors/token-store-error.js';
+import { SECRET_FIELDS, type SecretField, type TokenRecord } from '../token/token-fields.js';
+import { ENVELOPE_PREFIX, MAX_ENCRYPTED_SECRET_BYTES, isEnvelope } from './envelope.js';
 import type { FieldCipher, LookupSecretField } from './field-cipher.js';
 
 /**
@@ -38,6 +40,7 @@ export class RecordCipher {
    * kept when it already holds the same secret under the current key, so an unchanged secret is not rewritten.
    */
   seal(record: TokenRecord, previous: TokenRecord | null = null): TokenRecord {
+    refuseUnsealable(record);
     const fields = this.#fields;
     return {
       ...record,
@@ -99,5 +102,22 @@ export class RecordCipher {
     const kept = previous?.clientSecret ?? null;
     if (isEnvelope(kept) && kept.startsWith(this.#currentPrefix) && this.#fields.open('clientSecret', kept, record.id) === secret) return kept;
     return this.#fields.sealRandom('clientSecret', secret);
+  }
+}
+
+/** Refuses a record with a secret too long for its envelope to fit a 255-character column, before anything is written. */
+function refuseUnsealable(record: TokenRecord): void {
+  for (const field of SECRET_FIELDS) {
+    const value = record[field];
+    // A UTF-16 unit is at most 3 UTF-8 bytes: short values need no byte count.
+    if (value === null || value.length * 3 <= MAX_ENCRYPTED_SECRET_BYTES) continue;
+    const bytes = Buffer.byteLength(value, 'utf8');
+    if (bytes > MAX_ENCRYPTED_SECRET_BYTES) {
+      throw new TokenArgumentError(
+        ErrorCode.INVALID_ARGUMENT,
+        `Token field "${field}" holds ${bytes} UTF-8 bytes; with encryption a secret holds at most ${MAX_ENCRYPTED_SECRET_BYTES}, ` +
+          'so that its encrypted form fits every store. Nothing was saved.',
+      );
+    }
   }
 }

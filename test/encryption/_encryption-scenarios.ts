@@ -2,7 +2,7 @@
 // plaintext migration, and a plain store meeting encrypted rows.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ErrorCode, OAuthToken, type BackendTokenStore } from 'zoho-token-store';
+import { ErrorCode, MAX_ENCRYPTED_SECRET_BYTES, OAuthToken, type BackendTokenStore } from 'zoho-token-store';
 import { completeToken, testTokenStore } from 'zoho-token-store/testing';
 import { newPlace, RING_A, RING_AB, RING_B, RING_WRONG_A, type Place, type StoreKind } from './_encrypted-places.js';
 
@@ -184,6 +184,7 @@ export function encryptionScenarios(kind: StoreKind, skip: string | false, kitSc
         },
         {
           scale: kitScale,
+          maxSecretBytes: MAX_ENCRYPTED_SECRET_BYTES,
           dispose: async (store) => {
             await store.close();
             await places.get(store)?.remove();

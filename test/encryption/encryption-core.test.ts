@@ -12,6 +12,7 @@ import {
   OAuthToken,
   supportsRefreshLock,
   type EncryptionOptions,
+  MAX_ENCRYPTED_SECRET_BYTES,
 } from 'zoho-token-store';
 import { completeToken, testTokenStore } from 'zoho-token-store/testing';
 import { MemoryBackend } from '../../src/stores/memory/memory-backend.js';
@@ -63,11 +64,11 @@ describe('encryption options are checked before anything is opened', () => {
 });
 
 describe('MemoryStore with encryption passes the conformance kit', () => {
-  testTokenStore(test, () => new MemoryStore({ encryption: RING_AB }), { dispose: (store) => store.close() });
+  testTokenStore(test, () => new MemoryStore({ encryption: RING_AB }), { maxSecretBytes: MAX_ENCRYPTED_SECRET_BYTES, dispose: (store) => store.close() });
 });
 
 describe('encryptTokenStore over a hand-written store passes the conformance kit', () => {
-  testTokenStore(test, () => encryptTokenStore(new NaiveStore(), RING_AB), { scale: 2_000 });
+  testTokenStore(test, () => encryptTokenStore(new NaiveStore(), RING_AB), { scale: 2_000, maxSecretBytes: MAX_ENCRYPTED_SECRET_BYTES });
 });
 
 describe('encryptTokenStore over a custom store', () => {

@@ -5,6 +5,8 @@ export interface ConformanceSettings {
   readonly scale: number;
   /** How many saves the concurrency checks start at once. */
   readonly concurrency: number;
+  /** The most UTF-8 bytes the store keeps in a secret field, when it keeps fewer than any 255 characters. */
+  readonly maxSecretBytes: number | null;
 }
 
 /** One rule of the contract and the check that a store keeps it. */

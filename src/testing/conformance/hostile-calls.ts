@@ -1,15 +1,31 @@
 import type { TokenStore } from '../../contract/token-store.js';
 import { ErrorCode } from '../../errors/codes.js';
 import { OAuthToken } from '../../token/oauth-token.js';
-import { TEXT_FIELDS } from '../../token/token-fields.js';
+import { SECRET_FIELDS, TEXT_FIELDS } from '../../token/token-fields.js';
 import { fieldsOf } from './fixtures.js';
 import { listAll } from './store-calls.js';
 import { ConformanceViolation, ensure } from './violation.js';
 
-/** A token whose user name and every text field hold `value`. */
-export function tokenFilledWith(value: string, expiresAt: number): OAuthToken {
+/**
+ * The end of `value` that takes at most `maxBytes` UTF-8 bytes, cut at a code point (all of it when `maxBytes` is
+ * null). The end, not the start: the corpus's values at the limit differ at their ends.
+ */
+export function fitBytes(value: string, maxBytes: number | null): string {
+  if (maxBytes === null) return value;
+  const chars = [...value];
+  let bytes = 0;
+  let start = chars.length;
+  while (start > 0 && bytes + Buffer.byteLength(chars[start - 1] as string, 'utf8') <= maxBytes) {
+    start -= 1;
+    bytes += Buffer.byteLength(chars[start] as string, 'utf8');
+  }
+  return chars.slice(start).join('');
+}
+
+/** A token whose user name and every text field hold `value` (secret fields cut to `maxSecretBytes`). */
+export function tokenFilledWith(value: string, expiresAt: number, maxSecretBytes: number | null = null): OAuthToken {
   const init: Record<string, string | number> = { userSignature: value, expiresAt };
-  for (const field of TEXT_FIELDS) init[field] = value;
+  for (const field of TEXT_FIELDS) init[field] = (SECRET_FIELDS as readonly string[]).includes(field) ? fitBytes(value, maxSecretBytes) : value;
   return OAuthToken.from(init);
 }
 

@@ -17,6 +17,12 @@ export interface ConformanceOptions<S extends TokenStore = TokenStore> {
   scale?: number;
   /** How many saves the concurrency checks start at once (default 100). */
   concurrency?: number;
+  /**
+   * The most UTF-8 bytes your store keeps in a secret field (client secret, access, refresh and grant token), when
+   * that is less than 255 characters can take: an encrypted store keeps `MAX_ENCRYPTED_SECRET_BYTES`. Values at the
+   * length limit are then cut to it in those fields, and longer ones must be refused with INVALID_ARGUMENT.
+   */
+  maxSecretBytes?: number;
   /** Called after each check with its store, pass or fail: close connections, remove files. */
   dispose?: (store: S) => unknown;
   /** Run only the rules whose id starts with one of these prefixes, e.g. `['find.', 'save.id-first']`. */
@@ -38,7 +44,7 @@ const ALL_CASES: readonly ConformanceCase[] = [
 ];
 
 function settingsOf(options: ConformanceOptions<never>): ConformanceSettings {
-  return { scale: options.scale ?? 10_000, concurrency: options.concurrency ?? 100 };
+  return { scale: options.scale ?? 10_000, concurrency: options.concurrency ?? 100, maxSecretBytes: options.maxSecretBytes ?? null };
 }
 
 /** The checks of the contract, each with its rule id; filter with `options.only`. */

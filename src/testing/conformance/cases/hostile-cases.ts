@@ -1,7 +1,7 @@
 import { compareIds } from '../../../contract/compare-ids.js';
 import { ErrorCode } from '../../../errors/codes.js';
 import { OAuthToken } from '../../../token/oauth-token.js';
-import { TEXT_FIELDS } from '../../../token/token-fields.js';
+import { SECRET_FIELDS, TEXT_FIELDS } from '../../../token/token-fields.js';
 import { UserSignature } from '../../../token/user-signature.js';
 import type { ConformanceCase } from '../conformance-case.js';
 import { completeToken, fieldsOf } from '../fixtures.js';
@@ -29,10 +29,21 @@ export const hostileCases: ConformanceCase[] = [
   {
     rule: 'values.rejected-change-nothing',
     title: 'NUL, lone surrogates, over-long values and bad expiries are refused with INVALID_ARGUMENT in every field, and nothing changes',
-    async run(store) {
+    async run(store, { maxSecretBytes }) {
       const stored = await save(store, this.rule, completeToken());
       await save(store, this.rule, completeToken());
       const before = await snapshot(store, this.rule);
+      if (maxSecretBytes !== null) {
+        // One byte over the store's own secret limit, as one- and as multi-byte characters.
+        for (const value of ['x'.repeat(maxSecretBytes + 1), `${'x'.repeat(maxSecretBytes - 1)}é`]) {
+          for (const field of SECRET_FIELDS) {
+            const fresh = Object.assign(completeToken(), { [field]: value });
+            await mustReject(this.rule, `saveToken of a new token with a ${field} over ${maxSecretBytes} bytes`, ErrorCode.INVALID_ARGUMENT, () => store.saveToken(fresh));
+            const update = Object.assign(new OAuthToken({ id: stored.id, accessToken: 'replaced' }), { [field]: value });
+            await mustReject(this.rule, `saveToken of stored token ${stored.id} with a ${field} over ${maxSecretBytes} bytes`, ErrorCode.INVALID_ARGUMENT, () => store.saveToken(update));
+          }
+        }
+      }
       for (const value of REJECTED_VALUES) {
         for (const { field, set } of SETTERS) {
           const what = `a ${field} like ${describeValue(value)}`;
