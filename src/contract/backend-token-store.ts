@@ -1,4 +1,4 @@
-import { refuseEncrypted } from '../encryption/plaintext-guard.js';
+import { refuseEncrypted, refuseEnvelopeLike } from '../encryption/plaintext-guard.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TokenArgumentError, TokenStoreError } from '../errors/token-store-error.js';
 import type { RefreshLease, RefreshLockOptions, RefreshLockProvider, RefreshLockScope } from '../lock/refresh-lock.js';
@@ -71,6 +71,7 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider {
         );
       }
       const guardLabel = this.#guard ? this.#label : null;
+      if (guardLabel !== null) refuseEnvelopeLike(candidate);
       return this.#backend.write((writer) => upsert(writer, candidate, guardLabel));
     }, (id) => {
       token.id = id;

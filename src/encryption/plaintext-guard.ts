@@ -1,6 +1,6 @@
 import { ErrorCode } from '../errors/codes.js';
-import { TokenStoreError } from '../errors/token-store-error.js';
-import type { TokenRecord } from '../token/token-fields.js';
+import { TokenArgumentError, TokenStoreError } from '../errors/token-store-error.js';
+import { SECRET_FIELDS, type TokenRecord } from '../token/token-fields.js';
 import { ENVELOPE_PREFIX } from './envelope.js';
 
 const FIRST_CHAR = ENVELOPE_PREFIX.charCodeAt(0);
@@ -20,4 +20,20 @@ export function refuseEncrypted(stored: TokenRecord, label: string): TokenRecord
     );
   }
   return stored;
+}
+
+/**
+ * For stores without encryption: refuses to save a secret that looks like an envelope. Stored in clear, it would
+ * read back as an encrypted token this store cannot open (see `refuseEncrypted`); no Zoho token starts this way.
+ */
+export function refuseEnvelopeLike(token: Readonly<Record<(typeof SECRET_FIELDS)[number], string | null>>): void {
+  for (const field of SECRET_FIELDS) {
+    const value = token[field];
+    if (value !== null && value.charCodeAt(0) === FIRST_CHAR && value.startsWith(ENVELOPE_PREFIX)) {
+      throw new TokenArgumentError(
+        ErrorCode.INVALID_ARGUMENT,
+        `Token field "${field}" starts with "${ENVELOPE_PREFIX}", which marks encrypted values; a store without encryption cannot keep it. Nothing was saved.`,
+      );
+    }
+  }
 }

@@ -160,6 +160,19 @@ describe('a store without encryption meets encrypted rows', () => {
     await assert.rejects(inner.reencrypt(), { code: ErrorCode.INVALID_CONFIG });
   });
 
+  test('a plain store refuses to save a value shaped like an envelope, which it could not read back', async () => {
+    const store = new MemoryStore();
+    await store.saveToken(completeToken());
+    const before = JSON.stringify(await store.getTokens());
+    for (const field of ['accessToken', 'refreshToken', 'grantToken', 'clientSecret'] as const) {
+      const token = Object.assign(completeToken(), { [field]: 'zts1.k1.AAAA' });
+      await assert.rejects(store.saveToken(token), { code: ErrorCode.INVALID_ARGUMENT });
+    }
+    assert.equal(JSON.stringify(await store.getTokens()), before);
+    // Only the prefix is reserved: the same text elsewhere in a value is kept.
+    await store.saveToken(Object.assign(completeToken(), { accessToken: '1000.zts1.k1.AAAA' }));
+  });
+
   test('encryptTokenStore refuses a store built on BackendTokenStore, which has its own option', () => {
     assert.equal(codeOf(() => encryptTokenStore(new ListStore(), RING_A)), ErrorCode.INVALID_CONFIG);
     assert.equal(codeOf(() => encryptTokenStore(new MemoryStore(), RING_A)), ErrorCode.INVALID_CONFIG);
