@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { OAuthToken } from 'zoho-token-store';
+import mysql from 'mysql2/promise';
+import { OAuthToken, UserSignature } from 'zoho-token-store';
 import { MySQLStore } from 'zoho-token-store/mysql';
 import { completeToken, zohoLikeToken } from 'zoho-token-store/testing';
 import { skipUnless } from '../_services.js';
@@ -76,5 +77,72 @@ describe('MySQLStore saves from a version another writer has changed since', { s
     assert.equal(listed.length, 1);
     assert.ok(expiries.includes(Number(listed[0]?.expiresAt)));
     assert.equal(listed[0]?.refreshToken, token.refreshToken);
+  });
+});
+
+/** A mysql2 pool whose statements (on the pool and on connections it hands out) are recorded. */
+function recordingPool(database: string): { pool: mysql.Pool; sent: string[] } {
+  const pool = mysql.createPool({ ...MARIADB, database, connectionLimit: 2 });
+  const sent: string[] = [];
+  const record = (target: { execute: unknown; query: unknown }) => {
+    for (const method of ['execute', 'query'] as const) {
+      const original = (target[method] as (sql: string, values?: unknown[]) => Promise<unknown>).bind(target);
+      target[method] = (sql: string, values?: unknown[]) => {
+        sent.push(sql);
+        return original(sql, values);
+      };
+    }
+  };
+  record(pool as unknown as { execute: unknown; query: unknown });
+  const getConnection = pool.getConnection.bind(pool);
+  pool.getConnection = async () => {
+    const connection = await getConnection();
+    record(connection as unknown as { execute: unknown; query: unknown });
+    return connection;
+  };
+  return { pool, sent };
+}
+
+describe('MySQLStore saves a row it has seen with one compare-and-set UPDATE', { skip }, () => {
+  let database = '';
+  let recorded: ReturnType<typeof recordingPool>;
+  let store: MySQLStore;
+
+  beforeEach(async () => {
+    database = uniqueDatabaseName('cas');
+    await (await MySQLStore.open({ ...MARIADB, database, createDatabase: true, connectionLimit: 1 })).close();
+    recorded = recordingPool(database);
+    store = await MySQLStore.open({ pool: recorded.pool, database });
+  });
+
+  afterEach(async () => {
+    await store.close();
+    await recorded.pool.end();
+    await dropDatabase(database);
+  });
+
+  test('a save after a find sends one UPDATE and takes no lock', async () => {
+    const token = completeToken();
+    await store.saveToken(token);
+    const found = await store.findToken(new OAuthToken({ userSignature: token.userName }));
+    assert.ok(found);
+    recorded.sent.length = 0;
+    found.accessToken = '1000.new-access';
+    await store.saveToken(found);
+    assert.equal(recorded.sent.length, 1, `sent: ${recorded.sent.map((sql) => sql.slice(0, 30)).join(' | ')}`);
+    assert.match(recorded.sent[0] as string, /^UPDATE /);
+    assert.equal((await store.findTokenById(found.id as string))?.accessToken, '1000.new-access');
+  });
+
+  test('a save that changes the user name takes the write lock (the unique name is checked against other rows)', async () => {
+    const token = completeToken();
+    await store.saveToken(token);
+    const found = await store.findTokenById(token.id as string);
+    assert.ok(found);
+    recorded.sent.length = 0;
+    found.userSignature = new UserSignature('renamed@example.com');
+    await store.saveToken(found);
+    assert.ok(recorded.sent.some((sql) => sql.includes('GET_LOCK')), `sent: ${recorded.sent.map((sql) => sql.slice(0, 30)).join(' | ')}`);
+    assert.equal((await store.findTokenById(token.id as string))?.userName, 'renamed@example.com');
   });
 });

@@ -6,6 +6,7 @@ import { headerOf, rowsOf, type MySqlQueryable } from './mysql-driver.js';
 import { rawOf, readRow, sameRaw, updateBinds, type StoredRow } from './mysql-rows.js';
 import { isDeadlock } from './mysql-errors.js';
 import type { MySqlTable } from './mysql-table.js';
+import { planOptimisticSave } from '../shared/optimistic-save.js';
 import type { VersionCache } from '../shared/version-cache.js';
 
 const MAX_ID = 9_999_999_999; // ids are decimal strings that fit the official varchar(10)
@@ -118,10 +119,10 @@ export type OptimisticOutcome<T> =
 
 /**
  * A save without the write lock, for the common case of updating one row that is already stored: the work reads
- * from the version cache (or, with `useCache` false, from the server), and its one update is sent as a
- * compare-and-set. A save that follows a findToken of the same token (what the SDKs do) is one statement. Anything else — a lookup that finds nothing, a new id, an insert, several writes, an error
- * from the work, or a row changed since it was read — answers `done: false`, and the save runs again under the
- * lock. Nothing is sent before the work has resolved, so giving up leaves nothing behind.
+ * from the version cache (or, with `useCache` false, from the server) and is planned by `planOptimisticSave`; its
+ * one update is sent as a compare-and-set. A save that follows a findToken of the same token (what the SDKs do) is
+ * one statement. Anything the plan cannot prove, or a row changed since it was read, answers `done: false`, and
+ * the save runs again under the lock. Nothing is sent before the work has resolved, so giving up leaves nothing.
  */
 export async function tryOptimisticWrite<T>(
   db: MySqlQueryable,
@@ -130,54 +131,33 @@ export async function tryOptimisticWrite<T>(
   useCache: boolean,
   work: (writer: TokenWriter) => Promise<T>,
 ): Promise<OptimisticOutcome<T>> {
-  const read = new Map<string, StoredRow>();
-  // Set from inside the writer's methods: an object, so the checks below see what they set.
-  const attempt: { needsLock: boolean; pending: PendingWrite | null } = { needsLock: false, pending: null };
-  const writer: TokenWriter = {
-    findBy: async (field, value) => {
-      // From the cache, a miss goes straight to the lock: it is most often a new token, which needs the lock anyway.
-      const row = useCache ? (cache.get(field, value) ?? null) : await readRow(db, table, field, value);
-      if (row === null) {
-        attempt.needsLock = true; // "nothing matches" cannot be checked by a compare-and-set
-        return null;
-      }
-      read.set(row.record.id, row);
-      return row.record;
-    },
-    nextId: () => {
-      attempt.needsLock = true;
-      return '0';
-    },
-    insert: () => {
-      attempt.needsLock = true;
-    },
-    update: (record: TokenRecord) => {
-      const previous = read.get(record.id);
-      if (attempt.pending !== null || previous === undefined) attempt.needsLock = true;
-      else attempt.pending = { next: { record, raw: rawOf(record, table) }, previous };
-    },
-  };
-  let value: T;
+  const plan = await planOptimisticSave<T, StoredRow>(
+    // From the cache, a miss goes straight to the lock: it is most often a new token, which needs the lock anyway.
+    (field, value) => (useCache ? (cache.get(field, value) ?? null) : readRow(db, table, field, value)),
+    work,
+  );
+  if (plan.locked) return { done: false, stale: false };
+  if (plan.update === null) return { done: true, value: plan.value, write: null };
+  const { next: record, previous } = plan.update;
+  let raw;
   try {
-    value = await work(writer);
+    raw = rawOf(record, table);
   } catch {
-    return { done: false, stale: false }; // decided on possibly stale reads: the locked run decides for certain
+    return { done: false, stale: false }; // a value the columns cannot hold: the locked run reports it
   }
-  const { needsLock, pending } = attempt;
-  if (needsLock) return { done: false, stale: false };
-  if (pending === null || pending.previous === null) return { done: true, value, write: null };
+  const pending: PendingWrite = { next: { record, raw }, previous };
   let header;
   try {
-    header = headerOf(await db.execute(table.update, updateBinds(table, pending.next.raw, pending.previous.raw)));
+    header = headerOf(await db.execute(table.update, updateBinds(table, raw, previous.raw)));
   } catch (error) {
     if (!isDeadlock(error)) throw error;
     header = { affectedRows: 0 }; // chosen as a deadlock victim against a locked save: that save goes first
   }
   if (header.affectedRows !== 1) {
-    cache.forget(pending.previous);
+    cache.forget(previous);
     return { done: false, stale: true };
   }
-  return { done: true, value, write: pending };
+  return { done: true, value: plan.value, write: pending };
 }
 
 export type { PendingWrite };
