@@ -36,3 +36,14 @@ export async function expectStored(
   ensure(rule, wrong.length === 0, `after ${after} token ${id} has wrong values in: ${wrong.join(', ')}.`);
   return found;
 }
+
+/** Checks that every listed token was saved, with exactly the fields recorded for its id in `saved`. */
+export function expectListedAsSaved(rule: string, listed: readonly OAuthToken[], saved: ReadonlyMap<string, Record<string, unknown>>): void {
+  for (const token of listed) {
+    const expected = saved.get(String(token.id));
+    ensure(rule, expected !== undefined, `getTokens returned token ${token.id}, which was never saved.`);
+    const actual = fieldsOf(token);
+    const wrong = Object.keys(expected).filter((field) => actual[field] !== expected[field]);
+    ensure(rule, wrong.length === 0, `getTokens returned token ${token.id} with wrong values in: ${wrong.join(', ')}.`);
+  }
+}

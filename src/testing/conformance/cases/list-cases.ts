@@ -1,7 +1,7 @@
 import { compareIds } from '../../../contract/compare-ids.js';
 import type { ConformanceCase } from '../conformance-case.js';
 import { completeToken, fieldsOf } from '../fixtures.js';
-import { expectCount, expectStored, listAll, save } from '../store-calls.js';
+import { expectCount, expectListedAsSaved, expectStored, listAll, save } from '../store-calls.js';
 import { ensure } from '../violation.js';
 
 export const listCases: ConformanceCase[] = [
@@ -18,13 +18,7 @@ export const listCases: ConformanceCase[] = [
       const ids = listed.map((token) => String(token.id));
       const sorted = [...ids].sort(compareIds);
       ensure(this.rule, ids.every((id, i) => id === sorted[i]), `getTokens must be ordered by id; got ${ids.join(', ')}.`);
-      for (const token of listed) {
-        const expected = saved.get(String(token.id));
-        ensure(this.rule, expected !== undefined, `getTokens returned token ${token.id}, which was never saved.`);
-        const actual = fieldsOf(token);
-        const wrong = Object.keys(expected).filter((field) => actual[field] !== expected[field]);
-        ensure(this.rule, wrong.length === 0, `getTokens returned token ${token.id} with wrong values in: ${wrong.join(', ')}.`);
-      }
+      expectListedAsSaved(this.rule, listed, saved);
     },
   },
   {
