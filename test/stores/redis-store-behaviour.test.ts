@@ -127,7 +127,7 @@ describe('RedisStore on the server', { skip }, () => {
     }
   });
 
-  test('hashes use the official column names, so other tools can read them', async () => {
+  test('hashes use the official column names, so other tools can read them, plus the version field "v"', async () => {
     const keyPrefix = prefix('columns');
     const store = new RedisStore({ url: REDIS_URL, keyPrefix });
     try {
@@ -135,7 +135,7 @@ describe('RedisStore on the server', { skip }, () => {
       await store.saveToken(token);
       const hash = await admin.hgetall(`${keyPrefix}id:${token.id}`);
       assert.deepEqual(Object.keys(hash).sort(), [
-        'access_token', 'api_domain', 'client_id', 'client_secret', 'expiry_time', 'grant_token', 'id', 'refresh_token', 'user_name',
+        'access_token', 'api_domain', 'client_id', 'client_secret', 'expiry_time', 'grant_token', 'id', 'refresh_token', 'user_name', 'v',
       ]);
       assert.equal(hash.expiry_time, String(token.expiresAt));
     } finally {

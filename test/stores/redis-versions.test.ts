@@ -131,4 +131,61 @@ describe('RedisStore saves a token it has seen with one compare-and-set script, 
     assert.equal(stored.access_token, accesses.at(-1));
     assert.equal(stored.refresh_token, refreshes.at(-1));
   });
+
+  test('a save that changes nothing only checks the version (one HGET), and is written when the token changed since', async () => {
+    const token = completeToken();
+    await store.saveToken(token);
+    assert.ok(await store.findToken(new OAuthToken({ userSignature: token.userName })));
+    recorded.sent.length = 0;
+    await store.saveToken(new OAuthToken({ userSignature: token.userName, refreshToken: token.refreshToken }));
+    assert.deepEqual(recorded.sent, ['hget']);
+    // Another store changes the refresh token; this store's save of the old one is then a change, not a no-op.
+    await other.saveToken(new OAuthToken({ userSignature: token.userName, refreshToken: zohoLikeToken() }));
+    await store.saveToken(new OAuthToken({ userSignature: token.userName, refreshToken: token.refreshToken }));
+    assert.equal((await hash(token.id)).refresh_token, token.refreshToken);
+  });
+
+  for (const how of ['a compare-and-set', 'a locked save'] as const) {
+    test(`a save setting back a value read is written after ${how} of another store changed it (every write sets a new version)`, async () => {
+      const token = completeToken();
+      await store.saveToken(token);
+      assert.ok(await store.findToken(new OAuthToken({ userSignature: token.userName })));
+      // The other store saves from a version it read (compare-and-set) or from nothing (the locked path).
+      if (how === 'a compare-and-set') assert.ok(await other.findToken(new OAuthToken({ userSignature: token.userName })));
+      await other.saveToken(new OAuthToken({ userSignature: token.userName, clientId: 'another.client', refreshToken: token.refreshToken }));
+      assert.equal((await hash(token.id)).client_id, 'another.client');
+      await store.saveToken(new OAuthToken({ userSignature: token.userName, clientId: token.clientId, accessToken: zohoLikeToken() }));
+      assert.equal((await hash(token.id)).client_id, token.clientId);
+    });
+  }
+
+  test('a token deleted and saved again under its old id has a new version: a save from the old read is not applied to it', async () => {
+    const token = completeToken();
+    await store.saveToken(token);
+    assert.ok(await store.findToken(new OAuthToken({ userSignature: token.userName })));
+    await other.deleteToken(String(token.id));
+    const again = OAuthToken.from(token);
+    again.clientId = 'another.client';
+    await other.saveToken(again);
+    assert.equal((await hash(token.id)).client_id, 'another.client');
+    await store.saveToken(new OAuthToken({ userSignature: token.userName, clientId: token.clientId, accessToken: zohoLikeToken() }));
+    assert.equal((await hash(token.id)).client_id, token.clientId);
+  });
+
+  test('a token hash without a version (written before versions existed) is saved by the locked path, which gives it one', async () => {
+    const token = completeToken();
+    await store.saveToken(token);
+    await admin.hdel(`${prefix}id:${token.id}`, 'v');
+    assert.ok(await store.findToken(new OAuthToken({ userSignature: token.userName })));
+    recorded.sent.length = 0;
+    const access = zohoLikeToken();
+    await store.saveToken(new OAuthToken({ userSignature: token.userName, accessToken: access }));
+    assert.ok(!recorded.sent.includes('hget') && recorded.sent.length >= 2, 'the locked path: lock-and-read, then commit');
+    const stored = await hash(token.id);
+    assert.equal(stored.access_token, access);
+    assert.ok(stored.v);
+    recorded.sent.length = 0;
+    await store.saveToken(new OAuthToken({ userSignature: token.userName, accessToken: zohoLikeToken() }));
+    assert.deepEqual(recorded.sent, ['evalsha']);
+  });
 });

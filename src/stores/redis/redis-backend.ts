@@ -5,16 +5,18 @@ import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
 import type { RefreshLease, RefreshLockOptions } from '../../lock/refresh-lock.js';
 import { SerialQueue } from '../../lock/serial-queue.js';
+import { OFFICIAL_COLUMNS } from '../../token/official-columns.js';
 import type { TokenRecord } from '../../token/token-fields.js';
 import { RedisConnection } from './redis-connection.js';
-import { RedisKeys } from './redis-keys.js';
+import { INDEXES, RedisKeys } from './redis-keys.js';
 import type { RedisStoreConfig } from './redis-options.js';
 import { planOptimisticSave } from '../shared/optimistic-save.js';
 import { VersionCache } from '../shared/version-cache.js';
 import { RedisLookup } from './redis-lookup.js';
-import { rawOfRecord, recordFromHash, type RedisRow } from './redis-record.js';
+import { rawOfRecord, recordFromHash, type RawRow, type RedisRow } from './redis-record.js';
 import { RedisRefreshLock } from './redis-refresh-lock.js';
 import { COMPARE_AND_SET, DELETE, RELEASE } from './redis-scripts.js';
+import { nextVersion, VERSION_FIELD } from './redis-version.js';
 import { RedisWrite } from './redis-write.js';
 import { WriteLockWait } from './write-lock-wait.js';
 
@@ -26,17 +28,22 @@ const VERSION_CACHE_KEYS = 50_000;
 // The unique keys: a cached token found by one of them is proven current by the compare-and-set alone.
 const UNIQUE_FIELDS: readonly LookupField[] = ['id', 'userName'];
 const isUnique = (field: LookupField): boolean => field === 'id' || field === 'userName';
-// A compare-and-set argument for an absent field (the script compares and writes '' as "no such field").
-const argsOf = (raw: ReadonlyArray<string | null>): string[] => raw.map((value) => value ?? '');
+// The index tag of each official column ('' for a column without index), for the compare-and-set's arguments.
+const TAG_OF_COLUMN = OFFICIAL_COLUMNS.map((column) => Object.values(INDEXES).find((entry) => entry.column === column)?.tag ?? '');
 
 const toRecord = (row: RedisRow | null): TokenRecord | null => row?.record ?? null;
 const asRow = (row: RedisRow | null): RedisRow | null => row;
 
-/** The compare-and-set's changes: position (1-based, official column order) and new value of each changed field. */
-function changesOf(before: ReadonlyArray<string | null>, after: ReadonlyArray<string | null>): string[] {
+/**
+ * The compare-and-set's arguments after the version read, the new version, the prefix and the id: column, index
+ * tag, value read and new value of each field that changed ('' for absent). Empty when nothing changed.
+ */
+function changesOf(before: RawRow, after: RawRow): string[] {
   const changes: string[] = [];
   for (let i = 1; i < after.length; i += 1) {
-    if ((before[i] ?? '') !== (after[i] ?? '')) changes.push(String(i + 1), after[i] ?? '');
+    const was = before[i] ?? '';
+    const now = after[i] ?? '';
+    if (was !== now) changes.push(OFFICIAL_COLUMNS[i] as string, TAG_OF_COLUMN[i] as string, was, now);
   }
   return changes;
 }
@@ -146,13 +153,24 @@ export class RedisBackend implements TokenBackend {
         if (plan.locked) break;
         if (plan.update === null) return plan.value;
         const { next, previous } = plan.update;
+        if (previous.version === null) break; // a hash written before versions existed: the locked path gives it one
         const raw = rawOfRecord(next);
-        const args = [this.#keys.prefix, ...argsOf(previous.raw), ...changesOf(previous.raw, raw)];
+        const changes = changesOf(previous.raw, raw);
+        if (changes.length === 0) {
+          // Nothing to write: the save is done if the token still holds the version read (the save then took
+          // effect at that moment, before any locked write's commit, which starts from that same version).
+          const now = await this.#connection.run((client) => client.hget(this.#keys.record(next.id), VERSION_FIELD));
+          if (now === previous.version) return plan.value;
+          this.#versions.forget(previous);
+          continue;
+        }
+        const version = nextVersion();
         const keys = [this.#keys.writeLock, this.#keys.record(next.id)];
+        const args = [previous.version, version, this.#keys.prefix, next.id, ...changes];
         const done = await this.#connection.run((client) => COMPARE_AND_SET.run(client, keys, args));
         this.#versions.forget(previous);
         if (done === 1) {
-          this.#versions.remember({ record: next, raw });
+          this.#versions.remember({ record: next, raw, version });
           return plan.value;
         }
       }
@@ -161,9 +179,9 @@ export class RedisBackend implements TokenBackend {
         waitMs: this.#config.writeLockWaitMs,
       });
       const value = await write.run(work);
-      for (const record of write.committed) {
-        this.#versions.forgetId(record.id);
-        this.#versions.remember({ record, raw: rawOfRecord(record) });
+      for (const row of write.committed) {
+        this.#versions.forgetId(row.record.id);
+        this.#versions.remember(row);
       }
       return value;
     });

@@ -13,7 +13,8 @@ export const INDEXES: Readonly<Record<IndexedField, { readonly column: string; r
 
 /**
  * The key layout under one prefix `P`:
- * - `P id:<id>`            a hash per token, fields named as the official columns (absent values are absent fields);
+ * - `P id:<id>`            a hash per token, fields named as the official columns (absent values are absent fields),
+ *                          and `v`, its version (redis-version.ts);
  * - `P ids`                the set of every stored id (getTokens, deleteTokens: no KEYS scan);
  * - `P <tag>:<sha1(value)>` a sorted set of the ids holding that value (tags: user, access, grant, refresh), lowest
  *                          decimal id first, so a lookup is one script call: first member, then its hash;

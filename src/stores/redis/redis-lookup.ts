@@ -3,6 +3,7 @@ import { OFFICIAL_COLUMNS, type OfficialColumn } from '../../token/official-colu
 import { INDEXES, type IndexedField, type RedisKeys } from './redis-keys.js';
 import { rowFromHash, rowFromRaw, type RawRow, type RedisRow } from './redis-record.js';
 import { FIND } from './redis-scripts.js';
+import { VERSION_FIELD } from './redis-version.js';
 
 // Where each indexed field's value sits in a row read by SORT_RO (official column order).
 const COLUMN_AT = Object.fromEntries(
@@ -35,11 +36,12 @@ export class RedisLookup {
 
   constructor(keys: RedisKeys) {
     this.#keys = keys;
-    this.#columns = [...OFFICIAL_COLUMNS];
+    // The version last: a save that starts from this read compares it (redis-version.ts).
+    this.#columns = [...OFFICIAL_COLUMNS, VERSION_FIELD];
     // SORT splits a pattern at its first "->": a prefix holding one cannot be used in a pattern.
     this.#sortArgs = keys.prefix.includes('->')
       ? null
-      : ['BY', 'nosort', 'LIMIT', '0', '1', ...OFFICIAL_COLUMNS.flatMap((column) => ['GET', `${keys.recordPrefix}*->${column}`])];
+      : ['BY', 'nosort', 'LIMIT', '0', '1', ...this.#columns.flatMap((column) => ['GET', `${keys.recordPrefix}*->${column}`])];
   }
 
   async byId(client: Redis, id: string): Promise<RedisRow | null> {

@@ -2,6 +2,7 @@ import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
 import { OFFICIAL_COLUMNS, officialRowToRecord, recordToOfficialRow, type OfficialColumn } from '../../token/official-columns.js';
 import type { TokenRecord } from '../../token/token-fields.js';
+import { VERSION_FIELD } from './redis-version.js';
 
 /** A token's hash fields, official column names, as `[column, value, column, value, …]` (absent values left out; no id). */
 export function recordToFields(record: TokenRecord): string[] {
@@ -41,28 +42,46 @@ export function recordFromHash(reply: unknown): TokenRecord | null {
 /** A token hash as read, one value per official column in `OFFICIAL_COLUMNS` order (null: no such field). */
 export type RawRow = ReadonlyArray<string | null>;
 
-/** A row as read: the record, and the stored values a compare-and-set save requires still to be there. */
+/**
+ * A row as read: the record, its stored values (the index entries a save moves are those of these values), and
+ * its version (`VERSION_FIELD`), which a compare-and-set save requires still to be there; null for a hash written
+ * before versions existed, which only the locked path writes.
+ */
 export interface RedisRow {
   readonly record: TokenRecord;
   readonly raw: RawRow;
+  readonly version: string | null;
 }
 
-/** A row from positional values (HMGET, SORT … GET); null when the hash has no field at all. */
-export function rowFromRaw(raw: RawRow): RedisRow | null {
-  if (raw.every((value) => value === null)) return null;
+/**
+ * A row from positional values (HMGET, SORT … GET): the official columns in order, then the version; null when
+ * the hash has no field at all.
+ */
+export function rowFromRaw(reply: ReadonlyArray<string | null>): RedisRow | null {
   const row: Partial<Record<OfficialColumn, string>> = {};
+  let empty = true;
   for (let i = 0; i < OFFICIAL_COLUMNS.length; i += 1) {
-    const value = raw[i];
-    if (value !== null && value !== undefined) row[OFFICIAL_COLUMNS[i] as OfficialColumn] = value;
+    const value = reply[i];
+    if (value !== null && value !== undefined) {
+      row[OFFICIAL_COLUMNS[i] as OfficialColumn] = value;
+      empty = false;
+    }
   }
+  if (empty) return null;
   if (!row.id) throw corrupt();
-  return { record: officialRowToRecord(row), raw };
+  const raw = reply.length === OFFICIAL_COLUMNS.length ? reply : reply.slice(0, OFFICIAL_COLUMNS.length);
+  return { record: officialRowToRecord(row), raw, version: reply[OFFICIAL_COLUMNS.length] ?? null };
 }
 
 /** A row from an HGETALL-shaped reply (a script's flat array); null when empty. */
 export function rowFromHash(reply: unknown): RedisRow | null {
   const record = recordFromHash(reply);
-  return record === null ? null : { record, raw: rawOfRecord(record, reply) };
+  if (record === null) return null;
+  let version: string | null = null;
+  if (Array.isArray(reply)) {
+    for (let i = 0; i + 1 < reply.length; i += 2) if (reply[i] === VERSION_FIELD) version = String(reply[i + 1]);
+  }
+  return { record, raw: rawOfRecord(record, reply), version };
 }
 
 /** The values of each official column, from a record written by this store (or from the hash it was read from). */

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { OFFICIAL_COLUMNS } from '../../token/official-columns.js';
 import { INDEXES } from './redis-keys.js';
 
 const COLUMNS = Object.values(INDEXES).map(({ column }) => `'${column}'`).join(', ');
@@ -85,7 +84,8 @@ return n`);
 
 /**
  * Writes tokens and releases the write lock, all at once, only while the caller still owns the lock.
- * KEYS: lock. ARGV: owner, prefix, then per token: id, number of fields, field, value, …  1 done, 0 lock lost.
+ * KEYS: lock. ARGV: owner, prefix, then per token: id, number of fields, field, value, … (the new version among
+ * them).  1 done, 0 lock lost.
  * Only index entries whose value changed are moved (a refresh changes the access token alone).
  */
 export const COMMIT = new RedisScript(`
@@ -140,46 +140,36 @@ export const RELEASE = new RedisScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`);
 
-const ALL_COLUMNS = OFFICIAL_COLUMNS.map((column) => `'${column}'`).join(', ');
-// The index tag of each official column, or false: the compare-and-set moves index entries of changed values only.
-const TAG_OF_COLUMN = OFFICIAL_COLUMNS.map((column) => {
-  const index = Object.values(INDEXES).find((entry) => entry.column === column);
-  return index ? `'${index.tag}'` : 'false';
-}).join(', ');
-
 /**
- * A save without the write lock: rewrites one token only while its hash still holds exactly the version the
+ * A save without the write lock: writes one token only while its hash still holds the version (`v` field) the
  * caller read, and only while no writer holds the write lock (a locked write may have read the token and be
- * about to commit from that read). KEYS: lock, token hash. ARGV: prefix, the ten values read in official column
- * order ('' for an absent field), then for each column that changes its position (1-10) and new value ('' to
- * remove it). 1 written, 0 refused (nothing written). The id never changes; index entries move only for the
- * values that changed (a refresh changes the access token and the expiry alone).
+ * about to commit from that read). Every write of a token's hash sets a new, never reused version (the commit
+ * above and this script), so an equal version means the hash holds exactly the values read.
+ * KEYS: lock, token hash. ARGV: version read, new version, prefix, id, then for each field that changes: its
+ * column, its index tag ('' for a column without index), the value read and the new value ('' for absent; a new
+ * '' removes the field). 1 written, 0 refused (nothing written). Index entries move only for the changed values
+ * (a refresh changes the access token and the expiry alone).
  */
 export const COMPARE_AND_SET = new RedisScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-local columns = {${ALL_COLUMNS}}
-local old = redis.call('HMGET', KEYS[2], unpack(columns))
-for k = 1, #columns do
-  if (old[k] or '') ~= ARGV[1 + k] then return 0 end
-end
-if #ARGV == #columns + 1 then return 1 end
-local tags = {${TAG_OF_COLUMN}}
-local prefix, id = ARGV[1], ARGV[2]
-local score = '9007199254740992'
-if #id <= 15 and string.match(id, '^%d+$') then score = id end
-local set, unset = {}, {}
-for i = #columns + 2, #ARGV, 2 do
-  local k, after = tonumber(ARGV[i]), ARGV[i + 1]
-  local before = ARGV[1 + k]
-  if after == '' then unset[#unset + 1] = columns[k] else
-    set[#set + 1] = columns[k]
+if redis.call('HGET', KEYS[2], 'v') ~= ARGV[1] then return 0 end
+local prefix, id = ARGV[3], ARGV[4]
+local set, unset = {'v', ARGV[2]}, {}
+for i = 5, #ARGV, 4 do
+  local column, tag, before, after = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  if after == '' then unset[#unset + 1] = column else
+    set[#set + 1] = column
     set[#set + 1] = after
   end
-  if tags[k] then
-    if before ~= '' then redis.call('ZREM', prefix .. tags[k] .. ':' .. redis.sha1hex(before), id) end
-    if after ~= '' then redis.call('ZADD', prefix .. tags[k] .. ':' .. redis.sha1hex(after), score, id) end
+  if tag ~= '' then
+    if before ~= '' then redis.call('ZREM', prefix .. tag .. ':' .. redis.sha1hex(before), id) end
+    if after ~= '' then
+      local score = '9007199254740992'
+      if #id <= 15 and string.match(id, '^%d+$') then score = id end
+      redis.call('ZADD', prefix .. tag .. ':' .. redis.sha1hex(after), score, id)
+    end
   end
 end
-if #set > 0 then redis.call('HSET', KEYS[2], unpack(set)) end
+redis.call('HSET', KEYS[2], unpack(set))
 if #unset > 0 then redis.call('HDEL', KEYS[2], unpack(unset)) end
 return 1`, false);

@@ -6,8 +6,9 @@ import { TokenStoreError } from '../../errors/token-store-error.js';
 import type { TokenRecord } from '../../token/token-fields.js';
 import type { RedisConnection } from './redis-connection.js';
 import { INDEXES, type RedisKeys } from './redis-keys.js';
-import { recordFromHash, recordToFields } from './redis-record.js';
+import { rawOfRecord, recordFromHash, recordToFields, type RedisRow } from './redis-record.js';
 import { COMMIT, FIND, LOCK_AND_FIND, NEXT_ID, RELEASE } from './redis-scripts.js';
+import { nextVersion, VERSION_FIELD } from './redis-version.js';
 import { WriteLockWait } from './write-lock-wait.js';
 
 export interface WriteLockSettings {
@@ -34,8 +35,8 @@ export class RedisWrite {
   #owner = '';
   #locked = false;
   #pending = new Map<string, TokenRecord>();
-  /** The records the commit wrote, once `run` has resolved. */
-  committed: readonly TokenRecord[] = [];
+  /** The rows the commit wrote, with their new versions, once `run` has resolved. */
+  committed: readonly RedisRow[] = [];
 
   constructor(connection: RedisConnection, keys: RedisKeys, lock: WriteLockSettings) {
     this.#connection = connection;
@@ -138,14 +139,18 @@ export class RedisWrite {
       return;
     }
     const args: Array<string | number> = [this.#owner, this.#keys.prefix];
+    const rows: RedisRow[] = [];
     for (const record of this.#pending.values()) {
+      const version = nextVersion();
       const fields = recordToFields(record);
+      fields.push(VERSION_FIELD, version);
       args.push(record.id, fields.length / 2, ...fields);
+      rows.push({ record, raw: rawOfRecord(record), version });
     }
     const done = await this.#connection.run((client) => COMMIT.run(client, [this.#keys.writeLock], args));
     this.#locked = false;
     if (done !== 1) throw new LockLost();
-    this.committed = [...this.#pending.values()];
+    this.committed = rows;
   }
 
   /** Releases the lock if this write holds it. A failure is ignored: the lease ends the lock anyway. */
