@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
 import { OAuthToken } from 'zoho-token-store';
 import { RedisStore } from 'zoho-token-store/redis';
 import { completeToken } from 'zoho-token-store/testing';
@@ -55,5 +56,56 @@ describe('RedisStore lookups: SORT_RO, and the script where SORT_RO cannot answe
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('RedisStore lookups by user name: one HMGET at the id the name was last found at', { skip }, () => {
+  const admin = adminClient();
+  const prefix = randomPrefix('user-ids');
+  const client = new Redis(REDIS_URL);
+  const sent: string[] = [];
+  const send = client.sendCommand.bind(client);
+  client.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
+    sent.push(command.name.toLowerCase());
+    return send(command as Parameters<typeof send>[0], ...(rest as []));
+  }) as typeof client.sendCommand;
+  const store = new RedisStore({ client, keyPrefix: prefix });
+  const other = new RedisStore({ url: REDIS_URL, keyPrefix: prefix });
+  const byUser = (name: string | null) => store.findToken(new OAuthToken({ userSignature: name }));
+
+  after(async () => {
+    await store.close();
+    await other.close();
+    await client.quit();
+    await dropPrefix(admin, prefix);
+    await admin.quit();
+  });
+
+  test('the second lookup of a user is one HMGET', async () => {
+    const token = completeToken();
+    await other.saveToken(token);
+    assert.equal((await byUser(token.userName))?.id, token.id);
+    sent.length = 0;
+    assert.equal((await byUser(token.userName))?.accessToken, token.accessToken);
+    assert.deepEqual(sent, ['hmget']);
+  });
+
+  test('a user renamed, deleted or stored again under another id by another store is still found right', async () => {
+    const token = completeToken();
+    await other.saveToken(token);
+    assert.equal((await byUser(token.userName))?.id, token.id);
+    // Renamed: the old name finds nothing, the new one the token.
+    await other.saveToken(new OAuthToken({ id: token.id, userSignature: 'renamed@example.com', accessToken: 'a2' }));
+    assert.equal(await byUser(token.userName), null);
+    assert.equal((await byUser('renamed@example.com'))?.id, token.id);
+    // Deleted, then saved again: a new id.
+    await other.deleteToken(String(token.id));
+    assert.equal(await byUser('renamed@example.com'), null);
+    const again = new OAuthToken({ userSignature: 'renamed@example.com', accessToken: 'a3' });
+    await other.saveToken(again);
+    assert.notEqual(again.id, token.id);
+    const found = await byUser('renamed@example.com');
+    assert.equal(found?.id, again.id);
+    assert.equal(found?.accessToken, 'a3');
   });
 });

@@ -27,6 +27,9 @@ export class RedisLookup {
   readonly #columns: readonly string[];
   readonly #sortArgs: readonly string[] | null;
   #sortSupported = true;
+  // The id each user name was last found at. One row per user name, so a row found there that still holds the name
+  // is the answer: a lookup by user name (every API call's) is then one HMGET instead of a SORT_RO.
+  readonly #userIds = new Map<string, string>();
   readonly #indexKeys: Record<IndexedField, Map<string, string>> = {
     userName: new Map(),
     accessToken: new Map(),
@@ -49,6 +52,28 @@ export class RedisLookup {
   }
 
   byValue(client: Redis, field: IndexedField, value: string): Promise<RedisRow | null> {
+    if (field !== 'userName') return this.#byIndex(client, field, value);
+    const id = this.#userIds.get(value);
+    if (id === undefined) return this.#byIndex(client, field, value).then((row) => this.#rememberUser(value, row));
+    return this.byId(client, id).then((row) =>
+      row !== null && row.record.userName === value
+        ? row
+        : // Deleted or renamed since: ask the index.
+          this.#byIndex(client, field, value).then((found) => this.#rememberUser(value, found)),
+    );
+  }
+
+  #rememberUser(name: string, row: RedisRow | null): RedisRow | null {
+    const ids = this.#userIds;
+    if (row === null) ids.delete(name);
+    else {
+      if (ids.size >= INDEX_KEYS_KEPT) ids.clear();
+      ids.set(name, row.record.id);
+    }
+    return row;
+  }
+
+  #byIndex(client: Redis, field: IndexedField, value: string): Promise<RedisRow | null> {
     const key = this.#indexKey(field, value);
     if (this.#sortArgs === null || !this.#sortSupported) return this.#byScript(client, key, field, value);
     // A promise chain rather than async/await: this is every findToken's path.
