@@ -70,8 +70,11 @@ export function encryptionConfig(options: EncryptionOptions, owner: string): Enc
     throw invalid(owner, 'encryption option "keys" must be an object of key id → 32-byte key.');
   }
   const ring = new Map<string, Buffer>();
-  for (const [id, key] of Object.entries(keys)) {
-    if (!KEY_ID_PATTERN.test(id)) throw invalid(owner, `encryption key id "${id.slice(0, 20)}" must be 1 to 16 letters, digits, "_" or "-".`);
+  for (const [index, [id, key]] of Object.entries(keys).entries()) {
+    // A rejected id is never repeated: a key and its id given the wrong way round would print the key.
+    if (!KEY_ID_PATTERN.test(id)) {
+      throw invalid(owner, `encryption key id number ${index + 1} (${id.length} characters) must be 1 to 16 letters, digits, "_" or "-".`);
+    }
     ring.set(id, keyBytes(owner, id, key));
   }
   if (ring.size === 0) throw invalid(owner, 'encryption option "keys" holds no key; give at least the current one.');

@@ -49,10 +49,18 @@ describe('zoho-tokens with an encrypted store (binary, sqlite)', () => {
 
   it('a malformed key ring is a usage error that never echoes the key', async () => {
     const short = randomBytes(20).toString('base64');
-    for (const env of [{ ZOHO_TOKENS_KEYS: `a:${short}` }, { ZOHO_TOKENS_KEYS: `a:${KEY_A},b:${KEY_B}` }, { ZOHO_TOKENS_KEYS: KEY_A }]) {
+    const malformed = [
+      { ZOHO_TOKENS_KEYS: `a:${short}` },
+      { ZOHO_TOKENS_KEYS: `a:${KEY_A},b:${KEY_B}` },
+      { ZOHO_TOKENS_KEYS: KEY_A },
+      // Pairs the wrong way round: the keys stand where ids belong.
+      { ZOHO_TOKENS_KEYS: `${KEY_A}:a,${KEY_B}:b` },
+      { ZOHO_TOKENS_KEYS: `${KEY_A}:a`, ZOHO_TOKENS_KEY_ID: 'a' },
+    ];
+    for (const env of malformed) {
       const result = await zoho(['list', '--store', store], { cwd: dir, env });
       assert.equal(result.code, 2, result.stderr);
-      assertNoSecrets(result, [short, KEY_A, KEY_B]);
+      assertNoSecrets(result, [short, KEY_A, KEY_B, KEY_A.slice(0, 12), KEY_B.slice(0, 12)]);
     }
   });
 

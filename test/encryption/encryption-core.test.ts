@@ -48,6 +48,17 @@ describe('encryption options are checked before anything is opened', () => {
     });
   }
 
+  test('a key given in place of its id (pair the wrong way round) is refused without repeating it', () => {
+    const key = randomBytes(32).toString('base64');
+    try {
+      new MemoryStore({ encryption: { keys: { [key]: 'k1' }, currentKeyId: key } });
+      assert.fail('a key as key id was accepted');
+    } catch (error) {
+      assert.equal((error as { code?: string }).code, ErrorCode.INVALID_CONFIG);
+      assert.ok(!inspect(error).includes(key.slice(0, 12)), 'the message repeats the key');
+    }
+  });
+
   test('keys are accepted as buffers, base64 and base64url; messages never show key material', () => {
     const key = randomBytes(32);
     for (const form of [key, key.toString('base64'), key.toString('base64url')]) {

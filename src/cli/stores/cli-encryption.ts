@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { encryptionConfig, type EncryptionOptions } from '../../encryption/encryption-options.js';
+import { KEY_ID_PATTERN, encryptionConfig, type EncryptionOptions } from '../../encryption/encryption-options.js';
 import { usageError } from '../cli-error.js';
 
 export const KEYS_VARIABLE = 'ZOHO_TOKENS_KEYS';
@@ -14,8 +14,10 @@ function parseKeys(text: string, source: string): Record<string, string> {
   const entries = text.split(/[,\n]/).map((entry) => entry.trim()).filter((entry) => entry !== '' && !entry.startsWith('#'));
   for (const [index, entry] of entries.entries()) {
     const colon = entry.indexOf(':');
-    if (colon <= 0) throw usageError(`${source}: entry ${index + 1} is not id:base64.`, FORMAT_HINT);
-    keys[entry.slice(0, colon).trim()] = entry.slice(colon + 1).trim();
+    const id = colon <= 0 ? '' : entry.slice(0, colon).trim();
+    // Checked here so that later messages, which name key ids, can never print a key given in place of its id.
+    if (!KEY_ID_PATTERN.test(id)) throw usageError(`${source}: entry ${index + 1} is not id:base64 with an id of 1 to 16 letters, digits, "_" or "-".`, FORMAT_HINT);
+    keys[id] = entry.slice(colon + 1).trim();
   }
   if (entries.length === 0) throw usageError(`${source} holds no key.`, FORMAT_HINT);
   return keys;
