@@ -6,7 +6,7 @@ import type { CommandContext } from './command-context.js';
 import { reportOf } from './error-report.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { resolveSettings, type SettingName } from './settings.js';
-import { encryptionFromEnvironment, useStoreEncryption } from './stores/cli-encryption.js';
+import { useStoreEncryption } from './stores/cli-encryption.js';
 import { processTerminal, type Terminal } from './terminal.js';
 
 /** Options every command accepts (on the program or after the command name). */
@@ -71,7 +71,7 @@ export async function main(argv: readonly string[], terminal: Terminal = process
         },
         terminal.env,
       );
-      useStoreEncryption(encryptionFromEnvironment(terminal.env));
+      useStoreEncryption(terminal.env);
       const args = received.slice(0, -2).filter((value): value is string => typeof value === 'string');
       const result = await run({ terminal, settings, now: Date.now }, flags, args);
       if (typeof result === 'number') exitCode = result as ExitCodeValue;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { OAuthToken } from 'zoho-token-store';
 import { SQLiteStore } from 'zoho-token-store/sqlite';
 import { completeToken } from 'zoho-token-store/testing';
-import { assertNoSecrets, tempDir, zoho } from './_cli.js';
+import { BIN, assertNoSecrets, tempDir, zoho } from './_cli.js';
 
 const KEY_A = randomBytes(32).toString('base64');
 const KEY_B = randomBytes(32).toString('base64');
@@ -83,6 +84,26 @@ describe('zoho-tokens with an encrypted store (binary, sqlite)', () => {
       await onlyB.close();
     }
     assert.ok(!readFileSync(join(dir, 'tokens.db'), 'latin1').includes(tokens[0]?.refreshToken as string));
+  });
+
+  it('a command that opens no store (the emulator) runs whatever the key ring variables hold', async () => {
+    const child = spawn(process.execPath, [BIN, 'emulator'], {
+      cwd: dir,
+      env: { ...process.env, ZOHO_TOKENS_KEYS: 'not a key ring' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+    const ready = await new Promise<boolean>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (/^ready /m.test(stdout)) resolve(true);
+      });
+      void closed.then(() => resolve(false));
+    });
+    child.kill('SIGTERM');
+    await closed;
+    assert.ok(ready, 'the emulator did not start');
   });
 
   it('reencrypt without a key ring is a usage error', async () => {

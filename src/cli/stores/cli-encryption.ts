@@ -61,14 +61,20 @@ export function encryptionFromEnvironment(env: NodeJS.ProcessEnv): EncryptionOpt
   return encryption;
 }
 
-let current: EncryptionOptions | undefined;
+let environment: NodeJS.ProcessEnv = {};
+let resolved: { readonly encryption: EncryptionOptions | undefined } | null = null;
 
-/** Sets the key ring stores opened from now on use (the CLI sets it once per command, from the environment). */
-export function useStoreEncryption(encryption: EncryptionOptions | undefined): void {
-  current = encryption;
+/**
+ * Sets the environment the key ring of stores opened from now on comes from (the CLI sets it once per command).
+ * It is read on first use, so a command that opens no store never reads a key file or fails on a bad ring.
+ */
+export function useStoreEncryption(env: NodeJS.ProcessEnv): void {
+  environment = env;
+  resolved = null;
 }
 
-/** The key ring set by `useStoreEncryption`, if any. */
+/** The key ring from the environment set by `useStoreEncryption`, if any (a usage error when it is malformed). */
 export function storeEncryption(): EncryptionOptions | undefined {
-  return current;
+  resolved ??= { encryption: encryptionFromEnvironment(environment) };
+  return resolved.encryption;
 }
