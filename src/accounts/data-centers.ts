@@ -37,6 +37,8 @@ const HOSTS: Record<DataCenterCode, DataCenterHosts> = {
 };
 
 const PREFIX: Record<EnvironmentKind, string> = { production: 'www', sandbox: 'sandbox', developer: 'developer' };
+// Own keys only: `'toString' in PREFIX` is true.
+const isEnvironmentKind = (kind: unknown): kind is EnvironmentKind => typeof kind === 'string' && Object.hasOwn(PREFIX, kind);
 
 export function isDataCenterCode(value: unknown): value is DataCenterCode {
   return typeof value === 'string' && (DATA_CENTER_CODES as readonly string[]).includes(value);
@@ -50,7 +52,7 @@ export function zohoEnvironment(dataCenter: DataCenterCode, kind: EnvironmentKin
       `Unknown data center; use one of ${DATA_CENTER_CODES.join(', ')}, or customEnvironment() for another server.`,
     );
   }
-  if (!(kind in PREFIX)) {
+  if (!isEnvironmentKind(kind)) {
     throw new TokenStoreError(ErrorCode.INVALID_CONFIG, 'Environment kind must be production, sandbox or developer.');
   }
   const hosts = HOSTS[dataCenter];
@@ -88,7 +90,7 @@ export function customEnvironment(options: { accountsUrl: string; apiDomain: str
   if (typeof options !== 'object' || options === null) {
     throw new TokenStoreError(ErrorCode.INVALID_CONFIG, 'customEnvironment needs { accountsUrl, apiDomain }.');
   }
-  if (options.kind !== undefined && !(options.kind in PREFIX)) {
+  if (options.kind !== undefined && !isEnvironmentKind(options.kind)) {
     throw new TokenStoreError(ErrorCode.INVALID_CONFIG, 'Environment kind must be production, sandbox or developer.');
   }
   const accounts = parseHttpUrl('accounts URL', options.accountsUrl);

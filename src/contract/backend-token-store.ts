@@ -6,13 +6,12 @@ import { OAuthToken } from '../token/oauth-token.js';
 import type { TokenRecord } from '../token/token-fields.js';
 import { lookupText, MAX_TEXT_LENGTH, normalizeId, normalizeLockKey } from '../token/validate-value.js';
 import { compareIds } from './compare-ids.js';
+import { asToken } from './token-argument.js';
 import { mergeIntoStored, fillFromStored } from './merge.js';
 import { matchFieldOf, matchValueOf, saveKeysOf } from './matching-rule.js';
-import type { MaybePromise, ReencryptResult, TokenBackend, TokenWriter } from './token-backend.js';
+import { isPromise, type MaybePromise, type ReencryptResult, type TokenBackend, type TokenWriter } from './token-backend.js';
 import type { TokenStore } from './token-store.js';
 
-const isPromise = <T>(value: MaybePromise<T>): value is Promise<T> =>
-  typeof (value as Promise<T> | null)?.then === 'function';
 
 /**
  * A `TokenStore` built on a `TokenBackend`: the six methods of the contract, the matching rule and the merge,
@@ -167,12 +166,6 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider {
   }
 }
 
-function asToken(token: unknown, method: string): OAuthToken {
-  if (!(token instanceof OAuthToken)) {
-    throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, `${method} needs an OAuthToken (use new OAuthToken({...})).`);
-  }
-  return token;
-}
 
 /**
  * The save algorithm, run inside the backend's serialised write. Resolves to the id of the row written. With a

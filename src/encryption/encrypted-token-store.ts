@@ -2,6 +2,7 @@ import { matchFieldOf, matchValueOf } from '../contract/matching-rule.js';
 import type { ReencryptResult } from '../contract/token-backend.js';
 import type { TokenStore } from '../contract/token-store.js';
 import { BackendTokenStore } from '../contract/backend-token-store.js';
+import { asToken } from '../contract/token-argument.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TokenArgumentError, TokenStoreError } from '../errors/token-store-error.js';
 import { supportsRefreshLock, type RefreshLease, type RefreshLockOptions, type RefreshLockScope } from '../lock/refresh-lock.js';
@@ -12,12 +13,6 @@ import { encryptionConfig, type EncryptionOptions } from './encryption-options.j
 import { isLookupSecretField } from './field-cipher.js';
 import type { RecordCipher } from './record-cipher.js';
 
-function asToken(token: unknown, method: string): OAuthToken {
-  if (!(token instanceof OAuthToken)) {
-    throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, `${method} needs an OAuthToken (use new OAuthToken({...})).`);
-  }
-  return token;
-}
 
 /** A token whose fields are `record`'s, with the id given (null for none). */
 function tokenOf(record: TokenRecord, id: string | null, token: OAuthToken): OAuthToken {
@@ -101,15 +96,15 @@ export class EncryptedTokenStore implements TokenStore {
    * Every token is decrypted first: when one cannot be (KEY_INVALID), nothing is rewritten.
    */
   async reencrypt(): Promise<ReencryptResult> {
-    const stale = (await this.#inner.getTokens()).filter((stored) => {
+    const stale: Array<{ stored: OAuthToken; clear: TokenRecord }> = [];
+    for (const stored of await this.#inner.getTokens()) {
       const record = stored.toRecord(stored.id ?? '');
-      this.#cipher.open(record);
-      return !this.#cipher.isCurrent(record);
-    });
+      const clear = this.#cipher.open(record);
+      if (!this.#cipher.isCurrent(record)) stale.push({ stored, clear });
+    }
     let rewritten = 0;
-    for (const stored of stale) {
-      const record = this.#cipher.seal(this.#cipher.open(stored.toRecord(stored.id ?? '')));
-      await this.#inner.saveToken(tokenOf(record, stored.id, stored));
+    for (const { stored, clear } of stale) {
+      await this.#inner.saveToken(tokenOf(this.#cipher.seal(clear), stored.id, stored));
       rewritten += 1;
     }
     return { rewritten };

@@ -1,5 +1,5 @@
 import type { LookupField } from '../contract/matching-rule.js';
-import type { MaybePromise, ReencryptResult, TokenBackend, TokenReader, TokenWriter } from '../contract/token-backend.js';
+import { isPromise, type MaybePromise, type ReencryptResult, type TokenBackend, type TokenReader, type TokenWriter } from '../contract/token-backend.js';
 import type { RefreshLease, RefreshLockOptions, RefreshLockScope } from '../lock/refresh-lock.js';
 import type { TokenRecord } from '../token/token-fields.js';
 import { encryptionConfig, type EncryptionConfig, type EncryptionOptions } from './encryption-options.js';
@@ -7,8 +7,6 @@ import { FieldCipher, isLookupSecretField, type LookupSecretField } from './fiel
 import { KeyRing } from './key-ring.js';
 import { RecordCipher } from './record-cipher.js';
 
-const isPromise = <T>(value: MaybePromise<T>): value is Promise<T> =>
-  typeof (value as Promise<T> | null)?.then === 'function';
 
 /** `then` that stays synchronous for a synchronous value (memory and SQLite lookups cost no promise). */
 function chain<T, R>(value: MaybePromise<T>, next: (value: T) => MaybePromise<R>): MaybePromise<R> {
@@ -98,10 +96,13 @@ export class EncryptingBackend implements TokenBackend {
   readonly #inner: TokenBackend;
   readonly #cipher: RecordCipher;
 
-  /** Throws INVALID_CONFIG or KEY_INVALID for a bad key ring (see `EncryptionOptions`). */
-  constructor(inner: TokenBackend, options: EncryptionOptions, owner = 'EncryptingBackend') {
+  /**
+   * Throws INVALID_CONFIG or KEY_INVALID for a bad key ring (see `EncryptionOptions`). Stores pass the cipher
+   * `storeEncryption` already made from their options.
+   */
+  constructor(inner: TokenBackend, options: EncryptionOptions | RecordCipher, owner = 'EncryptingBackend') {
     this.#inner = inner;
-    this.#cipher = recordCipherOf(encryptionConfig(options, owner));
+    this.#cipher = options instanceof RecordCipher ? options : recordCipherOf(encryptionConfig(options, owner));
   }
 
   get refreshLockScope(): RefreshLockScope {
@@ -161,23 +162,15 @@ export class EncryptingBackend implements TokenBackend {
   }
 }
 
-/** A store's `encryption` option, once validated, and the store's name for messages. */
-export interface StoreEncryption {
-  readonly options: EncryptionOptions;
-  readonly owner: string;
-}
-
 /**
- * Validates a store's `encryption` option, or gives null when it is not given. Stores call it before they open
- * anything, so a bad key ring (INVALID_CONFIG, KEY_INVALID) leaves nothing open.
+ * Validates a store's `encryption` option and derives its keys, once, or gives null when it is not given. Stores
+ * call it before they open anything, so a bad key ring (INVALID_CONFIG, KEY_INVALID) leaves nothing open.
  */
-export function storeEncryptionConfig(encryption: EncryptionOptions | undefined, owner: string): StoreEncryption | null {
-  if (encryption === undefined) return null;
-  encryptionConfig(encryption, owner);
-  return { options: encryption, owner };
+export function storeEncryptionConfig(encryption: EncryptionOptions | undefined, owner: string): RecordCipher | null {
+  return encryption === undefined ? null : recordCipherOf(encryptionConfig(encryption, owner));
 }
 
 /** The backend a store uses: `backend` itself without encryption, else `backend` behind an EncryptingBackend. */
-export function encryptedBackend(backend: TokenBackend, encryption: StoreEncryption | null): TokenBackend {
-  return encryption === null ? backend : new EncryptingBackend(backend, encryption.options, encryption.owner);
+export function encryptedBackend(backend: TokenBackend, cipher: RecordCipher | null): TokenBackend {
+  return cipher === null ? backend : new EncryptingBackend(backend, cipher);
 }

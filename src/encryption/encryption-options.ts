@@ -1,3 +1,4 @@
+import { describeUnknown, unknownOption } from '../config/unknown-options.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TokenStoreError } from '../errors/token-store-error.js';
 
@@ -36,7 +37,7 @@ export interface EncryptionConfig {
 
 export const KEY_ID_PATTERN = /^[A-Za-z0-9_-]{1,16}$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$|^[A-Za-z0-9_-]+$/;
-const KNOWN_OPTIONS = new Set(['keys', 'currentKeyId', 'acceptPlaintext', 'cacheSize']);
+const KNOWN_OPTIONS = ['keys', 'currentKeyId', 'acceptPlaintext', 'cacheSize'];
 
 const invalid = (owner: string, message: string): TokenStoreError =>
   new TokenStoreError(ErrorCode.INVALID_CONFIG, `${owner}: ${message}`);
@@ -62,9 +63,8 @@ function keyBytes(owner: string, id: string, key: unknown): Buffer {
  */
 export function encryptionConfig(options: EncryptionOptions, owner: string): EncryptionConfig {
   if (options === null || typeof options !== 'object') throw invalid(owner, 'option "encryption" must be an object with "keys" and "currentKeyId".');
-  for (const name of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(name)) throw invalid(owner, `unknown encryption option "${name}".`);
-  }
+  const unknown = unknownOption(options, KNOWN_OPTIONS);
+  if (unknown !== null) throw invalid(owner, `encryption: ${describeUnknown(unknown, KNOWN_OPTIONS)}`);
   const { keys, currentKeyId, acceptPlaintext = false, cacheSize = 10_000 } = options;
   if (keys === null || typeof keys !== 'object' || Array.isArray(keys) || keys instanceof Uint8Array) {
     throw invalid(owner, 'encryption option "keys" must be an object of key id → 32-byte key.');

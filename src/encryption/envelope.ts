@@ -11,8 +11,11 @@ export const TAG_BYTES = 16;
 /** The longest key id (see KEY_ID_PATTERN). */
 const MAX_KEY_ID_LENGTH = 16;
 
-/** True when a stored value is an envelope rather than a value in clear. */
-export const isEnvelope = (value: string | null): value is string => value !== null && value.startsWith(ENVELOPE_PREFIX);
+const FIRST_CHAR = ENVELOPE_PREFIX.charCodeAt(0);
+
+/** True when a stored value is an envelope rather than a value in clear (one character compare for most values). */
+export const isEnvelope = (value: string | null): value is string =>
+  value !== null && value.charCodeAt(0) === FIRST_CHAR && value.startsWith(ENVELOPE_PREFIX);
 
 /** The key id of an envelope, or null when it has none (a damaged value). */
 export function keyIdOf(envelope: string): string | null {

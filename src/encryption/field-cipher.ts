@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { ErrorCode } from '../errors/codes.js';
 import { TokenStoreError } from '../errors/token-store-error.js';
-import type { SecretField } from '../token/token-fields.js';
+import { SECRET_FIELDS, type SecretField } from '../token/token-fields.js';
 import { BoundedCache } from './bounded-cache.js';
 import { ENVELOPE_PREFIX, NONCE_BYTES, TAG_BYTES, envelopeOf, isEnvelope, keyIdOf, sealedBytesOf } from './envelope.js';
 import type { DerivedKey, KeyRing } from './key-ring.js';
@@ -12,11 +12,10 @@ export type LookupSecretField = Exclude<SecretField, 'clientSecret'>;
 export const isLookupSecretField = (field: string): field is LookupSecretField =>
   field === 'accessToken' || field === 'refreshToken' || field === 'grantToken';
 
-const SECRET_FIELD_NAMES: readonly SecretField[] = ['clientSecret', 'refreshToken', 'accessToken', 'grantToken'];
 
 type PerField<T> = Record<SecretField, T>;
 const perField = <T>(make: () => T): PerField<T> =>
-  Object.fromEntries(SECRET_FIELD_NAMES.map((field) => [field, make()])) as PerField<T>;
+  Object.fromEntries(SECRET_FIELDS.map((field) => [field, make()])) as PerField<T>;
 
 /**
  * Encrypts and decrypts one field's value with AES-256-GCM. The associated data binds each envelope to its format,

@@ -1,9 +1,8 @@
 import { ErrorCode } from '../errors/codes.js';
 import { TokenArgumentError, TokenStoreError } from '../errors/token-store-error.js';
 import { SECRET_FIELDS, type TokenRecord } from '../token/token-fields.js';
-import { ENVELOPE_PREFIX } from './envelope.js';
+import { ENVELOPE_PREFIX, isEnvelope } from './envelope.js';
 
-const FIRST_CHAR = ENVELOPE_PREFIX.charCodeAt(0);
 
 /**
  * For stores without encryption: refuses a stored record that holds encrypted values, rather than hand out an
@@ -13,7 +12,7 @@ const FIRST_CHAR = ENVELOPE_PREFIX.charCodeAt(0);
  */
 export function refuseEncrypted(stored: TokenRecord, label: string): TokenRecord {
   const value = stored.accessToken ?? stored.refreshToken ?? stored.grantToken;
-  if (value !== null && value.charCodeAt(0) === FIRST_CHAR && value.startsWith(ENVELOPE_PREFIX)) {
+  if (isEnvelope(value)) {
     throw new TokenStoreError(
       ErrorCode.KEY_INVALID,
       `The ${label} holds encrypted tokens (token ${stored.id}); open it with the "encryption" option and its key ring. Nothing was changed.`,
@@ -29,7 +28,7 @@ export function refuseEncrypted(stored: TokenRecord, label: string): TokenRecord
 export function refuseEnvelopeLike(token: Readonly<Record<(typeof SECRET_FIELDS)[number], string | null>>): void {
   for (const field of SECRET_FIELDS) {
     const value = token[field];
-    if (value !== null && value.charCodeAt(0) === FIRST_CHAR && value.startsWith(ENVELOPE_PREFIX)) {
+    if (isEnvelope(value)) {
       throw new TokenArgumentError(
         ErrorCode.INVALID_ARGUMENT,
         `Token field "${field}" starts with "${ENVELOPE_PREFIX}", which marks encrypted values; a store without encryption cannot keep it. Nothing was saved.`,

@@ -1,7 +1,7 @@
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
 import type { EncryptionOptions } from '../../encryption/encryption-options.js';
-import { describeUnknown } from '../../config/unknown-options.js';
+import { describeUnknown, unknownOption } from '../../config/unknown-options.js';
 import { validateIdentifier } from '../sql/identifier.js';
 import type { MySqlCallbackPool, MySqlPool } from './mysql-driver.js';
 
@@ -57,11 +57,11 @@ export interface MySQLStoreConfig {
 
 export const DEFAULT_DATABASE = 'zohooauth';
 const DEFAULT_TABLE = 'oauthtoken';
-const KNOWN_OPTIONS = new Set([
+const KNOWN_OPTIONS = [
   'pool', 'url', 'host', 'port', 'user', 'password', 'database', 'table', 'ssl',
   'connectionLimit', 'connectTimeoutMs', 'createDatabase', 'createTable', 'writeLockWaitMs',
   'encryption', // validated by storeEncryptionConfig
-]);
+];
 const CONNECTION_FIELDS = ['url', 'host', 'port', 'user', 'password', 'ssl', 'connectionLimit', 'connectTimeoutMs'] as const;
 
 const invalid = (message: string): TokenStoreError => new TokenStoreError(ErrorCode.INVALID_CONFIG, `MySQLStore: ${message}`);
@@ -116,9 +116,8 @@ function parseUrl(url: string): { host: string; port: number; user?: string; pas
 /** Validates the options once, before anything is opened; the result is frozen. */
 export function resolveMySQLOptions(options: MySQLStoreOptions = {}): MySQLStoreConfig {
   if (options === null || typeof options !== 'object') throw invalid('options must be an object.');
-  for (const name of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(name)) throw invalid(describeUnknown(name, [...KNOWN_OPTIONS]));
-  }
+  const unknown = unknownOption(options, KNOWN_OPTIONS);
+  if (unknown !== null) throw invalid(describeUnknown(unknown, KNOWN_OPTIONS));
   const table = validateIdentifier('MySQLStore table name', options.table ?? DEFAULT_TABLE);
   const createDatabase = flag(options, 'createDatabase', false);
   const createTable = flag(options, 'createTable', true);

@@ -29,7 +29,6 @@ const toRecord = (row: Row): TokenRecord => officialRowToRecord(row as Parameter
 const toStoredRow = (row: Row): PostgresRow => ({ record: toRecord(row), raw: OFFICIAL_COLUMNS.map((column) => row[column] ?? null) });
 // The unique keys: a cached row found by one of them is proven current by the compare-and-set alone.
 const UNIQUE_FIELDS: readonly LookupField[] = ['id', 'userName'];
-const isUnique = (field: LookupField): boolean => field === 'id' || field === 'userName';
 
 function rowValues(record: TokenRecord): unknown[] {
   const row = recordToOfficialRow(record);
@@ -151,7 +150,7 @@ export class PostgresBackend implements TokenBackend {
     for (const fromCache of [true, false]) {
       const plan = await planOptimisticSave<T, PostgresRow>(
         (field, value) =>
-          fromCache ? (isUnique(field) ? this.#versions.get(field, value) ?? null : null) : this.#readOn(pool, this.#sql[FIND_STATEMENT[field]], value),
+          fromCache ? (this.#versions.get(field, value) ?? null) : this.#readOn(pool, this.#sql[FIND_STATEMENT[field]], value),
         work,
       );
       if (plan.locked) break;

@@ -27,7 +27,6 @@ const BATCH = 500;
 const VERSION_CACHE_KEYS = 50_000;
 // The unique keys: a cached token found by one of them is proven current by the compare-and-set alone.
 const UNIQUE_FIELDS: readonly LookupField[] = ['id', 'userName'];
-const isUnique = (field: LookupField): boolean => field === 'id' || field === 'userName';
 // The index tag of each official column ('' for a column without index), for the compare-and-set's arguments.
 const TAG_OF_COLUMN = OFFICIAL_COLUMNS.map((column) => Object.values(INDEXES).find((entry) => entry.column === column)?.tag ?? '');
 
@@ -147,7 +146,7 @@ export class RedisBackend implements TokenBackend {
     return this.#writes.run(async () => {
       for (const fromCache of [true, false]) {
         const plan = await planOptimisticSave<T, RedisRow>(
-          (field, value) => (fromCache ? (isUnique(field) ? this.#versions.get(field, value) ?? null : null) : this.#read(field, value, asRow)),
+          (field, value) => (fromCache ? (this.#versions.get(field, value) ?? null) : this.#read(field, value, asRow)),
           work,
         );
         if (plan.locked) break;
