@@ -8,9 +8,8 @@ const TAGS = Object.values(INDEXES).map(({ tag }) => `'${tag}'`).join(', ');
 // Shared by the scripts below. ARGV carries the key prefix; every key is derived from it the same way as in
 // redis-keys.ts. Scores: a decimal id of at most 15 digits is its own score (exact in a double), any other id
 // sorts after them, by member; so the first member of an index is the lowest id, as SQL's ORDER BY id gives.
-const HELPERS = `
-local COLUMNS = {${COLUMNS}}
-local TAGS = {${TAGS}}
+// The index rules alone (two small functions), also for the hot compare-and-set script.
+const INDEX_HELPERS = `
 local function score(id)
   if #id <= 15 and string.match(id, '^%d+$') then return id end
   return '9007199254740992'
@@ -18,7 +17,11 @@ end
 local function index_key(prefix, tag, value)
   return prefix .. tag .. ':' .. redis.sha1hex(value)
 end
-local function unindex(prefix, id)
+`;
+const HELPERS = `
+local COLUMNS = {${COLUMNS}}
+local TAGS = {${TAGS}}
+${INDEX_HELPERS}local function unindex(prefix, id)
   local key = prefix .. 'id:' .. id
   local values = redis.call('HMGET', key, unpack(COLUMNS))
   for i = 1, #COLUMNS do
@@ -150,7 +153,7 @@ return 0`);
  * '' removes the field). 1 written, 0 refused (nothing written). Index entries move only for the changed values
  * (a refresh changes the access token and the expiry alone).
  */
-export const COMPARE_AND_SET = new RedisScript(`
+export const COMPARE_AND_SET = new RedisScript(`${INDEX_HELPERS}
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 if redis.call('HGET', KEYS[2], 'v') ~= ARGV[1] then return 0 end
 local prefix, id = ARGV[3], ARGV[4]
@@ -162,12 +165,8 @@ for i = 5, #ARGV, 4 do
     set[#set + 1] = after
   end
   if tag ~= '' then
-    if before ~= '' then redis.call('ZREM', prefix .. tag .. ':' .. redis.sha1hex(before), id) end
-    if after ~= '' then
-      local score = '9007199254740992'
-      if #id <= 15 and string.match(id, '^%d+$') then score = id end
-      redis.call('ZADD', prefix .. tag .. ':' .. redis.sha1hex(after), score, id)
-    end
+    if before ~= '' then redis.call('ZREM', index_key(prefix, tag, before), id) end
+    if after ~= '' then redis.call('ZADD', index_key(prefix, tag, after), score(id), id) end
   end
 end
 redis.call('HSET', KEYS[2], unpack(set))
