@@ -1,3 +1,4 @@
+import { parseHttpUrl } from '../config/http-url.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TokenStoreError } from '../errors/token-store-error.js';
 
@@ -69,20 +70,6 @@ export function allZohoEnvironments(): Environment[] {
   return DATA_CENTER_CODES.flatMap((code) =>
     (Object.keys(PREFIX) as EnvironmentKind[]).map((kind) => zohoEnvironment(code, kind)),
   );
-}
-
-/**
- * An absolute http(s) URL with no spaces, no credentials (they would travel in every request and every log of it)
- * and no query or fragment (the path is the base of Zoho's endpoints). Messages never repeat the URL.
- */
-function parseHttpUrl(what: string, value: unknown): URL {
-  const refuse = (rule: string) => new TokenStoreError(ErrorCode.INVALID_CONFIG, `The ${what} must be ${rule}.`);
-  if (typeof value !== 'string' || /\s/.test(value) || !URL.canParse(value)) throw refuse('an absolute http(s) URL without spaces');
-  const url = new URL(value);
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw refuse('an absolute http(s) URL');
-  if (url.username !== '' || url.password !== '') throw refuse('a URL without a user name or password in it');
-  if (url.search !== '' || url.hash !== '') throw refuse('a URL without a query (?) or fragment (#)');
-  return url;
 }
 
 /** An environment for any OAuth 2.0 server with Zoho's endpoints, such as the accounts emulator. */

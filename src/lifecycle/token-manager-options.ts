@@ -1,5 +1,6 @@
 import { AccountsClient } from '../accounts/accounts-client.js';
 import { zohoEnvironment, type Environment } from '../accounts/data-centers.js';
+import { parseHttpUrl } from '../config/http-url.js';
 import { describeUnknown, unknownOption } from '../config/unknown-options.js';
 import type { RetryPolicy } from '../accounts/retry-policy.js';
 import type { TokenStore } from '../contract/token-store.js';
@@ -91,14 +92,7 @@ function checkNames(what: string, value: unknown, known: readonly string[]): voi
 
 /** The redirect URI Zoho sends the user back to: http(s), no credentials, no spaces, no fragment (RFC 6749 3.1.2). */
 function checkRedirectUri(value: unknown): void {
-  if (value === undefined) return;
-  if (typeof value !== 'string' || /\s/.test(value) || !URL.canParse(value)) {
-    throw invalid('client.redirectUri must be an absolute http(s) URL without spaces.');
-  }
-  const url = new URL(value);
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('client.redirectUri must be an http(s) URL.');
-  if (url.username !== '' || url.password !== '') throw invalid('client.redirectUri must not hold a user name or password.');
-  if (value.includes('#')) throw invalid('client.redirectUri must not have a fragment (#).');
+  if (value !== undefined) parseHttpUrl('TokenManager option client.redirectUri', value, { query: true });
 }
 
 function duration(name: string, value: unknown, fallback: number, min = 0): number {
