@@ -119,6 +119,8 @@ describe('identifiers and unknown options: refused at construction', () => {
       () => customEnvironment({ accountsUrl: 'https://accounts.example?x=1', apiDomain: 'https://api.example' }),
       () => customEnvironment({ accountsUrl: 'https://accounts.example', apiDomain: 'https://api.example#top' }),
       () => customEnvironment({ accountsUrl: 'https://accounts.example', apiDomain: 'https://api.example', kind: 'staging' as never }),
+      () => customEnvironment({ accountsUrl: 'https://accounts.example', apiDomain: 'https://api.example', kind: 'toString' as never }),
+      () => customEnvironment({ accountsUrl: 'https://accounts.example#', apiDomain: 'https://api.example' }),
       () => new TokenManager({ store: new MemoryStore(), client: { clientId: 'c', clientSecret: 's', redirectUri: 'javascript:alert(1)' } }),
       () => new TokenManager({ store: new MemoryStore(), client: { clientId: 'c', clientSecret: 's', redirectUri: 'https://app.example/cb#x' } }),
       () => new TokenManager({ store: new MemoryStore(), client: { clientId: 'c', clientSecret: 's', redirectUri: 'https://u:pw@app.example/cb' } }),
