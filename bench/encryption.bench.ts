@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryStore, OAuthToken, type EncryptionOptions, type TokenStore } from 'zoho-token-store';
@@ -9,6 +8,7 @@ import { SQLiteStore } from 'zoho-token-store/sqlite';
 import { PostgresStore } from 'zoho-token-store/postgres';
 import { completeToken } from 'zoho-token-store/testing';
 import { measurePair, printComparisons, type ComparisonRow } from './harness.js';
+import { reachable } from './reachable.js';
 
 const SIZE = 1_000;
 const RING: EncryptionOptions = { keys: { k1: randomBytes(32) }, currentKeyId: 'k1' };
@@ -22,18 +22,6 @@ interface Kind {
   readonly cleanup?: () => Promise<void> | void;
 }
 
-function reachable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1_000, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
 
 async function filled(kind: Kind, tokens: readonly OAuthToken[], encryption?: EncryptionOptions): Promise<Closable> {
   const store = await kind.open(encryption);

@@ -1,22 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
 import pg from 'pg';
 import { OAuthToken, OFFICIAL_COLUMNS, recordToOfficialRow } from 'zoho-token-store';
 import { PostgresStore } from 'zoho-token-store/postgres';
 import { completeToken, zohoLikeToken } from 'zoho-token-store/testing';
 import { measure, printComparisons, printFigures, type MeasureOptions, type Measurement } from './harness.js';
+import { reachable } from './reachable.js';
 
 const SERVER = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' } as const;
 const SIZE = 1_000;
 
-function reachable(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(SERVER.port, SERVER.host);
-    socket.setTimeout(1_000, () => (socket.destroy(), resolve(false)));
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /**
  * Measures the operations in turns (a, b, a, b, …) and keeps each one's median round: on a shared machine the
@@ -39,7 +31,7 @@ async function inTurns(rounds: number, ops: ReadonlyArray<readonly [string, (i: 
  * same table in the same run: a single-row SELECT by user name, and a one-statement upsert on user name.
  */
 export async function benchPostgresStore(): Promise<void> {
-  if (!(await reachable())) {
+  if (!(await reachable(SERVER.port, SERVER.host))) {
     printFigures('PostgresStore vs the raw pg pool', [['skipped', `PostgreSQL is not reachable on ${SERVER.host}:${SERVER.port}`]]);
     return;
   }

@@ -1,27 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
 import { Redis } from 'ioredis';
 import { OAuthToken, recordToOfficialRow } from 'zoho-token-store';
 import { RedisStore } from 'zoho-token-store/redis';
 import { completeToken, zohoLikeToken } from 'zoho-token-store/testing';
 import { measure, printComparisons, printFigures, type ComparisonRow, type Measurement } from './harness.js';
+import { reachable } from './reachable.js';
 
 const HOST = '127.0.0.1';
 const PORT = 6379;
 const SIZE = 1_000;
 
-function reachable(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: HOST, port: PORT });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1_000, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
 
 const medianOf = (runs: readonly Measurement[]): Measurement => {
   const sorted = [...runs].sort((a, b) => a.medianNs - b.medianNs);
@@ -40,7 +28,7 @@ const fieldsOf = (token: OAuthToken): Record<string, string> =>
  * the same server in the same run: HGETALL / GET of one key for a lookup, HSET / SET of one key for a save.
  */
 export async function benchRedisStore(): Promise<void> {
-  if (!(await reachable())) {
+  if (!(await reachable(PORT, HOST))) {
     printFigures('RedisStore vs raw ioredis', [['skipped', `no Redis on ${HOST}:${PORT}`]]);
     return;
   }
