@@ -6,6 +6,7 @@ import { PostgresStore } from 'zoho-token-store/postgres';
 import { completeToken, zohoLikeToken } from 'zoho-token-store/testing';
 import { skipUnless } from '../_services.js';
 import { PG_CONNECTION, adminPool, dropSchema, uniqueName } from './_postgres.js';
+import { concurrentFieldUpdatesKeepBoth, deletedSinceReadIsSavedAgain } from './_version-scenarios.js';
 
 const skip = await skipUnless('postgres');
 
@@ -126,34 +127,8 @@ describe('PostgresStore saves a row it has seen with one compare-and-set UPDATE,
     }
   });
 
-  test('a row deleted by another store since it was read is saved again as a new row', async () => {
-    const token = completeToken();
-    await store.saveToken(token);
-    assert.ok(await store.findToken(new OAuthToken({ userSignature: token.userName })));
-    await other.deleteToken(String(token.id));
-    const access = zohoLikeToken();
-    await store.saveToken(new OAuthToken({ userSignature: token.userName, accessToken: access, refreshToken: zohoLikeToken() }));
-    const listed = await other.getTokens();
-    assert.equal(listed.length, 1);
-    assert.equal(listed[0]?.accessToken, access);
-  });
+  test('a row deleted by another store since it was read is saved again as a new row', () => deletedSinceReadIsSavedAgain(store, other));
 
-  test('two stores updating different fields of one row at once lose neither store\'s last write', async () => {
-    const token = completeToken();
-    await store.saveToken(token);
-    assert.ok(await other.findToken(new OAuthToken({ userSignature: token.userName })));
-    const accesses = Array.from({ length: 30 }, () => zohoLikeToken());
-    const refreshes = Array.from({ length: 30 }, () => zohoLikeToken());
-    await Promise.all([
-      (async () => {
-        for (const accessToken of accesses) await store.saveToken(new OAuthToken({ userSignature: token.userName, accessToken }));
-      })(),
-      (async () => {
-        for (const refreshToken of refreshes) await other.saveToken(new OAuthToken({ userSignature: token.userName, refreshToken }));
-      })(),
-    ]);
-    const final = await row(token.id);
-    assert.equal(final.access_token, accesses.at(-1));
-    assert.equal(final.refresh_token, refreshes.at(-1));
-  });
+  test('two stores updating different fields of one row at once lose neither store\'s last write', () =>
+    concurrentFieldUpdatesKeepBoth(store, other, row));
 });

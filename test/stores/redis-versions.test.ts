@@ -6,6 +6,7 @@ import { RedisStore } from 'zoho-token-store/redis';
 import { completeToken, zohoLikeToken } from 'zoho-token-store/testing';
 import { skipUnless } from '../_services.js';
 import { REDIS, REDIS_URL, adminClient, dropPrefix, randomPrefix } from './_redis-support.js';
+import { concurrentFieldUpdatesKeepBoth, deletedSinceReadIsSavedAgain } from './_version-scenarios.js';
 
 const skip = await skipUnless('redis');
 
@@ -101,36 +102,10 @@ describe('RedisStore saves a token it has seen with one compare-and-set script, 
     assert.equal((await hash(token.id)).access_token, access);
   });
 
-  test('a token another store deleted since it was read is saved again as a new token', async () => {
-    const token = completeToken();
-    await store.saveToken(token);
-    assert.ok(await store.findToken(new OAuthToken({ userSignature: token.userName })));
-    await other.deleteToken(String(token.id));
-    const access = zohoLikeToken();
-    await store.saveToken(new OAuthToken({ userSignature: token.userName, accessToken: access, refreshToken: zohoLikeToken() }));
-    const listed = await other.getTokens();
-    assert.equal(listed.length, 1);
-    assert.equal(listed[0]?.accessToken, access);
-  });
+  test('a token another store deleted since it was read is saved again as a new token', () => deletedSinceReadIsSavedAgain(store, other));
 
-  test("two stores updating different fields of one token at once lose neither store's last write", async () => {
-    const token = completeToken();
-    await store.saveToken(token);
-    assert.ok(await other.findToken(new OAuthToken({ userSignature: token.userName })));
-    const accesses = Array.from({ length: 30 }, () => zohoLikeToken());
-    const refreshes = Array.from({ length: 30 }, () => zohoLikeToken());
-    await Promise.all([
-      (async () => {
-        for (const accessToken of accesses) await store.saveToken(new OAuthToken({ userSignature: token.userName, accessToken }));
-      })(),
-      (async () => {
-        for (const refreshToken of refreshes) await other.saveToken(new OAuthToken({ userSignature: token.userName, refreshToken }));
-      })(),
-    ]);
-    const stored = await hash(token.id);
-    assert.equal(stored.access_token, accesses.at(-1));
-    assert.equal(stored.refresh_token, refreshes.at(-1));
-  });
+  test("two stores updating different fields of one token at once lose neither store's last write", () =>
+    concurrentFieldUpdatesKeepBoth(store, other, hash));
 
   test('a save that changes nothing only checks the version (one HGET), and is written when the token changed since', async () => {
     const token = completeToken();
