@@ -1,7 +1,8 @@
 import type { OAuthToken } from '../token/oauth-token.js';
 
 /** The record fields a store must be able to look a token up by. */
-export type LookupField = 'id' | 'userName' | 'accessToken' | 'grantToken' | 'refreshToken';
+export const LOOKUP_FIELDS = ['id', 'userName', 'accessToken', 'grantToken', 'refreshToken'] as const;
+export type LookupField = (typeof LOOKUP_FIELDS)[number];
 
 export interface MatchKey {
   readonly field: LookupField;

@@ -10,7 +10,7 @@ import { createPgPool, type PostgresPool, type PostgresPoolClient, type Postgres
 import { toStoreError } from './postgres-errors.js';
 import type { PostgresStoreConfig } from './postgres-options.js';
 import { PostgresRefreshLock } from './postgres-refresh-lock.js';
-import { FIND_STATEMENT, LOCK_STATEMENT, postgresStatements, type PostgresStatements } from './postgres-sql.js';
+import { postgresStatements, type PostgresStatements } from './postgres-sql.js';
 import { planOptimisticSave } from '../shared/optimistic-save.js';
 import { VersionCache } from '../shared/version-cache.js';
 
@@ -111,7 +111,7 @@ export class PostgresBackend implements TokenBackend {
 
   findBy(field: LookupField, value: string): Promise<TokenRecord | null> {
     const pool = this.#readyPool;
-    const found = pool ? this.#readOn(pool, this.#sql[FIND_STATEMENT[field]], value) : this.ready().then((ready) => this.#readOn(ready, this.#sql[FIND_STATEMENT[field]], value));
+    const found = pool ? this.#readOn(pool, this.#sql.find[field], value) : this.ready().then((ready) => this.#readOn(ready, this.#sql.find[field], value));
     return found.then((row) => row?.record ?? null);
   }
 
@@ -150,7 +150,7 @@ export class PostgresBackend implements TokenBackend {
     for (const fromCache of [true, false]) {
       const plan = await planOptimisticSave<T, PostgresRow>(
         (field, value) =>
-          fromCache ? (this.#versions.get(field, value) ?? null) : this.#readOn(pool, this.#sql[FIND_STATEMENT[field]], value),
+          fromCache ? (this.#versions.get(field, value) ?? null) : this.#readOn(pool, this.#sql.find[field], value),
         work,
       );
       if (plan.locked) break;
@@ -167,7 +167,7 @@ export class PostgresBackend implements TokenBackend {
     const written: TokenRecord[] = [];
     const value = await this.#transaction('save a token', ({ client, send }) =>
       work({
-        findBy: async (field, found) => (await this.#readOn(client, this.#sql[LOCK_STATEMENT[field]], found, false))?.record ?? null,
+        findBy: async (field, found) => (await this.#readOn(client, this.#sql.findForUpdate[field], found, false))?.record ?? null,
         // Inside the write lock, so no other writer can take the same id before this one commits.
         nextId: async () => String((await run(client, 'choose a new id', this.#sql.nextId)).rows[0]?.next),
         insert: (record) => {

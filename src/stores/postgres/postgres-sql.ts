@@ -1,4 +1,4 @@
-import type { LookupField } from '../../contract/matching-rule.js';
+import { LOOKUP_FIELDS, type LookupField } from '../../contract/matching-rule.js';
 import { COLUMN_OF_FIELD, OFFICIAL_COLUMNS } from '../../token/official-columns.js';
 
 /** Decimal ids as the store generates them; the partial index below serves `max(id)` over exactly these rows. */
@@ -29,8 +29,8 @@ export function postgresStatements(schema: string, table: string, writeLockKey: 
     const order = field === 'id' || field === 'userName' ? '' : ' ORDER BY length(id), id LIMIT 1';
     return `SELECT ${COLUMN_LIST} FROM ${qualified} WHERE ${column} = $1${order}${lock}`;
   };
-  // Inside a locked save: the row found stays locked until COMMIT, so a compare-and-set save waits, then fails.
-  const findForUpdate = (field: LookupField): string => findBy(field, ' FOR UPDATE');
+  const byField = (lock: string) =>
+    Object.freeze(Object.fromEntries(LOOKUP_FIELDS.map((field) => [field, findBy(field, lock)]))) as Readonly<Record<LookupField, string>>;
   return Object.freeze({
     schemaExists: 'SELECT 1 FROM pg_namespace WHERE nspname = $1',
     createSchema: `CREATE SCHEMA IF NOT EXISTS ${quote(schema)}`,
@@ -62,16 +62,10 @@ export function postgresStatements(schema: string, table: string, writeLockKey: 
       `CREATE INDEX ON ${qualified} (grant_token)`,
       `CREATE INDEX ON ${qualified} ((id::bigint)) WHERE ${DECIMAL_ID}`,
     ],
-    findById: findBy('id'),
-    findByUserName: findBy('userName'),
-    findByAccessToken: findBy('accessToken'),
-    findByGrantToken: findBy('grantToken'),
-    findByRefreshToken: findBy('refreshToken'),
-    lockById: findForUpdate('id'),
-    lockByUserName: findForUpdate('userName'),
-    lockByAccessToken: findForUpdate('accessToken'),
-    lockByGrantToken: findForUpdate('grantToken'),
-    lockByRefreshToken: findForUpdate('refreshToken'),
+    /** One row by a lookup field. */
+    find: byField(''),
+    // Inside a locked save: the row found stays locked until COMMIT, so a compare-and-set save waits, then fails.
+    findForUpdate: byField(' FOR UPDATE'),
     list: `SELECT ${COLUMN_LIST} FROM ${qualified}`,
     nextId: `SELECT (COALESCE(MAX(id::bigint), 0) + 1)::text AS next FROM ${qualified} WHERE ${DECIMAL_ID}`,
     insert: `INSERT INTO ${qualified} (${COLUMN_LIST}) VALUES (${PLACEHOLDERS})`,
@@ -92,19 +86,3 @@ export function postgresStatements(schema: string, table: string, writeLockKey: 
 }
 
 export type PostgresStatements = ReturnType<typeof postgresStatements>;
-
-export const FIND_STATEMENT = {
-  id: 'findById',
-  userName: 'findByUserName',
-  accessToken: 'findByAccessToken',
-  grantToken: 'findByGrantToken',
-  refreshToken: 'findByRefreshToken',
-} as const satisfies Record<LookupField, keyof PostgresStatements>;
-
-export const LOCK_STATEMENT = {
-  id: 'lockById',
-  userName: 'lockByUserName',
-  accessToken: 'lockByAccessToken',
-  grantToken: 'lockByGrantToken',
-  refreshToken: 'lockByRefreshToken',
-} as const satisfies Record<LookupField, keyof PostgresStatements>;

@@ -1,4 +1,4 @@
-import type { LookupField } from '../../contract/matching-rule.js';
+import { LOOKUP_FIELDS, type LookupField } from '../../contract/matching-rule.js';
 import type { TokenRecord } from '../../token/token-fields.js';
 
 /** A row as one engine read it: the record, and whatever the engine compares a compare-and-set against. */
@@ -6,7 +6,6 @@ export interface VersionedRow {
   readonly record: TokenRecord;
 }
 
-const EVERY_FIELD: readonly LookupField[] = ['id', 'userName', 'accessToken', 'refreshToken', 'grantToken'];
 
 /**
  * The last version of each row this process read or wrote, by every lookup key. A save starts from it instead of
@@ -23,7 +22,7 @@ export class VersionCache<StoredRow extends VersionedRow = VersionedRow> {
    * `limit`: most keys kept, shared evenly by the fields. `fields`: the lookup keys rows are kept by (each costs a
    * map entry per read; a store that only starts saves from the unique keys, id and user name, keeps only those).
    */
-  constructor(limit: number, fields: readonly LookupField[] = EVERY_FIELD) {
+  constructor(limit: number, fields: readonly LookupField[] = LOOKUP_FIELDS) {
     this.#limitPerField = Math.floor(limit / fields.length);
     for (const field of fields) this.#byField.set(field, new Map());
   }

@@ -1,9 +1,8 @@
-import type { LookupField } from '../../contract/matching-rule.js';
+import { LOOKUP_FIELDS, type LookupField } from '../../contract/matching-rule.js';
 import { COLUMN_OF_FIELD, OFFICIAL_COLUMNS } from '../../token/official-columns.js';
 import type { SQLiteDatabase, SQLiteStatement } from './driver.js';
 import { COLUMN_LIST, LOCK_TABLE, TOKEN_TABLE } from './schema.js';
 
-const LOOKUP_FIELDS: readonly LookupField[] = ['id', 'userName', 'accessToken', 'grantToken', 'refreshToken'];
 
 /**
  * Every statement the store runs, prepared once when it opens. Values are always bound parameters; the only
