@@ -73,27 +73,22 @@ export function rowFromRaw(reply: ReadonlyArray<string | null>): RedisRow | null
   return { record: officialRowToRecord(row), raw, version: reply[OFFICIAL_COLUMNS.length] ?? null };
 }
 
-/** A row from an HGETALL-shaped reply (a script's flat array); null when empty. */
+// Where each field of a hash goes in a positional row: the official columns in order, then the version.
+const POSITION = new Map<string, number>([...OFFICIAL_COLUMNS, VERSION_FIELD].map((field, i) => [field, i]));
+
+/** A row from an HGETALL-shaped reply (a script's flat array), put in `rowFromRaw`'s order; null when empty. */
 export function rowFromHash(reply: unknown): RedisRow | null {
-  const record = recordFromHash(reply);
-  if (record === null) return null;
-  let version: string | null = null;
-  if (Array.isArray(reply)) {
-    for (let i = 0; i + 1 < reply.length; i += 2) if (reply[i] === VERSION_FIELD) version = String(reply[i + 1]);
+  if (!Array.isArray(reply)) return null;
+  const positional: Array<string | null> = new Array<string | null>(POSITION.size).fill(null);
+  for (let i = 0; i + 1 < reply.length; i += 2) {
+    const at = POSITION.get(String(reply[i]));
+    if (at !== undefined) positional[at] = String(reply[i + 1]);
   }
-  return { record, raw: rawOfRecord(record, reply), version };
+  return rowFromRaw(positional);
 }
 
-/** The values of each official column, from a record written by this store (or from the hash it was read from). */
-export function rawOfRecord(record: TokenRecord, reply?: unknown): RawRow {
-  if (Array.isArray(reply)) {
-    const raw: Array<string | null> = OFFICIAL_COLUMNS.map(() => null);
-    for (let i = 0; i + 1 < reply.length; i += 2) {
-      const at = OFFICIAL_COLUMNS.indexOf(reply[i] as OfficialColumn);
-      if (at >= 0) raw[at] = String(reply[i + 1]);
-    }
-    return raw;
-  }
+/** The values of each official column of a record written by this store. */
+export function rawOfRecord(record: TokenRecord): RawRow {
   const row = recordToOfficialRow(record);
   return OFFICIAL_COLUMNS.map((column) => row[column]);
 }
