@@ -37,23 +37,20 @@ function findOpened(
   };
   if (!isLookupSecretField(field)) return chain(reader.findBy(field, value), opened);
   return chain(reader.findBy(field, cipher.currentForm(field, value)), (stored) =>
-    stored === null ? findOlder(reader, cipher, field, value, seen) : opened(stored),
+    stored === null ? findOlder(reader, cipher.olderForms(field, value), field, opened) : opened(stored),
   );
 }
 
+/** The first record stored under one of the older `forms` of a value, passed through `opened`. */
 async function findOlder(
   reader: TokenReader,
-  cipher: RecordCipher,
+  forms: readonly string[],
   field: LookupSecretField,
-  value: string,
-  seen: Map<string, TokenRecord> | null,
+  opened: (stored: TokenRecord | null) => TokenRecord | null,
 ): Promise<TokenRecord | null> {
-  for (const form of cipher.olderForms(field, value)) {
+  for (const form of forms) {
     const stored = await reader.findBy(field, form);
-    if (stored !== null) {
-      seen?.set(stored.id, stored);
-      return cipher.open(stored);
-    }
+    if (stored !== null) return opened(stored);
   }
   return null;
 }
