@@ -8,7 +8,8 @@ import { TokenStoreError } from '../../errors/token-store-error.js';
 import type { RefreshLease, RefreshLockOptions } from '../../lock/refresh-lock.js';
 import type { TokenRecord } from '../../token/token-fields.js';
 import { removeStrayTempFiles, writeFileAtomic } from './atomic-write.js';
-import { acquireFileLock, type FileLockLease } from './file-lock.js';
+import { checkStoreFilePath } from '../shared/check-file-path.js';
+import { acquireFileLock, loadLockLibrary, type FileLockLease } from './file-lock.js';
 import { racyWindowMs, sameSignature, signatureOf, type FileSignature } from './file-signature.js';
 import { DEFAULT_FILE_NAME, type FileStoreConfig } from './file-store-config.js';
 import { TokenDraft } from './token-draft.js';
@@ -57,6 +58,16 @@ export class FileBackend implements TokenBackend {
 
   constructor(config: FileStoreConfig) {
     this.#config = config;
+  }
+
+  /**
+   * What `FileStore.open` checks before handing the store out: the lock package is installed (DRIVER_MISSING),
+   * the path can name a token file (INVALID_CONFIG), and the file, when it exists, is readable and well formed.
+   */
+  async open(): Promise<void> {
+    await loadLockLibrary();
+    checkStoreFilePath('FileStore', this.#config.path, DEFAULT_FILE_NAME);
+    await this.list();
   }
 
   findBy(field: LookupField, value: string): MaybePromise<TokenRecord | null> {

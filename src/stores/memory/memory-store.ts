@@ -1,6 +1,7 @@
 import { BackendTokenStore } from '../../contract/backend-token-store.js';
 import { encryptedBackend, storeEncryptionConfig } from '../../encryption/encrypting-backend.js';
 import type { EncryptionOptions } from '../../encryption/encryption-options.js';
+import { checkKnownOptions } from '../../config/unknown-options.js';
 import { MemoryBackend } from './memory-backend.js';
 
 export interface MemoryStoreOptions {
@@ -8,12 +9,20 @@ export interface MemoryStoreOptions {
   readonly encryption?: EncryptionOptions;
 }
 
+const KNOWN_OPTIONS = ['encryption'];
+
 /**
  * The article's dictionary store: tokens in process memory, O(1) lookups on every key the matching rule uses.
  * Nothing survives the process; the refresh lock covers this process only.
  */
 export class MemoryStore extends BackendTokenStore {
   constructor(options: MemoryStoreOptions = {}) {
+    checkKnownOptions('MemoryStore', options, KNOWN_OPTIONS);
     super(encryptedBackend(new MemoryBackend(), storeEncryptionConfig(options.encryption, 'MemoryStore')), 'memory store');
+  }
+
+  /** The same as `new MemoryStore(options)`, for code that opens every store the same way (`openStore('memory:')`). */
+  static async open(options: MemoryStoreOptions = {}): Promise<MemoryStore> {
+    return new MemoryStore(options);
   }
 }

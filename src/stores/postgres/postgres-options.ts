@@ -9,10 +9,18 @@ export interface PostgresStoreOptions {
   /** An existing `pg.Pool` (or compatible). The store uses it and never ends it. */
   readonly pool?: PostgresPool;
   /**
-   * A connection URL (`postgres://user@host:5432/db`) or `pg.Pool` options; the store opens its own pool and ends
-   * it on `close()`. With neither `pool` nor `connection`, pg's defaults and the `PG*` environment variables apply.
+   * A connection URL, `postgres://user:password@host:5432/db` (or `postgresql://`); the store opens its own pool and
+   * ends it on `close()`. Other query parameters (`sslmode`, …) go to pg. With none of `pool`, `url` and
+   * `connection`, pg's defaults and the `PG*` environment variables apply.
+   */
+  readonly url?: string;
+  /**
+   * `pg.Pool` options for the pool the store opens (with `url`: the options besides the URL). A URL string here is
+   * still accepted, as before `url` existed.
    */
   readonly connection?: string | PostgresConnectionConfig;
+  /** How long to wait for a connection before failing with STORE_UNAVAILABLE (default 5,000 ms; pg's own is forever). */
+  readonly connectTimeoutMs?: number;
   /** The schema holding the table (default `public`); created if missing. */
   readonly schema?: string;
   /** The table name (default `oauthtoken`, the official one); created with its indexes if missing. */
@@ -36,7 +44,7 @@ const POOL_DEFAULTS = { connectionTimeoutMillis: 5_000, keepAlive: true, pipelin
 
 const invalid = (message: string): TokenStoreError => new TokenStoreError(ErrorCode.INVALID_CONFIG, message);
 // `encryption` is reserved for the option that encrypts token values.
-const KNOWN_OPTIONS = ['pool', 'connection', 'schema', 'table', 'encryption'];
+const KNOWN_OPTIONS = ['pool', 'url', 'connection', 'connectTimeoutMs', 'schema', 'table', 'encryption'];
 
 function isPool(value: unknown): value is PostgresPool {
   const pool = value as Partial<PostgresPool> | null;
@@ -56,16 +64,18 @@ const NUMERIC_POOL_OPTIONS: ReadonlyArray<readonly [string, number, number]> = [
   ['query_timeout', 0, 2_147_483_647],
 ];
 
+function checkedUrl(name: 'url' | 'connection', url: string): string {
+  if (url.trim() === '') throw invalid(`PostgresStore option "${name}" is an empty string; pass a postgres:// URL.`);
+  // The URL may hold a password: messages never repeat it.
+  if (!CONNECTION_URL.test(url) || /\s/.test(url)) {
+    throw invalid(`PostgresStore option "${name}" must be a postgres:// (or postgresql://) URL without spaces${name === 'connection' ? ', or an object of pg.Pool options' : ''}.`);
+  }
+  return url;
+}
+
 function poolConfigOf(connection: PostgresStoreOptions['connection']): Record<string, unknown> {
   if (connection === undefined) return { ...POOL_DEFAULTS };
-  if (typeof connection === 'string') {
-    if (connection.trim() === '') throw invalid('PostgresStore option "connection" is an empty string; pass a postgres:// URL or pool options.');
-    // The URL may hold a password: messages never repeat it.
-    if (!CONNECTION_URL.test(connection) || /\s/.test(connection)) {
-      throw invalid('PostgresStore option "connection" must be a postgres:// (or postgresql://) URL without spaces, or an object of pg.Pool options.');
-    }
-    return { ...POOL_DEFAULTS, connectionString: connection };
-  }
+  if (typeof connection === 'string') return { ...POOL_DEFAULTS, connectionString: checkedUrl('connection', connection) };
   if (typeof connection !== 'object' || connection === null || Array.isArray(connection)) {
     throw invalid('PostgresStore option "connection" must be a postgres:// URL or an object of pg.Pool options.');
   }
@@ -78,20 +88,40 @@ function poolConfigOf(connection: PostgresStoreOptions['connection']): Record<st
   return { ...POOL_DEFAULTS, ...connection };
 }
 
+function ownPoolConfig(options: PostgresStoreOptions): Record<string, unknown> {
+  const config = poolConfigOf(options.connection);
+  if (options.url !== undefined) config.connectionString = checkedUrl('url', options.url);
+  const timeout = options.connectTimeoutMs;
+  if (timeout !== undefined) {
+    if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 1 || timeout > 600_000) {
+      throw invalid('PostgresStore option "connectTimeoutMs" must be a whole number of milliseconds from 1 to 600000.');
+    }
+    if ((options.connection as PostgresConnectionConfig | undefined)?.connectionTimeoutMillis !== undefined) {
+      throw invalid('PostgresStore: pass "connectTimeoutMs" or "connection.connectionTimeoutMillis", not both.');
+    }
+    config.connectionTimeoutMillis = timeout;
+  }
+  return config;
+}
+
 /** Validates the options once, before anything is opened, and freezes the result. */
 export function resolvePostgresOptions(options: PostgresStoreOptions = {}): PostgresStoreConfig {
   if (typeof options !== 'object' || options === null) throw invalid('PostgresStore needs an options object.');
   const unknown = unknownOption(options, KNOWN_OPTIONS);
   if (unknown !== null) throw invalid(`PostgresStore: ${describeUnknown(unknown, KNOWN_OPTIONS)}`);
-  if (options.pool !== undefined && options.connection !== undefined) {
-    throw invalid('PostgresStore takes either "pool" or "connection", not both.');
+  if (options.pool !== undefined && (options.connection !== undefined || options.url !== undefined || options.connectTimeoutMs !== undefined)) {
+    throw invalid('PostgresStore takes either "pool" or "url"/"connection"/"connectTimeoutMs" (for the pool it opens), not both; configure your pool instead.');
   }
+  if (options.url !== undefined && (typeof options.connection === 'string' || typeof options.connection?.connectionString === 'string')) {
+    throw invalid('PostgresStore takes the connection URL once: in "url", not also in "connection".');
+  }
+  if (options.url !== undefined && typeof options.url !== 'string') throw invalid('PostgresStore option "url" must be a postgres:// URL string.');
   if (options.pool !== undefined && !isPool(options.pool)) {
     throw invalid('PostgresStore option "pool" must be a pg.Pool (an object with query, connect and on).');
   }
   return Object.freeze({
     pool: options.pool ?? null,
-    poolConfig: Object.freeze(options.pool ? {} : poolConfigOf(options.connection)),
+    poolConfig: Object.freeze(options.pool ? {} : ownPoolConfig(options)),
     schema: validateIdentifier('PostgreSQL schema name', options.schema ?? 'public'),
     table: validateIdentifier('PostgreSQL table name', options.table ?? 'oauthtoken'),
   });

@@ -72,6 +72,16 @@ export class RedisBackend implements TokenBackend {
     this.#lookup = new RedisLookup(this.#keys);
   }
 
+  /** One round trip (PING), so that an unreachable server or refused credentials fail `RedisStore.open`, typed. */
+  async ping(): Promise<void> {
+    try {
+      await this.#connection.run((client) => client.ping());
+    } catch (error) {
+      if (error instanceof TokenStoreError) throw error;
+      throw new TokenStoreError(ErrorCode.TOKEN_STORE, 'The Redis store could not ping its server; see the cause.', { cause: error });
+    }
+  }
+
   findBy(field: LookupField, value: string): Promise<TokenRecord | null> {
     return this.#read(field, value, toRecord);
   }

@@ -95,13 +95,13 @@ export class RedisConnection {
       throw new TokenStoreError(ErrorCode.DRIVER_MISSING, 'The installed "ioredis" package has no Redis class; install ioredis 5 or newer.');
     }
     if (this.#closed) throw closedError();
-    const { commandTimeoutMs, connection, url } = this.#config;
+    const { commandTimeoutMs, connectTimeoutMs, connection, url } = this.#config;
     const options: RedisOptions = {
       lazyConnect: true,
       // Offline, a command waits for at most one reconnection attempt, and never longer than commandTimeout.
       maxRetriesPerRequest: 1,
       commandTimeout: commandTimeoutMs,
-      connectTimeout: commandTimeoutMs,
+      connectTimeout: connectTimeoutMs,
       retryStrategy: reconnectDelay,
       // A command cut off by a disconnect has already failed for its caller (timeout or flush); running it after
       // the reconnect would take a lock or commit a write behind the caller's back.

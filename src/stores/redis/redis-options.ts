@@ -7,7 +7,7 @@ import { describeUnknown, unknownOption } from '../../config/unknown-options.js'
 export interface RedisStoreOptions {
   /**
    * A connected (or connecting) ioredis client to use. The store never closes it: `close()` leaves it to you.
-   * It must have no `keyPrefix` of its own (the store's scripts build key names; use the store's `keyPrefix`).
+   * It must have no `keyPrefix` of its own (the store's scripts build key names; use the store's `prefix`).
    */
   readonly client?: Redis;
   /** A connection URL (`redis://[user:password@]host:port/db`, `rediss://` for TLS) for a client the store opens. */
@@ -15,7 +15,11 @@ export interface RedisStoreOptions {
   /** ioredis options for a client the store opens (host, port, username, password, db, tls, …). */
   readonly connection?: RedisOptions;
   /** Prefix of every key the store writes (default `zoho:tokens:`). Two stores must not share or nest prefixes. */
+  readonly prefix?: string;
+  /** The earlier name of `prefix`, still accepted (not both). */
   readonly keyPrefix?: string;
+  /** How long connecting to the server may take before the call fails with STORE_UNAVAILABLE (default `commandTimeoutMs`). */
+  readonly connectTimeoutMs?: number;
   /**
    * Bound on one command, connecting included, when the client has no `commandTimeout` of its own
    * (default 5,000 ms). Past it the call rejects with `STORE_UNAVAILABLE`; nothing waits forever while offline.
@@ -36,6 +40,7 @@ export interface RedisStoreConfig {
   readonly connection: Readonly<RedisOptions>;
   readonly keyPrefix: string;
   readonly commandTimeoutMs: number;
+  readonly connectTimeoutMs: number;
   readonly writeLockLeaseMs: number;
   readonly writeLockWaitMs: number;
 }
@@ -48,7 +53,7 @@ const UNSAFE_PREFIX = /[\s\p{Cc}*?[\]\\]/u;
 
 const invalid = (message: string): TokenStoreError => new TokenStoreError(ErrorCode.INVALID_CONFIG, message);
 // `encryption` is reserved for the option that encrypts token values.
-const KNOWN_OPTIONS = ['client', 'url', 'connection', 'keyPrefix', 'commandTimeoutMs', 'writeLockLeaseMs', 'writeLockWaitMs', 'encryption'];
+const KNOWN_OPTIONS = ['client', 'url', 'connection', 'prefix', 'keyPrefix', 'connectTimeoutMs', 'commandTimeoutMs', 'writeLockLeaseMs', 'writeLockWaitMs', 'encryption'];
 
 function positiveMs(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
@@ -58,11 +63,11 @@ function positiveMs(name: string, value: unknown, fallback: number): number {
   return value;
 }
 
-export function validateKeyPrefix(prefix: unknown): string {
+export function validateKeyPrefix(prefix: unknown, name = 'prefix'): string {
   if (prefix === undefined) return DEFAULT_KEY_PREFIX;
   if (typeof prefix !== 'string' || prefix.length === 0 || prefix.length > MAX_PREFIX_LENGTH || UNSAFE_PREFIX.test(prefix)) {
     throw invalid(
-      `The Redis store option "keyPrefix" must be 1 to ${MAX_PREFIX_LENGTH} characters without whitespace, control ` +
+      `The Redis store option "${name}" must be 1 to ${MAX_PREFIX_LENGTH} characters without whitespace, control ` +
         'characters or glob characters (* ? [ ] \\), e.g. "zoho:tokens:".',
     );
   }
@@ -83,11 +88,11 @@ export function resolveRedisOptions(options: RedisStoreOptions = {}): RedisStore
     if (typeof client !== 'object' || client === null || typeof (client as Redis).evalsha !== 'function') {
       throw invalid('The Redis store option "client" must be an ioredis client (new Redis(...)).');
     }
-    if (url !== undefined || connection !== undefined) {
-      throw invalid('Pass either "client" or "url"/"connection" to the Redis store, not both.');
+    if (url !== undefined || connection !== undefined || options.connectTimeoutMs !== undefined) {
+      throw invalid('Pass either "client" or "url"/"connection"/"connectTimeoutMs" (for a client the store opens) to the Redis store, not both.');
     }
     if (hasKeyPrefix((client as Redis).options)) {
-      throw invalid('The ioredis client passed to the Redis store has a "keyPrefix"; pass one without it and set the store\'s "keyPrefix" instead.');
+      throw invalid('The ioredis client passed to the Redis store has a "keyPrefix"; pass one without it and set the store\'s "prefix" instead.');
     }
   }
   if (url !== undefined && (typeof url !== 'string' || !/^rediss?:\/\//.test(url) || /\s/.test(url) || !URL.canParse(url))) {
@@ -104,14 +109,19 @@ export function resolveRedisOptions(options: RedisStoreOptions = {}): RedisStore
     }
   }
   if (hasKeyPrefix(connection)) {
-    throw invalid('Set the Redis store\'s "keyPrefix" option, not ioredis\'s "connection.keyPrefix".');
+    throw invalid('Set the Redis store\'s "prefix" option, not ioredis\'s "connection.keyPrefix".');
   }
+  if (options.prefix !== undefined && options.keyPrefix !== undefined) {
+    throw invalid('Pass the Redis store\'s key prefix once: "prefix" (or its earlier name "keyPrefix"), not both.');
+  }
+  const commandTimeoutMs = positiveMs('commandTimeoutMs', options.commandTimeoutMs, 5_000);
   return Object.freeze({
     client: client ?? null,
     url: url ?? null,
     connection: Object.freeze({ ...connection }),
-    keyPrefix: validateKeyPrefix(options.keyPrefix),
-    commandTimeoutMs: positiveMs('commandTimeoutMs', options.commandTimeoutMs, 5_000),
+    keyPrefix: options.keyPrefix !== undefined ? validateKeyPrefix(options.keyPrefix, 'keyPrefix') : validateKeyPrefix(options.prefix),
+    commandTimeoutMs,
+    connectTimeoutMs: positiveMs('connectTimeoutMs', options.connectTimeoutMs, commandTimeoutMs),
     writeLockLeaseMs: positiveMs('writeLockLeaseMs', options.writeLockLeaseMs, 5_000),
     writeLockWaitMs: positiveMs('writeLockWaitMs', options.writeLockWaitMs, 10_000),
   });

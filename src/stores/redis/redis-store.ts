@@ -9,14 +9,34 @@ import { resolveRedisOptions, type RedisStoreOptions } from './redis-options.js'
  * cluster. The driver, ioredis, is an optional peer dependency loaded on first use (unless you pass a client).
  *
  * ```ts
- * const store = new RedisStore({ url: 'redis://127.0.0.1:6379' });           // the store opens and closes it
- * const shared = new RedisStore({ client: existingIoRedisClient, keyPrefix: 'crm:tokens:' }); // yours to close
+ * const store = await RedisStore.open({ url: 'redis://127.0.0.1:6379', prefix: 'crm:tokens:' }); // the store opens and closes it
+ * const shared = await RedisStore.open({ client: existingIoRedisClient, prefix: 'crm:tokens:' }); // yours to close
  * ```
  */
 export class RedisStore extends BackendTokenStore {
+  readonly #backend: RedisBackend;
+
+  /** Validates the options (INVALID_CONFIG); the driver is loaded and the server reached by the first call. */
   constructor(options: RedisStoreOptions = {}) {
     const config = resolveRedisOptions(options);
     const encryption = storeEncryptionConfig(options.encryption, 'RedisStore');
-    super(encryptedBackend(new RedisBackend(config), encryption), 'Redis store');
+    const backend = new RedisBackend(config);
+    super(encryptedBackend(backend, encryption), 'Redis store');
+    this.#backend = backend;
+  }
+
+  /**
+   * A store that has loaded its driver (DRIVER_MISSING) and reached the server once (STORE_UNAVAILABLE within the
+   * connect timeout, STORE_ACCESS_DENIED for refused credentials), so a wrong setting fails here and not later.
+   */
+  static async open(options: RedisStoreOptions = {}): Promise<RedisStore> {
+    const store = new RedisStore(options);
+    try {
+      await store.#backend.ping();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
   }
 }

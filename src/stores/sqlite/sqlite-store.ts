@@ -1,13 +1,11 @@
-import { closeSync, openSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { ErrorCode } from '../../errors/codes.js';
-import { TokenStoreError } from '../../errors/token-store-error.js';
+import { closeSync, openSync } from 'node:fs';
 import { BackendTokenStore } from '../../contract/backend-token-store.js';
 import { encryptedBackend, storeEncryptionConfig } from '../../encryption/encrypting-backend.js';
 import type { TokenBackend } from '../../contract/token-backend.js';
 import { openDatabase, type SQLiteDatabase } from './driver.js';
 import { migrate } from './migrations.js';
-import { sqliteStoreConfig, type SQLiteStoreConfig, type SQLiteStoreOptions } from './options.js';
+import { checkStoreFilePath } from '../shared/check-file-path.js';
+import { DEFAULT_SQLITE_PATH, sqliteStoreConfig, type SQLiteStoreConfig, type SQLiteStoreOptions } from './options.js';
 import { SQLiteBackend } from './sqlite-backend.js';
 import { sqliteError } from './sqlite-errors.js';
 
@@ -64,26 +62,10 @@ function createPrivately(path: string): void {
   }
 }
 
-/**
- * A path that is a directory, or whose folder does not exist, is a configuration mistake: refused before anything
- * is created (SQLite would report both as "cannot open", like a permission problem).
- */
-function checkDatabasePath(path: string): void {
-  if (path === ':memory:') return;
-  const kind = (target: string) => statSync(target, { throwIfNoEntry: false });
-  if (kind(path)?.isDirectory()) {
-    throw new TokenStoreError(ErrorCode.INVALID_CONFIG, `SQLiteStore option "path" names a directory (${path}); pass the path of a database file in it.`);
-  }
-  const folder = kind(dirname(path));
-  if (folder === undefined || !folder.isDirectory()) {
-    throw new TokenStoreError(ErrorCode.INVALID_CONFIG, `The folder of the SQLite database ${path} does not exist; create it, or pass another path.`);
-  }
-}
-
 /** Opens the file with the connection settings for several processes sharing it (see docs/sqlite-store.md). */
 async function openOwned(config: SQLiteStoreConfig): Promise<SQLiteDatabase> {
   let db: SQLiteDatabase | null = null;
-  checkDatabasePath(config.path);
+  if (config.path !== ':memory:') checkStoreFilePath('SQLiteStore', config.path, DEFAULT_SQLITE_PATH);
   try {
     createPrivately(config.path);
     db = await openDatabase(config.path, config.busyTimeoutMs); // sets busy_timeout
