@@ -51,7 +51,15 @@ export { EncryptingBackend } from './encryption/encrypting-backend.js';
 export { encryptTokenStore, EncryptedTokenStore } from './encryption/encrypted-token-store.js';
 
 export { MemoryStore, type MemoryStoreOptions } from './stores/memory/memory-store.js';
-export { ListStore } from './stores/list/list-store.js';
+export { ListStore, type ListStoreOptions } from './stores/list/list-store.js';
+export { openStore, type OpenStoreOptions } from './stores/location/open-store.js';
+export {
+  parseStoreLocation,
+  redactUrl,
+  STORE_SCHEMES,
+  type StoreLocation,
+  type StoreScheme,
+} from './stores/location/store-location.js';
 
 export {
   DATA_CENTER_CODES,

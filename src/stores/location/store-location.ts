@@ -1,0 +1,108 @@
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ErrorCode } from '../../errors/codes.js';
+import { TokenStoreError } from '../../errors/token-store-error.js';
+
+/** The stores a location string can name. */
+export const STORE_SCHEMES = ['memory', 'list', 'file', 'sqlite', 'mysql', 'postgres', 'redis'] as const;
+export type StoreScheme = (typeof STORE_SCHEMES)[number];
+
+/** A parsed store location. `display` is safe to print: any password is masked. */
+export interface StoreLocation {
+  readonly scheme: StoreScheme;
+  /** file and sqlite: the file path as given (relative to the working directory), or `:memory:`. */
+  readonly path: string | null;
+  /** Server stores: the connection URL, password included (never print it; print `display`). */
+  readonly url: URL | null;
+  /** Options from the query string (`?table=…`, `?prefix=…`). */
+  readonly params: URLSearchParams;
+  readonly display: string;
+}
+
+const SCHEME_ALIASES: Readonly<Record<string, StoreScheme>> = {
+  memory: 'memory',
+  list: 'list',
+  file: 'file',
+  sqlite: 'sqlite',
+  sqlite3: 'sqlite',
+  mysql: 'mysql',
+  mariadb: 'mysql',
+  postgres: 'postgres',
+  postgresql: 'postgres',
+  redis: 'redis',
+  rediss: 'redis',
+};
+
+const SQLITE_EXTENSIONS = new Set(['.db', '.sqlite', '.sqlite3', '.db3']);
+const SECRET_PARAMS = /pass|secret|key|token/i;
+const HELP = 'use memory:, list:, file:PATH, sqlite:PATH, mysql://…, postgres://… or redis://… (see docs/open-store.md)';
+
+// Messages never repeat the location: a server URL holds a password.
+const invalid = (message: string): TokenStoreError => new TokenStoreError(ErrorCode.INVALID_CONFIG, message);
+
+/** Masks a URL's password and any query parameter that looks secret. */
+export function redactUrl(url: URL): string {
+  const copy = new URL(url.href);
+  if (copy.password) copy.password = '****';
+  for (const name of [...copy.searchParams.keys()]) if (SECRET_PARAMS.test(name)) copy.searchParams.set(name, '****');
+  return copy.href.replace(/%2A%2A%2A%2A/g, '****');
+}
+
+function splitQuery(rest: string): { path: string; params: URLSearchParams } {
+  const at = rest.indexOf('?');
+  if (at === -1) return { path: rest, params: new URLSearchParams() };
+  return { path: rest.slice(0, at), params: new URLSearchParams(rest.slice(at + 1)) };
+}
+
+function fileLocation(scheme: 'file' | 'sqlite', rest: string): StoreLocation {
+  let { path, params } = splitQuery(rest);
+  if (path.startsWith('//')) {
+    // The URL form: file:///abs/path, sqlite:///abs/path.db
+    try {
+      path = fileURLToPath(new URL(`file:${path}`));
+    } catch {
+      throw invalid(`The ${scheme} store location is not a valid file URL; write it as ${scheme}:./path or ${scheme}:///absolute/path.`);
+    }
+  }
+  if (path === '') throw invalid(`The ${scheme} store location names no file; ${HELP}.`);
+  const display = `${scheme}:${path}${params.size > 0 ? `?${params}` : ''}`;
+  return Object.freeze({ scheme, path, url: null, params, display });
+}
+
+function processLocation(scheme: 'memory' | 'list', rest: string): StoreLocation {
+  if (rest !== '') throw invalid(`The ${scheme}: store location takes nothing after "${scheme}:".`);
+  return Object.freeze({ scheme, path: null, url: null, params: new URLSearchParams(), display: `${scheme}:` });
+}
+
+function serverLocation(scheme: 'mysql' | 'postgres' | 'redis', text: string): StoreLocation {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw invalid(`The ${scheme} store location is not a valid URL; write it as ${scheme}://user:password@host:port/….`);
+  }
+  if (url.hostname === '') throw invalid(`The ${scheme} store location names no host; write it as ${scheme}://host:port/….`);
+  return Object.freeze({ scheme, path: null, url, params: new URLSearchParams(url.searchParams), display: redactUrl(url) });
+}
+
+/**
+ * Parses a store location: `memory:`, `list:`, `file:PATH`, `sqlite:PATH`, `sqlite::memory:`,
+ * `mysql://user:pass@host:3306/db?table=t`, `postgres://…?schema=s&table=t`, `redis://host:6379/0?prefix=p`; a bare
+ * path is a SQLite database when it ends in .db, .sqlite, .sqlite3 or .db3, otherwise an official token file.
+ * Anything else is refused with INVALID_CONFIG, in a message that never repeats the location.
+ */
+export function parseStoreLocation(input: string): StoreLocation {
+  if (typeof input !== 'string') throw invalid(`A store location must be a string; ${HELP}.`);
+  const text = input.trim();
+  if (text === '') throw invalid(`The store location is empty; ${HELP}.`);
+  // Two letters at least, so that a Windows drive (C:\tokens.txt) reads as a path.
+  const match = /^([a-zA-Z][a-zA-Z0-9+.-]+):/.exec(text);
+  if (!match) return fileLocation(SQLITE_EXTENSIONS.has(extname(text).toLowerCase()) ? 'sqlite' : 'file', text);
+  const name = (match[1] as string).toLowerCase();
+  const scheme = SCHEME_ALIASES[name];
+  if (scheme === undefined) throw invalid(`The store location has an unknown scheme "${name.slice(0, 20)}:"; ${HELP}.`);
+  const rest = text.slice(match[0].length);
+  if (scheme === 'memory' || scheme === 'list') return processLocation(scheme, rest);
+  if (scheme === 'file' || scheme === 'sqlite') return fileLocation(scheme, rest);
+  return serverLocation(scheme, text);
+}
