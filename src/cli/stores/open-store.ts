@@ -1,24 +1,26 @@
+import type { FileStore } from '../../stores/file/file-store.js';
+import { openStore as openLibraryStore } from '../../stores/location/open-store.js';
+import { usageError } from '../cli-error.js';
 import { storeEncryption } from './cli-encryption.js';
-import type { OpenedStore, OpenStore } from './opened-store.js';
-import { parseStoreLocation, type StoreLocation, type StoreScheme } from './store-location.js';
+import { inspectTokenFile } from './file-inspection.js';
+import type { OpenedStore } from './opened-store.js';
+import { parseStoreLocation, type StoreLocation } from './store-location.js';
 
 /**
- * One adapter file per scheme, imported only when a location names it, so `list` on a file never loads a
- * database driver. A new store is one more `<scheme>-adapter.ts` and one line here.
+ * Opens the store a location names (a string is parsed first) with the library's `openStore`, encrypted with the
+ * key ring of the environment. Stores that live in one process (`memory:`, `list:`) are refused: a command's
+ * tokens would be gone when it ends.
  */
-const ADAPTERS: Record<StoreScheme, () => Promise<{ openStore: OpenStore }>> = {
-  file: () => import('./file-adapter.js'),
-  sqlite: () => import('./sqlite-adapter.js'),
-  mysql: () => import('./mysql-adapter.js'),
-  postgres: () => import('./postgres-adapter.js'),
-  redis: () => import('./redis-adapter.js'),
-};
-
-/** Opens the store a location names (a string is parsed first). */
 export async function openStore(location: StoreLocation | string): Promise<OpenedStore> {
   const parsed = typeof location === 'string' ? parseStoreLocation(location) : location;
-  const adapter = await ADAPTERS[parsed.scheme]();
-  return adapter.openStore(parsed, storeEncryption());
+  if (parsed.scheme === 'memory' || parsed.scheme === 'list') {
+    throw usageError(`A ${parsed.scheme}: store lives in one process: its tokens would be lost when the command ends.`, 'name a file, a SQLite database or a server store');
+  }
+  const encryption = storeEncryption();
+  const store = await openLibraryStore(parsed, encryption ? { encryption } : {});
+  const close = () => store.close();
+  if (parsed.scheme === 'file') return { store, location: parsed, close, inspect: () => inspectTokenFile((store as FileStore).config.path) };
+  return { store, location: parsed, close };
 }
 
 /** Runs `work` with an opened store and always closes it. */

@@ -1,6 +1,5 @@
 import type { ReencryptResult } from '../../contract/token-backend.js';
 import type { TokenStore } from '../../contract/token-store.js';
-import type { EncryptionOptions } from '../../encryption/encryption-options.js';
 import type { RefreshLockProvider } from '../../lock/refresh-lock.js';
 import type { StoreLocation } from './store-location.js';
 
@@ -20,20 +19,8 @@ export interface StoreFinding {
 export interface OpenedStore {
   readonly store: CliTokenStore;
   readonly location: StoreLocation;
-  /** Closes what the adapter opened. Safe to call twice. */
+  /** Closes the store. Safe to call twice. */
   close(): Promise<void>;
   /** Engine-specific checks for `doctor`, run after the store answered a read. */
   inspect?(): Promise<readonly StoreFinding[]>;
-}
-
-/** What each `<scheme>-adapter.ts` exports: opens its store from a parsed location, encrypted with `encryption` if given. */
-export type OpenStore = (location: StoreLocation, encryption?: EncryptionOptions) => Promise<OpenedStore>;
-
-/** Wraps a store whose `close()` releases everything the adapter opened. */
-export function openedStore(
-  store: CliTokenStore & { close(): Promise<void> },
-  location: StoreLocation,
-  inspect?: () => Promise<readonly StoreFinding[]>,
-): OpenedStore {
-  return inspect ? { store, location, close: () => store.close(), inspect } : { store, location, close: () => store.close() };
 }

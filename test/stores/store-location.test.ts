@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseStoreLocation } from '../../src/cli/stores/store-location.js';
-import { CliError } from '../../src/cli/cli-error.js';
-import { ExitCode } from '../../src/cli/exit-codes.js';
+import { ErrorCode, isTokenStoreError, parseStoreLocation, STORE_SCHEMES } from '../../src/index.js';
 
-const usage = (input: string) => (error: unknown) => {
-  assert.ok(error instanceof CliError, `${input}: expected a CliError`);
-  assert.equal(error.exitCode, ExitCode.USAGE);
+const invalid = (input: string) => (error: unknown) => {
+  assert.ok(isTokenStoreError(error), `${input}: expected a TokenStoreError`);
+  assert.equal(error.code, ErrorCode.INVALID_CONFIG, input);
+  assert.ok(!error.message.includes('hunter2'), error.message);
   return true;
 };
 
@@ -22,6 +21,12 @@ describe('store locations', () => {
     assert.deepEqual(pick(parseStoreLocation('C:\\tokens\\sdk_tokens.txt')), ['file', 'C:\\tokens\\sdk_tokens.txt']);
   });
 
+  it('reads the in-process stores, memory: and list:', () => {
+    assert.deepEqual(pick(parseStoreLocation('memory:')), ['memory', null]);
+    assert.deepEqual(pick(parseStoreLocation('LIST:')), ['list', null]);
+    assert.equal(parseStoreLocation('memory:').display, 'memory:');
+  });
+
   it('reads server URLs with their options, and aliases of the schemes', () => {
     const mysql = parseStoreLocation('mysql://root:s3cret@db.example:3306/zohooauth?table=oauthtoken');
     assert.equal(mysql.scheme, 'mysql');
@@ -29,6 +34,7 @@ describe('store locations', () => {
     assert.equal(parseStoreLocation('mariadb://db/x').scheme, 'mysql');
     assert.equal(parseStoreLocation('postgresql://db/x').scheme, 'postgres');
     assert.equal(parseStoreLocation('rediss://cache:6380/1?prefix=a:').scheme, 'redis');
+    assert.deepEqual([...STORE_SCHEMES].sort(), ['file', 'list', 'memory', 'mysql', 'postgres', 'redis', 'sqlite']);
   });
 
   it('never shows a password or a secret-looking option in the display form', () => {
@@ -38,11 +44,11 @@ describe('store locations', () => {
     assert.match(location.display, /postgres:\/\/app:\*\*\*\*@db:5432\/crm\?table=t&sslpassword=\*\*\*\*/);
   });
 
-  it('refuses empty locations, unknown schemes and server URLs without a host, as usage errors', () => {
-    assert.throws(() => parseStoreLocation(''), usage(''));
-    assert.throws(() => parseStoreLocation('mongodb://db/x'), usage('mongodb'));
-    assert.throws(() => parseStoreLocation('redis:///0'), usage('redis without host'));
-    assert.throws(() => parseStoreLocation('file:'), usage('file without path'));
+  it('refuses empty locations, unknown schemes, extra text and server URLs without a host, with INVALID_CONFIG', () => {
+    for (const input of ['', '   ', 'mongodb://u:hunter2@db/x', 'redis:///0', 'file:', 'memory:x', 'list:?a=b', 'mysql://u:hunter2@', 'file://u:hunter2@host/x']) {
+      assert.throws(() => parseStoreLocation(input), invalid(input));
+    }
+    assert.throws(() => parseStoreLocation(42 as unknown as string), invalid('a number'));
   });
 });
 
