@@ -72,10 +72,13 @@ export class RedisBackend implements TokenBackend {
     this.#lookup = new RedisLookup(this.#keys);
   }
 
-  /** One round trip (PING), so that an unreachable server or refused credentials fail `RedisStore.open`, typed. */
+  /**
+   * One round trip (PING), so that an unreachable server or refused credentials fail `RedisStore.open`, typed. It is
+   * bounded by `connectTimeoutMs`: a server that accepts the connection but never answers fails in that time too.
+   */
   async ping(): Promise<void> {
     try {
-      await this.#connection.run((client) => client.ping());
+      await this.#connection.run((client) => client.ping(), this.#config.connectTimeoutMs);
     } catch (error) {
       if (error instanceof TokenStoreError) throw error;
       throw new TokenStoreError(ErrorCode.TOKEN_STORE, 'The Redis store could not ping its server; see the cause.', { cause: error });

@@ -39,11 +39,14 @@ export class RedisConnection {
     return this.#closed;
   }
 
-  /** Runs one command (or script) on the client; rejects with STORE_UNAVAILABLE / STORE_ACCESS_DENIED when it cannot. */
-  run<T>(send: (client: Redis) => Promise<T>): Promise<T> {
+  /**
+   * Runs one command (or script) on the client; rejects with STORE_UNAVAILABLE / STORE_ACCESS_DENIED when it cannot.
+   * `deadlineMs` bounds this call (connecting included) whatever the client's own timeouts.
+   */
+  run<T>(send: (client: Redis) => Promise<T>, deadlineMs?: number): Promise<T> {
     const client = this.#client;
-    if (client === null) return this.#open().then((opened) => this.#send(opened, send));
-    return this.#send(client, send);
+    if (client === null) return this.#open().then((opened) => this.#send(opened, send, deadlineMs));
+    return this.#send(client, send, deadlineMs);
   }
 
   async close(): Promise<void> {
@@ -58,7 +61,7 @@ export class RedisConnection {
     }
   }
 
-  #send<T>(client: Redis, send: (client: Redis) => Promise<T>): Promise<T> {
+  #send<T>(client: Redis, send: (client: Redis) => Promise<T>, deadlineMs = this.#deadlineMs): Promise<T> {
     if (this.#closed) return Promise.reject(closedError());
     if (OFFLINE_STATUSES.has(client.status)) {
       const detail = client.status === 'end' && !this.#ownsClient ? 'the client passed to the store was closed' : 'the client is reconnecting';
@@ -70,7 +73,7 @@ export class RedisConnection {
     } catch (error) {
       return Promise.reject(classifyRedisError(error, this.#lastConnectionError));
     }
-    const bounded = this.#deadlineMs === null ? sent : withDeadline(sent, this.#deadlineMs);
+    const bounded = deadlineMs === null ? sent : withDeadline(sent, deadlineMs);
     return bounded.catch((error: unknown) => Promise.reject(classifyRedisError(error, this.#lastConnectionError)));
   }
 

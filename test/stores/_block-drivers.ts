@@ -1,0 +1,3 @@
+import { register } from 'node:module';
+
+register('./_block-drivers-hooks.js', import.meta.url);

@@ -1,0 +1,65 @@
+// Child process of store-open-refusals.test.ts: runs the store opens named by its arguments and prints one JSON
+// line per attempt ({ name, code, message }). It never calls process.exit: it ends only if every failed open
+// released what it had opened.
+import { openStore } from '../../src/index.js';
+
+type Attempt = readonly [name: string, open: () => Promise<{ close(): Promise<void> }>];
+
+const [group = '', closedPort = '0', silentPort = '0'] = process.argv.slice(2);
+const load = {
+  file: () => import('../../src/stores/file/index.js'),
+  sqlite: () => import('../../src/stores/sqlite/index.js'),
+  mysql: () => import('../../src/stores/mysql/index.js'),
+  postgres: () => import('../../src/stores/postgres/index.js'),
+  redis: () => import('../../src/stores/redis/index.js'),
+};
+const quick = { connectTimeoutMs: 500 };
+
+const GROUPS: Record<string, readonly Attempt[]> = {
+  unreachable: [
+    ['MySQLStore.open', async () => (await load.mysql()).MySQLStore.open({ url: `mysql://root:hunter2@127.0.0.1:${closedPort}/test` })],
+    ['PostgresStore.open', async () => (await load.postgres()).PostgresStore.open({ url: `postgres://postgres:hunter2@127.0.0.1:${closedPort}/test` })],
+    ['RedisStore.open', async () => (await load.redis()).RedisStore.open({ url: `redis://:hunter2@127.0.0.1:${closedPort}` })],
+    ['openStore mysql', () => openStore(`mysql://root:hunter2@127.0.0.1:${closedPort}/test`)],
+    ['openStore postgres', () => openStore(`postgres://postgres:hunter2@127.0.0.1:${closedPort}/test`)],
+    ['openStore redis', () => openStore(`redis://:hunter2@127.0.0.1:${closedPort}?prefix=zts-none:`)],
+  ],
+  silent: [
+    ['MySQLStore.open', async () => (await load.mysql()).MySQLStore.open({ url: `mysql://root:hunter2@127.0.0.1:${silentPort}/test`, ...quick })],
+    ['PostgresStore.open', async () => (await load.postgres()).PostgresStore.open({ url: `postgres://postgres:hunter2@127.0.0.1:${silentPort}/test`, ...quick })],
+    ['RedisStore.open', async () => (await load.redis()).RedisStore.open({ url: `redis://:hunter2@127.0.0.1:${silentPort}`, ...quick })],
+    ['openStore postgres', () => openStore(`postgres://postgres:hunter2@127.0.0.1:${silentPort}/test`, quick)],
+  ],
+  denied: [
+    ['MySQLStore.open', async () => (await load.mysql()).MySQLStore.open({ url: 'mysql://zts_nosuch_user:hunter2@127.0.0.1:3306/test' })],
+    ['PostgresStore.open', async () => (await load.postgres()).PostgresStore.open({ url: 'postgres://zts_nosuch_user:hunter2@127.0.0.1:5432/test' })],
+    ['RedisStore.open', async () => (await load.redis()).RedisStore.open({ url: 'redis://zts_nosuch_user:hunter2@127.0.0.1:6379' })],
+    ['openStore redis', () => openStore('redis://zts_nosuch_user:hunter2@127.0.0.1:6379')],
+  ],
+  // Run with the drivers blocked (_block-drivers.js).
+  drivers: [
+    ['openStore memory', () => openStore('memory:')],
+    ['openStore list', () => openStore('list:')],
+    ['FileStore.open', async () => (await load.file()).FileStore.open({ path: 'never-created.txt' })],
+    ['openStore file', () => openStore('file:./never-created.txt')],
+    ['SQLiteStore.open', async () => (await load.sqlite()).SQLiteStore.open({ path: ':memory:' })],
+    ['openStore sqlite', () => openStore('sqlite::memory:')],
+    ['MySQLStore.open', async () => (await load.mysql()).MySQLStore.open({ url: 'mysql://root:hunter2@127.0.0.1:3306/test' })],
+    ['openStore mysql', () => openStore('mysql://root:hunter2@127.0.0.1:3306/test')],
+    ['PostgresStore.open', async () => (await load.postgres()).PostgresStore.open({ url: 'postgres://postgres:hunter2@127.0.0.1:5432/test' })],
+    ['openStore postgres', () => openStore('postgres://postgres:hunter2@127.0.0.1:5432/test')],
+    ['RedisStore.open', async () => (await load.redis()).RedisStore.open({ url: 'redis://:hunter2@127.0.0.1:6379' })],
+    ['openStore redis', () => openStore('redis://:hunter2@127.0.0.1:6379')],
+  ],
+};
+
+for (const [name, open] of GROUPS[group] ?? []) {
+  try {
+    const store = await open();
+    await store.close();
+    console.log(JSON.stringify({ name, code: 'OPENED', message: '' }));
+  } catch (error) {
+    const { code, message } = error as { code?: string; message?: string };
+    console.log(JSON.stringify({ name, code: code ?? 'NONE', message: message ?? '' }));
+  }
+}
