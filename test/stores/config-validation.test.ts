@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
-import { customEnvironment, ErrorCode, MemoryStore, OAuthToken, TokenManager } from 'zoho-token-store';
+import { customEnvironment, ErrorCode, ListStore, MemoryStore, OAuthToken, TokenManager } from 'zoho-token-store';
 import { FileStore } from 'zoho-token-store/file';
 import { MySQLStore } from 'zoho-token-store/mysql';
 import { PostgresStore } from 'zoho-token-store/postgres';
@@ -58,7 +58,10 @@ describe('identifiers and unknown options: refused at construction', () => {
     const attempts: Array<[string, () => unknown]> = [
       ['MySQLStore', () => new MySQLStore({ tabel: 'oauthtoken' } as never)],
       ['PostgresStore', () => new PostgresStore({ tabel: 'oauthtoken' } as never)],
-      ['RedisStore', () => new RedisStore({ url: REDIS_URL, prefix: 'x:' } as never)],
+      // "prefix" is the option's name; "keyPrefix" is still accepted.
+      ['RedisStore', () => new RedisStore({ url: REDIS_URL, prefx: 'x:' } as never)],
+      ['MemoryStore', () => new MemoryStore({ path: 'x' } as never)],
+      ['ListStore', () => new ListStore({ path: 'x' } as never)],
       ['FileStore', () => new FileStore({ file: 'tokens.txt' } as never)],
       ['TokenManager', () => new TokenManager({ store: new MemoryStore(), refreshMargin: 5 } as never)],
       ['TokenManager refreshLock', () => new TokenManager({ store: new MemoryStore(), refreshLock: { wait: 1 } } as never)],
