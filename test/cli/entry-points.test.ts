@@ -12,12 +12,12 @@ const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
   bin: Record<string, string>;
   dependencies?: Record<string, string>;
 };
-const BLOCK = resolve('dist/test/cli/_block-cli-deps.js');
+const BLOCK = resolve('dist/test/_block-packages.js');
 
 /** Imports `files` in a child process whose CLI dependencies cannot be resolved. */
 function importWithoutCliDeps(files: readonly string[]) {
   const script = `for (const file of ${JSON.stringify(files)}) await import(file);`;
-  return runNode('--import', [BLOCK, '--input-type=module', '-e', script]);
+  return runNode('--import', [BLOCK, '--input-type=module', '-e', script], { ZTS_BLOCKED_PACKAGES: 'commander' });
 }
 
 describe('the CLI stays out of the library', () => {

@@ -36,7 +36,7 @@ const GROUPS: Record<string, readonly Attempt[]> = {
     ['RedisStore.open', async () => (await load.redis()).RedisStore.open({ url: 'redis://zts_nosuch_user:hunter2@127.0.0.1:6379' })],
     ['openStore redis', () => openStore('redis://zts_nosuch_user:hunter2@127.0.0.1:6379')],
   ],
-  // Run with the drivers blocked (_block-drivers.js).
+  // Run with the drivers blocked (test/_block-packages.js).
   drivers: [
     ['openStore memory', () => openStore('memory:')],
     ['openStore list', () => openStore('list:')],

@@ -117,7 +117,7 @@ describe('each server store\'s open fails at once, typed, when it cannot use the
 test('without the drivers installed, each open rejects with DRIVER_MISSING naming the package', { timeout: 120_000 }, async () => {
   const blocked = ['better-sqlite3', 'mysql2', 'pg', 'ioredis', 'proper-lockfile'];
   const outcomes = await attempts('drivers', [], {
-    NODE_OPTIONS: `--import=${new URL('./_block-drivers.js', import.meta.url).href}`,
+    NODE_OPTIONS: `--import=${new URL('../_block-packages.js', import.meta.url).href}`,
     ZTS_BLOCKED_PACKAGES: blocked.join(','),
   });
   const [memory, list, ...rest] = outcomes;

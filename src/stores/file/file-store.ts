@@ -2,6 +2,7 @@ import { BackendTokenStore } from '../../contract/backend-token-store.js';
 import { encryptedBackend, storeEncryptionConfig } from '../../encryption/encrypting-backend.js';
 import { FileBackend } from './file-backend.js';
 import { fileStoreConfig, type FileStoreConfig, type FileStoreOptions } from './file-store-config.js';
+import { openOrClose } from '../shared/open-or-close.js';
 
 /**
  * Tokens in the official SDKs' CSV file (`sdk_tokens.txt`), readable and writable by the official FileStore, done
@@ -35,12 +36,6 @@ export class FileStore extends BackendTokenStore {
    */
   static async open(options: FileStoreOptions = {}): Promise<FileStore> {
     const store = new FileStore(options);
-    try {
-      await store.#backend.open();
-    } catch (error) {
-      await store.close();
-      throw error;
-    }
-    return store;
+    return openOrClose(store, () => store.#backend.open());
   }
 }

@@ -2,6 +2,7 @@ import { BackendTokenStore } from '../../contract/backend-token-store.js';
 import { encryptedBackend, storeEncryptionConfig } from '../../encryption/encrypting-backend.js';
 import { MySqlBackend } from './mysql-backend.js';
 import { resolveMySQLOptions, type MySQLStoreOptions } from './mysql-options.js';
+import { openOrClose } from '../shared/open-or-close.js';
 
 /**
  * Tokens in the official `oauthtoken` table on MySQL or MariaDB, shared with the official SDK's DBStore.
@@ -26,13 +27,7 @@ export class MySQLStore extends BackendTokenStore {
   /** Makes a store and prepares its table (creating it when allowed), so a wrong setting fails here. */
   static async open(options: MySQLStoreOptions = {}): Promise<MySQLStore> {
     const store = new MySQLStore(options);
-    try {
-      await store.#backend.start();
-    } catch (error) {
-      await store.close();
-      throw error;
-    }
-    return store;
+    return openOrClose(store, () => store.#backend.start());
   }
 
   /** `database.table` the store uses, once started (null before). */

@@ -2,6 +2,7 @@ import { BackendTokenStore } from '../../contract/backend-token-store.js';
 import { encryptedBackend, storeEncryptionConfig } from '../../encryption/encrypting-backend.js';
 import { PostgresBackend } from './postgres-backend.js';
 import { resolvePostgresOptions, type PostgresStoreOptions } from './postgres-options.js';
+import { openOrClose } from '../shared/open-or-close.js';
 
 /**
  * Tokens in a PostgreSQL table with the official `oauthtoken` columns, shared by every process and host that
@@ -23,13 +24,7 @@ export class PostgresStore extends BackendTokenStore {
   /** A store that has already connected and created its table, so a wrong setting fails here and not later. */
   static async open(options: PostgresStoreOptions = {}): Promise<PostgresStore> {
     const store = new PostgresStore(options);
-    try {
-      await store.ready();
-    } catch (error) {
-      await store.close();
-      throw error;
-    }
-    return store;
+    return openOrClose(store, () => store.ready());
   }
 
   /** Connects and creates the schema and table if missing. Resolves once the store can serve; safe to repeat. */

@@ -2,6 +2,7 @@ import { BackendTokenStore } from '../../contract/backend-token-store.js';
 import { encryptedBackend, storeEncryptionConfig } from '../../encryption/encrypting-backend.js';
 import { RedisBackend } from './redis-backend.js';
 import { resolveRedisOptions, type RedisStoreOptions } from './redis-options.js';
+import { openOrClose } from '../shared/open-or-close.js';
 
 /**
  * Tokens in Redis, shared by every process and host that uses the same server and key prefix: one round trip
@@ -31,12 +32,6 @@ export class RedisStore extends BackendTokenStore {
    */
   static async open(options: RedisStoreOptions = {}): Promise<RedisStore> {
     const store = new RedisStore(options);
-    try {
-      await store.#backend.ping();
-    } catch (error) {
-      await store.close();
-      throw error;
-    }
-    return store;
+    return openOrClose(store, () => store.#backend.ping());
   }
 }
