@@ -36,6 +36,11 @@ describe('zoho-tokens with a hostile store location', () => {
     assert.deepEqual(readdirSync(join(dir, 'a-folder')), []);
   });
 
+  test('memory: and list:, whose tokens would be lost when the command ends', async () => {
+    await refused('memory:');
+    await refused('list:');
+  });
+
   test('MySQL: a hostile table name or an unknown option creates no database', { skip: mysqlSkip }, async () => {
     const database = uniqueDatabaseName('cli');
     await refused(`mysql://root:hunter2@127.0.0.1:3306/${database}?table=${encodeURIComponent('x`; DROP TABLE y; --')}`);

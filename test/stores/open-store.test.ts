@@ -198,3 +198,46 @@ describe('openStore options', () => {
     });
   });
 });
+
+describe('hostile locations are refused with INVALID_CONFIG and create nothing', () => {
+  const refused = async (location: string) => {
+    await assert.rejects(openStore(location), (error: Error & { code?: string }) => {
+      assert.equal(error.code, ErrorCode.INVALID_CONFIG, `${location}: ${error.message}`);
+      assert.doesNotMatch(error.message, /hunter2/);
+      return true;
+    });
+  };
+
+  test('MySQL: a hostile table name with createDatabase=true creates no database', { skip: mysqlSkip }, async () => {
+    const name = uniqueDatabaseName('hostile');
+    await refused(`mysql://root:hunter2@127.0.0.1:3306/${name}?createDatabase=true&table=${encodeURIComponent('x`; DROP TABLE y; --')}`);
+    await refused(`mysql://root:hunter2@127.0.0.1:3306/${encodeURIComponent('a`b')}?createDatabase=true`);
+    const found = await mysqlAdmin<unknown[]>('SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [name]);
+    assert.equal(found.length, 0);
+  });
+
+  test('PostgreSQL: a hostile schema or table name creates no schema', { skip: postgresSkip }, async () => {
+    const name = uniqueName('hostile');
+    await refused(`postgres://postgres:hunter2@127.0.0.1:5432/test?schema=${name}&table=${encodeURIComponent('a"; DROP SCHEMA public; --')}`);
+    await refused(`postgres://postgres:hunter2@127.0.0.1:5432/test?schema=${encodeURIComponent(`${name}.x`)}`);
+    const pool = adminPool();
+    try {
+      assert.equal((await pool.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [name])).rowCount, 0);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  test('Redis: a key prefix with glob characters, spaces or given twice writes no key', { skip: redisSkip }, async () => {
+    const name = randomPrefix('hostile');
+    await refused(`redis://:hunter2@127.0.0.1:6379?prefix=${encodeURIComponent(`${name}*`)}`);
+    await refused(`redis://:hunter2@127.0.0.1:6379?prefix=${encodeURIComponent(`${name} x`)}`);
+    await assert.rejects(openStore(`redis://127.0.0.1:6379?prefix=${encodeURIComponent(name)}`, { keyPrefix: name }), { code: ErrorCode.INVALID_CONFIG });
+    const client = adminClient();
+    try {
+      assert.deepEqual(await keysUnder(client, name), []);
+    } finally {
+      client.disconnect();
+    }
+  });
+});
