@@ -77,7 +77,9 @@ describe('each store\'s open refuses bad options with INVALID_CONFIG, before ope
     await assert.rejects(PostgresStore.open({ url: 'postgres://u:hunter2@h/db', connection: 'postgres://u:hunter2@h/db' }), invalid);
     await assert.rejects(PostgresStore.open({ url: 'postgres://u:hunter2@h/db', connectTimeoutMs: 1.5 }), invalid);
     await assert.rejects(PostgresStore.open({ url: 'postgres://u:hunter2@h/db', table: 'a"b' }), invalid);
+    await assert.rejects(PostgresStore.open({ url: 'postgres://u:hunter2@h/db?port=abc' }), invalid);
     await assert.rejects(RedisStore.open({ url: 'http://u:hunter2@h' }), invalid);
+    await assert.rejects(RedisStore.open({ url: 'redis://u:hunter2@h/zero' }), invalid);
     await assert.rejects(RedisStore.open({ url: 'redis://u:hunter2@h', prefix: 'a*' }), invalid);
     await assert.rejects(RedisStore.open({ url: 'redis://u:hunter2@h', prefix: 'a:', keyPrefix: 'b:' }), invalid);
     await assert.rejects(RedisStore.open({ url: 'redis://u:hunter2@h', connectTimeoutMs: 0 }), invalid);

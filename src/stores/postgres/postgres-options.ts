@@ -70,6 +70,12 @@ function checkedUrl(name: 'url' | 'connection', url: string): string {
   if (!CONNECTION_URL.test(url) || /\s/.test(url)) {
     throw invalid(`PostgresStore option "${name}" must be a postgres:// (or postgresql://) URL without spaces${name === 'connection' ? ', or an object of pg.Pool options' : ''}.`);
   }
+  // pg reads ?port= over the URL's port; a bad one fails inside pg's connect in a way that leaves its pool unable
+  // to end, so it is refused here.
+  const port = URL.canParse(url) ? new URL(url).searchParams.get('port') : null;
+  if (port !== null && !(/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65_535)) {
+    throw invalid(`PostgresStore option "${name}": the "port" parameter must be a whole number from 1 to 65535.`);
+  }
   return url;
 }
 

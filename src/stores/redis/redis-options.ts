@@ -99,6 +99,9 @@ export function resolveRedisOptions(options: RedisStoreOptions = {}): RedisStore
     // The URL may hold a password: the message never repeats it.
     throw invalid('The Redis store option "url" must be a URL starting with redis:// or rediss://, without spaces.');
   }
+  if (url !== undefined && !/^\/?\d{0,5}$/.test(new URL(url).pathname)) {
+    throw invalid('The Redis store option "url" names its database by number after the host (redis://host:6379/0), or not at all.');
+  }
   if (connection !== undefined && (typeof connection !== 'object' || connection === null)) {
     throw invalid('The Redis store option "connection" must be an ioredis options object.');
   }
