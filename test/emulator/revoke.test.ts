@@ -57,3 +57,24 @@ test('revokeRefreshToken (the admin side) has the same effect; an unknown token 
   assert.throws(() => emulator.revokeRefreshToken(refreshToken), { code: 'INVALID_ARGUMENT' });
   assert.equal(emulator.stats.revokes(), 0, 'an admin revoke is not a request');
 });
+
+test('invalidateAccessToken ends that access token only: its refresh token and its siblings keep working', async (t) => {
+  const emulator = await startEmulator(t);
+  const { client, refreshToken, accessToken } = await grantFor(emulator);
+  const sibling = String((await token(emulator.accountsUrl(), refreshParams(client, refreshToken))).body.access_token);
+  assert.equal((await crm(emulator.apiDomain(), CURRENT_USER, bearer(accessToken))).status, 200);
+
+  emulator.invalidateAccessToken(accessToken);
+
+  const refused = await crm(emulator.apiDomain(), CURRENT_USER, bearer(accessToken));
+  assert.equal(refused.status, 401);
+  assert.equal(refused.body.code, 'INVALID_TOKEN');
+  assert.equal((await crm(emulator.apiDomain(), CURRENT_USER, bearer(sibling))).status, 200, 'another access token of the same refresh token');
+  const renewed = String((await token(emulator.accountsUrl(), refreshParams(client, refreshToken))).body.access_token);
+  assert.match(renewed, TOKEN_SHAPE, 'the refresh token still refreshes');
+  assert.equal((await crm(emulator.apiDomain(), CURRENT_USER, bearer(renewed))).status, 200);
+  assert.throws(() => emulator.invalidateAccessToken(accessToken), { code: 'INVALID_ARGUMENT' }, 'already invalidated');
+  assert.throws(() => emulator.invalidateAccessToken('1000.x.y'), { code: 'INVALID_ARGUMENT' });
+  assert.throws(() => emulator.invalidateAccessToken(refreshToken), { code: 'INVALID_ARGUMENT' }, 'a refresh token is not an access token');
+  assert.equal(emulator.stats.revokes(), 0, 'a server-side control is not a request');
+});

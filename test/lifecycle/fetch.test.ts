@@ -72,6 +72,22 @@ describe('authenticated fetch', () => {
     assert.ok(h.events.some((e) => e.name === 'refreshed' && (e.payload as { reason: string }).reason === 'rejected'));
   });
 
+  test('an access token invalidated at Zoho before its expiry (password change): one refresh, one retry, success', async () => {
+    const subject = await authorized();
+    const stored = await subject.manager.store.findTokenById(String(subject.token.id));
+    h.emulator.invalidateAccessToken(String(stored?.accessToken));
+    const before = counters();
+    const response = await subject.manager.fetch({ user: subject.user.email }, '/crm/v8/Contacts');
+    assert.equal(response.status, 200);
+    const now = counters();
+    assert.equal(now.refresh - before.refresh, 1, 'one refresh');
+    assert.equal(now.api - before.api, 2, 'the call and one retry');
+    assert.equal(now.invalid - before.invalid, 1, 'the invalidated token was refused once');
+    const renewed = await subject.manager.store.findTokenById(String(subject.token.id));
+    assert.notEqual(renewed?.accessToken, stored?.accessToken, 'the renewed token was saved');
+    assert.equal(renewed?.refreshToken, stored?.refreshToken, 'the refresh token was not touched');
+  });
+
   test('20 concurrent calls refused at once still cost one refresh', async () => {
     const subject = await authorized();
     await evict(subject);

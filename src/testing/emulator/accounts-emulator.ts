@@ -158,6 +158,16 @@ export class AccountsEmulator {
     }
   }
 
+  /**
+   * Server-side end of one access token (the user changed their password, an admin ended the session): API calls
+   * with it get 401 INVALID_TOKEN from now on; its refresh token, and every other access token, keep working.
+   */
+  invalidateAccessToken(accessToken: string): void {
+    if (typeof accessToken !== 'string' || !this.#context.ledger.invalidateAccessToken(accessToken)) {
+      throw argumentError('invalidateAccessToken: no live access token has that value.');
+    }
+  }
+
   /** Closes every listener and open socket and cuts injected delays short. Idempotent. */
   close(): Promise<void> {
     this.#closed ??= (async () => {

@@ -109,6 +109,20 @@ export class TokenLedger {
     return access;
   }
 
+  /**
+   * Forgets one live access token and nothing else: its refresh token keeps working (Zoho does this when the user
+   * changes their password or an admin ends a session). False when no live access token has that value.
+   */
+  invalidateAccessToken(value: string): boolean {
+    const access = this.accessToken(value);
+    if (!access) return false;
+    this.#accessTokens.delete(value);
+    const refresh = access.refreshToken === null ? undefined : this.#refreshTokens.get(access.refreshToken);
+    const index = refresh?.active.indexOf(value) ?? -1;
+    if (refresh && index >= 0) refresh.active.splice(index, 1);
+    return true;
+  }
+
   /** Deletes a refresh token and every access token made from it; false when it was unknown. */
   revoke(value: string): boolean {
     const refresh = this.#refreshTokens.get(value);
