@@ -18,6 +18,7 @@ export { type EmulatorOptions, DEFAULT_EMULATOR_DATA_CENTERS } from './emulator/
 export { type EmulatorLimits, DEFAULT_LIMITS as DEFAULT_EMULATOR_LIMITS } from './emulator/limits.js';
 export type { EmulatorClock } from './emulator/clock.js';
 export type { EmulatorClient, EmulatorUser } from './emulator/directory.js';
+export type { CrmRecord } from './emulator/records.js';
 export type { EmulatorFaults } from './emulator/faults.js';
 export type { EmulatorStats } from './emulator/stats.js';
 export type { PkceMethod } from './emulator/pkce.js';

@@ -11,6 +11,7 @@ import type { EmulatorLimits } from './limits.js';
 import { DataCenterListener } from './listener.js';
 import { resolveEmulatorOptions, type EmulatorOptions } from './options.js';
 import { isPkceMethod, type PkceMethod } from './pkce.js';
+import { RecordBook, type CrmRecord } from './records.js';
 import { route } from './router.js';
 import { Sleeper } from './sleeper.js';
 import { StatsRecorder, type EmulatorStats } from './stats.js';
@@ -82,6 +83,7 @@ export class AccountsEmulator {
       directory: new Directory(dataCenters),
       codes: new GrantCodeBook(clock, limits),
       ledger: new TokenLedger(clock, limits),
+      records: new RecordBook(),
       stats,
       faults,
       accountsUrl: (dc) => this.accountsUrl(dc),
@@ -149,6 +151,21 @@ export class AccountsEmulator {
       ttlMs: options.ttlMs,
       pkce: options.pkce ?? null,
     });
+  }
+
+  /**
+   * Seeds CRM records owned by a user into a module (e.g. 'Contacts'): `GET /crm/v8/Contacts` with that user's token
+   * then answers them as Zoho's Records API does (each gets an `id` unless it has one, and an `Owner`).
+   */
+  addRecords(user: EmulatorUser, module: string, records: readonly Readonly<Record<string, unknown>>[]): CrmRecord[] {
+    const owner = this.#context.directory.knownUser(user);
+    if (typeof module !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(module) || module.toLowerCase() === 'users') {
+      throw argumentError('addRecords: module must be a module API name such as Contacts (letters, digits, _).');
+    }
+    if (!Array.isArray(records) || !records.every((record) => typeof record === 'object' && record !== null && !Array.isArray(record))) {
+      throw argumentError('addRecords: records must be a list of objects (field API name → value).');
+    }
+    return this.#context.records.add(owner, module, records);
   }
 
   /** Admin-side revoke (the user removed the app): the refresh token and all its access tokens stop working. */

@@ -4,6 +4,7 @@ import type { Directory } from './directory.js';
 import type { FaultSwitches } from './faults.js';
 import type { GrantCodeBook } from './grant-codes.js';
 import type { EmulatorLimits } from './limits.js';
+import type { RecordBook } from './records.js';
 import type { StatsRecorder } from './stats.js';
 import type { TokenLedger } from './token-ledger.js';
 
@@ -14,6 +15,7 @@ export interface EmulatorContext {
   readonly directory: Directory;
   readonly codes: GrantCodeBook;
   readonly ledger: TokenLedger;
+  readonly records: RecordBook;
   readonly stats: StatsRecorder;
   readonly faults: FaultSwitches;
   accountsUrl(dataCenter: DataCenterCode): string;

@@ -1,14 +1,18 @@
 import type { DataCenterCode } from '../../accounts/data-centers.js';
 import type { EmulatorContext } from './context.js';
 import type { EmulatorUser } from './directory.js';
+import type { CrmRecord } from './records.js';
 import { DROP, authenticationFailure, invalidToken, json, scopeMismatch, type EmulatorResponse } from './responses.js';
 
 const USERS_PATH = /^\/crm\/v\d+\/users$/;
+const MODULE_PATH = /^\/crm\/v\d+\/([A-Za-z][A-Za-z0-9_]*)$/;
+const MAX_PER_PAGE = 200;
 const AUTHORIZATION = /^Zoho-oauthtoken +(\S+)$/i;
 
 /**
  * `{api_domain}/crm/...`: enough of the CRM API to check a token. `users` answers the token's user (`type=CurrentUser`)
- * or its org's users; every other path answers an empty `data` list naming the path.
+ * or its org's users; `GET` of a module seeded with `emulator.addRecords` answers the Records API (the token user's
+ * records, paged, or 204 when there are none); every other path answers an empty `data` list naming the path.
  */
 export function crmEndpoint(context: EmulatorContext, dataCenter: DataCenterCode, method: string, url: URL, authorization: string | undefined): EmulatorResponse {
   context.stats.sawApiRequest();
@@ -32,7 +36,27 @@ export function crmEndpoint(context: EmulatorContext, dataCenter: DataCenterCode
       info: { per_page: 200, count: users.length, page: 1, more_records: false },
     });
   }
+  const module = MODULE_PATH.exec(path)?.[1];
+  if (method === 'GET' && module !== undefined && context.records.isRecordsModule(module)) {
+    return recordsPage(token.userId === null ? [] : context.records.list(token.userId, module), url.searchParams);
+  }
   return json(200, { data: [], method, path: url.pathname });
+}
+
+/** Zoho's `GET /crm/v8/{module}`: `page`, `per_page` (at most 200) and `fields`; no records at all is 204 No Content. */
+function recordsPage(records: readonly CrmRecord[], params: URLSearchParams): EmulatorResponse {
+  const page = positiveInteger(params.get('page'), 1);
+  const perPage = Math.min(positiveInteger(params.get('per_page'), MAX_PER_PAGE), MAX_PER_PAGE);
+  const slice = records.slice((page - 1) * perPage, page * perPage);
+  if (slice.length === 0) return { kind: 'reply', status: 204, headers: {}, body: '' };
+  const fields = params.get('fields')?.split(',').map((field) => field.trim()).filter(Boolean);
+  const data = fields ? slice.map((record) => Object.fromEntries(Object.entries(record).filter(([name]) => name === 'id' || fields.includes(name)))) : slice;
+  return json(200, { data, info: { per_page: perPage, count: slice.length, page, sort_by: 'id', sort_order: 'desc', more_records: records.length > page * perPage } });
+}
+
+function positiveInteger(text: string | null, fallback: number): number {
+  const value = Number(text);
+  return text !== null && Number.isSafeInteger(value) && value >= 1 ? value : fallback;
 }
 
 function userJson(user: Readonly<EmulatorUser>): Record<string, unknown> {

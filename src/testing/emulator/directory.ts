@@ -108,6 +108,11 @@ export class Directory {
     return null;
   }
 
+  /** Every user, in the order they were added. */
+  allUsers(): Readonly<EmulatorUser>[] {
+    return [...this.#users.values()];
+  }
+
   firstUser(): Readonly<EmulatorUser> | null {
     return this.#users.values().next().value ?? null;
   }

@@ -48,6 +48,6 @@ export function serverError(status: number): EmulatorResponse {
   return html(status, `${status} Server Error`, 'The server encountered a temporary error. Please try again later.');
 }
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

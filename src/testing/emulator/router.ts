@@ -18,7 +18,8 @@ export async function route(context: EmulatorContext, dataCenter: DataCenterCode
     if (path.startsWith('/crm/')) return crmEndpoint(context, dataCenter, method, url, request.headers.authorization);
     switch (path) {
       case '/oauth/v2/auth':
-        return method === 'GET' ? authorizeEndpoint(context, dataCenter, url) : notAllowed('GET');
+        if (method !== 'GET' && method !== 'POST') return notAllowed('GET, POST');
+        return authorizeEndpoint(context, dataCenter, method, await readParams(url, request.headers['content-type'], body), request.headers.accept);
       case '/oauth/v2/token':
         if (method !== 'POST') return notAllowed('POST');
         return tokenEndpoint(context, dataCenter, await readParams(url, request.headers['content-type'], body));
