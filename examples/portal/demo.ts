@@ -2,14 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { AccountsEmulator, type EmulatorUser } from 'zoho-token-store/testing';
 import { CALLBACK_PATH } from './config.js';
 import { startPortal, type RunningPortal } from './server.js';
-import { openPortalStore, type PortalStore } from './store.js';
+import type { BackendTokenStore } from 'zoho-token-store';
+import { openPortalStore } from './store.js';
 
 export interface Demo {
   readonly emulator: AccountsEmulator;
   /** Two students, in the US and the EU data centers, each with their own CRM contacts. */
   readonly students: readonly [EmulatorUser, EmulatorUser];
   readonly portal: RunningPortal;
-  readonly store: PortalStore;
+  readonly store: BackendTokenStore;
   /** Closes the portal, the store and the emulator. */
   close(): Promise<void>;
 }
@@ -51,7 +52,7 @@ export async function startDemo({ port = 3000, storeLocation, log = (line) => co
           signInUrl: emulator.accountsUrl('us'),
           environment: emulator.environment('us'),
           environments: emulator.dataCenters.map((dc) => emulator.environment(dc)),
-          store: store.store,
+          store,
           sessionKey: randomBytes(32),
           scope: ['ZohoCRM.modules.ALL', 'ZohoCRM.users.READ'],
           module: 'Contacts',

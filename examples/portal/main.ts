@@ -11,7 +11,7 @@ let close: () => Promise<void>;
 
 if (env.ZOHO_CLIENT_ID) {
   const store = await openPortalStore(env.PORTAL_STORE);
-  const portal = await startPortal({ host: env.PORTAL_HOST ?? '127.0.0.1', port, config: (origin) => zohoConfig(env, origin, store.store) });
+  const portal = await startPortal({ host: env.PORTAL_HOST ?? '127.0.0.1', port, config: (origin) => zohoConfig(env, origin, store) });
   close = async () => {
     await portal.close();
     await store.close();

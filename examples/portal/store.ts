@@ -1,17 +1,12 @@
-import type { TokenStore } from 'zoho-token-store';
-import { openStore } from '../../src/cli/stores/open-store.js';
+import { openStore, type BackendTokenStore } from 'zoho-token-store';
 
-export const DEFAULT_STORE_LOCATION = './zohooauth.db';
-
-export interface PortalStore {
-  readonly store: TokenStore;
-  close(): Promise<void>;
-}
+export const DEFAULT_STORE_LOCATION = 'sqlite:./zohooauth.db';
 
 /**
- * Opens the token store a location string names, as `zoho-tokens --store` does: `./zohooauth.db` (SQLite, the
- * default), `file:./tokens.txt`, `mysql://…`, `postgres://…`, `redis://…?prefix=…`. The portal's only store code.
+ * Opens the token store a location string names with the library's `openStore`: `sqlite:./zohooauth.db` (the
+ * default), `file:./tokens.txt`, `mysql://…`, `postgres://…`, `redis://…?prefix=…` (docs/open-store.md). The
+ * portal's only store code.
  */
-export function openPortalStore(location: string = DEFAULT_STORE_LOCATION): Promise<PortalStore> {
+export function openPortalStore(location: string = DEFAULT_STORE_LOCATION): Promise<BackendTokenStore> {
   return openStore(location);
 }

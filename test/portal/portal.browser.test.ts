@@ -71,7 +71,7 @@ async function signIn(page: Page, student: EmulatorUser, start = async () => {
 const names = (page: Page): Promise<string[]> => page.locator('tbody tr td:first-child').allTextContents();
 
 async function storedTokens(): Promise<OAuthToken[]> {
-  const tokens = await demo.store.store.getTokens();
+  const tokens = await demo.store.getTokens();
   for (const token of tokens) for (const check of [seen, logged]) check.secret(token.accessToken, token.refreshToken, token.clientSecret);
   return tokens;
 }
