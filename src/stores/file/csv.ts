@@ -1,16 +1,25 @@
 /**
- * RFC 4180 CSV, as the token file needs it. Writing quotes a field only when it must (it contains a comma, a quote,
- * CR or LF), so every value without those characters is written exactly as the official SDKs write it. Reading is
- * RFC 4180 plus what the official SDKs produce: a quote inside an unquoted field is literal, LF alone ends a line,
- * and whitespace-only lines are skipped (the official readers skip them too).
+ * The CSV of the official token file, read and written the way the official SDKs' own reader needs it. The official
+ * reader splits lines on LF and fields on commas and takes quotes literally, so a value is written in quotes (RFC
+ * 4180, inner quotes doubled) only when that reader could not hold it at all: it contains a comma, CR or LF, or it
+ * begins with a quote (which this reader would otherwise take for the opening quote). Every other value, quotes
+ * and all, is written bare, exactly as the official SDKs write it.
+ *
+ * Reading: a field that is a well-formed quoted value (it begins with a quote, every inner quote is doubled, and
+ * its closing quote ends the field) is unquoted; any other field, including one that only begins with a quote, is
+ * taken literally, as the official reader takes it. LF or CRLF ends a line; whitespace-only lines are skipped (the
+ * official readers skip them too).
  */
 
-const NEEDS_QUOTES = /[",\r\n]/;
+const NEEDS_QUOTES = /[,\r\n]/;
+
+/** Whether the official reader (which splits on LF and commas, quotes literal) cannot read `value` back bare. */
+export const needsQuotes = (value: string): boolean => value.charCodeAt(0) === 34 /* " */ || NEEDS_QUOTES.test(value);
 
 /** One field as it goes in the file: `null` is the empty field. */
 export function formatField(value: string | null): string {
   if (value === null) return '';
-  if (!NEEDS_QUOTES.test(value)) return value;
+  if (!needsQuotes(value)) return value;
   return `"${value.replaceAll('"', '""')}"`;
 }
 
@@ -22,21 +31,13 @@ export interface CsvRow {
   /** 1-based line number where the row starts, for error messages. */
   readonly line: number;
   readonly fields: string[];
-}
-
-/** Why a text is not CSV; `line` is 1-based. The message never quotes file content (it may hold secrets). */
-export class CsvSyntaxError extends Error {
-  readonly line: number;
-
-  constructor(line: number, problem: string) {
-    super(`line ${line}: ${problem}`);
-    this.line = line;
-  }
+  /** The row's text as it is in the file, without its line end (so an unchanged row can be written back as it was). */
+  readonly text: string;
 }
 
 const isBlank = (fields: readonly string[]): boolean => fields.length === 1 && (fields[0] as string).trim() === '';
 
-/** Parses a whole file's text into rows. Throws `CsvSyntaxError` for an unterminated or misplaced quote. */
+/** Parses a whole file's text into rows. */
 export function parseCsv(text: string): CsvRow[] {
   return text.includes('"') ? parseQuoted(text) : parsePlain(text);
 }
@@ -49,9 +50,43 @@ function parsePlain(text: string): CsvRow[] {
     let line = lines[i] as string;
     if (line.endsWith('\r')) line = line.slice(0, -1);
     const fields = line.split(',');
-    if (!isBlank(fields)) rows.push({ line: i + 1, fields });
+    if (!isBlank(fields)) rows.push({ line: i + 1, fields, text: line });
   }
   return rows;
+}
+
+const COMMA = 44;
+const LF = 10;
+const CR = 13;
+
+/** Whether a field ends at `position`: a comma, a line end, or the end of the text. */
+function endsField(text: string, position: number): boolean {
+  if (position >= text.length) return true;
+  const code = text.charCodeAt(position);
+  return code === COMMA || code === LF || (code === CR && text.charCodeAt(position + 1) === LF);
+}
+
+interface QuotedField {
+  readonly value: string;
+  /** Just past the closing quote. */
+  readonly end: number;
+}
+
+/** The well-formed quoted field opening at `start`, or null when the field there is to be taken literally. */
+function readQuoted(text: string, start: number): QuotedField | null {
+  let value = '';
+  let from = start + 1;
+  for (;;) {
+    const quote = text.indexOf('"', from);
+    if (quote < 0) return null;
+    value += text.slice(from, quote);
+    if (text.charCodeAt(quote + 1) === 34) {
+      value += '"';
+      from = quote + 2;
+      continue;
+    }
+    return endsField(text, quote + 1) ? { value, end: quote + 1 } : null;
+  }
 }
 
 function parseQuoted(text: string): CsvRow[] {
@@ -61,53 +96,27 @@ function parseQuoted(text: string): CsvRow[] {
   let position = 0;
   while (position <= length) {
     const startLine = line;
+    const rowStart = position;
     const fields: string[] = [];
-    let endOfRow = false;
-    while (!endOfRow) {
-      let value: string;
-      if (text.charCodeAt(position) === 34 /* " */) {
-        const quoteLine = line;
-        let parts = '';
-        let from = position + 1;
-        for (;;) {
-          const quote = text.indexOf('"', from);
-          if (quote < 0) throw new CsvSyntaxError(quoteLine, 'a quoted value is never closed');
-          parts += text.slice(from, quote);
-          if (text.charCodeAt(quote + 1) === 34) {
-            parts += '"';
-            from = quote + 2;
-            continue;
-          }
-          position = quote + 1;
-          break;
-        }
-        for (let i = 0; i < parts.length; i += 1) if (parts.charCodeAt(i) === 10) line += 1;
-        value = parts;
-        const next = text.charCodeAt(position);
-        const atEnd = position >= length || next === 44 || next === 10 || (next === 13 && text.charCodeAt(position + 1) === 10);
-        if (!atEnd) throw new CsvSyntaxError(line, 'a quoted value is followed by more text before the next comma');
+    for (;;) {
+      const quoted = text.charCodeAt(position) === 34 ? readQuoted(text, position) : null;
+      if (quoted) {
+        for (let i = 0; i < quoted.value.length; i += 1) if (quoted.value.charCodeAt(i) === LF) line += 1;
+        fields.push(quoted.value);
+        position = quoted.end;
       } else {
         let end = position;
-        while (end < length) {
-          const code = text.charCodeAt(end);
-          if (code === 44 || code === 10 || (code === 13 && text.charCodeAt(end + 1) === 10)) break;
-          end += 1;
-        }
-        value = text.slice(position, end);
+        while (!endsField(text, end)) end += 1;
+        fields.push(text.slice(position, end));
         position = end;
       }
-      fields.push(value);
-      const code = text.charCodeAt(position);
-      if (code === 44) {
-        position += 1;
-      } else {
-        endOfRow = true;
-        if (code === 13) position += 2;
-        else position += 1; // LF, or past the end
-        line += 1;
-      }
+      if (text.charCodeAt(position) !== COMMA) break;
+      position += 1;
     }
-    if (!isBlank(fields)) rows.push({ line: startLine, fields });
+    const rowText = text.slice(rowStart, position);
+    position += text.charCodeAt(position) === CR ? 2 : 1; // CRLF, LF, or past the end
+    line += 1;
+    if (!isBlank(fields)) rows.push({ line: startLine, fields, text: rowText });
   }
   return rows;
 }

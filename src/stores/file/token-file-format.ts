@@ -2,7 +2,7 @@ import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
 import { OFFICIAL_COLUMNS, officialRowToRecord, recordToOfficialRow, type OfficialColumn } from '../../token/official-columns.js';
 import type { TokenRecord } from '../../token/token-fields.js';
-import { CsvSyntaxError, formatRow, parseCsv } from './csv.js';
+import { formatRow, parseCsv } from './csv.js';
 
 /**
  * The official token file: a header row, then one token per row, columns by position (OFFICIAL_COLUMNS). Older
@@ -32,6 +32,10 @@ const corrupt = (path: string, problem: string, cause?: unknown): TokenStoreErro
     { cause },
   );
 
+// Records are immutable and shared between versions of the file, so each is formatted once (or keeps the line it
+// was read from): a save that changes one token of 10,000 formats one line.
+const formatted = new WeakMap<TokenRecord, string>();
+
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /** Decodes and parses a token file. An empty file holds no tokens. Anything else unreadable is `STORE_CORRUPT`. */
@@ -43,13 +47,7 @@ export function parseTokenFile(bytes: Uint8Array, path: string): TokenFileConten
     throw corrupt(path, 'it is not UTF-8 text', error);
   }
   if (text.includes('\0')) throw corrupt(path, 'it contains NUL bytes (a binary or damaged file)');
-  let rows;
-  try {
-    rows = parseCsv(text);
-  } catch (error) {
-    if (error instanceof CsvSyntaxError) throw corrupt(path, error.message, error);
-    throw error;
-  }
+  const rows = parseCsv(text);
   const [head, ...body] = rows;
   if (!head) return { records: [], header: DEFAULT_HEADER };
   const width = head.fields.length;
@@ -79,6 +77,8 @@ export function parseTokenFile(bytes: Uint8Array, path: string): TokenFileConten
     const earlier = lineOfId.get(record.id);
     if (earlier !== undefined) throw corrupt(path, `lines ${earlier} and ${row.line} have the same id ${JSON.stringify(record.id)}`);
     lineOfId.set(record.id, row.line);
+    // A row no save changes is written back as it was (a legacy row widened as the official SDK widens it).
+    formatted.set(record, width === 9 ? `${row.text},` : row.text);
     records.push(record);
   }
   const header = width === 10 ? head.fields : [...head.fields, 'api_domain'];
@@ -86,18 +86,15 @@ export function parseTokenFile(bytes: Uint8Array, path: string): TokenFileConten
 }
 
 /**
- * The file's text: header, then one row per token, LF line ends, no newline after the last row — byte for byte
- * what the official SDKs write for values without commas, quotes or line breaks.
+ * The file's text: header, then one row per token, LF line ends, no newline after the last row. A row read from
+ * the file and not changed since is its bytes as read; a new or changed row is what the official SDKs write for the
+ * same values, except a value they cannot hold (a comma, a line break, a leading quote), which is quoted.
  */
 export function formatTokenFile(header: readonly string[], records: readonly TokenRecord[]): string {
   const lines = [formatRow(header)];
   for (const record of records) lines.push(formatRecord(record));
   return lines.join('\n');
 }
-
-// Records are immutable and shared between versions of the file, so each is formatted once: a save that changes
-// one token of 10,000 formats one line.
-const formatted = new WeakMap<TokenRecord, string>();
 
 function formatRecord(record: TokenRecord): string {
   let line = formatted.get(record);
