@@ -7,6 +7,7 @@ import { OAuthToken } from 'zoho-token-store';
 import { FileStore } from 'zoho-token-store/file';
 import { completeToken, HOSTILE_VALUES } from 'zoho-token-store/testing';
 import { tempDir } from './_file-temp.js';
+import { tokenHolding } from './_value-tokens.js';
 import { fieldsOfOfficial, fieldsOfOurs, officialFileStore, officialToken } from './_official-sdk.js';
 
 const dir = tempDir('official');
@@ -145,17 +146,7 @@ describe('values with commas, quotes, line breaks and unicode', () => {
     const store = new FileStore({ path });
     const saved: OAuthToken[] = [];
     for (const [i, value] of HOSTILE_VALUES.entries()) {
-      const token = new OAuthToken({
-        userSignature: `${value}#user${i}`,
-        clientId: `${value}#cid`,
-        clientSecret: `${value}#secret`,
-        refreshToken: `${value}#refresh${i}`,
-        accessToken: `${value}#access${i}`,
-        grantToken: `${value}#grant${i}`,
-        expiresAt: i,
-        redirectUrl: `${value}#redirect`,
-        apiDomain: `${value}#domain`,
-      });
+      const token = tokenHolding(value, i);
       await store.saveToken(token);
       saved.push(token);
     }

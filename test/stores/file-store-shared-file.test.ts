@@ -7,6 +7,7 @@ import { after, describe, test } from 'node:test';
 import { OAuthToken } from 'zoho-token-store';
 import { FileStore } from 'zoho-token-store/file';
 import { tempDir } from './_file-temp.js';
+import { tokenHolding } from './_value-tokens.js';
 import { fieldsOfOfficial, fieldsOfOurs, officialFileStore, officialToken } from './_official-sdk.js';
 
 const dir = tempDir('shared');
@@ -30,19 +31,7 @@ const HELD = [
 /** What the official writer also writes bare: a leading quote too, which ours reads literally but writes quoted. */
 const OFFICIAL_WRITES = [...HELD, '"; DROP TABLE oauthtoken; --'];
 
-/** A token holding `value` in every field the official store keeps as text (keys made unique per token). */
-const tokenWith = (value: string, i: number): OAuthToken =>
-  new OAuthToken({
-    userSignature: `${value}#user${i}`,
-    clientId: `${value}#cid`,
-    clientSecret: `${value}#secret`,
-    refreshToken: `${value}#refresh${i}`,
-    accessToken: `${value}#access${i}`,
-    grantToken: `${value}#grant${i}`,
-    expiresAt: 1_732_000_000_000 + i,
-    redirectUrl: `${value}#redirect`,
-    apiDomain: `${value}#domain`,
-  });
+const tokenWith = (value: string, i: number): OAuthToken => tokenHolding(value, i, 1_732_000_000_000 + i);
 
 // The official FileStore gives ids when it saves; ours keeps the ids it finds, so compare the other fields.
 const withoutId = (fields: Record<string, unknown>): Record<string, unknown> => {
