@@ -179,3 +179,28 @@ test('issueGrantCode takes a PKCE challenge too', async (t) => {
   const { body } = await token(emulator.accountsUrl(), { ...params, code_verifier: verifier });
   assert.match(String(body.refresh_token), TOKEN_SHAPE);
 });
+
+test('a browser gets a consent page: the chosen user and Accept post back and redirect; Reject is access_denied', async (t) => {
+  const emulator = await startEmulator(t);
+  const client = emulator.registerClient({ redirectUri: 'https://app.example.com/callback' });
+  emulator.addUser({ email: 'ada@example.com', fullName: 'Ada <b>Lovelace</b>' });
+  const grace = emulator.addUser({ email: 'grace@example.com', dataCenter: 'eu' });
+  const url = authorizeUrl(emulator.accountsUrl(), client, { state: 'st"ate', login_hint: 'grace@example.com' });
+  const page = await fetch(url, { headers: { accept: 'text/html,application/xhtml+xml' } });
+  assert.equal(page.status, 200);
+  const html = await page.text();
+  assert.match(html, /<button type="submit" name="decision" value="accept">Accept<\/button>/);
+  assert.match(html, /value="grace@example.com" checked/);
+  assert.ok(html.includes('Ada &#60;b&#62;Lovelace&#60;/b&#62;') && html.includes('value="st&#34;ate"'), 'every value is escaped');
+  const form = new URLSearchParams([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m): [string, string] => [m[1] as string, (m[2] as string).replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)))]));
+  const post = (decision: string) =>
+    fetch(`${emulator.accountsUrl()}/oauth/v2/auth`, { method: 'POST', redirect: 'manual', body: new URLSearchParams([...form, ['login_hint', grace.email], ['decision', decision]]) });
+  const accepted = new URL((await post('accept')).headers.get('location') ?? '');
+  assert.equal(accepted.searchParams.get('state'), 'st"ate');
+  assert.equal(accepted.searchParams.get('location'), 'eu');
+  assert.equal(accepted.searchParams.get('accounts-server'), emulator.accountsUrl('eu'));
+  const { body } = await exchangeCode(client, accepted.searchParams);
+  assert.equal(typeof body.access_token, 'string');
+  const rejected = new URL((await post('reject')).headers.get('location') ?? '');
+  assert.deepEqual([...rejected.searchParams], [['state', 'st"ate'], ['error', 'access_denied']]);
+});

@@ -65,3 +65,34 @@ test('a token with no ZohoCRM scope is 401 OAUTH_SCOPE_MISMATCH', async (t) => {
   assert.equal(answer.status, 401);
   assert.equal(answer.body.code, 'OAUTH_SCOPE_MISMATCH');
 });
+
+test("a module seeded with addRecords answers Zoho's Records API: the token user's records only, paged, 204 when none", async (t) => {
+  const emulator = await startEmulator(t);
+  const client = emulator.registerClient();
+  const ada = emulator.addUser({ email: 'ada@example.com', fullName: 'Ada Lovelace' });
+  const bob = emulator.addUser({ email: 'bob@example.com' });
+  const carol = emulator.addUser({ email: 'carol@example.com' });
+  const seeded = emulator.addRecords(ada, 'Contacts', [{ Full_Name: 'One', Email: 'one@example.com' }, { Full_Name: 'Two' }, { Full_Name: 'Three' }]);
+  emulator.addRecords(bob, 'Contacts', [{ Full_Name: 'Bob’s own' }]);
+  const tokenOf = async (user: typeof ada) => {
+    const code = emulator.issueGrantCode({ client, user });
+    const { body } = await token(emulator.accountsUrl(), { grant_type: 'authorization_code', client_id: client.clientId, client_secret: client.clientSecret, code, redirect_uri: client.redirectUri });
+    return bearer(String(body.access_token));
+  };
+  const adaAuth = await tokenOf(ada);
+  const all = await crm(emulator.apiDomain(), '/crm/v8/contacts?fields=Full_Name', adaAuth);
+  assert.equal(all.status, 200);
+  assert.deepEqual(all.body.data, seeded.map((record) => ({ id: record.id, Full_Name: record.Full_Name })));
+  assert.deepEqual((all.body.info as Record<string, unknown>).more_records, false);
+  const page = await crm(emulator.apiDomain(), '/crm/v8/Contacts?per_page=2&page=1', adaAuth);
+  assert.deepEqual((page.body.data as { Full_Name: string }[]).map((record) => record.Full_Name), ['One', 'Two']);
+  assert.deepEqual(page.body.info, { per_page: 2, count: 2, page: 1, sort_by: 'id', sort_order: 'desc', more_records: true });
+  assert.deepEqual((page.body.data as { Owner: unknown }[])[0]?.Owner, { id: ada.id, name: 'Ada Lovelace', email: 'ada@example.com' });
+  const beyond = await fetch(`${emulator.apiDomain()}/crm/v8/Contacts?page=3&per_page=2`, { headers: { authorization: adaAuth } });
+  assert.equal(beyond.status, 204);
+  assert.equal(await beyond.text(), '');
+  const none = await fetch(`${emulator.apiDomain()}/crm/v8/Contacts`, { headers: { authorization: await tokenOf(carol) } });
+  assert.equal(none.status, 204, 'a user with no records gets 204 No Content, as at Zoho');
+  assert.throws(() => emulator.addRecords(ada, 'users', []), /module API name/);
+  assert.throws(() => emulator.addRecords(ada, 'Contacts', ['x' as never]), /list of objects/);
+});
