@@ -73,6 +73,14 @@ export {
   environmentForApiDomain,
 } from './accounts/data-centers.js';
 export {
+  oauthServerOf,
+  basicCredentials,
+  type OAuthServer,
+  type OAuthServerSettings,
+  type ClientAuthentication,
+  type AuthorizationScheme,
+} from './accounts/oauth-server.js';
+export {
   AccountsClient,
   type AccountsClientOptions,
   type ClientCredentials,

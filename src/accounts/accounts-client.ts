@@ -5,6 +5,7 @@ import { systemClock, type Clock } from '../time/clock.js';
 import { sleep } from '../time/sleep.js';
 import { AccountsError } from './accounts-error.js';
 import { errorFromBody, type AccountsOperation } from './error-body.js';
+import { basicCredentials, type OAuthServer } from './oauth-server.js';
 import { backoffDelayMs, retryPolicyOf, type RetryPolicy } from './retry-policy.js';
 import { parseTokenResponse, type TokenGrant } from './token-response.js';
 
@@ -21,6 +22,8 @@ export interface AccountsClientOptions {
 export interface ClientCredentials {
   readonly clientId: string;
   readonly clientSecret: string;
+  /** A standard OAuth 2.0 server's endpoints and client authentication (`oauthServerOf(environment)`); default Zoho's. */
+  readonly server?: OAuthServer;
 }
 
 export interface GrantExchange extends ClientCredentials {
@@ -105,7 +108,7 @@ export class AccountsClient {
     });
     if (request.redirectUri) params.set('redirect_uri', request.redirectUri);
     if (request.codeVerifier) params.set('code_verifier', request.codeVerifier);
-    return this.#tokenRequest('exchange a grant code', request.accountsUrl, params, options);
+    return this.#tokenRequest('exchange a grant code', request, params, options);
   }
 
   /** Gets a new access token with a refresh token (`grant_type=refresh_token`). */
@@ -116,17 +119,29 @@ export class AccountsClient {
       client_secret: request.clientSecret,
       refresh_token: request.refreshToken,
     });
-    return this.#tokenRequest('refresh an access token', request.accountsUrl, params, options);
+    return this.#tokenRequest('refresh an access token', request, params, options);
   }
 
   /**
    * Revokes a refresh token (and every access token made from it). Resolves to `true` when the server revoked it,
    * `false` when it did not know the token (already revoked: HTTP 400), so a retried revoke is safe.
    */
-  async revoke(request: { accountsUrl: string; refreshToken: string }, options: RequestOptions = {}): Promise<boolean> {
+  async revoke(request: { accountsUrl: string; refreshToken: string; client?: ClientCredentials }, options: RequestOptions = {}): Promise<boolean> {
     const operation: AccountsOperation = 'revoke a refresh token';
-    const url = endpoint(request.accountsUrl, '/oauth/v2/token/revoke');
-    const answer = await this.#send(operation, url, { method: 'POST', body: new URLSearchParams({ token: request.refreshToken }) }, options);
+    const server = request.client?.server;
+    let url: URL;
+    let init: RequestInit;
+    if (server && !server.zohoRevocation) {
+      if (server.revocationUrl === null) return false;
+      // RFC 7009: the token and a hint in a form body, with the client's authentication.
+      const body = new URLSearchParams({ token: request.refreshToken, token_type_hint: 'refresh_token' });
+      url = new URL(server.revocationUrl);
+      init = { method: 'POST', ...this.#authenticated(body, request.client as ClientCredentials) };
+    } else {
+      url = endpoint(request.accountsUrl, '/oauth/v2/token/revoke');
+      init = { method: 'POST', body: new URLSearchParams({ token: request.refreshToken }) };
+    }
+    const answer = await this.#send(operation, url, init, options);
     if (answer.status === 400) return false;
     const refused = answer.body ? errorFromBody(operation, answer.body, answer.status, answer.headers) : null;
     if (refused) throw refused;
@@ -155,10 +170,15 @@ export class AccountsClient {
     return { id: String(user.id ?? ''), email: user.email, fullName: typeof user.full_name === 'string' ? user.full_name : null };
   }
 
-  async #tokenRequest(operation: AccountsOperation, accountsUrl: string, params: URLSearchParams, options: RequestOptions): Promise<TokenGrant> {
-    const url = endpoint(accountsUrl, '/oauth/v2/token');
+  async #tokenRequest(
+    operation: AccountsOperation,
+    request: ClientCredentials & { readonly accountsUrl: string },
+    params: URLSearchParams,
+    options: RequestOptions,
+  ): Promise<TokenGrant> {
+    const url = request.server ? new URL(request.server.tokenUrl) : endpoint(request.accountsUrl, '/oauth/v2/token');
     const sentAt = this.#clock.now();
-    const answer = await this.#send(operation, url, { method: 'POST', body: params }, options);
+    const answer = await this.#send(operation, url, { method: 'POST', ...this.#authenticated(params, request) }, options);
     if (answer.body) {
       const refused = errorFromBody(operation, answer.body, answer.status, answer.headers);
       if (refused) throw refused;
@@ -169,6 +189,18 @@ export class AccountsClient {
     }
     if (answer.status !== 200 || !answer.body) throw this.#unexpected(operation, answer.status);
     return parseTokenResponse(answer.body, sentAt);
+  }
+
+  /** The body (and header) of a token or revocation request with the client authentication the server takes. */
+  #authenticated(params: URLSearchParams, client: ClientCredentials): { body: URLSearchParams; headers?: Record<string, string> } {
+    if (client.server?.clientAuthentication !== 'client_secret_basic') {
+      params.set('client_id', client.clientId);
+      params.set('client_secret', client.clientSecret);
+      return { body: params };
+    }
+    params.delete('client_id');
+    params.delete('client_secret');
+    return { body: params, headers: { Authorization: basicCredentials(client.clientId, client.clientSecret) } };
   }
 
   /** One request with the retries: resolves to the first non-transient answer, or throws ACCOUNTS_UNAVAILABLE. */

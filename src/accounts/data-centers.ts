@@ -1,6 +1,7 @@
 import { parseHttpUrl } from '../config/http-url.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TokenStoreError } from '../errors/token-store-error.js';
+import { resolveServerSettings, type OAuthServerSettings } from './oauth-server.js';
 
 /** Zoho's data centers, by the `location` code Zoho's authorize redirect reports. */
 export const DATA_CENTER_CODES = ['us', 'eu', 'in', 'cn', 'au', 'jp', 'ca', 'sa', 'uk'] as const;
@@ -9,7 +10,7 @@ export type DataCenterCode = (typeof DATA_CENTER_CODES)[number];
 export type EnvironmentKind = 'production' | 'sandbox' | 'developer';
 
 /** Where to exchange and refresh tokens (`accountsUrl`) and where to call the APIs (`apiDomain`). */
-export interface Environment {
+export interface Environment extends OAuthServerSettings {
   /** A data center code, or `custom` for the emulator or any OAuth 2.0 server. */
   readonly dataCenter: DataCenterCode | 'custom';
   readonly kind: EnvironmentKind;
@@ -72,8 +73,12 @@ export function allZohoEnvironments(): Environment[] {
   );
 }
 
-/** An environment for any OAuth 2.0 server with Zoho's endpoints, such as the accounts emulator. */
-export function customEnvironment(options: { accountsUrl: string; apiDomain: string; kind?: EnvironmentKind }): Environment {
+/**
+ * An environment for another server: the emulator, or any OAuth 2.0 server. Without endpoint settings it has Zoho's
+ * endpoints and header; `tokenEndpoint`, `revocationEndpoint`, `clientAuthentication` and `authorizationScheme` name
+ * a standard server's (or use `discoverEnvironment`). See docs/lifecycle.md, "Standard OAuth 2.0 servers".
+ */
+export function customEnvironment(options: { accountsUrl: string; apiDomain: string; kind?: EnvironmentKind } & OAuthServerSettings): Environment {
   if (typeof options !== 'object' || options === null) {
     throw new TokenStoreError(ErrorCode.INVALID_CONFIG, 'customEnvironment needs { accountsUrl, apiDomain }.');
   }
@@ -82,11 +87,14 @@ export function customEnvironment(options: { accountsUrl: string; apiDomain: str
   }
   const accounts = parseHttpUrl('accounts URL', options.accountsUrl);
   const api = parseHttpUrl('API domain', options.apiDomain);
+  const accountsUrl = accounts.origin + accounts.pathname.replace(/\/$/, '');
+  const standard = ['tokenEndpoint', 'revocationEndpoint', 'clientAuthentication', 'authorizationScheme'].some((name) => name in options);
   return Object.freeze({
     dataCenter: 'custom',
     kind: options.kind ?? 'production',
-    accountsUrl: accounts.origin + accounts.pathname.replace(/\/$/, ''),
+    accountsUrl,
     apiDomain: api.origin + api.pathname.replace(/\/$/, ''),
+    ...(standard ? resolveServerSettings(accountsUrl, options) : {}),
   });
 }
 

@@ -32,6 +32,8 @@ function urlFor(input: FetchInput, apiDomain: string): URL {
 
 async function isInvalidToken(response: Response): Promise<boolean> {
   if (response.status !== 401) return false;
+  // RFC 6750 §3: a Bearer API says so in its challenge.
+  if (/^\s*Bearer\b.*\berror="?invalid_token"?/i.test(response.headers.get('www-authenticate') ?? '')) return true;
   try {
     const body = (await response.clone().json()) as { code?: unknown } | null;
     return body?.code === 'INVALID_TOKEN';
@@ -42,7 +44,7 @@ async function isInvalidToken(response: Response): Promise<boolean> {
 
 function send(fetchImpl: typeof fetch, credentials: TokenCredentials, input: FetchInput, init: RequestInit): Promise<Response> {
   const headers = new Headers(init.headers);
-  headers.set('Authorization', `Zoho-oauthtoken ${credentials.accessToken}`);
+  headers.set('Authorization', `${credentials.authorizationScheme} ${credentials.accessToken}`);
   return fetchImpl(urlFor(input, credentials.apiDomain), { ...init, headers });
 }
 

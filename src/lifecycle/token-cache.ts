@@ -1,3 +1,4 @@
+import type { AuthorizationScheme } from '../accounts/oauth-server.js';
 /** What an API call needs from a valid token. The access token is the one secret here: hand it only to Zoho. */
 export interface TokenCredentials {
   readonly tokenId: string;
@@ -5,6 +6,8 @@ export interface TokenCredentials {
   readonly accessToken: string;
   /** Where to call the APIs: the token's `api_domain`, else the environment's. */
   readonly apiDomain: string;
+  /** The `Authorization` scheme the environment's APIs take. */
+  readonly authorizationScheme: AuthorizationScheme;
   /** Absolute expiry, epoch ms; null when unknown (an access-only token saved without one). */
   readonly expiresAt: number | null;
 }

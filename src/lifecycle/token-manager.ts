@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AccountsClient } from '../accounts/accounts-client.js';
+import { oauthServerOf } from '../accounts/oauth-server.js';
 import type { TokenStore } from '../contract/token-store.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TokenArgumentError, TokenStoreError } from '../errors/token-store-error.js';
@@ -134,7 +135,12 @@ export class TokenManager {
       let remote = false;
       if (token.refreshToken) {
         const environment = this.#renewer.environmentFor(token.apiDomain);
-        remote = await this.#config.accounts.revoke({ accountsUrl: environment.accountsUrl, refreshToken: token.refreshToken });
+        const client = {
+          clientId: token.clientId ?? this.#config.client?.clientId ?? '',
+          clientSecret: token.clientSecret ?? this.#config.client?.clientSecret ?? '',
+          server: oauthServerOf(environment),
+        };
+        remote = await this.#config.accounts.revoke({ accountsUrl: environment.accountsUrl, refreshToken: token.refreshToken, client });
       }
       await this.#config.store.deleteToken(tokenId);
       this.#cache.drop(tokenId);
@@ -324,6 +330,7 @@ export class TokenManager {
       userName: token.userName,
       accessToken: String(token.accessToken),
       apiDomain: token.apiDomain ?? this.#renewer.environmentFor(null).apiDomain,
+      authorizationScheme: oauthServerOf(this.#renewer.environmentFor(token.apiDomain)).authorizationScheme,
       expiresAt: token.expiresAt,
     };
     const refreshAt = token.expiresAt === null ? Infinity : token.expiresAt - this.#config.refreshMarginMs;

@@ -1,5 +1,6 @@
 import { AccountsError } from '../accounts/accounts-error.js';
-import { environmentForApiDomain, allZohoEnvironments, type Environment } from '../accounts/data-centers.js';
+import { environmentForApiDomain, allZohoEnvironments, customEnvironment, type Environment } from '../accounts/data-centers.js';
+import { oauthServerOf } from '../accounts/oauth-server.js';
 import type { TokenGrant } from '../accounts/token-response.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TokenStoreError } from '../errors/token-store-error.js';
@@ -67,13 +68,15 @@ export class TokenRenewer {
     const environment = this.environmentFor(current.apiDomain);
     const accounts = this.#config.accounts;
     if (current.refreshToken) {
-      const grant = await accounts.refresh({ accountsUrl: environment.accountsUrl, clientId, clientSecret, refreshToken: current.refreshToken });
+      const server = oauthServerOf(environment);
+      const grant = await accounts.refresh({ accountsUrl: environment.accountsUrl, clientId, clientSecret, server, refreshToken: current.refreshToken });
       return this.#apply(current, grant, 'refresh_token', environment);
     }
     const grant = await accounts.exchangeGrant({
       accountsUrl: environment.accountsUrl,
       clientId,
       clientSecret,
+      server: oauthServerOf(environment),
       code: String(current.grantToken),
       redirectUri: current.redirectUrl ?? this.#config.client?.redirectUri ?? null,
     });
@@ -92,10 +95,12 @@ export class TokenRenewer {
     });
     const { clientId, clientSecret } = this.#credentialsOf(base);
     const accountsUrl = grantCode.accountsServer ?? this.#config.environment.accountsUrl;
+    const named = this.#candidates.find((candidate) => sameOrigin(candidate.accountsUrl, accountsUrl));
     const grant = await this.#config.accounts.exchangeGrant({
       accountsUrl,
       clientId,
       clientSecret,
+      server: oauthServerOf(named ?? customEnvironment({ accountsUrl, apiDomain: accountsUrl })),
       code: grantCode.code,
       redirectUri: base.redirectUrl,
       codeVerifier: grantCode.codeVerifier ?? null,
@@ -152,5 +157,13 @@ export class TokenRenewer {
         code: error instanceof AccountsError ? error.code : 'unknown',
       });
     }
+  }
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
   }
 }
