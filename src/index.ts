@@ -80,6 +80,7 @@ export {
   type ClientAuthentication,
   type AuthorizationScheme,
 } from './accounts/oauth-server.js';
+export { discoverEnvironment, type DiscoverEnvironmentOptions } from './accounts/discover-environment.js';
 export {
   AccountsClient,
   type AccountsClientOptions,

@@ -3,6 +3,7 @@
 // of each distinct token it got (never the token itself).
 import { createHash } from 'node:crypto';
 import { TokenManager, customEnvironment } from 'zoho-token-store';
+import { readyThenGo } from '../_go-workers.js';
 import { openStore, type StoreSpec } from './_stores.js';
 
 interface WorkerJob {
@@ -24,14 +25,7 @@ const manager = new TokenManager({
   refreshLock: job.lock,
   retry: { timeoutMs: 20_000 },
 });
-process.stdout.write('ready\n');
-await new Promise<void>((resolve) => {
-  process.stdin.setEncoding('utf8');
-  process.stdin.on('data', (chunk: string) => {
-    if (chunk.includes('go')) resolve();
-  });
-});
-process.stdin.pause();
+await readyThenGo();
 const tokens = await Promise.all(Array.from({ length: job.callers }, () => manager.accessToken({ user: job.user })));
 const digests = [...new Set(tokens.map((token) => createHash('sha256').update(token).digest('hex').slice(0, 16)))];
 process.stdout.write(`${JSON.stringify({ digests })}\n`);

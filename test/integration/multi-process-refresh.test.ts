@@ -1,6 +1,5 @@
 // Processes sharing one store refresh an expired token once: the acceptance of the embedded and server stores.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { OAuthToken, TokenManager } from 'zoho-token-store';
 import { AccountsEmulator, type EmulatorClient } from 'zoho-token-store/testing';
+import { go, startGoWorker, type GoWorker } from '../_go-workers.js';
 import { skipUnless, type ServiceName } from '../_services.js';
 import { openStore, type StoreSpec } from './_stores.js';
 
@@ -15,34 +15,9 @@ const WORKER = resolve('dist/test/integration/_refresh-worker.js');
 const LOCK = { waitMs: 15_000, leaseMs: 3_000 };
 const suffix = () => randomBytes(5).toString('hex');
 
-interface Worker {
-  readonly child: ChildProcess;
-  readonly ready: Promise<void>;
-  readonly done: Promise<{ code: number | null; digests: string[]; stderr: string }>;
-}
-
-function startWorker(job: object): Worker {
-  const child = spawn(process.execPath, [WORKER, JSON.stringify(job)], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  let markReady: () => void = () => {};
-  const ready = new Promise<void>((resolveReady) => (markReady = resolveReady));
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    if (stdout.includes('ready\n')) markReady();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const done = new Promise<{ code: number | null; digests: string[]; stderr: string }>((resolveDone) => {
-    child.once('close', (code) => {
-      markReady();
-      const line = stdout.split('\n').find((candidate) => candidate.startsWith('{'));
-      resolveDone({ code, digests: line ? (JSON.parse(line) as { digests: string[] }).digests : [], stderr });
-    });
-  });
-  return { child, ready, done };
-}
-
-const go = (worker: Worker) => worker.child.stdin?.write('go\n');
+type Worker = GoWorker<{ digests: string[] }>;
+const startWorker = (job: object): Worker => startGoWorker(WORKER, job);
+const digestsOf = (result: Awaited<Worker['done']>): string[] => result.result?.digests ?? [];
 
 interface Setup {
   readonly emulator: AccountsEmulator;
@@ -144,7 +119,7 @@ for (const storeCase of CASES) {
         workers.forEach(go);
         const results = await Promise.all(workers.map((worker) => worker.done));
         for (const result of results) assert.equal(result.code, 0, result.stderr);
-        const digests = new Set(results.flatMap((result) => result.digests));
+        const digests = new Set(results.flatMap(digestsOf));
         assert.equal(digests.size, 1, 'all 400 callers in 4 processes got one and the same access token');
         assert.equal(setup.emulator.stats.refreshRequests(setup.refreshToken), 1);
         assert.equal(setup.emulator.stats.throttled(), 0);
@@ -178,7 +153,7 @@ for (const storeCase of CASES) {
         const results = await Promise.all(others.map((worker) => worker.done));
         for (const result of results) assert.equal(result.code, 0, result.stderr);
         assert.ok(Date.now() - started < LOCK.waitMs + 5_000, 'the survivors finish within the lock wait bound');
-        assert.equal(new Set(results.flatMap((result) => result.digests)).size, 1, 'the survivors share one token');
+        assert.equal(new Set(results.flatMap(digestsOf)).size, 1, 'the survivors share one token');
         assert.ok(setup.emulator.stats.refreshRequests(setup.refreshToken) <= 2, 'at most one refresh after the killed one');
       } finally {
         await setup.emulator.close();

@@ -2,8 +2,13 @@
 // paths and client_secret_basic: 100 concurrent callers × 5 expiries cost exactly 5 refreshes, every rotated refresh
 // token is saved, a reused old one is refused by the server, and API calls carry a Bearer token.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { AccountsClient, customEnvironment, MemoryStore, OAuthToken, oauthServerOf, TokenManager, type Environment } from 'zoho-token-store';
+import { AccountsClient, customEnvironment, discoverEnvironment, levelLogger, MemoryStore, OAuthToken, oauthServerOf, openStore, TokenManager, type Environment } from 'zoho-token-store';
+import { go, startGoWorker } from '../_go-workers.js';
+import { LeakCheck } from '../hygiene/_leak-check.js';
 import { startOidcServer, type OidcServer } from './_oidc-server.js';
 
 const HOUR = 3_600_000;
@@ -22,15 +27,29 @@ before(async () => {
     clientAuthentication: 'client_secret_basic',
   });
 });
-after(() => server.close());
+// Every log line (debug level), event and error of the in-process managers, checked at the end for secrets.
+const leaks = new LeakCheck();
+const stores: MemoryStore[] = [];
+after(async () => {
+  for (const store of stores) for (const token of await store.getTokens()) leaks.secret(token.accessToken, token.refreshToken);
+  leaks.secret(server.clientSecret);
+  await server.close();
+  leaks.assertClean(3);
+});
 
-const newManager = () =>
-  new TokenManager({
+const newManager = () => {
+  const store = new MemoryStore();
+  stores.push(store);
+  const manager = new TokenManager({
     environment,
-    store: new MemoryStore(),
+    store,
     clock,
     client: { clientId: server.clientId, clientSecret: server.clientSecret, redirectUri: server.redirectUri },
+    logger: levelLogger('debug', (entry) => leaks.text(`log ${entry.level}`, `${entry.message} ${JSON.stringify(entry.fields)}`)),
   });
+  for (const name of ['refreshed', 'refreshFailed', 'revoked', 'saved'] as const) manager.on(name, (payload) => leaks.object(`event ${name}`, payload));
+  return manager;
+};
 
 test('100 concurrent callers × 5 expiries: exactly 5 refreshes, rotated tokens saved, an old one refused', { timeout: 120_000 }, async () => {
   const manager = newManager();
@@ -57,10 +76,13 @@ test('100 concurrent callers × 5 expiries: exactly 5 refreshes, rotated tokens 
 
   // An old refresh token, rotated away, is refused by the server: invalid_grant, our REAUTHORIZATION_REQUIRED.
   const accounts = new AccountsClient();
-  await assert.rejects(
-    accounts.refresh({ accountsUrl: server.issuer, clientId: server.clientId, clientSecret: server.clientSecret, server: oauthServerOf(environment), refreshToken: String(refreshTokens[1]) }),
-    { code: 'REAUTHORIZATION_REQUIRED' },
-  );
+  const reused = await accounts
+    .refresh({ accountsUrl: server.issuer, clientId: server.clientId, clientSecret: server.clientSecret, server: oauthServerOf(environment), refreshToken: String(refreshTokens[1]) })
+    .then(() => null, (error: unknown) => error);
+  assert.equal((reused as { code?: string } | null)?.code, 'REAUTHORIZATION_REQUIRED');
+  assert.equal((reused as { oauthError?: string }).oauthError, 'invalid_grant');
+  leaks.error('reused refresh token', reused);
+  leaks.secret(...refreshTokens);
   assert.equal(server.counts.invalidGrants - start.invalidGrants, 1);
 });
 
@@ -107,3 +129,41 @@ test('revoke goes to the server\'s revocation endpoint (RFC 7009): the refresh t
     { code: 'REAUTHORIZATION_REQUIRED' },
   );
 });
+
+test('3 processes sharing a SQLite file × 5 expiries × 100 callers each: exactly 5 refreshes, 0 invalid_grant', { timeout: 300_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'oidc-rotation-'));
+  try {
+    const dbPath = join(dir, 'zohooauth.db');
+    const client = { clientId: server.clientId, clientSecret: server.clientSecret, redirectUri: server.redirectUri };
+    const store = await openStore(`sqlite:${dbPath}`);
+    const manager = new TokenManager({ environment, store, clock, client });
+    await manager.exchangeGrant({ code: await server.authorizationCode('edsger'), userName: 'edsger@example.com' });
+    const first = (await store.findToken(new OAuthToken({ userSignature: 'edsger@example.com' })))?.refreshToken;
+    await manager.close();
+    await store.close();
+    const start = { ...server.counts };
+
+    for (let round = 1; round <= 5; round += 1) {
+      now += 2 * HOUR;
+      const job = { dbPath, issuer: server.issuer, apiUrl: server.apiUrl, client, user: 'edsger@example.com', callers: 100, now };
+      const workers = [1, 2, 3].map(() => startGoWorker<{ statuses: number[] }>(resolve('dist/test/oauth-servers/_oidc-worker.js'), job));
+      await Promise.all(workers.map((worker) => worker.ready));
+      workers.forEach(go);
+      const results = await Promise.all(workers.map((worker) => worker.done));
+      for (const result of results) assert.deepEqual(result.result?.statuses, [200], `round ${round}: ${result.stderr.split('\n').filter((line) => !/oidc-provider/.test(line)).join(' ')}`);
+      assert.equal(server.counts.refreshes - start.refreshes, round, `round ${round}: one refresh across the 3 processes`);
+    }
+    assert.equal(server.counts.invalidGrants - start.invalidGrants, 0, 'no invalid_grant');
+
+    const reopened = await openStore(`sqlite:${dbPath}`);
+    const last = (await reopened.findToken(new OAuthToken({ userSignature: 'edsger@example.com' })))?.refreshToken;
+    await reopened.close();
+    assert.ok(last && last !== first, 'the rotated refresh token is in the file');
+    const accounts = new AccountsClient();
+    const renewed = await accounts.refresh({ ...client, accountsUrl: server.issuer, server: oauthServerOf(environment), refreshToken: last });
+    assert.ok(renewed.accessToken, 'the last stored refresh token is still accepted');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
