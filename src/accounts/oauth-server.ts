@@ -61,16 +61,26 @@ export function resolveServerSettings(accountsUrl: string, settings: OAuthServer
   });
 }
 
+type ServerEnvironment = { readonly accountsUrl: string } & OAuthServerSettings;
+
+// Environments are frozen: each is resolved once, not on every refresh and every cache fill.
+const resolvedServers = new WeakMap<ServerEnvironment, OAuthServer>();
+
 /** The server of an environment: its own settings, else Zoho's endpoints on its accounts URL. */
-export function oauthServerOf(environment: { readonly accountsUrl: string } & OAuthServerSettings): OAuthServer {
-  const resolved = resolveServerSettings(environment.accountsUrl, environment);
-  return {
-    tokenUrl: resolved.tokenEndpoint,
-    revocationUrl: resolved.revocationEndpoint,
-    clientAuthentication: resolved.clientAuthentication,
-    authorizationScheme: resolved.authorizationScheme,
-    zohoRevocation: environment.revocationEndpoint === undefined,
-  };
+export function oauthServerOf(environment: ServerEnvironment): OAuthServer {
+  let server = resolvedServers.get(environment);
+  if (server === undefined) {
+    const resolved = resolveServerSettings(environment.accountsUrl, environment);
+    server = Object.freeze({
+      tokenUrl: resolved.tokenEndpoint,
+      revocationUrl: resolved.revocationEndpoint,
+      clientAuthentication: resolved.clientAuthentication,
+      authorizationScheme: resolved.authorizationScheme,
+      zohoRevocation: environment.revocationEndpoint === undefined,
+    });
+    if (Object.isFrozen(environment)) resolvedServers.set(environment, server);
+  }
+  return server;
 }
 
 /** RFC 6749 §2.3.1: each part form-urlencoded, then `id:secret` in base64. */
