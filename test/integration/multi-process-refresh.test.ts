@@ -8,7 +8,8 @@ import { after, describe, test } from 'node:test';
 import { OAuthToken, TokenManager } from 'zoho-token-store';
 import { AccountsEmulator, type EmulatorClient } from 'zoho-token-store/testing';
 import { go, startGoWorker, type GoWorker } from '../_go-workers.js';
-import { skipUnless, type ServiceName } from '../_services.js';
+import { skipUnless } from '../_services.js';
+import { sharedStoreCases } from './_store-cases.js';
 import { openStore, type StoreSpec } from './_stores.js';
 
 const WORKER = resolve('dist/test/integration/_refresh-worker.js');
@@ -60,51 +61,10 @@ async function setUp(spec: StoreSpec): Promise<Setup> {
   };
 }
 
-interface StoreCase {
-  readonly kind: StoreSpec['kind'];
-  readonly service?: ServiceName;
-  spec(): StoreSpec;
-  cleanUp(spec: StoreSpec): Promise<void>;
-}
-
 const folder = mkdtempSync(join(tmpdir(), 'zts-multi-refresh-'));
 after(() => rmSync(folder, { recursive: true, force: true }));
 
-const CASES: StoreCase[] = [
-  { kind: 'file', spec: () => ({ kind: 'file', path: join(folder, `tokens-${suffix()}.txt`) }), cleanUp: async () => {} },
-  { kind: 'sqlite', spec: () => ({ kind: 'sqlite', path: join(folder, `tokens-${suffix()}.db`) }), cleanUp: async () => {} },
-  {
-    kind: 'mysql',
-    service: 'mariadb',
-    spec: () => ({ kind: 'mysql', database: `zts_refresh_${suffix()}` }),
-    async cleanUp(spec) {
-      const { admin } = await import('../stores/_mysql-databases.js');
-      await admin(`DROP DATABASE IF EXISTS \`${(spec as { database: string }).database}\``);
-    },
-  },
-  {
-    kind: 'postgres',
-    service: 'postgres',
-    spec: () => ({ kind: 'postgres', schema: `zts_refresh_${suffix()}` }),
-    async cleanUp(spec) {
-      const { adminPool, dropSchema } = await import('../stores/_postgres.js');
-      const pool = adminPool();
-      await dropSchema(pool, (spec as { schema: string }).schema);
-      await pool.end();
-    },
-  },
-  {
-    kind: 'redis',
-    service: 'redis',
-    spec: () => ({ kind: 'redis', keyPrefix: `zts-test:refresh:${suffix()}:` }),
-    async cleanUp(spec) {
-      const { adminClient, dropPrefix } = await import('../stores/_redis-support.js');
-      const client = adminClient();
-      await dropPrefix(client, (spec as { keyPrefix: string }).keyPrefix);
-      await client.quit();
-    },
-  },
-];
+const CASES = sharedStoreCases(folder, 'refresh');
 
 for (const storeCase of CASES) {
   const skip = storeCase.service ? await skipUnless(storeCase.service) : false;

@@ -5,13 +5,14 @@ import type { CrmRecord } from './records.js';
 import { DROP, authenticationFailure, invalidToken, json, scopeMismatch, type EmulatorResponse } from './responses.js';
 
 const USERS_PATH = /^\/crm\/v\d+\/users$/;
+const ORG_PATH = /^\/crm\/v\d+\/org$/;
 const MODULE_PATH = /^\/crm\/v\d+\/([A-Za-z][A-Za-z0-9_]*)$/;
 const MAX_PER_PAGE = 200;
 const AUTHORIZATION = /^Zoho-oauthtoken +(\S+)$/i;
 
 /**
  * `{api_domain}/crm/...`: enough of the CRM API to check a token. `users` answers the token's user (`type=CurrentUser`)
- * or its org's users; `GET` of a module seeded with `emulator.addRecords` answers the Records API (the token user's
+ * or its org's users; `org` answers the token's org (the official SDKs read its `zgid` to name a token `email:zgid`); `GET` of a module seeded with `emulator.addRecords` answers the Records API (the token user's
  * records, paged, or 204 when there are none); every other path answers an empty `data` list naming the path.
  */
 export function crmEndpoint(context: EmulatorContext, dataCenter: DataCenterCode, method: string, url: URL, authorization: string | undefined): EmulatorResponse {
@@ -36,6 +37,7 @@ export function crmEndpoint(context: EmulatorContext, dataCenter: DataCenterCode
       info: { per_page: 200, count: users.length, page: 1, more_records: false },
     });
   }
+  if (method === 'GET' && ORG_PATH.test(path)) return json(200, { org: [orgJson(token.orgId, token.userId === null ? null : context.directory.user(token.userId))] });
   const module = MODULE_PATH.exec(path)?.[1];
   if (method === 'GET' && module !== undefined && context.records.isRecordsModule(module)) {
     return recordsPage(token.userId === null ? [] : context.records.list(token.userId, module), url.searchParams);
@@ -72,5 +74,18 @@ function userJson(user: Readonly<EmulatorUser>): Record<string, unknown> {
     org_id: user.orgId,
     role: { name: 'CEO', id: `${user.orgId}000000001` },
     profile: { name: 'Administrator', id: `${user.orgId}000000002` },
+  };
+}
+
+// Zoho's org ids and zgids are different numbers; here the zgid is the emulator's org id and the record id derives from it.
+function orgJson(orgId: string, user: Readonly<EmulatorUser> | null): Record<string, unknown> {
+  return {
+    id: `${orgId}000000000`,
+    zgid: orgId,
+    company_name: `Org ${orgId}`,
+    primary_email: user?.email ?? null,
+    type: 'production',
+    country_code: 'US',
+    currency: 'US Dollar - USD',
   };
 }
