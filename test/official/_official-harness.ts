@@ -15,7 +15,7 @@ import {
   Users,
   type OAuthToken as OfficialOAuthToken,
 } from '@zohocrm/typescript-sdk-8.0';
-import type { TokenStore } from 'zoho-token-store';
+import { levelLogger, TokenManager, type TokenManagerOptions, type TokenStore } from 'zoho-token-store';
 import { AccountsEmulator, type EmulatorClient, type EmulatorOptions, type EmulatorUser } from 'zoho-token-store/testing';
 import { LeakCheck } from '../hygiene/_leak-check.js';
 
@@ -72,6 +72,21 @@ export class OfficialHarness {
 
   idToken(id: string): OfficialOAuthToken {
     return new OAuthBuilder().id(id).build() as OfficialOAuthToken;
+  }
+
+  /** A TokenManager on the emulator (its clock too), its log lines and events captured for the leak check. */
+  manager(store: TokenStore, client: EmulatorClient, overrides: TokenManagerOptions = {}): TokenManager {
+    const manager = new TokenManager({
+      store,
+      environment: this.emulator.environment('us'),
+      client: { clientId: client.clientId, clientSecret: client.clientSecret, redirectUri: client.redirectUri },
+      clock: this.emulator.clock,
+      logger: levelLogger('debug', (entry) => this.leaks.text(`log ${entry.level}`, `${entry.message} ${JSON.stringify(entry.fields)}`)),
+      retry: { baseDelayMs: 5, maxDelayMs: 40, timeoutMs: 2_000 },
+      ...overrides,
+    });
+    for (const name of ['refreshed', 'refreshFailed', 'revoked', 'saved'] as const) manager.on(name, (payload) => this.leaks.object(`event ${name}`, payload));
+    return manager;
   }
 
   /** The official `Initializer` with this store and token (the SDK fetches or refreshes the token right away). */
