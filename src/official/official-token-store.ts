@@ -60,6 +60,9 @@ export class OfficialTokenStore {
   findToken(token: OfficialOAuthToken): Promise<OfficialOAuthToken | null> {
     return this.#run('findToken', async () => {
       const ours = toOurToken(token);
+      // Nothing to match on (the official revoke passes a token with only an id, and does not await the call):
+      // null, as from the official stores, rather than an error nobody catches.
+      if (!ours.userName && !ours.accessToken && !ours.refreshToken && !ours.grantToken) return null;
       if (this.#manager === null) {
         const found = await this.#store.findToken(ours);
         return found === null ? null : fillOfficial(this.#sdk, token, found);
