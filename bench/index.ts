@@ -8,6 +8,7 @@ import { benchFileStore } from './file-store.bench.js';
 import { benchRedisStore } from './redis-store.bench.js';
 import { benchMySQLStore } from './mysql-store.bench.js';
 import { benchEncryption } from './encryption.bench.js';
+import { benchOfficialSdk } from './official-sdk.bench.js';
 
 const sections: Array<[string, () => Promise<void>]> = [
   ['memory', benchMemoryStore],
@@ -18,6 +19,7 @@ const sections: Array<[string, () => Promise<void>]> = [
   ['redis', benchRedisStore],
   ['mysql', benchMySQLStore],
   ['encryption', benchEncryption],
+  ['official', benchOfficialSdk],
 ];
 
 const only = process.argv.slice(2);
