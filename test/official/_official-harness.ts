@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import {
   Environment,
   InitializeBuilder,
@@ -137,4 +138,28 @@ export class OfficialHarness {
     await this.emulator.close();
     rmSync(this.folder, { recursive: true, force: true });
   }
+}
+
+/**
+ * One harness per test file, with a scratch folder that exists from the start (store cases name their paths when
+ * tests are declared): started before the file's tests; after them, checked for leaked secrets and closed.
+ */
+export function officialHarnessForFile(label: string): { readonly folder: string; readonly harness: () => OfficialHarness } {
+  const folder = mkdtempSync(join(tmpdir(), `zts-${label}-`));
+  let harness: OfficialHarness | null = null;
+  before(async () => {
+    harness = await OfficialHarness.start();
+  });
+  after(async () => {
+    rmSync(folder, { recursive: true, force: true });
+    harness?.assertNoSecretLeaked();
+    await harness?.close();
+  });
+  return {
+    folder,
+    harness: () => {
+      if (harness === null) throw new Error('the official harness starts before the tests');
+      return harness;
+    },
+  };
 }

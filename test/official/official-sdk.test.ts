@@ -2,10 +2,7 @@
 // through the bridge: its Initializer exchanges the grant, refreshes, finds tokens by user and by id, and a real
 // UsersOperations.getUsers call is answered by the emulator.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { OAuthToken as OfficialToken, SDKException } from '@zohocrm/typescript-sdk-8.0';
 import { ErrorCode, ListStore, MemoryStore, OAuthToken, type TokenStore } from 'zoho-token-store';
 import { OfficialTokenStore } from 'zoho-token-store/official';
@@ -13,18 +10,9 @@ import { skipUnless } from '../_services.js';
 import { NaiveStore } from '../kit/_naive-store.js';
 import { sharedStoreCases } from '../integration/_store-cases.js';
 import { openStore } from '../integration/_stores.js';
-import { OfficialHarness, type OfficialStore } from './_official-harness.js';
+import { officialHarnessForFile, type OfficialStore } from './_official-harness.js';
 
-const folder = mkdtempSync(join(tmpdir(), 'zts-official-stores-'));
-let h: OfficialHarness;
-before(async () => {
-  h = await OfficialHarness.start();
-});
-after(async () => {
-  rmSync(folder, { recursive: true, force: true });
-  h.assertNoSecretLeaked();
-  await h.close();
-});
+const { folder, harness } = officialHarnessForFile('official-stores');
 
 interface Opened {
   readonly store: TokenStore;
@@ -43,6 +31,7 @@ const IN_PROCESS: Array<{ name: string; open(): Promise<Opened> }> = [
 const bridged = (store: TokenStore): OfficialStore => new OfficialTokenStore(store) as unknown as OfficialStore;
 
 async function grantRefreshByUserById(store: TokenStore): Promise<void> {
+  const h = harness();
   const bridge = new OfficialTokenStore(store);
   const client = h.client();
   const user = h.user();

@@ -2,8 +2,6 @@
 // SDK with its FileStore or DBStore and the official SDK with our FileStore or MySQLStore take turns, and each reads
 // exactly what the other wrote, values holding quotes, apostrophes, SQL and spreadsheet formulas included.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { OAuthToken, type TokenStore } from 'zoho-token-store';
@@ -16,21 +14,12 @@ import { admin, createDatabase, dropDatabase, MARIADB, OFFICIAL_CREATE_TABLE, un
 import { fieldsOfOfficial, officialFileStore, officialToken, type OfficialToken } from '../stores/_official-sdk.js';
 import { officialDbStore } from '../stores/_official-db-store.js';
 import { tokenHolding } from '../stores/_value-tokens.js';
-import { OfficialHarness, type OfficialStore } from './_official-harness.js';
+import { officialHarnessForFile, type OfficialStore } from './_official-harness.js';
 
 const VALUES = ['say "hi"', "O'Brien", "'; DROP TABLE oauthtoken; --", '=HYPERLINK("http://x")'];
 const hasApostrophe = (value: string): boolean => value.includes("'");
 
-const folder = mkdtempSync(join(tmpdir(), 'zts-official-shared-'));
-let h: OfficialHarness;
-before(async () => {
-  h = await OfficialHarness.start();
-});
-after(async () => {
-  rmSync(folder, { recursive: true, force: true });
-  h.assertNoSecretLeaked();
-  await h.close();
-});
+const { folder, harness } = officialHarnessForFile('official-shared');
 
 /** What an official store exposes of the six methods. */
 interface OfficialStoreLike {
@@ -47,6 +36,7 @@ const officialHolding = (value: string, i: number): OfficialToken => officialTok
  * its own store reads the refreshed token, and the official SDK on its own store calls the API with it.
  */
 async function takeTurns(officialStore: OfficialStoreLike, ours: TokenStore): Promise<void> {
+  const h = harness();
   const client = h.client();
   const user = h.user();
   h.emulator.stats.reset();

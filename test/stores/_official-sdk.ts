@@ -3,33 +3,13 @@ import { fieldsOf } from 'zoho-token-store/testing';
 // bench. Its package has no exports map, so its store, token and user classes are required from their files.
 import { createRequire } from 'node:module';
 import type { OAuthToken } from 'zoho-token-store';
+import type { OfficialOAuthToken, OfficialUserSignature } from 'zoho-token-store/official';
 
 const require = createRequire(import.meta.url);
 const SDK = '@zohocrm/typescript-sdk-8.0/dist';
 
-/** The getters and setters of the official OAuthToken this code calls. */
-export interface OfficialToken {
-  getId(): string | null;
-  setId(id: string): void;
-  getUserSignature(): { getName(): string } | null;
-  setUserSignature(signature: unknown): void;
-  getClientId(): string | null;
-  setClientId(value: string | null): void;
-  getClientSecret(): string | null;
-  setClientSecret(value: string | null): void;
-  getRefreshToken(): string | null;
-  setRefreshToken(value: string | null): void;
-  getAccessToken(): string | null;
-  setAccessToken(value: string | null): void;
-  getGrantToken(): string | null;
-  setGrantToken(value: string | null): void;
-  getExpiresIn(): string | null;
-  setExpiresIn(value: string | null): void;
-  getRedirectURL(): string | null;
-  setRedirectURL(value: string | null): void;
-  getAPIDomain(): string | null;
-  setAPIDomain(value: string | null): void;
-}
+/** The official OAuthToken, as the bridge describes it. */
+export type OfficialToken = OfficialOAuthToken;
 
 export interface OfficialFileStore {
   findToken(token: OfficialToken): Promise<OfficialToken | null>;
@@ -42,7 +22,7 @@ export interface OfficialFileStore {
 interface OfficialModules {
   FileStore: new (path: string) => OfficialFileStore;
   OAuthToken: new () => OfficialToken;
-  UserSignature: new (name: string) => unknown;
+  UserSignature: new (name: string) => OfficialUserSignature;
 }
 
 let modules: OfficialModules | null = null;
