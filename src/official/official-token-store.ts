@@ -3,7 +3,6 @@ import { ErrorCode } from '../errors/codes.js';
 import { TokenArgumentError, TokenStoreError } from '../errors/token-store-error.js';
 import type { TokenManager } from '../lifecycle/token-manager.js';
 import type { TokenCredentials } from '../lifecycle/token-cache.js';
-import type { OAuthToken } from '../token/oauth-token.js';
 import { officialSdk, type OfficialSdk } from './official-sdk.js';
 import { fillOfficial, newOfficialToken, toOurToken, type OfficialOAuthToken } from './official-token.js';
 
@@ -128,17 +127,18 @@ export class OfficialTokenStore {
     if (typeof accessToken === 'string' && accessToken !== '') this.#manager.reportInvalidToken(accessToken);
   }
 
-  /** Managed mode: fills the official token from the stored row, with the manager's valid access token over it. */
+  /** Managed mode: fills the official token from the stored row, then puts the manager's valid access token over it. */
   async #fillValid(token: OfficialOAuthToken, credentials: TokenCredentials): Promise<OfficialOAuthToken> {
     const stored = await this.#store.findTokenById(credentials.tokenId);
     if (stored === null) throw noTokenWithId();
-    token.setId(credentials.tokenId);
+    fillOfficial(this.#sdk, token, stored);
+    // The stored access token and expiry may be older than the manager's; a rotated refresh token replaces the one
+    // the SDK holds (the manager, not the SDK, is the one to use it).
     token.setAccessToken(credentials.accessToken);
     token.setExpiresIn(credentials.expiresAt === null ? null : String(credentials.expiresAt));
     token.setAPIDomain(credentials.apiDomain);
-    // A rotated refresh token replaces the one the SDK holds; the manager, not the SDK, is the one to use it.
     if (stored.refreshToken !== null) token.setRefreshToken(stored.refreshToken);
-    return fillOfficial(this.#sdk, token, withoutAccess(stored));
+    return token;
   }
 
   async #run<T>(method: string, work: () => Promise<T>): Promise<T> {
@@ -165,12 +165,4 @@ function isManager(value: object): value is TokenManager {
 
 function noTokenWithId(): TokenStoreError {
   return new TokenStoreError(ErrorCode.TOKEN_NOT_FOUND, 'No stored token has this id; authorize the user first or use the id saveToken gave the token.');
-}
-
-// The stored access token and expiry may be older than the manager's: they must not fill fields the manager set.
-function withoutAccess(token: OAuthToken): OAuthToken {
-  const copy = token.clone();
-  copy.accessToken = null;
-  copy.expiresAt = null;
-  return copy;
 }
