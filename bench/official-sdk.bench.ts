@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DBBuilder, Environment, FileStore as OfficialFileStore, InitializeBuilder, Levels, LogBuilder, OAuthBuilder, UserSignature } from '@zohocrm/typescript-sdk-8.0';
+import { Environment, FileStore as OfficialFileStore, InitializeBuilder, Levels, LogBuilder, OAuthBuilder, UserSignature } from '@zohocrm/typescript-sdk-8.0';
 import mysql from 'mysql2/promise';
 import { MemoryStore, OAuthToken, TokenManager, zohoEnvironment, type TokenStore } from 'zoho-token-store';
 import { FileStore } from 'zoho-token-store/file';
@@ -12,15 +11,16 @@ import { SQLiteStore } from 'zoho-token-store/sqlite';
 import { completeToken } from 'zoho-token-store/testing';
 import { measure, printComparisons, printFigures, type ComparisonRow, type Measurement, type MeasureOptions } from './harness.js';
 import { reachable } from './reachable.js';
+import type { OfficialStore } from '../test/official/_official-harness.js';
+import { MARIADB, OFFICIAL_CREATE_TABLE, uniqueDatabaseName } from '../test/stores/_mysql-databases.js';
+import { officialDbStore } from '../test/stores/_official-db-store.js';
 
 const USERS = 10_000;
 const ROUNDS = 3;
-const MARIADB = { host: '127.0.0.1', port: 3306, user: 'root', password: '' } as const;
 // The official stores read the whole file, or open a connection, per call: a few calls per batch are enough.
 const SLOW: MeasureOptions = { batches: 7, perBatch: 3 };
 const QUICK: MeasureOptions = { batches: 11 };
 
-type OfficialStore = Parameters<InitializeBuilder['store']>[0];
 interface Subject {
   readonly label: string;
   readonly store: OfficialStore;
@@ -41,7 +41,6 @@ export async function benchOfficialSdk(): Promise<void> {
   const tokens = Array.from({ length: USERS }, () => completeToken({ expiresAt: Date.now() + 24 * 3_600_000 }));
   const names = tokens.map((token) => String(token.userName));
   const pick = (i: number): string => names[(i * 7919) % USERS] as string;
-  firstUser = pick(0);
   const getToken = (i: number) => (new OAuthBuilder().userSignature(new UserSignature(pick(i))).build() as unknown as { getToken(): Promise<unknown> }).getToken();
   const closers: Array<() => Promise<unknown>> = [];
   const rows: ComparisonRow[] = [];
@@ -67,17 +66,16 @@ export async function benchOfficialSdk(): Promise<void> {
       { label: 'SQLiteStore via bridge', store: bridge(sqlite), options: QUICK },
       { label: 'MemoryStore via bridge', store: bridge(memory), options: QUICK },
       { label: 'managed (TokenManager on SQLite)', store: bridge(manager), options: QUICK },
+      // What the official SDK costs by itself: getToken on an official-shaped store over a bare Map.
+      { label: 'bare Map store', store: bareMapStore(tokens), options: QUICK },
     ];
-    const measured = await inRounds(files, getToken);
-    const [officialFile, ...ours] = measured;
-    for (const subject of ours) rows.push({ what: `getToken, ${USERS} users`, subject, anchor: officialFile as Measurement });
+    const [officialFile, fileVia, sqliteVia, memoryVia, managed, floor] = (await inRounds(files, getToken, pick(0))) as Measurement[];
+    for (const subject of [fileVia, sqliteVia, memoryVia, managed]) rows.push({ what: `getToken, ${USERS} users`, subject: subject as Measurement, anchor: officialFile as Measurement });
 
-    const mysqlRows = await mysqlPair(getToken, tokens, closers);
+    const mysqlRows = await mysqlPair(getToken, pick(0), tokens, closers);
     rows.push(...mysqlRows);
 
-    // What the official SDK costs by itself: getToken on an official-shaped store over a bare Map.
-    const [floor] = await inRounds([{ label: 'bare Map store', store: bareMapStore(tokens), options: QUICK }], getToken);
-    rows.push({ what: 'official SDK floor', subject: measured[3] as Measurement, anchor: floor as Measurement });
+    rows.push({ what: 'official SDK floor', subject: memoryVia as Measurement, anchor: floor as Measurement });
     // The bridge's own cost: the same MemoryStore lookup, straight and through the bridge (official token in and out).
     const memoryBridge = new OfficialTokenStore(memory);
     const viaBridge = await measure('bridge findToken on MemoryStore', (i) => memoryBridge.findToken(officialUser(pick(i))), QUICK);
@@ -122,20 +120,18 @@ function bareMapStore(tokens: readonly OAuthToken[]): OfficialStore {
 }
 
 /** Each subject measured once per round (the official Initializer is re-initialized with its store), median round kept. */
-async function inRounds(subjects: readonly Subject[], op: (i: number) => Promise<unknown>): Promise<Measurement[]> {
+async function inRounds(subjects: readonly Subject[], op: (i: number) => Promise<unknown>, firstUser: string): Promise<Measurement[]> {
   const results = subjects.map((): Measurement[] => []);
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const [index, subject] of subjects.entries()) {
-      await initialize(subject.store, op);
+      await initialize(subject.store, op, firstUser);
       results[index]?.push(await measure(subject.label, op, subject.options));
     }
   }
   return results.map((list) => [...list].sort((x, y) => x.medianNs - y.medianNs)[Math.floor(list.length / 2)] as Measurement);
 }
 
-let firstUser = '';
-
-async function initialize(store: OfficialStore, op: (i: number) => Promise<unknown>): Promise<void> {
+async function initialize(store: OfficialStore, op: (i: number) => Promise<unknown>, firstUser: string): Promise<void> {
   // A stored, valid user (op(0)'s): initializing then reads the store and calls no server.
   const token = new OAuthBuilder().userSignature(new UserSignature(firstUser)).build();
   await new InitializeBuilder().environment(environment).token(token).store(store).logger(new LogBuilder().level(Levels.OFF).build()).initialize();
@@ -143,35 +139,33 @@ async function initialize(store: OfficialStore, op: (i: number) => Promise<unkno
 }
 
 /** The official DBStore against MySQLStore via the bridge on one official table of 10,000 tokens. */
-async function mysqlPair(op: (i: number) => Promise<unknown>, tokens: readonly OAuthToken[], closers: Array<() => Promise<unknown>>): Promise<ComparisonRow[]> {
+async function mysqlPair(op: (i: number) => Promise<unknown>, firstUser: string, tokens: readonly OAuthToken[], closers: Array<() => Promise<unknown>>): Promise<ComparisonRow[]> {
   if (!(await reachable(MARIADB.port, MARIADB.host))) {
     console.log(`\n## official DBStore vs MySQLStore via the bridge: SKIPPED, MariaDB is not reachable on ${MARIADB.host}:${MARIADB.port}`);
     return [];
   }
-  const database = `zts_bench_official_${randomBytes(4).toString('hex')}`;
+  const database = uniqueDatabaseName('bench_official');
   const pool = mysql.createPool({ ...MARIADB, connectionLimit: 2 });
   closers.push(async () => {
     await pool.query(`DROP DATABASE IF EXISTS \`${database}\``);
     await pool.end();
   });
   await pool.query(`CREATE DATABASE \`${database}\``);
-  // The table as the official documentation creates it, filled in bulk.
-  await pool.query(`CREATE TABLE \`${database}\`.oauthtoken (id varchar(10) NOT NULL, user_name varchar(255), client_id varchar(255),
-    client_secret varchar(255), refresh_token varchar(255), access_token varchar(255), grant_token varchar(255),
-    expiry_time varchar(20), redirect_url varchar(255), api_domain varchar(255), primary key (id))`);
+  await pool.query(OFFICIAL_CREATE_TABLE(database)); // as the official documentation creates it, filled in bulk below
   for (let i = 0; i < tokens.length; i += 1_000) {
     const values = tokens.slice(i, i + 1_000).map((token, k) => [String(i + k + 1), token.userName, token.clientId, token.clientSecret, token.refreshToken, token.accessToken, token.grantToken, String(token.expiresAt), token.redirectUrl, token.apiDomain]);
     await pool.query(`INSERT INTO \`${database}\`.oauthtoken VALUES ?`, [values]);
   }
   const store = await MySQLStore.open({ ...MARIADB, database });
   closers.push(() => store.close());
-  const official = new DBBuilder().host(MARIADB.host).portNumber(MARIADB.port).userName(MARIADB.user).password(MARIADB.password).databaseName(database).build();
+  const official = officialDbStore(database);
   const [theirs, ours] = await inRounds(
     [
       { label: 'official DBStore', store: official as unknown as OfficialStore, options: SLOW },
       { label: 'MySQLStore via bridge', store: bridge(store), options: QUICK },
     ],
     op,
+    firstUser,
   );
   return [{ what: `getToken, ${tokens.length} users`, subject: ours as Measurement, anchor: theirs as Measurement }];
 }

@@ -8,6 +8,7 @@ import { levelLogger, TokenManager, customEnvironment } from 'zoho-token-store';
 import { OfficialTokenStore } from 'zoho-token-store/official';
 import { readyThenGo } from '../_go-workers.js';
 import { openStore, type StoreSpec } from '../integration/_stores.js';
+import type { OfficialStore } from './_official-harness.js';
 
 interface WorkerJob {
   store: StoreSpec;
@@ -36,7 +37,7 @@ await readyThenGo();
 await new InitializeBuilder()
   .environment(new Environment(job.apiDomain, `${job.accountsUrl}/oauth/v2/token`, job.apiDomain))
   .token(token)
-  .store(new OfficialTokenStore(manager) as unknown as Parameters<InitializeBuilder['store']>[0])
+  .store(new OfficialTokenStore(manager) as unknown as OfficialStore)
   .logger(new LogBuilder().level(Levels.INFO).filePath(job.logFile).build())
   .initialize();
 const sent = new Set<string>();
