@@ -29,7 +29,7 @@ export {
 } from './contract/matching-rule.js';
 export { compareIds } from './contract/compare-ids.js';
 export type { TokenBackend, TokenReader, TokenWriter, MaybePromise, ReencryptResult } from './contract/token-backend.js';
-export { BackendTokenStore } from './contract/backend-token-store.js';
+export { BackendTokenStore } from './kernel/backend-token-store.js';
 
 export {
   supportsRefreshLock,
@@ -37,9 +37,9 @@ export {
   type RefreshLease,
   type RefreshLockOptions,
   type RefreshLockScope,
-} from './lock/refresh-lock.js';
-export { InProcessLock } from './lock/in-process-lock.js';
-export { SerialQueue } from './lock/serial-queue.js';
+} from './contract/refresh-lock.js';
+export { InProcessLock } from './kernel/lock/in-process-lock.js';
+export { SerialQueue } from './kernel/lock/serial-queue.js';
 
 export { loadOptional } from './drivers/load-optional.js';
 
@@ -48,7 +48,7 @@ export {
   type EncryptionKey,
 } from './encryption/encryption-options.js';
 export { EncryptingBackend } from './encryption/encrypting-backend.js';
-export { encryptTokenStore, EncryptedTokenStore } from './encryption/encrypted-token-store.js';
+export { encryptTokenStore, EncryptedTokenStore } from './kernel/encrypted-token-store.js';
 
 export { MemoryStore, type MemoryStoreOptions } from './stores/memory/memory-store.js';
 export { ListStore, type ListStoreOptions } from './stores/list/list-store.js';

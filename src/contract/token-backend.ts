@@ -1,4 +1,4 @@
-import type { RefreshLockProvider } from '../lock/refresh-lock.js';
+import type { RefreshLockProvider } from './refresh-lock.js';
 import type { TokenRecord } from '../token/token-fields.js';
 import type { LookupField } from './matching-rule.js';
 

@@ -1,6 +1,6 @@
 import type { LookupField } from '../contract/matching-rule.js';
 import { isPromise, type MaybePromise, type ReencryptResult, type TokenBackend, type TokenReader, type TokenWriter } from '../contract/token-backend.js';
-import type { RefreshLease, RefreshLockOptions, RefreshLockScope } from '../lock/refresh-lock.js';
+import type { RefreshLease, RefreshLockOptions, RefreshLockScope } from '../contract/refresh-lock.js';
 import type { TokenRecord } from '../token/token-fields.js';
 import { encryptionConfig, type EncryptionConfig, type EncryptionOptions } from './encryption-options.js';
 import { FieldCipher, isLookupSecretField, type LookupSecretField } from './field-cipher.js';

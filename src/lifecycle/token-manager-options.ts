@@ -7,7 +7,7 @@ import type { TokenStore } from '../contract/token-store.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TokenStoreError } from '../errors/token-store-error.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
-import { LazyTokenStore } from '../contract/lazy-token-store.js';
+import { LazyTokenStore } from '../kernel/lazy-token-store.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { OAuthToken } from '../token/oauth-token.js';
 

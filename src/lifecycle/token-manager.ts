@@ -4,7 +4,7 @@ import { oauthServerOf } from '../accounts/oauth-server.js';
 import type { TokenStore } from '../contract/token-store.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TokenArgumentError, TokenStoreError } from '../errors/token-store-error.js';
-import { supportsRefreshLock, type RefreshLease } from '../lock/refresh-lock.js';
+import { supportsRefreshLock, type RefreshLease } from '../contract/refresh-lock.js';
 import { OAuthToken } from '../token/oauth-token.js';
 import { RenewalBlocks } from './renewal-blocks.js';
 import { authenticatedFetch, type FetchInput } from './authenticated-fetch.js';

@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../errors/codes.js';
 import { isTokenStoreError } from '../../errors/token-store-error.js';
-import { supportsRefreshLock } from '../../lock/refresh-lock.js';
+import { supportsRefreshLock } from '../../contract/refresh-lock.js';
 import type { OAuthToken } from '../../token/oauth-token.js';
 import { cliEnvironment } from '../accounts/cli-environment.js';
 import { forceRefresh } from '../accounts/force-refresh.js';

@@ -1,8 +1,8 @@
-import { BackendTokenStore } from '../../contract/backend-token-store.js';
+import { BackendTokenStore } from '../../kernel/backend-token-store.js';
 import { encryptedBackend, storeEncryptionConfig } from '../../encryption/encrypting-backend.js';
 import { FileBackend } from './file-backend.js';
 import { fileStoreConfig, type FileStoreConfig, type FileStoreOptions } from './file-store-config.js';
-import { openOrClose } from '../shared/open-or-close.js';
+import { openOrClose } from '../../kernel/open/open-or-close.js';
 
 /**
  * Tokens in the official SDKs' CSV file (`sdk_tokens.txt`), readable and writable by the official FileStore, done

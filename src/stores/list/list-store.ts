@@ -1,4 +1,4 @@
-import { BackendTokenStore } from '../../contract/backend-token-store.js';
+import { BackendTokenStore } from '../../kernel/backend-token-store.js';
 import { encryptedBackend, storeEncryptionConfig } from '../../encryption/encrypting-backend.js';
 import type { EncryptionOptions } from '../../encryption/encryption-options.js';
 import { checkKnownOptions } from '../../config/unknown-options.js';

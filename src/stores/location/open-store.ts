@@ -1,4 +1,4 @@
-import type { BackendTokenStore } from '../../contract/backend-token-store.js';
+import type { BackendTokenStore } from '../../kernel/backend-token-store.js';
 import type { EncryptionOptions } from '../../encryption/encryption-options.js';
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';

@@ -1,4 +1,4 @@
-import type { BackendTokenStore } from '../../contract/backend-token-store.js';
+import type { BackendTokenStore } from '../../kernel/backend-token-store.js';
 import { booleanOptions, checkQuery, connectionUrl, textOptions } from './location-query.js';
 import type { StoreLocation, StoreScheme } from './store-location.js';
 

@@ -1,8 +1,8 @@
 import type { LookupField } from '../../contract/matching-rule.js';
 import type { TokenBackend, TokenWriter } from '../../contract/token-backend.js';
-import { InProcessLock } from '../../lock/in-process-lock.js';
-import type { RefreshLease, RefreshLockOptions } from '../../lock/refresh-lock.js';
-import { SerialQueue } from '../../lock/serial-queue.js';
+import { InProcessLock } from '../../kernel/lock/in-process-lock.js';
+import type { RefreshLease, RefreshLockOptions } from '../../contract/refresh-lock.js';
+import { SerialQueue } from '../../kernel/lock/serial-queue.js';
 import type { TokenRecord } from '../../token/token-fields.js';
 
 type IndexedField = Exclude<LookupField, 'id' | 'userName'>;

@@ -2,8 +2,8 @@ import type { LookupField } from '../../contract/matching-rule.js';
 import type { TokenBackend, TokenWriter } from '../../contract/token-backend.js';
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
-import type { RefreshLease, RefreshLockOptions } from '../../lock/refresh-lock.js';
-import { SerialQueue } from '../../lock/serial-queue.js';
+import type { RefreshLease, RefreshLockOptions } from '../../contract/refresh-lock.js';
+import { SerialQueue } from '../../kernel/lock/serial-queue.js';
 import { officialRowToRecord } from '../../token/official-columns.js';
 import type { TokenRecord } from '../../token/token-fields.js';
 import { asPromisePool, loadMysql2, rowsOf, type MySqlPool, type MySqlPoolConnection } from './mysql-driver.js';
@@ -13,7 +13,7 @@ import { MySqlRefreshLock } from './mysql-refresh-lock.js';
 import { lockName, prepareTable } from './mysql-schema.js';
 import { bindsOf, type MySqlTable } from './mysql-table.js';
 import { readRow, type StoredRow } from './mysql-rows.js';
-import { VersionCache } from '../shared/version-cache.js';
+import { VersionCache } from '../../kernel/write/version-cache.js';
 import { LockedWriteSession, RowChanged, tryOptimisticWrite, type PendingWrite } from './mysql-write.js';
 
 // A save retried this many times after a duplicate key or a vanished row (both caused by writers that do not take

@@ -1,5 +1,5 @@
-import { InProcessLock } from '../../lock/in-process-lock.js';
-import type { RefreshLease, RefreshLockOptions } from '../../lock/refresh-lock.js';
+import { InProcessLock } from '../../kernel/lock/in-process-lock.js';
+import type { RefreshLease, RefreshLockOptions } from '../../contract/refresh-lock.js';
 import { rowsOf, type MySqlPool, type MySqlPoolConnection } from './mysql-driver.js';
 
 /**

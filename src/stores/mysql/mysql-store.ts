@@ -1,8 +1,8 @@
-import { BackendTokenStore } from '../../contract/backend-token-store.js';
+import { BackendTokenStore } from '../../kernel/backend-token-store.js';
 import { encryptedBackend, storeEncryptionConfig } from '../../encryption/encrypting-backend.js';
 import { MySqlBackend } from './mysql-backend.js';
 import { resolveMySQLOptions, type MySQLStoreOptions } from './mysql-options.js';
-import { openOrClose } from '../shared/open-or-close.js';
+import { openOrClose } from '../../kernel/open/open-or-close.js';
 
 /**
  * Tokens in the official `oauthtoken` table on MySQL or MariaDB, shared with the official SDK's DBStore.

@@ -6,8 +6,8 @@ import { headerOf, rowsOf, type MySqlQueryable } from './mysql-driver.js';
 import { rawOf, readRow, sameRaw, updateBinds, type StoredRow } from './mysql-rows.js';
 import { isDeadlock } from './mysql-errors.js';
 import type { MySqlTable } from './mysql-table.js';
-import { planOptimisticSave } from '../shared/optimistic-save.js';
-import type { VersionCache } from '../shared/version-cache.js';
+import { planOptimisticSave } from '../../kernel/write/optimistic-save.js';
+import type { VersionCache } from '../../kernel/write/version-cache.js';
 
 const MAX_ID = 9_999_999_999; // ids are decimal strings that fit the official varchar(10)
 

@@ -2,7 +2,7 @@ import type { LookupField } from '../../contract/matching-rule.js';
 import type { TokenBackend, TokenWriter } from '../../contract/token-backend.js';
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
-import type { RefreshLease, RefreshLockOptions } from '../../lock/refresh-lock.js';
+import type { RefreshLease, RefreshLockOptions } from '../../contract/refresh-lock.js';
 import { OFFICIAL_COLUMNS, officialRowToRecord, recordToOfficialRow } from '../../token/official-columns.js';
 import type { TokenRecord } from '../../token/token-fields.js';
 import { advisoryKey } from './advisory-key.js';
@@ -11,8 +11,8 @@ import { toStoreError } from './postgres-errors.js';
 import type { PostgresStoreConfig } from './postgres-options.js';
 import { PostgresRefreshLock } from './postgres-refresh-lock.js';
 import { postgresStatements, type PostgresStatements } from './postgres-sql.js';
-import { planOptimisticSave } from '../shared/optimistic-save.js';
-import { VersionCache } from '../shared/version-cache.js';
+import { planOptimisticSave } from '../../kernel/write/optimistic-save.js';
+import { VersionCache } from '../../kernel/write/version-cache.js';
 
 type Row = Record<string, unknown>;
 

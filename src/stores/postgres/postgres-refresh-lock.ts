@@ -1,7 +1,7 @@
 import { sleep } from '../../time/sleep.js';
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenArgumentError } from '../../errors/token-store-error.js';
-import type { RefreshLease, RefreshLockOptions } from '../../lock/refresh-lock.js';
+import type { RefreshLease, RefreshLockOptions } from '../../contract/refresh-lock.js';
 import { advisoryKey } from './advisory-key.js';
 import type { PostgresPool, PostgresPoolClient } from './postgres-driver.js';
 import { toStoreError } from './postgres-errors.js';

@@ -1,8 +1,8 @@
-import { BackendTokenStore } from '../../contract/backend-token-store.js';
+import { BackendTokenStore } from '../../kernel/backend-token-store.js';
 import { encryptedBackend, storeEncryptionConfig } from '../../encryption/encrypting-backend.js';
 import { PostgresBackend } from './postgres-backend.js';
 import { resolvePostgresOptions, type PostgresStoreOptions } from './postgres-options.js';
-import { openOrClose } from '../shared/open-or-close.js';
+import { openOrClose } from '../../kernel/open/open-or-close.js';
 
 /**
  * Tokens in a PostgreSQL table with the official `oauthtoken` columns, shared by every process and host that

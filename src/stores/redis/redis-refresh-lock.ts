@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenArgumentError } from '../../errors/token-store-error.js';
-import type { RefreshLease, RefreshLockOptions, RefreshLockProvider } from '../../lock/refresh-lock.js';
+import type { RefreshLease, RefreshLockOptions, RefreshLockProvider } from '../../contract/refresh-lock.js';
 import { sleep } from '../../time/sleep.js';
 import { Backoff } from './backoff.js';
 import type { RedisConnection } from './redis-connection.js';

@@ -1,8 +1,8 @@
-import { BackendTokenStore } from '../../contract/backend-token-store.js';
+import { BackendTokenStore } from '../../kernel/backend-token-store.js';
 import { encryptedBackend, storeEncryptionConfig } from '../../encryption/encrypting-backend.js';
 import { RedisBackend } from './redis-backend.js';
 import { resolveRedisOptions, type RedisStoreOptions } from './redis-options.js';
-import { openOrClose } from '../shared/open-or-close.js';
+import { openOrClose } from '../../kernel/open/open-or-close.js';
 
 /**
  * Tokens in Redis, shared by every process and host that uses the same server and key prefix: one round trip

@@ -1,5 +1,5 @@
 import type { MaybePromise } from '../../contract/token-backend.js';
-import { SerialQueue } from '../../lock/serial-queue.js';
+import { SerialQueue } from '../../kernel/lock/serial-queue.js';
 
 /**
  * Keeps one connection's work in order. A store's write is a transaction that spans a few awaits (the matching

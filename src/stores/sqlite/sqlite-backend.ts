@@ -1,6 +1,6 @@
 import type { LookupField } from '../../contract/matching-rule.js';
 import type { MaybePromise, TokenBackend, TokenWriter } from '../../contract/token-backend.js';
-import type { RefreshLease, RefreshLockOptions, RefreshLockScope } from '../../lock/refresh-lock.js';
+import type { RefreshLease, RefreshLockOptions, RefreshLockScope } from '../../contract/refresh-lock.js';
 import type { TokenRecord } from '../../token/token-fields.js';
 import { ConnectionGate } from './connection-gate.js';
 import type { SQLiteDatabase } from './driver.js';

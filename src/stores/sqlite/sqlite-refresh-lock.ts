@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenArgumentError, TokenStoreError } from '../../errors/token-store-error.js';
-import { InProcessLock } from '../../lock/in-process-lock.js';
-import type { RefreshLease, RefreshLockOptions } from '../../lock/refresh-lock.js';
+import { InProcessLock } from '../../kernel/lock/in-process-lock.js';
+import type { RefreshLease, RefreshLockOptions } from '../../contract/refresh-lock.js';
 
 /** What the lock needs from the backend: one short write transaction per attempt, run in connection order. */
 export interface LockTable {

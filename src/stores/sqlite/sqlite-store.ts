@@ -1,10 +1,10 @@
 import { closeSync, openSync } from 'node:fs';
-import { BackendTokenStore } from '../../contract/backend-token-store.js';
+import { BackendTokenStore } from '../../kernel/backend-token-store.js';
 import { encryptedBackend, storeEncryptionConfig } from '../../encryption/encrypting-backend.js';
 import type { TokenBackend } from '../../contract/token-backend.js';
 import { openDatabase, type SQLiteDatabase } from './driver.js';
 import { migrate } from './migrations.js';
-import { checkStoreFilePath } from '../shared/check-file-path.js';
+import { checkStoreFilePath } from '../../kernel/open/check-file-path.js';
 import { DEFAULT_SQLITE_PATH, sqliteStoreConfig, type SQLiteStoreConfig, type SQLiteStoreOptions } from './options.js';
 import { SQLiteBackend } from './sqlite-backend.js';
 import { sqliteError } from './sqlite-errors.js';

@@ -1,4 +1,4 @@
-import type { RefreshLease, RefreshLockOptions, RefreshLockProvider } from './refresh-lock.js';
+import type { RefreshLease, RefreshLockOptions, RefreshLockProvider } from '../../contract/refresh-lock.js';
 
 interface Waiter {
   readonly leaseMs: number;

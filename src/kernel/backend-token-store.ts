@@ -1,16 +1,16 @@
 import { refuseEncrypted, refuseEnvelopeLike } from '../encryption/plaintext-guard.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TokenArgumentError, TokenStoreError } from '../errors/token-store-error.js';
-import type { RefreshLease, RefreshLockOptions, RefreshLockProvider, RefreshLockScope } from '../lock/refresh-lock.js';
+import type { RefreshLease, RefreshLockOptions, RefreshLockProvider, RefreshLockScope } from '../contract/refresh-lock.js';
 import { OAuthToken } from '../token/oauth-token.js';
 import type { TokenRecord } from '../token/token-fields.js';
 import { lookupText, MAX_TEXT_LENGTH, normalizeId, normalizeLockKey } from '../token/validate-value.js';
-import { compareIds } from './compare-ids.js';
-import { asToken } from './token-argument.js';
-import { mergeIntoStored, fillFromStored } from './merge.js';
-import { matchFieldOf, matchValueOf, saveKeysOf } from './matching-rule.js';
-import { isPromise, type MaybePromise, type ReencryptResult, type TokenBackend, type TokenWriter } from './token-backend.js';
-import type { TokenStore } from './token-store.js';
+import { compareIds } from '../contract/compare-ids.js';
+import { asToken } from '../contract/token-argument.js';
+import { mergeIntoStored, fillFromStored } from '../contract/merge.js';
+import { matchFieldOf, matchValueOf, saveKeysOf } from '../contract/matching-rule.js';
+import { isPromise, type MaybePromise, type ReencryptResult, type TokenBackend, type TokenWriter } from '../contract/token-backend.js';
+import type { TokenStore } from '../contract/token-store.js';
 
 
 /**

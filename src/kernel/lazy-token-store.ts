@@ -1,8 +1,8 @@
 import { ErrorCode } from '../errors/codes.js';
 import { TokenStoreError } from '../errors/token-store-error.js';
-import type { RefreshLease, RefreshLockOptions, RefreshLockProvider, RefreshLockScope } from '../lock/refresh-lock.js';
+import type { RefreshLease, RefreshLockOptions, RefreshLockProvider, RefreshLockScope } from '../contract/refresh-lock.js';
 import type { OAuthToken } from '../token/oauth-token.js';
-import type { TokenStore } from './token-store.js';
+import type { TokenStore } from '../contract/token-store.js';
 
 type OpenedStore = TokenStore & RefreshLockProvider & { close?(): Promise<void> };
 

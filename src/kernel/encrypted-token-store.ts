@@ -1,17 +1,17 @@
 import { matchFieldOf, matchValueOf } from '../contract/matching-rule.js';
 import type { ReencryptResult } from '../contract/token-backend.js';
 import type { TokenStore } from '../contract/token-store.js';
-import { BackendTokenStore } from '../contract/backend-token-store.js';
+import { BackendTokenStore } from './backend-token-store.js';
 import { asToken } from '../contract/token-argument.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TokenArgumentError, TokenStoreError } from '../errors/token-store-error.js';
-import { supportsRefreshLock, type RefreshLease, type RefreshLockOptions, type RefreshLockScope } from '../lock/refresh-lock.js';
+import { supportsRefreshLock, type RefreshLease, type RefreshLockOptions, type RefreshLockScope } from '../contract/refresh-lock.js';
 import { OAuthToken } from '../token/oauth-token.js';
 import type { TokenRecord } from '../token/token-fields.js';
-import { recordCipherOf } from './encrypting-backend.js';
-import { encryptionConfig, type EncryptionOptions } from './encryption-options.js';
-import { isLookupSecretField } from './field-cipher.js';
-import type { RecordCipher } from './record-cipher.js';
+import { recordCipherOf } from '../encryption/encrypting-backend.js';
+import { encryptionConfig, type EncryptionOptions } from '../encryption/encryption-options.js';
+import { isLookupSecretField } from '../encryption/field-cipher.js';
+import type { RecordCipher } from '../encryption/record-cipher.js';
 
 
 /** A token whose fields are `record`'s, with the id given (null for none). */
