@@ -1,4 +1,5 @@
-import { AccountsClient, MemoryStore, OAuthToken, TokenManager } from 'zoho-token-store';
+import { MemoryStore, OAuthToken, TokenManager } from 'zoho-token-store';
+import { AccountsClient } from 'zoho-token-store/accounts';
 import { AccountsEmulator, completeToken } from 'zoho-token-store/testing';
 import { formatNs, measure, printComparisons, printFigures } from './harness.js';
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { OAuthToken, OFFICIAL_COLUMNS, recordToOfficialRow } from 'zoho-token-store';
+import { OAuthToken } from 'zoho-token-store';
+import { OFFICIAL_COLUMNS, recordToOfficialRow } from 'zoho-token-store/kernel';
 import { PostgresStore } from 'zoho-token-store/postgres';
 import { completeToken, zohoLikeToken } from 'zoho-token-store/testing';
 import { measure, printComparisons, printFigures, type MeasureOptions, type Measurement } from './harness.js';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { OAuthToken, recordToOfficialRow } from 'zoho-token-store';
+import { OAuthToken } from 'zoho-token-store';
+import { recordToOfficialRow } from 'zoho-token-store/kernel';
 import { RedisStore } from 'zoho-token-store/redis';
 import { completeToken, zohoLikeToken } from 'zoho-token-store/testing';
 import { measure, printComparisons, printFigures, type ComparisonRow, type Measurement } from './harness.js';

@@ -1,57 +1,23 @@
+// zoho-token-store: what an application uses. Store authors: 'zoho-token-store/kernel'; code that talks to an
+// accounts server itself: 'zoho-token-store/accounts'; tests: 'zoho-token-store/testing'; each database store: its
+// own subpath ('zoho-token-store/sqlite', '/postgres', …).
+
 export { ErrorCode, type ErrorCodeValue } from './errors/codes.js';
 export { TokenStoreError, TokenArgumentError, isTokenStoreError, type TokenStoreErrorOptions } from './errors/token-store-error.js';
 
 export { OAuthToken, type OAuthTokenInit } from './token/oauth-token.js';
 export { UserSignature } from './token/user-signature.js';
-export { type TokenRecord, SECRET_FIELDS, type SecretField } from './token/token-fields.js';
 export { maskSecret } from './token/mask.js';
 export { MAX_TEXT_LENGTH, MAX_ID_LENGTH } from './token/validate-value.js';
-export { MAX_ENCRYPTED_SECRET_BYTES } from './encryption/envelope.js';
-export {
-  OFFICIAL_COLUMNS,
-  type OfficialColumn,
-  type OfficialRow,
-  COLUMN_OF_FIELD,
-  FIELD_OF_COLUMN,
-  recordToOfficialRow,
-  officialRowToRecord,
-} from './token/official-columns.js';
 
 export type { TokenStore } from './contract/token-store.js';
-export {
-  matchKeyOf,
-  matchFieldOf,
-  matchValueOf,
-  saveKeysOf,
-  type MatchKey,
-  type MatchField,
-  type LookupField,
-} from './contract/matching-rule.js';
-export { compareIds } from './contract/compare-ids.js';
-export type { TokenBackend, TokenReader, TokenWriter, MaybePromise, ReencryptResult } from './contract/token-backend.js';
-export { BackendTokenStore } from './kernel/backend-token-store.js';
+// The type openStore resolves to; store authors build on the class itself, in zoho-token-store/kernel.
+export type { BackendTokenStore } from './kernel/backend-token-store.js';
+export type { RefreshLockScope } from './contract/refresh-lock.js';
+export { type EncryptionOptions, type EncryptionKey } from './encryption/encryption-options.js';
 
-export {
-  supportsRefreshLock,
-  type RefreshLockProvider,
-  type RefreshLease,
-  type RefreshLockOptions,
-  type RefreshLockScope,
-} from './contract/refresh-lock.js';
-export { InProcessLock } from './kernel/lock/in-process-lock.js';
-export { SerialQueue } from './kernel/lock/serial-queue.js';
-
-export { loadOptional } from './drivers/load-optional.js';
-
-export {
-  type EncryptionOptions,
-  type EncryptionKey,
-} from './encryption/encryption-options.js';
-export { EncryptingBackend } from './encryption/encrypting-backend.js';
-export { encryptTokenStore, EncryptedTokenStore } from './kernel/encrypted-token-store.js';
-
-export { MemoryStore, type MemoryStoreOptions } from './stores/memory/memory-store.js';
-export { ListStore, type ListStoreOptions } from './stores/list/list-store.js';
+export { MemoryStore, type MemoryStoreOptions } from './stores/memory/index.js';
+export { ListStore, type ListStoreOptions } from './stores/list/index.js';
 export { openStore, type OpenStoreOptions } from './stores/location/open-store.js';
 export {
   parseStoreLocation,
@@ -72,28 +38,8 @@ export {
   customEnvironment,
   environmentForApiDomain,
 } from './accounts/data-centers.js';
-export {
-  oauthServerOf,
-  basicCredentials,
-  type OAuthServer,
-  type OAuthServerSettings,
-  type ClientAuthentication,
-  type AuthorizationScheme,
-} from './accounts/oauth-server.js';
 export { discoverEnvironment, type DiscoverEnvironmentOptions } from './accounts/discover-environment.js';
-export {
-  AccountsClient,
-  type AccountsClientOptions,
-  type ClientCredentials,
-  type GrantExchange,
-  type RefreshRequest,
-  type RequestOptions,
-  type CurrentUser,
-} from './accounts/accounts-client.js';
 export { AccountsError, isAccountsError, type AccountsErrorOptions } from './accounts/accounts-error.js';
-export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './accounts/retry-policy.js';
-export { DEFAULT_THROTTLE_RETRY_MS } from './accounts/error-body.js';
-export type { TokenGrant } from './accounts/token-response.js';
 export {
   authorizationUrl,
   parseAuthorizationRedirect,

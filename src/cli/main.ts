@@ -5,6 +5,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { CommandContext } from './command-context.js';
 import { reportOf } from './error-report.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
+import { locationForms } from '../stores/location/store-location.js';
 import { resolveSettings, type SettingName } from './settings.js';
 import { useStoreEncryption } from './stores/cli-encryption.js';
 import { processTerminal, type Terminal } from './terminal.js';
@@ -17,7 +18,7 @@ interface GlobalFlags {
 
 type Flags = GlobalFlags & Partial<Record<SettingName, string>> & Record<string, unknown>;
 
-const storeOption = () => new Option('-s, --store <location>', 'the token store (file:PATH, sqlite:PATH, mysql://…, postgres://…, redis://…)');
+const storeOption = () => new Option('-s, --store <location>', `the token store (${locationForms()})`);
 const accountsOptions = (command: Command) =>
   command
     .addOption(new Option('--dc <code>', 'the Zoho data center: us, eu, in, au, jp, ca, sa, cn, uk'))

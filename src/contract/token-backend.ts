@@ -39,6 +39,12 @@ export interface TokenBackend extends TokenReader, RefreshLockProvider {
    * a transaction, a lock, or a queue. If `work` rejects, nothing it wrote may remain.
    */
   write<T>(work: (writer: TokenWriter) => Promise<T>): Promise<T>;
+  /**
+   * The first contact with the engine (load the driver, connect, create the tables, check the file), so that a wrong
+   * setting fails when the store opens rather than on first use. Resolves once the backend can serve; safe to call
+   * again, and a failed attempt is tried afresh by the next call.
+   */
+  open?(): Promise<void>;
   /** Releases what the backend opened itself. Safe to call twice. */
   close?(): Promise<void>;
   /**

@@ -154,6 +154,10 @@ export class EncryptingBackend implements TokenBackend {
     return { rewritten };
   }
 
+  open(): Promise<void> {
+    return this.#inner.open?.() ?? Promise.resolve();
+  }
+
   close(): Promise<void> {
     return this.#inner.close?.() ?? Promise.resolve();
   }

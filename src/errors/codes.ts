@@ -43,4 +43,7 @@ export const ErrorCode = {
   API_UNAUTHORIZED: 'API_UNAUTHORIZED',
 } as const;
 
-export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
+/** One of the codes above: `error.code` has this type, so a `switch` over it can be checked for exhaustiveness. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+/** The same as the type `ErrorCode` (its earlier name). */
+export type ErrorCodeValue = ErrorCode;

@@ -1,4 +1,4 @@
-import type { ErrorCodeValue } from './codes.js';
+import type { ErrorCode } from './codes.js';
 
 export interface TokenStoreErrorOptions {
   /** The underlying error. Kept non-enumerable so that logging the error does not dump driver internals. */
@@ -11,9 +11,9 @@ export interface TokenStoreErrorOptions {
  */
 export class TokenStoreError extends Error {
   override readonly name: string = 'TokenStoreError';
-  readonly code: ErrorCodeValue | (string & {});
+  readonly code: ErrorCode;
 
-  constructor(code: ErrorCodeValue | (string & {}), message: string, options: TokenStoreErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: TokenStoreErrorOptions = {}) {
     super(message);
     this.code = code;
     if (options.cause !== undefined) {
@@ -25,9 +25,9 @@ export class TokenStoreError extends Error {
 /** A caller mistake: wrong type or unusable value. A `TypeError`, so generic handlers treat it as a programming error. */
 export class TokenArgumentError extends TypeError {
   override readonly name: string = 'TokenArgumentError';
-  readonly code: ErrorCodeValue | (string & {});
+  readonly code: ErrorCode;
 
-  constructor(code: ErrorCodeValue | (string & {}), message: string) {
+  constructor(code: ErrorCode, message: string) {
     super(message);
     this.code = code;
   }

@@ -5,6 +5,8 @@ import type { RefreshLease, RefreshLockOptions, RefreshLockProvider, RefreshLock
 import { OAuthToken } from '../token/oauth-token.js';
 import type { TokenRecord } from '../token/token-fields.js';
 import { lookupText, MAX_TEXT_LENGTH, normalizeId, normalizeLockKey } from '../token/validate-value.js';
+import { checkRefreshLockOptions } from './lock/lock-options.js';
+import { eitherSignal } from '../time/either-signal.js';
 import { compareIds } from '../contract/compare-ids.js';
 import { asToken } from '../contract/token-argument.js';
 import { mergeIntoStored, fillFromStored } from '../contract/merge.js';
@@ -24,6 +26,8 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider {
   // Stores without encryption refuse encrypted records rather than hand out envelopes as tokens.
   readonly #guard: boolean;
   #closed = false;
+  /** Aborted by close(): ends every refresh-lock wait in progress. */
+  readonly #closing = new AbortController();
 
   constructor(backend: TokenBackend, label = 'token store') {
     this.#backend = backend;
@@ -116,19 +120,58 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider {
     }, (result) => result);
   }
 
+  /**
+   * Takes the refresh lock of `key` (see RefreshLockProvider). The options are checked here, the same way for every
+   * backend; `close()` ends a wait in progress with STORE_CLOSED.
+   */
   acquireRefreshLock(key: string, options: RefreshLockOptions): Promise<RefreshLease | null> {
-    return this.#run(
+    let unlink = (): void => undefined;
+    const lease = this.#run(
       'take the refresh lock',
-      () => this.#backend.acquireRefreshLock(normalizeLockKey(key, 'acquireRefreshLock'), options),
+      () => {
+        const lockKey = normalizeLockKey(key, 'acquireRefreshLock');
+        const checked = checkRefreshLockOptions(options);
+        const linked = eitherSignal(checked.signal, this.#closing.signal);
+        unlink = linked.unlink;
+        return this.#backend.acquireRefreshLock(lockKey, { ...checked, signal: linked.signal });
+      },
       (lease) => lease,
-      options.signal,
+      options?.signal,
     );
+    return lease.finally(() => unlink());
   }
 
-  /** Closes what the store opened itself (never a client or pool you passed in). Safe to call twice. */
+  /**
+   * Resolves once the store can serve: its driver loaded, its server reached, its tables or file ready. A wrong
+   * setting fails here, typed (INVALID_CONFIG, DRIVER_MISSING, STORE_UNAVAILABLE, STORE_ACCESS_DENIED…), rather than
+   * on first use. Safe to call again; a failed attempt is tried afresh.
+   */
+  ready(): Promise<void> {
+    return this.#run('open', () => this.#backend.open?.(), () => undefined);
+  }
+
+  /**
+   * The store once `ready()` resolved; when it fails, the store is closed (releasing what it opened) and the error
+   * is the rejection. What every store's static `open` returns.
+   */
+  protected async opened(): Promise<this> {
+    try {
+      await this.ready();
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
+    return this;
+  }
+
+  /**
+   * Closes what the store opened itself (never a client or pool you passed in): waits for a refresh lock end with
+   * STORE_CLOSED, leases are released, later calls are STORE_CLOSED. Safe to call twice.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closing.abort(this.#closedError());
     await this.#backend.close?.();
   }
 

@@ -36,6 +36,8 @@ export class EncryptedTokenStore implements TokenStore {
   /** The wrapped store's refresh lock, present only when it has one (a lock that always timed out would stall refreshes). */
   readonly acquireRefreshLock?: (key: string, options: RefreshLockOptions) => Promise<RefreshLease | null>;
   readonly refreshLockScope?: RefreshLockScope;
+  /** Closes the wrapped store: present only when it has a `close()`. */
+  readonly close?: () => Promise<void>;
 
   constructor(inner: TokenStore, cipher: RecordCipher) {
     this.#inner = inner;
@@ -44,6 +46,8 @@ export class EncryptedTokenStore implements TokenStore {
       this.refreshLockScope = inner.refreshLockScope;
       this.acquireRefreshLock = (key, options) => inner.acquireRefreshLock(key, options);
     }
+    const closable = inner as Partial<{ close(): Promise<void> }>;
+    if (typeof closable.close === 'function') this.close = () => closable.close?.() ?? Promise.resolve();
   }
 
   async findToken(token: OAuthToken): Promise<OAuthToken | null> {
@@ -108,11 +112,6 @@ export class EncryptedTokenStore implements TokenStore {
       rewritten += 1;
     }
     return { rewritten };
-  }
-
-  /** Closes the wrapped store when it has a `close()`. */
-  async close(): Promise<void> {
-    await (this.#inner as Partial<{ close(): Promise<void> }>).close?.();
   }
 
   /** A token from the wrapped store, decrypted; fields the caller's query set are the caller's values. */

@@ -2,7 +2,8 @@
 // plaintext migration, and a plain store meeting encrypted rows.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ErrorCode, MAX_ENCRYPTED_SECRET_BYTES, OAuthToken, type BackendTokenStore } from 'zoho-token-store';
+import { ErrorCode, OAuthToken } from 'zoho-token-store';
+import { MAX_ENCRYPTED_SECRET_BYTES, type BackendTokenStore } from 'zoho-token-store/kernel';
 import { completeToken, testTokenStore } from 'zoho-token-store/testing';
 import { newPlace, RING_A, RING_AB, RING_B, RING_WRONG_A, type Place, type StoreKind } from './_encrypted-places.js';
 

@@ -2,18 +2,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { describe, test } from 'node:test';
-import {
-  BackendTokenStore,
-  EncryptingBackend,
-  encryptTokenStore,
-  ErrorCode,
-  ListStore,
-  MemoryStore,
-  OAuthToken,
-  supportsRefreshLock,
-  type EncryptionOptions,
-  MAX_ENCRYPTED_SECRET_BYTES,
-} from 'zoho-token-store';
+import { ErrorCode, ListStore, MemoryStore, OAuthToken, type EncryptionOptions } from 'zoho-token-store';
+import { BackendTokenStore, EncryptingBackend, encryptTokenStore, supportsRefreshLock, MAX_ENCRYPTED_SECRET_BYTES } from 'zoho-token-store/kernel';
 import { completeToken, testTokenStore } from 'zoho-token-store/testing';
 import { MemoryBackend } from '../../src/stores/memory/memory-backend.js';
 import { NaiveStore } from '../kit/_naive-store.js';

@@ -1,4 +1,5 @@
-import { OAuthToken, TokenStoreError, ErrorCode, compareIds, type TokenStore } from 'zoho-token-store';
+import { OAuthToken, TokenStoreError, ErrorCode, type TokenStore } from 'zoho-token-store';
+import { compareIds } from 'zoho-token-store/kernel';
 
 /** Ways a hand-written store can get the contract wrong; each should be caught by the kit. */
 export interface Defects {

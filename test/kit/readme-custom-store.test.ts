@@ -9,7 +9,7 @@ import {
   type TokenBackend,
   type TokenRecord,
   type TokenWriter,
-} from 'zoho-token-store';
+} from 'zoho-token-store/kernel';
 import { testTokenStore } from 'zoho-token-store/testing';
 
 /** Tokens kept as JSON strings in a key-value service (a Map here; a secrets manager in real life). */

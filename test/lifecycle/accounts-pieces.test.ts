@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { AccountsClient, authorizationUrl, parseAuthorizationRedirect } from 'zoho-token-store';
+import { authorizationUrl, parseAuthorizationRedirect } from 'zoho-token-store';
+import { AccountsClient } from 'zoho-token-store/accounts';
 import { backoffDelayMs, retryPolicyOf } from '../../src/accounts/retry-policy.js';
 import { parseTokenResponse } from '../../src/accounts/token-response.js';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { AccountsClient, MemoryStore, type OAuthToken, type TokenManager } from 'zoho-token-store';
+import { MemoryStore, type OAuthToken, type TokenManager } from 'zoho-token-store';
+import { AccountsClient } from 'zoho-token-store/accounts';
 import type { EmulatorUser } from 'zoho-token-store/testing';
 import { LifecycleHarness } from './_harness.js';
 

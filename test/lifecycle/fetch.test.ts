@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { AccountsClient, MemoryStore, type OAuthToken, type TokenManager } from 'zoho-token-store';
+import { MemoryStore, type OAuthToken, type TokenManager } from 'zoho-token-store';
+import { AccountsClient } from 'zoho-token-store/accounts';
 import type { EmulatorClient, EmulatorUser } from 'zoho-token-store/testing';
 import { LifecycleHarness } from './_harness.js';
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
-import { InProcessLock, MemoryStore, SerialQueue, supportsRefreshLock } from 'zoho-token-store';
+import { MemoryStore } from 'zoho-token-store';
+import { InProcessLock, SerialQueue, supportsRefreshLock } from 'zoho-token-store/kernel';
 
 describe('InProcessLock', () => {
   it('lets one holder in at a time per key, in arrival order', async () => {

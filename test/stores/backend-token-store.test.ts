@@ -1,16 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  BackendTokenStore,
-  ErrorCode,
-  InProcessLock,
-  MemoryStore,
-  OAuthToken,
-  TokenStoreError,
-  UserSignature,
-  loadOptional,
-  type TokenBackend,
-} from 'zoho-token-store';
+import { ErrorCode, MemoryStore, OAuthToken, TokenStoreError, UserSignature } from 'zoho-token-store';
+import { BackendTokenStore, InProcessLock, loadOptional, type TokenBackend } from 'zoho-token-store/kernel';
 
 const SECRET = '1000.0123456789abcdef0123456789abcdef.0123456789abcdef0123456789abcdef';
 

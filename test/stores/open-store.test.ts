@@ -3,15 +3,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import {
-  BackendTokenStore,
-  ErrorCode,
-  ListStore,
-  MemoryStore,
-  OAuthToken,
-  openStore,
-  type OpenStoreOptions,
-} from 'zoho-token-store';
+import { ErrorCode, ListStore, MemoryStore, OAuthToken, openStore, type OpenStoreOptions } from 'zoho-token-store';
+import { BackendTokenStore } from 'zoho-token-store/kernel';
 import { FileStore } from 'zoho-token-store/file';
 import { MySQLStore } from 'zoho-token-store/mysql';
 import { PostgresStore } from 'zoho-token-store/postgres';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { compareIds } from 'zoho-token-store';
+import { compareIds } from 'zoho-token-store/kernel';
 
 it('orders decimal ids numerically, before other ids in code-unit order', () => {
   const ids = ['b', '10', '2', 'a', '1', '100000000000000000000', '9', '007', 'A'];

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { OAuthToken, matchKeyOf, saveKeysOf, type OAuthTokenInit } from 'zoho-token-store';
+import { OAuthToken, type OAuthTokenInit } from 'zoho-token-store';
+import { matchKeyOf, saveKeysOf } from 'zoho-token-store/kernel';
 
 const client = { clientId: 'cid', clientSecret: 'cs' };
 

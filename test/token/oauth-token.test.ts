@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { describe, it } from 'node:test';
-import { ErrorCode, MAX_ID_LENGTH, MAX_TEXT_LENGTH, OAuthToken, UserSignature, officialRowToRecord, recordToOfficialRow, OFFICIAL_COLUMNS } from 'zoho-token-store';
+import { ErrorCode, MAX_ID_LENGTH, MAX_TEXT_LENGTH, OAuthToken, UserSignature } from 'zoho-token-store';
+import { officialRowToRecord, recordToOfficialRow, OFFICIAL_COLUMNS } from 'zoho-token-store/kernel';
 
 const SECRETS = {
   clientSecret: 'client-secret-value-0123456789abcdef',

@@ -1,34 +1,24 @@
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
-import { loadOptional } from '../../drivers/load-optional.js';
+import { loadMysql2, rowsOf, type MySqlConnection } from '../../stores/mysql/mysql-driver.js';
+import { toStoreError } from '../../stores/mysql/mysql-errors.js';
 import { validateIdentifier } from '../../stores/sql/identifier.js';
 import { OFFICIAL_COLUMNS, officialRowToRecord, type OfficialColumn } from '../../token/official-columns.js';
 import { OAuthToken } from '../../token/oauth-token.js';
 import type { StoreLocation } from '../stores/store-location.js';
 
-// The subset of mysql2/promise this reader calls.
-interface MysqlConnection {
-  query(sql: string): Promise<[unknown, unknown]>;
-  end(): Promise<void>;
-}
-interface Mysql2 {
-  createConnection(options: Record<string, unknown>): Promise<MysqlConnection>;
-}
-
-const UNAVAILABLE = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'PROTOCOL_CONNECTION_LOST']);
-const DENIED = new Set(['ER_ACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR', 'ER_TABLEACCESS_DENIED_ERROR']);
-
 /**
  * Reads every token of the official MySQL table (`oauthtoken` in database `zohooauth` by default, as the official
  * DBStore creates it: ten varchar columns, 9 in older tables) from `mysql://user:pass@host:3306/db?table=name`.
- * Read-only: one SELECT, no table is created or changed.
+ * Read-only: one SELECT, no table is created or changed. Driver errors are typed as MySQLStore types them.
  */
 export async function readOfficialMysqlTable(location: StoreLocation): Promise<OAuthToken[]> {
   const url = location.url as URL;
   const database = validateIdentifier('MySQL database name', decodeURIComponent(url.pathname.replace(/^\//, '')) || 'zohooauth');
   const table = validateIdentifier('MySQL table name', location.params.get('table') ?? 'oauthtoken');
-  const mysql = await loadOptional<Mysql2>('mysql2/promise', 'Importing the official MySQL table');
-  let connection: MysqlConnection;
+  const where = `${database}.${table}`;
+  const mysql = await loadMysql2();
+  let connection: MySqlConnection;
   try {
     connection = await mysql.createConnection({
       host: url.hostname,
@@ -40,11 +30,11 @@ export async function readOfficialMysqlTable(location: StoreLocation): Promise<O
       supportBigNumbers: true,
     });
   } catch (error) {
-    throw failure(error, 'connect to MySQL');
+    throw toStoreError(error, 'connect to read the official table', where);
   }
   try {
-    const [rows] = await connection.query(`SELECT * FROM \`${table}\``);
-    return (rows as Array<Record<string, unknown>>).map((row) => {
+    const rows = rowsOf(await connection.query(`SELECT * FROM \`${table}\``));
+    return rows.map((row) => {
       const values: Partial<Record<OfficialColumn, string | null>> = {};
       for (const column of OFFICIAL_COLUMNS) {
         const value = row[column];
@@ -54,19 +44,12 @@ export async function readOfficialMysqlTable(location: StoreLocation): Promise<O
       return OAuthToken.from({ ...record, userSignature: record.userName });
     });
   } catch (error) {
+    // A table that is not there is not a setting of this command's to fix: the source holds no official table.
     if ((error as { code?: string }).code === 'ER_NO_SUCH_TABLE') {
       throw new TokenStoreError(ErrorCode.STORE_CORRUPT, `The MySQL database ${database} has no table ${table}.`, { cause: error });
     }
-    throw failure(error, `read the table ${table}`);
+    throw toStoreError(error, `read the table ${table}`, where);
   } finally {
     await connection.end().catch(() => undefined);
   }
-}
-
-function failure(error: unknown, action: string): TokenStoreError {
-  const code = (error as { code?: string }).code ?? '';
-  if (UNAVAILABLE.has(code)) return new TokenStoreError(ErrorCode.STORE_UNAVAILABLE, `Could not ${action}: the server cannot be reached (${code}).`, { cause: error });
-  if (DENIED.has(code)) return new TokenStoreError(ErrorCode.STORE_ACCESS_DENIED, `Could not ${action}: access denied (${code}).`, { cause: error });
-  if (code === 'ER_BAD_DB_ERROR') return new TokenStoreError(ErrorCode.STORE_CORRUPT, `Could not ${action}: the database does not exist.`, { cause: error });
-  return new TokenStoreError(ErrorCode.TOKEN_STORE, `Could not ${action}${code ? ` (${code})` : ''}.`, { cause: error });
 }

@@ -1,37 +1,35 @@
 import type { RefreshLease, RefreshLockOptions, RefreshLockProvider } from '../../contract/refresh-lock.js';
+import { LeaseBook } from './lease-book.js';
 
 interface Waiter {
   readonly leaseMs: number;
   grant(lease: RefreshLease): void;
 }
 
-interface KeyState {
-  readonly queue: Waiter[];
-  expiry: NodeJS.Timeout | null;
-}
-
 /**
- * A keyed mutex for callers in one process: the refresh lock of the memory stores. FIFO per key, a bounded
- * wait, and a lease that expires so a holder that never releases cannot block its key forever.
+ * A keyed mutex for callers in one process: the refresh lock of the memory stores, and the queue every other
+ * store's lock puts its callers in before they try the engine. FIFO per key, a bounded wait, and a lease that
+ * expires so a holder that never releases cannot block its key for ever.
  */
 export class InProcessLock implements RefreshLockProvider {
   readonly refreshLockScope = 'process' as const;
-  readonly #keys = new Map<string, KeyState>();
+  /** The waiters of every held key, oldest first; a key is present while it is held. */
+  readonly #queues = new Map<string, Waiter[]>();
+  readonly #leases = new LeaseBook();
 
   acquireRefreshLock(key: string, options: RefreshLockOptions): Promise<RefreshLease | null> {
     options.signal?.throwIfAborted();
-    const state = this.#keys.get(key);
-    if (!state) {
-      const fresh: KeyState = { queue: [], expiry: null };
-      this.#keys.set(key, fresh);
-      return Promise.resolve(this.#grant(key, fresh, options.leaseMs));
+    const queue = this.#queues.get(key);
+    if (!queue) {
+      this.#queues.set(key, []);
+      return Promise.resolve(this.#grant(key, options.leaseMs));
     }
     return new Promise<RefreshLease | null>((resolve, reject) => {
       const leave = (): void => {
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
-        const index = state.queue.indexOf(waiter);
-        if (index >= 0) state.queue.splice(index, 1);
+        const index = queue.indexOf(waiter);
+        if (index >= 0) queue.splice(index, 1);
       };
       const onAbort = (): void => {
         leave();
@@ -44,30 +42,22 @@ export class InProcessLock implements RefreshLockProvider {
           resolve(lease);
         },
       };
+      // Not unref()ed: a caller is awaiting this wait, and it is bounded by waitMs. (Lease timers are.)
       const timer = setTimeout(() => {
         leave();
         resolve(null);
       }, options.waitMs);
-      // Not unref()ed: a caller is awaiting this wait, and it is bounded by waitMs. (Lease timers below are.)
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      state.queue.push(waiter);
+      queue.push(waiter);
     });
   }
 
-  #grant(key: string, state: KeyState, leaseMs: number): RefreshLease {
-    let released = false;
-    const release = (): Promise<void> => {
-      if (released) return Promise.resolve();
-      released = true;
-      if (state.expiry) clearTimeout(state.expiry);
-      state.expiry = null;
-      const next = state.queue[0];
-      if (next) next.grant(this.#grant(key, state, next.leaseMs));
-      else this.#keys.delete(key);
-      return Promise.resolve();
-    };
-    state.expiry = setTimeout(() => void release(), leaseMs);
-    state.expiry.unref();
-    return { release };
+  /** A lease on `key`; ending it hands the key to the oldest waiter, or frees it. */
+  #grant(key: string, leaseMs: number): RefreshLease {
+    return this.#leases.lease(async () => {
+      const next = this.#queues.get(key)?.shift();
+      if (next) next.grant(this.#grant(key, next.leaseMs));
+      else this.#queues.delete(key);
+    }, leaseMs);
   }
 }

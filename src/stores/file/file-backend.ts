@@ -7,14 +7,19 @@ import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
 import type { RefreshLease, RefreshLockOptions } from '../../contract/refresh-lock.js';
 import type { TokenRecord } from '../../token/token-fields.js';
-import { removeStrayTempFiles, writeFileAtomic } from './atomic-write.js';
+import { removeStrayTempFiles, writeFileAtomic } from './file-atomic-write.js';
+import { fileError } from './file-errors.js';
 import { checkStoreFilePath } from '../../kernel/open/check-file-path.js';
-import { acquireFileLock, loadLockLibrary, type FileLockLease } from './file-lock.js';
+import { EngineLock } from '../../kernel/lock/engine-lock.js';
+import { BUSY } from '../../kernel/lock/lock-engine.js';
+import { pollFor, Poller } from '../../kernel/lock/poller.js';
+import { loadLockLibrary } from './file-driver.js';
+import { FILE_LOCK_POLL, FileLockEngine, tryFileLock, type FileLockLease } from './file-lock.js';
 import { racyWindowMs, sameSignature, signatureOf, type FileSignature } from './file-signature.js';
-import { DEFAULT_FILE_NAME, type FileStoreConfig } from './file-store-config.js';
-import { TokenDraft } from './token-draft.js';
-import { DEFAULT_HEADER, formatTokenFile, parseTokenFile } from './token-file-format.js';
-import { TokenSnapshot } from './token-snapshot.js';
+import { DEFAULT_FILE_NAME, type FileStoreConfig } from './file-options.js';
+import { TokenDraft } from './file-draft.js';
+import { DEFAULT_HEADER, formatTokenFile, parseTokenFile } from './file-format.js';
+import { TokenSnapshot } from './file-snapshot.js';
 
 interface PendingWrite {
   readonly work: (draft: TokenDraft) => Promise<unknown>;
@@ -54,10 +59,16 @@ export class FileBackend implements TokenBackend {
   #pending: PendingWrite[] = [];
   #flushing: Promise<void> | null = null;
   #swept = false;
-  readonly #refreshLeases = new Set<{ timer: NodeJS.Timeout; lease: FileLockLease }>();
+  readonly #refreshLock: EngineLock;
 
   constructor(config: FileStoreConfig) {
     this.#config = config;
+    this.#refreshLock = new EngineLock(new FileLockEngine(), {
+      scope: 'host',
+      queueLocally: false,
+      poll: FILE_LOCK_POLL,
+      nameOf: (key) => this.#refreshLockPath(key),
+    });
   }
 
   /**
@@ -94,29 +105,16 @@ export class FileBackend implements TokenBackend {
     return this.#enqueue(work);
   }
 
-  async acquireRefreshLock(key: string, options: RefreshLockOptions): Promise<RefreshLease | null> {
-    const lease = await this.#lock(this.#refreshLockPath(key), Math.max(options.leaseMs, 2_000), options.waitMs, options.signal);
-    if (lease === null) return null;
-    // The lease ends after leaseMs even if the holder forgets to release it, as with every store's refresh lock.
-    const entry = { lease, timer: setTimeout(() => void end().catch(() => undefined), options.leaseMs) };
-    entry.timer.unref();
-    this.#refreshLeases.add(entry);
-    const end = async (): Promise<void> => {
-      clearTimeout(entry.timer);
-      if (!this.#refreshLeases.delete(entry)) return;
-      await lease.release();
-    };
-    return { release: end };
+  acquireRefreshLock(key: string, options: RefreshLockOptions): Promise<RefreshLease | null> {
+    return this.#refreshLock.acquireRefreshLock(key, options).catch((error: unknown) => {
+      if (error instanceof TokenStoreError || error === options.signal?.reason) throw error;
+      throw this.#ioError('lock', error);
+    });
   }
 
   async close(): Promise<void> {
     await this.#flushing;
-    const leases = [...this.#refreshLeases];
-    this.#refreshLeases.clear();
-    for (const { lease, timer } of leases) {
-      clearTimeout(timer);
-      await lease.release().catch(() => undefined);
-    }
+    await this.#refreshLock.close();
   }
 
   /** The snapshot of the file as it is now: the cached one when one `stat` says it is unchanged. */
@@ -195,7 +193,7 @@ export class FileBackend implements TokenBackend {
     while (this.#pending.length > 0) {
       let lease: FileLockLease | null;
       try {
-        lease = await this.#lock(this.#config.lockPath, this.#config.lockStaleMs, this.#config.lockWaitMs);
+        lease = await this.#writeLock();
         if (lease === null) throw this.#lockTimeout();
       } catch (error) {
         for (const write of this.#pending.splice(0)) write.reject(error);
@@ -313,10 +311,11 @@ export class FileBackend implements TokenBackend {
     }
   }
 
-  #lock(lockPath: string, staleMs: number, waitMs: number, signal?: AbortSignal): Promise<FileLockLease | null> {
-    return acquireFileLock({ lockPath, staleMs, waitMs, signal }).catch((error: unknown) => {
-      if (error instanceof TokenStoreError || error === signal?.reason) throw error;
-      throw this.#ioError('lock', error);
+  /** The file's write lock, waited for up to lockWaitMs (null: still held). */
+  #writeLock(): Promise<FileLockLease | null> {
+    const poller = new Poller({ waitMs: this.#config.lockWaitMs, ...FILE_LOCK_POLL });
+    return pollFor(poller, async () => (await tryFileLock(this.#config.lockPath, this.#config.lockStaleMs)) ?? BUSY).catch((error: unknown) => {
+      throw error instanceof TokenStoreError ? error : this.#ioError('lock', error);
     });
   }
 
@@ -334,29 +333,7 @@ export class FileBackend implements TokenBackend {
   }
 
   #ioError(action: 'read' | 'write' | 'lock', error: unknown): unknown {
-    const code = (error as NodeJS.ErrnoException | null)?.code;
-    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-      return new TokenStoreError(
-        ErrorCode.STORE_ACCESS_DENIED,
-        `The token file ${this.#config.path} cannot be ${action === 'read' ? 'read' : 'written'} (${code}): give this process read and write access to the file and its directory.`,
-        { cause: error },
-      );
-    }
-    // A path that cannot name a token file is a configuration mistake, not an outage: nothing was created.
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      return new TokenStoreError(
-        ErrorCode.INVALID_CONFIG,
-        `The directory of the token file ${this.#config.path} does not exist (${code}): create it, or pass another path.`,
-        { cause: error },
-      );
-    }
-    if (code === 'EISDIR') {
-      return new TokenStoreError(
-        ErrorCode.INVALID_CONFIG,
-        `The token file path ${this.#config.path} is a directory: pass the path of a file in it (e.g. ${DEFAULT_FILE_NAME}).`,
-        { cause: error },
-      );
-    }
-    return error;
+    return fileError(action, error, this.#config.path);
   }
+
 }

@@ -1,8 +1,7 @@
 import { BackendTokenStore } from '../../kernel/backend-token-store.js';
-import { encryptedBackend, storeEncryptionConfig } from '../../encryption/encrypting-backend.js';
+import { storeParts } from '../../kernel/store-parts.js';
 import { FileBackend } from './file-backend.js';
-import { fileStoreConfig, type FileStoreConfig, type FileStoreOptions } from './file-store-config.js';
-import { openOrClose } from '../../kernel/open/open-or-close.js';
+import { FILE_STORE, type FileStoreConfig, type FileStoreOptions } from './file-options.js';
 
 /**
  * Tokens in the official SDKs' CSV file (`sdk_tokens.txt`), readable and writable by the official FileStore, done
@@ -17,16 +16,12 @@ import { openOrClose } from '../../kernel/open/open-or-close.js';
 export class FileStore extends BackendTokenStore {
   /** The validated options, absolute path included. */
   readonly config: FileStoreConfig;
-  readonly #backend: FileBackend;
 
   /** Validates the options (INVALID_CONFIG); the file and the lock package are first used by the first call. */
   constructor(options: FileStoreOptions = {}) {
-    const config = fileStoreConfig(options);
-    const encryption = storeEncryptionConfig(options.encryption, 'FileStore');
-    const backend = new FileBackend(config);
-    super(encryptedBackend(backend, encryption), `file store (${config.path})`);
+    const { backend, config } = storeParts(FILE_STORE, options, (resolved) => new FileBackend(resolved));
+    super(backend, `file store (${config.path})`);
     this.config = config;
-    this.#backend = backend;
   }
 
   /**
@@ -35,7 +30,6 @@ export class FileStore extends BackendTokenStore {
    * (STORE_CORRUPT). A missing file is fine: the first save creates it.
    */
   static async open(options: FileStoreOptions = {}): Promise<FileStore> {
-    const store = new FileStore(options);
-    return openOrClose(store, () => store.#backend.open());
+    return new FileStore(options).opened();
   }
 }

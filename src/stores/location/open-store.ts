@@ -2,7 +2,7 @@ import type { BackendTokenStore } from '../../kernel/backend-token-store.js';
 import type { EncryptionOptions } from '../../encryption/encryption-options.js';
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
-import { STORE_OPENERS, type LocationOptions } from './store-openers.js';
+import { engineOfScheme } from '../engines.js';
 import { parseStoreLocation, type StoreLocation } from './store-location.js';
 
 /**
@@ -24,7 +24,7 @@ export interface OpenStoreOptions {
 }
 
 /** The location's options and the caller's, each given once (an option in both must have the same value). */
-function merged(location: StoreLocation, fromLocation: LocationOptions, options: OpenStoreOptions): LocationOptions {
+function merged(location: StoreLocation, fromLocation: Record<string, unknown>, options: OpenStoreOptions): Record<string, unknown> {
   for (const [name, value] of Object.entries(fromLocation)) {
     if (options[name] !== undefined && options[name] !== value) {
       // Neither value is shown: "url" holds a password.
@@ -55,7 +55,7 @@ export async function openStore(location: string | StoreLocation, options: OpenS
     throw new TokenStoreError(ErrorCode.INVALID_CONFIG, 'openStore: options must be an object.');
   }
   const parsed = typeof location === 'string' ? parseStoreLocation(location) : location;
-  const opener = STORE_OPENERS[parsed.scheme] as (typeof STORE_OPENERS)[keyof typeof STORE_OPENERS] | undefined;
-  if (opener === undefined) throw new TokenStoreError(ErrorCode.INVALID_CONFIG, 'openStore: the location names no store this library has.');
-  return opener.open(merged(parsed, opener.optionsOf(parsed), options));
+  const engine = engineOfScheme(parsed.scheme);
+  if (engine === undefined) throw new TokenStoreError(ErrorCode.INVALID_CONFIG, 'openStore: the location names no store this library has.');
+  return engine.open(merged(parsed, engine.optionsOf(parsed), options));
 }

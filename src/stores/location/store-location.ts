@@ -2,40 +2,27 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
+import type { StoreLocation } from '../../kernel/store-engine.js';
+import { engineOfScheme, STORE_ENGINES } from '../engines.js';
 
-/** The stores a location string can name. */
-export const STORE_SCHEMES = ['memory', 'list', 'file', 'sqlite', 'mysql', 'postgres', 'redis'] as const;
-export type StoreScheme = (typeof STORE_SCHEMES)[number];
+/** The schemes of every store a location string can name (aliases aside). */
+export const STORE_SCHEMES: readonly string[] = Object.freeze(STORE_ENGINES.map((engine) => engine.scheme));
+/** A store's scheme, one of `STORE_SCHEMES` (`postgres`, `sqlite`…). */
+export type StoreScheme = string;
 
-/** A parsed store location. `display` is safe to print: any password is masked. */
-export interface StoreLocation {
-  readonly scheme: StoreScheme;
-  /** file and sqlite: the file path as given (relative to the working directory), or `:memory:`. */
-  readonly path: string | null;
-  /** Server stores: the connection URL, password included (never print it; print `display`). */
-  readonly url: URL | null;
-  /** Options from the query string (`?table=…`, `?prefix=…`). */
-  readonly params: URLSearchParams;
-  readonly display: string;
-}
-
-const SCHEME_ALIASES: Readonly<Record<string, StoreScheme>> = {
-  memory: 'memory',
-  list: 'list',
-  file: 'file',
-  sqlite: 'sqlite',
-  sqlite3: 'sqlite',
-  mysql: 'mysql',
-  mariadb: 'mysql',
-  postgres: 'postgres',
-  postgresql: 'postgres',
-  redis: 'redis',
-  rediss: 'redis',
-};
+export type { StoreLocation } from '../../kernel/store-engine.js';
 
 const SQLITE_EXTENSIONS = new Set(['.db', '.sqlite', '.sqlite3', '.db3']);
 const SECRET_PARAMS = /pass|secret|key|token/i;
-const HELP = 'use memory:, list:, file:PATH, sqlite:PATH, mysql://…, postgres://… or redis://… (see docs/open-store.md)';
+const HELP = `use ${locationForms()} (see docs/open-store.md)`;
+
+/** `memory:, list:, file:PATH, …, postgres://… or redis://…`, from the engines. */
+export function locationForms(): string {
+  const forms = STORE_ENGINES.map(({ scheme, location }) =>
+    location.kind === 'process' ? `${scheme}:` : location.kind === 'file' ? `${scheme}:PATH` : `${scheme}://…`,
+  );
+  return `${forms.slice(0, -1).join(', ')} or ${forms.at(-1)}`;
+}
 
 // Messages never repeat the location: a server URL holds a password.
 const invalid = (message: string): TokenStoreError => new TokenStoreError(ErrorCode.INVALID_CONFIG, message);
@@ -54,7 +41,7 @@ function splitQuery(rest: string): { path: string; params: URLSearchParams } {
   return { path: rest.slice(0, at), params: new URLSearchParams(rest.slice(at + 1)) };
 }
 
-function fileLocation(scheme: 'file' | 'sqlite', rest: string): StoreLocation {
+function fileLocation(scheme: StoreScheme, rest: string): StoreLocation {
   let { path, params } = splitQuery(rest);
   if (path.startsWith('//')) {
     // The URL form: file:///abs/path, sqlite:///abs/path.db
@@ -69,12 +56,12 @@ function fileLocation(scheme: 'file' | 'sqlite', rest: string): StoreLocation {
   return Object.freeze({ scheme, path, url: null, params, display });
 }
 
-function processLocation(scheme: 'memory' | 'list', rest: string): StoreLocation {
+function processLocation(scheme: StoreScheme, rest: string): StoreLocation {
   if (rest !== '') throw invalid(`The ${scheme}: store location takes nothing after "${scheme}:".`);
   return Object.freeze({ scheme, path: null, url: null, params: new URLSearchParams(), display: `${scheme}:` });
 }
 
-function serverLocation(scheme: 'mysql' | 'postgres' | 'redis', text: string): StoreLocation {
+function serverLocation(scheme: StoreScheme, text: string): StoreLocation {
   let url: URL;
   try {
     url = new URL(text);
@@ -99,10 +86,10 @@ export function parseStoreLocation(input: string): StoreLocation {
   const match = /^([a-zA-Z][a-zA-Z0-9+.-]+):/.exec(text);
   if (!match) return fileLocation(SQLITE_EXTENSIONS.has(extname(text).toLowerCase()) ? 'sqlite' : 'file', text);
   const name = (match[1] as string).toLowerCase();
-  const scheme = SCHEME_ALIASES[name];
-  if (scheme === undefined) throw invalid(`The store location has an unknown scheme "${name.slice(0, 20)}:"; ${HELP}.`);
+  const engine = engineOfScheme(name);
+  if (engine === undefined) throw invalid(`The store location has an unknown scheme "${name.slice(0, 20)}:"; ${HELP}.`);
   const rest = text.slice(match[0].length);
-  if (scheme === 'memory' || scheme === 'list') return processLocation(scheme, rest);
-  if (scheme === 'file' || scheme === 'sqlite') return fileLocation(scheme, rest);
-  return serverLocation(scheme, text);
+  if (engine.location.kind === 'process') return processLocation(engine.scheme, rest);
+  if (engine.location.kind === 'file') return fileLocation(engine.scheme, rest);
+  return serverLocation(engine.scheme, text);
 }

@@ -1,15 +1,7 @@
 import { BackendTokenStore } from '../../kernel/backend-token-store.js';
-import { encryptedBackend, storeEncryptionConfig } from '../../encryption/encrypting-backend.js';
-import type { EncryptionOptions } from '../../encryption/encryption-options.js';
-import { checkKnownOptions } from '../../config/unknown-options.js';
+import { storeParts } from '../../kernel/store-parts.js';
 import { MemoryBackend } from './memory-backend.js';
-
-export interface MemoryStoreOptions {
-  /** Keep the tokens' secrets encrypted in memory too (mostly for tests of encryption); see docs/encryption.md. */
-  readonly encryption?: EncryptionOptions;
-}
-
-const KNOWN_OPTIONS = ['encryption'];
+import { MEMORY_STORE, type MemoryStoreOptions } from './memory-options.js';
 
 /**
  * The article's dictionary store: tokens in process memory, O(1) lookups on every key the matching rule uses.
@@ -17,8 +9,8 @@ const KNOWN_OPTIONS = ['encryption'];
  */
 export class MemoryStore extends BackendTokenStore {
   constructor(options: MemoryStoreOptions = {}) {
-    checkKnownOptions('MemoryStore', options, KNOWN_OPTIONS);
-    super(encryptedBackend(new MemoryBackend(), storeEncryptionConfig(options.encryption, 'MemoryStore')), 'memory store');
+    const { backend, label } = storeParts(MEMORY_STORE, options, () => new MemoryBackend());
+    super(backend, label);
   }
 
   /** The same as `new MemoryStore(options)`, for code that opens every store the same way (`openStore('memory:')`). */

@@ -3,18 +3,18 @@ import type { TokenBackend, TokenWriter } from '../../contract/token-backend.js'
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
 import type { RefreshLease, RefreshLockOptions } from '../../contract/refresh-lock.js';
-import { SerialQueue } from '../../kernel/lock/serial-queue.js';
 import { officialRowToRecord } from '../../token/official-columns.js';
 import type { TokenRecord } from '../../token/token-fields.js';
 import { asPromisePool, loadMysql2, rowsOf, type MySqlPool, type MySqlPoolConnection } from './mysql-driver.js';
 import { isConnectionError, isDeadlock, isDuplicateKey, toStoreError } from './mysql-errors.js';
 import type { MySQLStoreConfig } from './mysql-options.js';
-import { MySqlRefreshLock } from './mysql-refresh-lock.js';
+import { EngineLock } from '../../kernel/lock/engine-lock.js';
+import { MySqlLockEngine } from './mysql-lock.js';
 import { lockName, prepareTable } from './mysql-schema.js';
 import { bindsOf, type MySqlTable } from './mysql-table.js';
 import { readRow, type StoredRow } from './mysql-rows.js';
-import { VersionCache } from '../../kernel/write/version-cache.js';
-import { LockedWriteSession, RowChanged, tryOptimisticWrite, type PendingWrite } from './mysql-write.js';
+import { OptimisticWrites, type LockedWrite } from '../../kernel/write/optimistic-writes.js';
+import { compareAndSet, LockedWriteSession, RowChanged } from './mysql-write.js';
 
 // A save retried this many times after a duplicate key or a vanished row (both caused by writers that do not take
 // the write lock, such as the official SDK) reports the conflict instead of trying again.
@@ -38,10 +38,9 @@ interface Ready {
 export class MySqlBackend implements TokenBackend {
   readonly refreshLockScope = 'cluster' as const;
   readonly #config: MySQLStoreConfig;
-  readonly #writes = new SerialQueue();
-  readonly #refreshLock = new MySqlRefreshLock();
+  readonly #refreshLock: EngineLock;
   readonly #lockReleases = new Set<Promise<void>>();
-  readonly #versions = new VersionCache<StoredRow>(VERSION_CACHE_KEYS);
+  readonly #writes: OptimisticWrites<StoredRow>;
   #pool: MySqlPool | null = null;
   #ready: Ready | null = null;
   #starting: Promise<Ready> | null = null;
@@ -50,6 +49,22 @@ export class MySqlBackend implements TokenBackend {
   constructor(config: MySQLStoreConfig) {
     this.#config = config;
     if (config.pool) this.#pool = asPromisePool(config.pool);
+    this.#refreshLock = new EngineLock(new MySqlLockEngine(() => this.start()), { scope: 'cluster', queueLocally: true, poll: { firstMs: 5, maxMs: 100 } });
+    this.#writes = new OptimisticWrites<StoredRow>(
+      {
+        read: async (field, value) => {
+          const { pool, table } = await this.start();
+          return this.#typed('save a token', () => readRow(pool, table, field, value));
+        },
+        compareAndSet: async (previous, next) => {
+          const { pool, table } = await this.start();
+          return this.#typed('save a token', () => compareAndSet(pool, table, previous, next));
+        },
+        lockedWrite: (work) => this.#lockedWrite(work),
+      },
+      // A save starts from a row found by any lookup key (five per row at most); writes of this process queue.
+      { cacheKeys: VERSION_CACHE_KEYS, serialise: true },
+    );
   }
 
   /** `database.table` once known, for messages. */
@@ -63,6 +78,11 @@ export class MySqlBackend implements TokenBackend {
   }
 
   /** Opens the pool (when the store owns it) and prepares the table. */
+  async open(): Promise<void> {
+    await this.start();
+  }
+
+  /** The pool and table, once prepared (prepared now if they are not). */
   start(): Promise<Ready> {
     if (this.#ready) return Promise.resolve(this.#ready);
     this.#starting ??= this.#start().then(
@@ -96,11 +116,8 @@ export class MySqlBackend implements TokenBackend {
     const ready = this.#ready;
     const found = ready ? readRow(ready.pool, ready.table, field, value) : this.start().then((r) => readRow(r.pool, r.table, field, value));
     return found.then(
-      (row) => {
-        if (row === null) return null;
-        this.#versions.remember(row); // the save that usually follows a find starts from this version
-        return row.record;
-      },
+      // The save that usually follows a find starts from this version.
+      (row) => this.#writes.remember(row)?.record ?? null,
       (error: unknown) => Promise.reject(toStoreError(error, 'find a token', this.#where)),
     );
   }
@@ -117,7 +134,7 @@ export class MySqlBackend implements TokenBackend {
   async deleteById(id: string): Promise<void> {
     const { pool, table } = await this.start();
     try {
-      this.#versions.forgetId(id);
+      this.#writes.forgetId(id);
       await pool.execute(table.deleteById.sql, bindsOf(table.deleteById, id));
     } catch (error) {
       throw toStoreError(error, 'delete a token', this.#where);
@@ -127,7 +144,7 @@ export class MySqlBackend implements TokenBackend {
   async deleteAll(): Promise<void> {
     const { pool, table } = await this.start();
     try {
-      this.#versions.clear();
+      this.#writes.forgetAll();
       await pool.execute(table.deleteAll);
     } catch (error) {
       throw toStoreError(error, 'delete every token', this.#where);
@@ -135,57 +152,49 @@ export class MySqlBackend implements TokenBackend {
   }
 
   /**
-   * One save at a time per process (a queue). A save that updates one stored row first tries without the lock: it
-   * starts from the version this process last saw and sends one compare-and-set update (then, if the row had
-   * changed, once more from a fresh read). Every other save — a new token, a lookup that finds nothing — and every
-   * optimistic attempt that loses runs under the table's GET_LOCK, serialised with every MySQLStore on any host,
-   * in a transaction whose reads lock their rows; ids (`max + 1`) are computed there. A duplicate key or a changed
-   * row under the lock can only come from a writer that does not take the lock (the official SDK), and a deadlock
-   * only from one that does not either: the work runs again on fresh reads. `work` only reads and writes through
-   * the writer, so running it again is safe.
+   * The kernel's save loop (OptimisticWrites), one save at a time per process: an update of a row this process has
+   * seen is one compare-and-set statement; every other save runs under the table's GET_LOCK (`#lockedWrite`).
    */
-  async write<T>(work: (writer: TokenWriter) => Promise<T>): Promise<T> {
-    const ready = await this.start();
-    return this.#writes.run(async () => {
-      try {
-        for (const useCache of [true, false]) {
-          const outcome = await tryOptimisticWrite(ready.pool, ready.table, this.#versions, useCache, work);
-          if (outcome.done) {
-            if (outcome.write) this.#remember([outcome.write]);
-            return outcome.value;
-          }
-          if (!outcome.stale) break;
-        }
-      } catch (error) {
-        throw toStoreError(error, 'save a token', this.#where);
-      }
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          return await this.#writeOnce(ready, work);
-        } catch (error) {
-          const retryable = isDuplicateKey(error) || isDeadlock(error) || error instanceof RowChanged;
-          if (retryable && attempt < WRITE_ATTEMPTS) continue;
-          if (retryable) {
-            throw new TokenStoreError(
-              ErrorCode.TOKEN_CONFLICT,
-              `MySQLStore: another writer kept changing the same row of ${this.#where} (or a user name equal under the column's collation is stored); nothing was saved.`,
-              { cause: error },
-            );
-          }
-          throw toStoreError(error, 'save a token', this.#where);
-        }
-      }
-    });
+  write<T>(work: (writer: TokenWriter) => Promise<T>): Promise<T> {
+    return this.#writes.write(work);
   }
 
-  #remember(writes: readonly PendingWrite[]): void {
-    for (const write of writes) {
-      if (write.previous) this.#versions.forget(write.previous);
-      this.#versions.remember(write.next);
+  /**
+   * A save under the table's GET_LOCK, serialised with every MySQLStore on any host, in a transaction whose reads
+   * lock their rows; ids (`max + 1`) are computed there. A duplicate key or a changed row under the lock can only
+   * come from a writer that does not take the lock (the official SDK), and a deadlock only from one that does not
+   * either: the work runs again on fresh reads.
+   */
+  async #lockedWrite<T>(work: (writer: TokenWriter) => Promise<T>): Promise<LockedWrite<T, StoredRow>> {
+    const ready = await this.start();
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.#writeOnce(ready, work);
+      } catch (error) {
+        const retryable = isDuplicateKey(error) || isDeadlock(error) || error instanceof RowChanged;
+        if (retryable && attempt < WRITE_ATTEMPTS) continue;
+        if (retryable) {
+          throw new TokenStoreError(
+            ErrorCode.TOKEN_CONFLICT,
+            `MySQLStore: another writer kept changing the same row of ${this.#where} (or a user name equal under the column's collation is stored); nothing was saved.`,
+            { cause: error },
+          );
+        }
+        throw toStoreError(error, 'save a token', this.#where);
+      }
     }
   }
 
-  async #writeOnce<T>(ready: Ready, work: (writer: TokenWriter) => Promise<T>): Promise<T> {
+  /** Runs a driver call; its failure becomes the store's typed error for `action`. */
+  async #typed<T>(action: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw toStoreError(error, action, this.#where);
+    }
+  }
+
+  async #writeOnce<T>(ready: Ready, work: (writer: TokenWriter) => Promise<T>): Promise<LockedWrite<T, StoredRow>> {
     const connection = await ready.pool.getConnection();
     let locked = false;
     let broken = false;
@@ -200,9 +209,8 @@ export class MySqlBackend implements TokenBackend {
       locked = true;
       const session = new LockedWriteSession(connection, ready.table);
       try {
-        const result = await work(session.writer);
-        this.#remember(await session.commit());
-        return result;
+        const value = await work(session.writer);
+        return { value, written: await session.commit() };
       } catch (error) {
         await session.rollback().catch(() => {
           broken = true;
@@ -234,9 +242,8 @@ export class MySqlBackend implements TokenBackend {
   }
 
   async acquireRefreshLock(key: string, options: RefreshLockOptions): Promise<RefreshLease | null> {
-    const { pool, table } = await this.start();
     try {
-      return await this.#refreshLock.acquire(pool, lockName('refresh', table.database, table.name, key), key, options);
+      return await this.#refreshLock.acquireRefreshLock(key, options);
     } catch (error) {
       if (options.signal?.aborted && error === options.signal.reason) throw error;
       throw toStoreError(error, 'take the refresh lock', this.#where);
@@ -248,7 +255,7 @@ export class MySqlBackend implements TokenBackend {
     if (this.#closed) return;
     this.#closed = true;
     await this.#starting?.catch(() => undefined);
-    await this.#refreshLock.releaseAll();
+    await this.#refreshLock.close();
     await Promise.all(this.#lockReleases);
     if (!this.#config.pool && this.#pool) await this.#pool.end();
   }

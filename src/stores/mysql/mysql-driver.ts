@@ -37,8 +37,14 @@ export interface OwnMySqlPool extends MySqlPool {
   on(event: 'connection', listener: (connection: { on(event: 'error', listener: () => void): unknown }) => void): unknown;
 }
 
+/** A single connection (what a one-off reader, such as the CLI's import of the official table, opens). */
+export interface MySqlConnection extends MySqlQueryable {
+  end(): Promise<void>;
+}
+
 interface Mysql2Promise {
   createPool(options: Record<string, unknown>): OwnMySqlPool;
+  createConnection(options: Record<string, unknown>): Promise<MySqlConnection>;
 }
 
 /** Loads `mysql2/promise` on first use; a missing package gives DRIVER_MISSING naming it. */

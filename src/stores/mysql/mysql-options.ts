@@ -1,7 +1,7 @@
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
 import type { EncryptionOptions } from '../../encryption/encryption-options.js';
-import { describeUnknown, unknownOption } from '../../config/unknown-options.js';
+import type { StoreSpec } from '../../kernel/store-parts.js';
 import { validateIdentifier } from '../sql/identifier.js';
 import type { MySqlCallbackPool, MySqlPool } from './mysql-driver.js';
 
@@ -60,7 +60,7 @@ const DEFAULT_TABLE = 'oauthtoken';
 const KNOWN_OPTIONS = [
   'pool', 'url', 'host', 'port', 'user', 'password', 'database', 'table', 'ssl',
   'connectionLimit', 'connectTimeoutMs', 'createDatabase', 'createTable', 'writeLockWaitMs',
-  'encryption', // validated by storeEncryptionConfig
+  'encryption', // checked by the kernel (storeParts)
 ];
 const CONNECTION_FIELDS = ['url', 'host', 'port', 'user', 'password', 'ssl', 'connectionLimit', 'connectTimeoutMs'] as const;
 
@@ -115,9 +115,6 @@ function parseUrl(url: string): { host: string; port: number; user?: string; pas
 
 /** Validates the options once, before anything is opened; the result is frozen. */
 export function resolveMySQLOptions(options: MySQLStoreOptions = {}): MySQLStoreConfig {
-  if (options === null || typeof options !== 'object') throw invalid('options must be an object.');
-  const unknown = unknownOption(options, KNOWN_OPTIONS);
-  if (unknown !== null) throw invalid(describeUnknown(unknown, KNOWN_OPTIONS));
   const table = validateIdentifier('MySQLStore table name', options.table ?? DEFAULT_TABLE);
   const createDatabase = flag(options, 'createDatabase', false);
   const createTable = flag(options, 'createTable', true);
@@ -169,3 +166,11 @@ export function resolveMySQLOptions(options: MySQLStoreOptions = {}): MySQLStore
     writeLockWaitMs,
   });
 }
+
+/** What the kernel builds a MySQLStore from. */
+export const MYSQL_STORE: StoreSpec<MySQLStoreOptions, MySQLStoreConfig> = {
+  name: 'MySQLStore',
+  label: 'MySQL store',
+  options: KNOWN_OPTIONS,
+  resolve: resolveMySQLOptions,
+};

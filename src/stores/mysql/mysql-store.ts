@@ -1,8 +1,7 @@
 import { BackendTokenStore } from '../../kernel/backend-token-store.js';
-import { encryptedBackend, storeEncryptionConfig } from '../../encryption/encrypting-backend.js';
+import { storeParts } from '../../kernel/store-parts.js';
 import { MySqlBackend } from './mysql-backend.js';
-import { resolveMySQLOptions, type MySQLStoreOptions } from './mysql-options.js';
-import { openOrClose } from '../../kernel/open/open-or-close.js';
+import { MYSQL_STORE, type MySQLStoreOptions } from './mysql-options.js';
 
 /**
  * Tokens in the official `oauthtoken` table on MySQL or MariaDB, shared with the official SDK's DBStore.
@@ -14,24 +13,21 @@ import { openOrClose } from '../../kernel/open/open-or-close.js';
  * (STORE_ACCESS_DENIED) before you rely on the store.
  */
 export class MySQLStore extends BackendTokenStore {
-  readonly #backend: MySqlBackend;
+  readonly #engine: MySqlBackend;
 
   constructor(options: MySQLStoreOptions = {}) {
-    const config = resolveMySQLOptions(options);
-    const encryption = storeEncryptionConfig(options.encryption, 'MySQLStore');
-    const backend = new MySqlBackend(config);
-    super(encryptedBackend(backend, encryption), 'MySQL store');
-    this.#backend = backend;
+    const { backend, engine, label } = storeParts(MYSQL_STORE, options, (config) => new MySqlBackend(config));
+    super(backend, label);
+    this.#engine = engine;
   }
 
   /** Makes a store and prepares its table (creating it when allowed), so a wrong setting fails here. */
   static async open(options: MySQLStoreOptions = {}): Promise<MySQLStore> {
-    const store = new MySQLStore(options);
-    return openOrClose(store, () => store.#backend.start());
+    return new MySQLStore(options).opened();
   }
 
   /** `database.table` the store uses, once started (null before). */
   get table(): string | null {
-    return this.#backend.tableLabel;
+    return this.#engine.tableLabel;
   }
 }

@@ -6,8 +6,7 @@ import { headerOf, rowsOf, type MySqlQueryable } from './mysql-driver.js';
 import { rawOf, readRow, sameRaw, updateBinds, type StoredRow } from './mysql-rows.js';
 import { isDeadlock } from './mysql-errors.js';
 import type { MySqlTable } from './mysql-table.js';
-import { planOptimisticSave } from '../../kernel/write/optimistic-save.js';
-import type { VersionCache } from '../../kernel/write/version-cache.js';
+import type { CompareAndSetOutcome } from '../../kernel/write/optimistic-writes.js';
 
 const MAX_ID = 9_999_999_999; // ids are decimal strings that fit the official varchar(10)
 
@@ -83,12 +82,12 @@ export class LockedWriteSession {
   }
 
   /** Commits, and resolves to the rows written (for the version cache). */
-  async commit(): Promise<readonly PendingWrite[]> {
+  async commit(): Promise<readonly StoredRow[]> {
     if (this.#inTransaction) {
       this.#inTransaction = false;
       await this.#db.query('COMMIT');
     }
-    return this.#written;
+    return this.#written.map((write) => write.next);
   }
 
   async rollback(): Promise<void> {
@@ -112,52 +111,24 @@ export class LockedWriteSession {
   }
 }
 
-/** What an optimistic attempt ended with: the work's result, or the need to run it again under the lock. */
-export type OptimisticOutcome<T> =
-  | { readonly done: true; readonly value: T; readonly write: PendingWrite | null }
-  | { readonly done: false; readonly stale: boolean };
-
 /**
- * A save without the write lock, for the common case of updating one row that is already stored: the work reads
- * from the version cache (or, with `useCache` false, from the server) and is planned by `planOptimisticSave`; its
- * one update is sent as a compare-and-set. A save that follows a findToken of the same token (what the SDKs do) is
- * one statement. Anything the plan cannot prove, or a row changed since it was read, answers `done: false`, and
- * the save runs again under the lock. Nothing is sent before the work has resolved, so giving up leaves nothing.
+ * The compare-and-set of an update outside the write lock (the kernel's optimistic save): `next` applies only while
+ * the row still holds `previous`. A value the columns cannot hold is left to the locked run, which reports it; a
+ * deadlock against a locked save counts as a lost race (that save goes first).
  */
-export async function tryOptimisticWrite<T>(
-  db: MySqlQueryable,
-  table: MySqlTable,
-  cache: VersionCache<StoredRow>,
-  useCache: boolean,
-  work: (writer: TokenWriter) => Promise<T>,
-): Promise<OptimisticOutcome<T>> {
-  const plan = await planOptimisticSave<T, StoredRow>(
-    // From the cache, a miss goes straight to the lock: it is most often a new token, which needs the lock anyway.
-    (field, value) => (useCache ? (cache.get(field, value) ?? null) : readRow(db, table, field, value)),
-    work,
-  );
-  if (plan.locked) return { done: false, stale: false };
-  if (plan.update === null) return { done: true, value: plan.value, write: null };
-  const { next: record, previous } = plan.update;
+export async function compareAndSet(db: MySqlQueryable, table: MySqlTable, previous: StoredRow, next: TokenRecord): Promise<CompareAndSetOutcome<StoredRow>> {
   let raw;
   try {
-    raw = rawOf(record, table);
+    raw = rawOf(next, table);
   } catch {
-    return { done: false, stale: false }; // a value the columns cannot hold: the locked run reports it
+    return 'locked';
   }
-  const pending: PendingWrite = { next: { record, raw }, previous };
   let header;
   try {
     header = headerOf(await db.execute(table.update, updateBinds(table, raw, previous.raw)));
   } catch (error) {
     if (!isDeadlock(error)) throw error;
-    header = { affectedRows: 0 }; // chosen as a deadlock victim against a locked save: that save goes first
+    return 'stale';
   }
-  if (header.affectedRows !== 1) {
-    cache.forget(previous);
-    return { done: false, stale: true };
-  }
-  return { done: true, value: plan.value, write: pending };
+  return header.affectedRows === 1 ? { applied: { record: next, raw } } : 'stale';
 }
-
-export type { PendingWrite };

@@ -5,14 +5,14 @@ import { TokenStoreError } from '../../errors/token-store-error.js';
 import type { RefreshLease, RefreshLockOptions } from '../../contract/refresh-lock.js';
 import { OFFICIAL_COLUMNS, officialRowToRecord, recordToOfficialRow } from '../../token/official-columns.js';
 import type { TokenRecord } from '../../token/token-fields.js';
-import { advisoryKey } from './advisory-key.js';
+import { advisoryKey } from './postgres-advisory-key.js';
 import { createPgPool, type PostgresPool, type PostgresPoolClient, type PostgresQueryable, type PostgresQueryResult } from './postgres-driver.js';
 import { toStoreError } from './postgres-errors.js';
 import type { PostgresStoreConfig } from './postgres-options.js';
-import { PostgresRefreshLock } from './postgres-refresh-lock.js';
+import { EngineLock } from '../../kernel/lock/engine-lock.js';
+import { PostgresLockEngine } from './postgres-lock.js';
 import { postgresStatements, type PostgresStatements } from './postgres-sql.js';
-import { planOptimisticSave } from '../../kernel/write/optimistic-save.js';
-import { VersionCache } from '../../kernel/write/version-cache.js';
+import { OptimisticWrites, type LockedWrite } from '../../kernel/write/optimistic-writes.js';
 
 type Row = Record<string, unknown>;
 
@@ -78,8 +78,8 @@ export class PostgresBackend implements TokenBackend {
   readonly refreshLockScope = 'cluster' as const;
   readonly #config: PostgresStoreConfig;
   readonly #sql: PostgresStatements;
-  readonly #refreshLock: PostgresRefreshLock;
-  readonly #versions = new VersionCache<PostgresRow>(VERSION_CACHE_KEYS, UNIQUE_FIELDS);
+  readonly #refreshLock: EngineLock;
+  readonly #writes: OptimisticWrites<PostgresRow>;
   #pool: PostgresPool | null = null;
   #ownsPool = false;
   #ready: Promise<PostgresPool> | null = null;
@@ -90,10 +90,29 @@ export class PostgresBackend implements TokenBackend {
   constructor(config: PostgresStoreConfig) {
     this.#config = config;
     this.#sql = postgresStatements(config.schema, config.table, advisoryKey('write', config.schema, config.table));
-    this.#refreshLock = new PostgresRefreshLock(this.#sql, config.schema, config.table);
+    const engine = new PostgresLockEngine(this.#sql, config.schema, config.table, () => this.ready());
+    this.#refreshLock = new EngineLock(engine, { scope: 'cluster', queueLocally: false, poll: { firstMs: 5, maxMs: 100 } });
+    this.#writes = new OptimisticWrites<PostgresRow>(
+      {
+        read: async (field, value) => this.#readOn(this.#readyPool ?? (await this.ready()), this.#sql.find[field], value, false),
+        compareAndSet: async (previous, next) => {
+          const values = rowValues(next);
+          const pool = this.#readyPool ?? (await this.ready());
+          const result = await run(pool, 'save a token', this.#sql.compareAndSet, [...values, ...previous.raw.slice(1)]);
+          return result.rowCount === 1 ? { applied: { record: next, raw: values } } : 'stale';
+        },
+        lockedWrite: (work) => this.#lockedWrite(work),
+      },
+      { cacheKeys: VERSION_CACHE_KEYS, fields: UNIQUE_FIELDS, serialise: false },
+    );
   }
 
   /** Opens the pool (if the store owns one) and creates the schema and table if missing. */
+  async open(): Promise<void> {
+    await this.ready();
+  }
+
+  /** The pool, once open (opened now if it is not). */
   ready(): Promise<PostgresPool> {
     if (this.#closed) {
       return Promise.reject(new TokenStoreError(ErrorCode.STORE_CLOSED, 'The PostgreSQL store is closed; open a new one to use it again.'));
@@ -126,57 +145,44 @@ export class PostgresBackend implements TokenBackend {
 
   // Deletes take the write lock too, so a save that has just read a row never updates a row deleted under it.
   async deleteById(id: string): Promise<void> {
-    this.#versions.forgetId(id);
+    this.#writes.forgetId(id);
     await this.#transaction('delete a token', ({ send }) => send('delete a token', this.#sql.deleteById, [id]));
   }
 
   async deleteAll(): Promise<void> {
-    this.#versions.clear();
+    this.#writes.forgetAll();
     await this.#transaction('delete all tokens', ({ send }) => send('delete all tokens', this.#sql.deleteAll));
   }
 
   /**
-   * A save that updates one row this process has read or written, keeping its user name (what a save after
-   * findToken does), is tried first without the lock: the work runs on the remembered version (found by id or
-   * user name, the unique keys) and its update is sent as one compare-and-set UPDATE, which applies only while
-   * every column still holds the version read. If another writer changed the row since, nothing is written and
-   * the save tries once more from a fresh read. Every other save (a new token, a lookup that finds nothing, a
-   * new user name, a compare-and-set that lost twice) runs under the table's write lock, where the rows it
-   * reads are locked (FOR UPDATE) until COMMIT: a compare-and-set save of another process then waits, finds the
-   * row changed, and falls back in turn. No path overwrites a row it has not seen in its current version.
+   * The kernel's save loop (OptimisticWrites): a save of a row this process has seen is one compare-and-set UPDATE,
+   * which applies only while every column still holds the version read; every other save runs under the table's
+   * write lock (`#lockedWrite`).
    */
-  async write<T>(work: (writer: TokenWriter) => Promise<T>): Promise<T> {
-    const pool = this.#readyPool ?? (await this.ready());
-    for (const fromCache of [true, false]) {
-      const plan = await planOptimisticSave<T, PostgresRow>(
-        (field, value) =>
-          fromCache ? (this.#versions.get(field, value) ?? null) : this.#readOn(pool, this.#sql.find[field], value),
-        work,
-      );
-      if (plan.locked) break;
-      if (plan.update === null) return plan.value;
-      const { next, previous } = plan.update;
-      const values = rowValues(next);
-      const result = await run(pool, 'save a token', this.#sql.compareAndSet, [...values, ...previous.raw.slice(1)]);
-      this.#versions.forget(previous);
-      if (result.rowCount === 1) {
-        this.#versions.remember({ record: next, raw: values });
-        return plan.value;
-      }
-    }
-    const written: TokenRecord[] = [];
+  write<T>(work: (writer: TokenWriter) => Promise<T>): Promise<T> {
+    return this.#writes.write(work);
+  }
+
+  /**
+   * A save under the table's write lock, where the rows it reads are locked (FOR UPDATE) until COMMIT: a
+   * compare-and-set save of another process then waits, finds the row changed, and falls back in turn.
+   */
+  async #lockedWrite<T>(work: (writer: TokenWriter) => Promise<T>): Promise<LockedWrite<T, PostgresRow>> {
+    const written: PostgresRow[] = [];
     const value = await this.#transaction('save a token', ({ client, send }) =>
       work({
         findBy: async (field, found) => (await this.#readOn(client, this.#sql.findForUpdate[field], found, false))?.record ?? null,
         // Inside the write lock, so no other writer can take the same id before this one commits.
         nextId: async () => String((await run(client, 'choose a new id', this.#sql.nextId)).rows[0]?.next),
         insert: (record) => {
-          written.push(record);
-          return send('insert a token', this.#sql.insert, rowValues(record));
+          const raw = rowValues(record);
+          written.push({ record, raw });
+          return send('insert a token', this.#sql.insert, raw);
         },
         update: (record) => {
-          written.push(record);
-          return send('update a token', this.#sql.update, rowValues(record), (result) => {
+          const raw = rowValues(record);
+          written.push({ record, raw });
+          return send('update a token', this.#sql.update, raw, (result) => {
             if (result.rowCount !== 1) {
               throw new TokenStoreError(ErrorCode.TOKEN_STORE, `Token ${record.id} was not found to update; nothing was written.`);
             }
@@ -184,21 +190,17 @@ export class PostgresBackend implements TokenBackend {
         },
       }),
     );
-    for (const record of written) {
-      this.#versions.forgetId(record.id);
-      this.#versions.remember({ record, raw: rowValues(record) });
-    }
-    return value;
+    return { value, written };
   }
 
-  async acquireRefreshLock(key: string, options: RefreshLockOptions): Promise<RefreshLease | null> {
-    return this.#refreshLock.acquire(await this.ready(), key, options);
+  acquireRefreshLock(key: string, options: RefreshLockOptions): Promise<RefreshLease | null> {
+    return this.#refreshLock.acquireRefreshLock(key, options);
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#refreshLock.releaseAll();
+    await this.#refreshLock.close();
     const pool = this.#pool;
     if (!pool) return;
     if (this.#ownsPool) {
@@ -219,8 +221,7 @@ export class PostgresBackend implements TokenBackend {
     const row = result.rows[0];
     if (!row) return null;
     const stored = toStoredRow(row);
-    if (remember) this.#versions.remember(stored);
-    return stored;
+    return remember ? this.#writes.remember(stored) : stored;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
 import type { EncryptionOptions } from '../../encryption/encryption-options.js';
-import { describeUnknown, unknownOption } from '../../config/unknown-options.js';
+import type { StoreSpec } from '../../kernel/store-parts.js';
 import { validateIdentifier } from '../sql/identifier.js';
 import type { PostgresConnectionConfig, PostgresPool } from './postgres-driver.js';
 
@@ -113,8 +113,6 @@ function ownPoolConfig(options: PostgresStoreOptions): Record<string, unknown> {
 /** Validates the options once, before anything is opened, and freezes the result. */
 export function resolvePostgresOptions(options: PostgresStoreOptions = {}): PostgresStoreConfig {
   if (typeof options !== 'object' || options === null) throw invalid('PostgresStore needs an options object.');
-  const unknown = unknownOption(options, KNOWN_OPTIONS);
-  if (unknown !== null) throw invalid(`PostgresStore: ${describeUnknown(unknown, KNOWN_OPTIONS)}`);
   if (options.pool !== undefined && (options.connection !== undefined || options.url !== undefined || options.connectTimeoutMs !== undefined)) {
     throw invalid('PostgresStore takes either "pool" or "url"/"connection"/"connectTimeoutMs" (for the pool it opens), not both; configure your pool instead.');
   }
@@ -132,3 +130,11 @@ export function resolvePostgresOptions(options: PostgresStoreOptions = {}): Post
     table: validateIdentifier('PostgreSQL table name', options.table ?? 'oauthtoken'),
   });
 }
+
+/** What the kernel builds a PostgresStore from. */
+export const POSTGRES_STORE: StoreSpec<PostgresStoreOptions, PostgresStoreConfig> = {
+  name: 'PostgresStore',
+  label: 'PostgreSQL store',
+  options: KNOWN_OPTIONS,
+  resolve: resolvePostgresOptions,
+};

@@ -4,21 +4,20 @@ import type { TokenBackend, TokenWriter } from '../../contract/token-backend.js'
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
 import type { RefreshLease, RefreshLockOptions } from '../../contract/refresh-lock.js';
-import { SerialQueue } from '../../kernel/lock/serial-queue.js';
 import { OFFICIAL_COLUMNS } from '../../token/official-columns.js';
 import type { TokenRecord } from '../../token/token-fields.js';
 import { RedisConnection } from './redis-connection.js';
 import { INDEXES, RedisKeys } from './redis-keys.js';
 import type { RedisStoreConfig } from './redis-options.js';
-import { planOptimisticSave } from '../../kernel/write/optimistic-save.js';
-import { VersionCache } from '../../kernel/write/version-cache.js';
+import { OptimisticWrites, type CompareAndSetOutcome, type LockedWrite } from '../../kernel/write/optimistic-writes.js';
 import { RedisLookup } from './redis-lookup.js';
 import { rawOfRecord, recordFromHash, type RawRow, type RedisRow } from './redis-record.js';
-import { RedisRefreshLock } from './redis-refresh-lock.js';
+import { EngineLock } from '../../kernel/lock/engine-lock.js';
+import { RedisLockEngine } from './redis-lock.js';
 import { COMPARE_AND_SET, DELETE, RELEASE } from './redis-scripts.js';
 import { nextVersion, VERSION_FIELD } from './redis-version.js';
 import { RedisWrite } from './redis-write.js';
-import { WriteLockWait } from './write-lock-wait.js';
+import { WriteLockWait } from './redis-write-lock-wait.js';
 
 // Tokens read or deleted per batch by getTokens and deleteTokens: bounds memory and the time one script
 // keeps the server busy.
@@ -58,25 +57,37 @@ export class RedisBackend implements TokenBackend {
   readonly #connection: RedisConnection;
   readonly #keys: RedisKeys;
   readonly #config: RedisStoreConfig;
-  readonly #refreshLock: RedisRefreshLock;
-  // Writes of this process queue here first, so they do not compete with each other for the server's lock.
-  readonly #writes = new SerialQueue();
+  readonly #refreshLock: EngineLock;
   readonly #lookup: RedisLookup;
-  readonly #versions = new VersionCache<RedisRow>(VERSION_CACHE_KEYS, UNIQUE_FIELDS);
+  // Writes of this process queue (so they do not compete with each other for the server's lock).
+  readonly #writes: OptimisticWrites<RedisRow>;
 
   constructor(config: RedisStoreConfig) {
     this.#config = config;
     this.#connection = new RedisConnection(config);
     this.#keys = new RedisKeys(config.keyPrefix);
-    this.#refreshLock = new RedisRefreshLock(this.#connection, this.#keys);
+    this.#refreshLock = new EngineLock(new RedisLockEngine(this.#connection), {
+      scope: 'cluster',
+      queueLocally: false,
+      poll: { firstMs: 5, maxMs: 100 },
+      nameOf: (key) => this.#keys.refreshLock(key),
+    });
     this.#lookup = new RedisLookup(this.#keys);
+    this.#writes = new OptimisticWrites<RedisRow>(
+      {
+        read: (field, value) => this.#read(field, value, asRow),
+        compareAndSet: (previous, next) => this.#compareAndSet(previous, next),
+        lockedWrite: (work) => this.#lockedWrite(work),
+      },
+      { cacheKeys: VERSION_CACHE_KEYS, fields: UNIQUE_FIELDS, serialise: true },
+    );
   }
 
   /**
    * One round trip (PING), so that an unreachable server or refused credentials fail `RedisStore.open`, typed. It is
    * bounded by `connectTimeoutMs`: a server that accepts the connection but never answers fails in that time too.
    */
-  async ping(): Promise<void> {
+  async open(): Promise<void> {
     try {
       await this.#connection.run((client) => client.ping(), this.#config.connectTimeoutMs);
     } catch (error) {
@@ -94,10 +105,7 @@ export class RedisBackend implements TokenBackend {
     const lookup = this.#lookup;
     return this.#connection
       .run((client) => (field === 'id' ? lookup.byId(client, value) : lookup.byValue(client, field, value)))
-      .then((row) => {
-        if (row !== null) this.#versions.remember(row);
-        return as(row);
-      });
+      .then((row) => as(this.#writes.remember(row)));
   }
 
   async list(): Promise<TokenRecord[]> {
@@ -123,8 +131,8 @@ export class RedisBackend implements TokenBackend {
   }
 
   deleteById(id: string): Promise<void> {
-    this.#versions.forgetId(id);
-    return this.#writes.run(async () => {
+    this.#writes.forgetId(id);
+    return this.#writes.inTurn(async () => {
       const wait = new WriteLockWait(this.#config.writeLockWaitMs);
       // Only while no write holds the lock: a write that has read this token would otherwise bring it back.
       while ((await this.#deleteScript('', [id])) !== 1) await wait.pause();
@@ -132,7 +140,7 @@ export class RedisBackend implements TokenBackend {
   }
 
   deleteAll(): Promise<void> {
-    this.#versions.clear();
+    this.#writes.forgetAll();
     return this.#exclusive(async (owner) => {
       const ids = await this.#connection.run((client) => client.smembers(this.#keys.ids));
       for (let start = 0; start < ids.length; start += BATCH) {
@@ -147,64 +155,48 @@ export class RedisBackend implements TokenBackend {
   }
 
   /**
-   * One save at a time per process (a queue). A save that updates one token this process has read or written,
-   * keeping its user name (what a save after findToken does), is tried first without the lock: the work runs on
-   * the remembered version (found by id or user name, the unique keys) and its update is sent as one
-   * compare-and-set script, which writes only while the hash still holds that version and no writer holds the
-   * write lock. If it refuses, the save tries once more from a fresh read. Every other save runs under the
-   * write lock (redis-write.ts); a locked write's commit cannot be overtaken by a compare-and-set, which refuses
-   * while the lock is held.
+   * The kernel's save loop (OptimisticWrites), one save at a time per process: an update of a token this process has
+   * seen is one compare-and-set script, which writes only while the hash still holds the version read and no writer
+   * holds the write lock; every other save runs under the write lock (redis-write.ts), whose commit a
+   * compare-and-set cannot overtake.
    */
   write<T>(work: (writer: TokenWriter) => Promise<T>): Promise<T> {
-    return this.#writes.run(async () => {
-      for (const fromCache of [true, false]) {
-        const plan = await planOptimisticSave<T, RedisRow>(
-          (field, value) => (fromCache ? (this.#versions.get(field, value) ?? null) : this.#read(field, value, asRow)),
-          work,
-        );
-        if (plan.locked) break;
-        if (plan.update === null) return plan.value;
-        const { next, previous } = plan.update;
-        if (previous.version === null) break; // a hash written before versions existed: the locked path gives it one
-        const raw = rawOfRecord(next);
-        const changes = changesOf(previous.raw, raw);
-        if (changes.length === 0) {
-          // Nothing to write: the save is done if the token still holds the version read (the save then took
-          // effect at that moment, before any locked write's commit, which starts from that same version).
-          const now = await this.#connection.run((client) => client.hget(this.#keys.record(next.id), VERSION_FIELD));
-          if (now === previous.version) return plan.value;
-          this.#versions.forget(previous);
-          continue;
-        }
-        const version = nextVersion();
-        const keys = [this.#keys.writeLock, this.#keys.record(next.id)];
-        const args = [previous.version, version, this.#keys.prefix, next.id, ...changes];
-        const done = await this.#connection.run((client) => COMPARE_AND_SET.run(client, keys, args));
-        this.#versions.forget(previous);
-        if (done === 1) {
-          this.#versions.remember({ record: next, raw, version });
-          return plan.value;
-        }
-      }
-      const write = new RedisWrite(this.#connection, this.#keys, {
-        leaseMs: this.#config.writeLockLeaseMs,
-        waitMs: this.#config.writeLockWaitMs,
-      });
-      const value = await write.run(work);
-      for (const row of write.committed) {
-        this.#versions.forgetId(row.record.id);
-        this.#versions.remember(row);
-      }
-      return value;
+    return this.#writes.write(work);
+  }
+
+  async #compareAndSet(previous: RedisRow, next: TokenRecord): Promise<CompareAndSetOutcome<RedisRow>> {
+    if (previous.version === null) return 'locked'; // a hash written before versions existed: the locked path gives it one
+    const raw = rawOfRecord(next);
+    const changes = changesOf(previous.raw, raw);
+    if (changes.length === 0) {
+      // Nothing to write: the save is done if the token still holds the version read (the save then took effect at
+      // that moment, before any locked write's commit, which starts from that same version).
+      const now = await this.#connection.run((client) => client.hget(this.#keys.record(next.id), VERSION_FIELD));
+      return now === previous.version ? { applied: previous } : 'stale';
+    }
+    const version = nextVersion();
+    const keys = [this.#keys.writeLock, this.#keys.record(next.id)];
+    const args = [previous.version, version, this.#keys.prefix, next.id, ...changes];
+    const done = await this.#connection.run((client) => COMPARE_AND_SET.run(client, keys, args));
+    return done === 1 ? { applied: { record: next, raw, version } } : 'stale';
+  }
+
+  async #lockedWrite<T>(work: (writer: TokenWriter) => Promise<T>): Promise<LockedWrite<T, RedisRow>> {
+    const write = new RedisWrite(this.#connection, this.#keys, {
+      leaseMs: this.#config.writeLockLeaseMs,
+      waitMs: this.#config.writeLockWaitMs,
     });
+    const value = await write.run(work);
+    return { value, written: write.committed };
   }
 
   acquireRefreshLock(key: string, options: RefreshLockOptions): Promise<RefreshLease | null> {
     return this.#refreshLock.acquireRefreshLock(key, options);
   }
 
-  close(): Promise<void> {
-    return this.#connection.close();
+  async close(): Promise<void> {
+    await this.#refreshLock.close();
+    await this.#connection.close();
   }
 
   #deleteScript(owner: string, ids: readonly string[]): Promise<unknown> {
@@ -214,7 +206,7 @@ export class RedisBackend implements TokenBackend {
 
   /** Runs `task` holding the write lock (taken, then released by compare-and-delete). */
   #exclusive(task: (owner: string) => Promise<void>): Promise<void> {
-    return this.#writes.run(async () => {
+    return this.#writes.inTurn(async () => {
       const owner = randomUUID();
       const wait = new WriteLockWait(this.#config.writeLockWaitMs);
       const lockKey = this.#keys.writeLock;

@@ -1,11 +1,9 @@
 import type { Redis, RedisOptions } from 'ioredis';
-import { loadOptional } from '../../drivers/load-optional.js';
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
+import { loadRedisClient } from './redis-driver.js';
 import { accessDenied, classifyRedisError, isAccessDenied, unavailable } from './redis-errors.js';
 import type { RedisStoreConfig } from './redis-options.js';
-
-type IoRedisModule = { Redis?: new (...args: unknown[]) => Redis; default?: new (...args: unknown[]) => Redis };
 
 // A client in one of these states has no connection and is not making one right now: a command would sit in
 // the offline queue, so the store fails it at once instead.
@@ -92,11 +90,7 @@ export class RedisConnection {
   }
 
   async #create(): Promise<Redis> {
-    const module = await loadOptional<IoRedisModule>('ioredis', 'The Redis store');
-    const RedisClient = module.Redis ?? module.default;
-    if (typeof RedisClient !== 'function') {
-      throw new TokenStoreError(ErrorCode.DRIVER_MISSING, 'The installed "ioredis" package has no Redis class; install ioredis 5 or newer.');
-    }
+    const RedisClient = await loadRedisClient();
     if (this.#closed) throw closedError();
     const { commandTimeoutMs, connectTimeoutMs, connection, url } = this.#config;
     const options: RedisOptions = {

@@ -2,7 +2,7 @@ import type { Redis, RedisOptions } from 'ioredis';
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
 import type { EncryptionOptions } from '../../encryption/encryption-options.js';
-import { describeUnknown, unknownOption } from '../../config/unknown-options.js';
+import type { StoreSpec } from '../../kernel/store-parts.js';
 
 export interface RedisStoreOptions {
   /**
@@ -80,9 +80,6 @@ function hasKeyPrefix(options: { keyPrefix?: string | undefined } | undefined): 
 
 /** Checks every option before anything is opened; the result is frozen. */
 export function resolveRedisOptions(options: RedisStoreOptions = {}): RedisStoreConfig {
-  if (typeof options !== 'object' || options === null) throw invalid('The Redis store needs an options object.');
-  const unknown = unknownOption(options, KNOWN_OPTIONS);
-  if (unknown !== null) throw invalid(`The Redis store: ${describeUnknown(unknown, KNOWN_OPTIONS)}`);
   const { client, url, connection } = options;
   if (client !== undefined) {
     if (typeof client !== 'object' || client === null || typeof (client as Redis).evalsha !== 'function') {
@@ -129,3 +126,11 @@ export function resolveRedisOptions(options: RedisStoreOptions = {}): RedisStore
     writeLockWaitMs: positiveMs('writeLockWaitMs', options.writeLockWaitMs, 10_000),
   });
 }
+
+/** What the kernel builds a RedisStore from. */
+export const REDIS_STORE: StoreSpec<RedisStoreOptions, RedisStoreConfig> = {
+  name: 'RedisStore',
+  label: 'Redis store',
+  options: KNOWN_OPTIONS,
+  resolve: resolveRedisOptions,
+};

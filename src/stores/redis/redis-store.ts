@@ -1,8 +1,7 @@
 import { BackendTokenStore } from '../../kernel/backend-token-store.js';
-import { encryptedBackend, storeEncryptionConfig } from '../../encryption/encrypting-backend.js';
+import { storeParts } from '../../kernel/store-parts.js';
 import { RedisBackend } from './redis-backend.js';
-import { resolveRedisOptions, type RedisStoreOptions } from './redis-options.js';
-import { openOrClose } from '../../kernel/open/open-or-close.js';
+import { REDIS_STORE, type RedisStoreOptions } from './redis-options.js';
 
 /**
  * Tokens in Redis, shared by every process and host that uses the same server and key prefix: one round trip
@@ -15,15 +14,10 @@ import { openOrClose } from '../../kernel/open/open-or-close.js';
  * ```
  */
 export class RedisStore extends BackendTokenStore {
-  readonly #backend: RedisBackend;
-
   /** Validates the options (INVALID_CONFIG); the driver is loaded and the server reached by the first call. */
   constructor(options: RedisStoreOptions = {}) {
-    const config = resolveRedisOptions(options);
-    const encryption = storeEncryptionConfig(options.encryption, 'RedisStore');
-    const backend = new RedisBackend(config);
-    super(encryptedBackend(backend, encryption), 'Redis store');
-    this.#backend = backend;
+    const { backend, label } = storeParts(REDIS_STORE, options, (config) => new RedisBackend(config));
+    super(backend, label);
   }
 
   /**
@@ -31,7 +25,6 @@ export class RedisStore extends BackendTokenStore {
    * connect timeout, STORE_ACCESS_DENIED for refused credentials), so a wrong setting fails here and not later.
    */
   static async open(options: RedisStoreOptions = {}): Promise<RedisStore> {
-    const store = new RedisStore(options);
-    return openOrClose(store, () => store.#backend.ping());
+    return new RedisStore(options).opened();
   }
 }

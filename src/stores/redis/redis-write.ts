@@ -9,7 +9,7 @@ import { INDEXES, type RedisKeys } from './redis-keys.js';
 import { rawOfRecord, recordFromHash, recordToFields, type RedisRow } from './redis-record.js';
 import { COMMIT, FIND, LOCK_AND_FIND, NEXT_ID, RELEASE } from './redis-scripts.js';
 import { nextVersion, VERSION_FIELD } from './redis-version.js';
-import { WriteLockWait } from './write-lock-wait.js';
+import { WriteLockWait } from './redis-write-lock-wait.js';
 
 export interface WriteLockSettings {
   readonly leaseMs: number;

@@ -1,54 +1,75 @@
+import { closeSync, openSync } from 'node:fs';
 import type { LookupField } from '../../contract/matching-rule.js';
-import type { MaybePromise, TokenBackend, TokenWriter } from '../../contract/token-backend.js';
 import type { RefreshLease, RefreshLockOptions, RefreshLockScope } from '../../contract/refresh-lock.js';
+import type { MaybePromise, TokenBackend, TokenWriter } from '../../contract/token-backend.js';
+import { ErrorCode } from '../../errors/codes.js';
+import { TokenStoreError } from '../../errors/token-store-error.js';
+import { EngineLock } from '../../kernel/lock/engine-lock.js';
+import { checkStoreFilePath } from '../../kernel/open/check-file-path.js';
 import type { TokenRecord } from '../../token/token-fields.js';
-import { ConnectionGate } from './connection-gate.js';
-import type { SQLiteDatabase } from './driver.js';
-import { SQLiteRefreshLock } from './sqlite-refresh-lock.js';
+import { ConnectionGate } from './sqlite-connection-gate.js';
+import { openDatabase, type SQLiteDatabase } from './sqlite-driver.js';
 import { sqliteError } from './sqlite-errors.js';
-import { Statements } from './statements.js';
-import { recordToParams, rowToRecord, type SQLiteRow } from './token-rows.js';
+import { SQLiteLockEngine } from './sqlite-lock.js';
+import { migrate } from './sqlite-migrations.js';
+import { DEFAULT_SQLITE_PATH, type SQLiteStoreConfig } from './sqlite-options.js';
+import { recordToParams, rowToRecord, type SQLiteRow } from './sqlite-rows.js';
+import { Statements } from './sqlite-statements.js';
+
+/** The database once open: the connection and its prepared statements. */
+interface Connection {
+  readonly db: SQLiteDatabase;
+  readonly sql: Statements;
+}
 
 /**
  * Tokens in the article's `oauthtoken` table, through better-sqlite3. The driver is synchronous, so reads return
  * their value directly (no promise) whenever no write is in progress on this connection. Writes are
  * `BEGIN IMMEDIATE` transactions: the write lock is taken before the matching rule reads, so processes sharing
  * the file serialise their saves and never insert the same user twice (the unique index would refuse it anyway).
+ * `open()` opens the file (or uses the database given), creates or upgrades the tables and prepares every statement.
  */
 export class SQLiteBackend implements TokenBackend {
   readonly refreshLockScope: RefreshLockScope;
-  readonly #db: SQLiteDatabase;
-  readonly #ownsDatabase: boolean;
-  readonly #path: string;
-  readonly #sql: Statements;
+  readonly #config: SQLiteStoreConfig;
   readonly #gate = new ConnectionGate();
-  readonly #lock: SQLiteRefreshLock;
+  readonly #lock: EngineLock;
   readonly #writer: TokenWriter;
+  #connection: Connection | null = null;
+  #opening: Promise<Connection> | null = null;
   #closed = false;
 
-  /** Takes a migrated database; `ownsDatabase` says whether `close()` closes it. */
-  constructor(db: SQLiteDatabase, ownsDatabase: boolean) {
-    this.#db = db;
-    this.#ownsDatabase = ownsDatabase;
-    this.#path = db.name;
-    this.#sql = new Statements(db);
+  constructor(config: SQLiteStoreConfig) {
+    this.#config = config;
     // A private in-memory database is seen by this connection only.
-    this.refreshLockScope = db.memory ? 'process' : 'host';
+    this.refreshLockScope = (config.database?.memory ?? config.path === ':memory:') ? 'process' : 'host';
     this.#writer = {
       findBy: (field, value) => this.#find(field, value),
       nextId: () => this.#nextId(),
-      insert: (record) => void this.#sql.insert.run(...recordToParams(record)),
+      insert: (record) => void this.#sql().insert.run(...recordToParams(record)),
       update: (record) => {
         const [id, ...rest] = recordToParams(record);
-        this.#sql.update.run(...rest, id);
+        this.#sql().update.run(...rest, id);
       },
     };
-    this.#lock = new SQLiteRefreshLock({
-      leaseEnd: (key) => this.#gate.run(() => (this.#sql.lockHolder.get(key) as { expiresAt: number } | undefined)?.expiresAt ?? null),
+    const engine = new SQLiteLockEngine({
+      leaseEnd: (key) => this.#gate.run(() => (this.#sql().lockHolder.get(key) as { expiresAt: number } | undefined)?.expiresAt ?? null),
       tryTake: (key, owner, expiresAt, now) =>
-        this.#gate.run(() => this.#transaction('take a refresh lock', () => this.#sql.takeLock.run(key, owner, expiresAt, now).changes === 1)),
-      release: (key, owner) => this.#gate.run(() => this.#transaction('release a refresh lock', () => void this.#sql.releaseLock.run(key, owner))),
+        this.#gate.run(() => this.#transaction('take a refresh lock', () => this.#sql().takeLock.run(key, owner, expiresAt, now).changes === 1)),
+      release: (key, owner) => this.#gate.run(() => this.#transaction('release a refresh lock', () => void this.#sql().releaseLock.run(key, owner))),
     });
+    this.#lock = new EngineLock(engine, { scope: this.refreshLockScope, queueLocally: true, poll: { firstMs: 2, maxMs: 50 } });
+  }
+
+  async open(): Promise<void> {
+    this.#opening ??= this.#openConnection().then(
+      (connection) => (this.#connection = connection),
+      (error: unknown) => {
+        this.#opening = null;
+        throw error;
+      },
+    );
+    await this.#opening;
   }
 
   findBy(field: LookupField, value: string): MaybePromise<TokenRecord | null> {
@@ -56,15 +77,15 @@ export class SQLiteBackend implements TokenBackend {
   }
 
   list(): MaybePromise<readonly TokenRecord[]> {
-    return this.#gate.run(() => this.#read('list tokens', () => (this.#sql.list.all() as SQLiteRow[]).map(rowToRecord)));
+    return this.#gate.run(() => this.#read('list tokens', () => (this.#sql().list.all() as SQLiteRow[]).map(rowToRecord)));
   }
 
   deleteById(id: string): MaybePromise<void> {
-    return this.#gate.run(() => this.#transaction('delete a token', () => void this.#sql.deleteById.run(id)));
+    return this.#gate.run(() => this.#transaction('delete a token', () => void this.#sql().deleteById.run(id)));
   }
 
   deleteAll(): MaybePromise<void> {
-    return this.#gate.run(() => this.#transaction('delete all tokens', () => void this.#sql.deleteAll.run()));
+    return this.#gate.run(() => this.#transaction('delete all tokens', () => void this.#sql().deleteAll.run()));
   }
 
   write<T>(work: (writer: TokenWriter) => Promise<T>): Promise<T> {
@@ -72,34 +93,59 @@ export class SQLiteBackend implements TokenBackend {
       this.#begin('save a token');
       try {
         const result = await work(this.#writer);
-        this.#sql.commit.run();
+        this.#sql().commit.run();
         return result;
       } catch (error) {
-        if (this.#db.inTransaction) this.#sql.rollback.run();
-        throw sqliteError('save a token', error, this.#path);
+        if (this.#connection?.db.inTransaction) this.#sql().rollback.run();
+        throw sqliteError('save a token', error, this.#config.path);
       }
     });
   }
 
   acquireRefreshLock(key: string, options: RefreshLockOptions): Promise<RefreshLease | null> {
-    return this.#lock.acquire(key, options);
+    return this.#lock.acquireRefreshLock(key, options);
   }
 
   /** Waits for queued work, releases this store's refresh locks, and closes the database if the store opened it. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#opening?.catch(() => undefined);
     await this.#gate.enqueue(async () => undefined);
+    if (this.#connection === null) return;
     await this.#lock.close();
-    if (this.#ownsDatabase && this.#db.open) this.#db.close();
+    const { db } = this.#connection;
+    if (this.#config.database === null && db.open) db.close();
+  }
+
+  /** The prepared statements; the store hands itself out only once open. */
+  #sql(): Statements {
+    if (this.#connection === null) {
+      throw new TokenStoreError(ErrorCode.TOKEN_STORE, 'The SQLite store is not open yet; use the store SQLiteStore.open() resolves to.');
+    }
+    return this.#connection.sql;
+  }
+
+  async #openConnection(): Promise<Connection> {
+    const config = this.#config;
+    const owned = config.database === null;
+    const db = config.database ?? (await openOwned(config));
+    try {
+      if (this.#closed) throw new TokenStoreError(ErrorCode.STORE_CLOSED, 'The SQLite store was closed while it opened.');
+      migrate(db);
+      return { db, sql: new Statements(db) };
+    } catch (error) {
+      if (owned) db.close();
+      throw sqliteError('open the token tables', error, config.path);
+    }
   }
 
   #find(field: LookupField, value: string): TokenRecord | null {
     try {
-      const row = this.#sql.findBy[field].get(value) as SQLiteRow | undefined;
+      const row = this.#sql().findBy[field].get(value) as SQLiteRow | undefined;
       return row === undefined ? null : rowToRecord(row);
     } catch (error) {
-      throw sqliteError('find a token', error, this.#path);
+      throw sqliteError('find a token', error, this.#config.path);
     }
   }
 
@@ -107,7 +153,7 @@ export class SQLiteBackend implements TokenBackend {
     try {
       return read();
     } catch (error) {
-      throw sqliteError(action, error, this.#path);
+      throw sqliteError(action, error, this.#config.path);
     }
   }
 
@@ -117,18 +163,19 @@ export class SQLiteBackend implements TokenBackend {
    * hence the loop that skips any id still taken.
    */
   #nextId(): string {
-    const max = (this.#sql.maxNumericId.get() as { max: number | bigint | null }).max;
+    const sql = this.#sql();
+    const max = (sql.maxNumericId.get() as { max: number | bigint | null }).max;
     let next = BigInt(max ?? 0) + 1n;
     if (next < 1n) next = 1n;
-    while (this.#sql.findBy.id.get(String(next)) !== undefined) next += 1n;
+    while (sql.findBy.id.get(String(next)) !== undefined) next += 1n;
     return String(next);
   }
 
   #begin(action: string): void {
     try {
-      this.#sql.begin.run();
+      this.#sql().begin.run();
     } catch (error) {
-      throw sqliteError(action, error, this.#path);
+      throw sqliteError(action, error, this.#config.path);
     }
   }
 
@@ -137,11 +184,42 @@ export class SQLiteBackend implements TokenBackend {
     this.#begin(action);
     try {
       const result = body();
-      this.#sql.commit.run();
+      this.#sql().commit.run();
       return result;
     } catch (error) {
-      if (this.#db.inTransaction) this.#sql.rollback.run();
-      throw sqliteError(action, error, this.#path);
+      if (this.#connection?.db.inTransaction) this.#sql().rollback.run();
+      throw sqliteError(action, error, this.#config.path);
     }
+  }
+}
+
+/**
+ * Creates a missing database file readable by its owner only (0600): it holds refresh tokens. SQLite gives its
+ * -wal and -shm files the database file's permissions. An existing file keeps the permissions its owner chose.
+ */
+function createPrivately(path: string): void {
+  if (path === ':memory:' || path === '') return;
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch (error) {
+    // A missing folder or a permission problem is left for SQLite to report, as it would without this step.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EEXIST' && code !== 'ENOENT' && code !== 'EACCES' && code !== 'ENOTDIR') throw error;
+  }
+}
+
+/** Opens the file with the connection settings for several processes sharing it (see docs/sqlite-store.md). */
+async function openOwned(config: SQLiteStoreConfig): Promise<SQLiteDatabase> {
+  let db: SQLiteDatabase | null = null;
+  if (config.path !== ':memory:') checkStoreFilePath('SQLiteStore', config.path, DEFAULT_SQLITE_PATH);
+  try {
+    createPrivately(config.path);
+    db = await openDatabase(config.path, config.busyTimeoutMs); // sets busy_timeout
+    if (!db.memory) db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${config.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+    return db;
+  } catch (error) {
+    db?.close();
+    throw sqliteError('open the database', error, config.path);
   }
 }

@@ -1,13 +1,7 @@
-import { closeSync, openSync } from 'node:fs';
 import { BackendTokenStore } from '../../kernel/backend-token-store.js';
-import { encryptedBackend, storeEncryptionConfig } from '../../encryption/encrypting-backend.js';
-import type { TokenBackend } from '../../contract/token-backend.js';
-import { openDatabase, type SQLiteDatabase } from './driver.js';
-import { migrate } from './migrations.js';
-import { checkStoreFilePath } from '../../kernel/open/check-file-path.js';
-import { DEFAULT_SQLITE_PATH, sqliteStoreConfig, type SQLiteStoreConfig, type SQLiteStoreOptions } from './options.js';
+import { storeParts } from '../../kernel/store-parts.js';
 import { SQLiteBackend } from './sqlite-backend.js';
-import { sqliteError } from './sqlite-errors.js';
+import { SQLITE_STORE, type SQLiteStoreOptions } from './sqlite-options.js';
 
 /**
  * Tokens in a SQLite file with the article's `oauthtoken` table, through better-sqlite3 (an optional peer
@@ -23,9 +17,10 @@ export class SQLiteStore extends BackendTokenStore {
   /** The database file (as given), or `:memory:`. */
   readonly path: string;
 
-  private constructor(backend: TokenBackend, path: string) {
-    super(backend, 'SQLite store');
-    this.path = path;
+  private constructor(options: SQLiteStoreOptions) {
+    const { backend, config, label } = storeParts(SQLITE_STORE, options, (resolved) => new SQLiteBackend(resolved));
+    super(backend, label);
+    this.path = config.path;
   }
 
   /**
@@ -33,47 +28,6 @@ export class SQLiteStore extends BackendTokenStore {
    * `options.database`, creates or upgrades the token tables in one transaction, and prepares every statement.
    */
   static async open(options: SQLiteStoreOptions = {}): Promise<SQLiteStore> {
-    const config = sqliteStoreConfig(options);
-    const encryption = storeEncryptionConfig(options.encryption, 'SQLiteStore');
-    const owned = config.database === null;
-    const db = config.database ?? (await openOwned(config));
-    try {
-      migrate(db);
-      return new SQLiteStore(encryptedBackend(new SQLiteBackend(db, owned), encryption), config.path);
-    } catch (error) {
-      if (owned) db.close();
-      throw sqliteError('open the token tables', error, config.path);
-    }
-  }
-}
-
-/**
- * Creates a missing database file readable by its owner only (0600): it holds refresh tokens. SQLite gives its
- * -wal and -shm files the database file's permissions. An existing file keeps the permissions its owner chose.
- */
-function createPrivately(path: string): void {
-  if (path === ':memory:' || path === '') return;
-  try {
-    closeSync(openSync(path, 'wx', 0o600));
-  } catch (error) {
-    // A missing folder or a permission problem is left for SQLite to report, as it would without this step.
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EEXIST' && code !== 'ENOENT' && code !== 'EACCES' && code !== 'ENOTDIR') throw error;
-  }
-}
-
-/** Opens the file with the connection settings for several processes sharing it (see docs/sqlite-store.md). */
-async function openOwned(config: SQLiteStoreConfig): Promise<SQLiteDatabase> {
-  let db: SQLiteDatabase | null = null;
-  if (config.path !== ':memory:') checkStoreFilePath('SQLiteStore', config.path, DEFAULT_SQLITE_PATH);
-  try {
-    createPrivately(config.path);
-    db = await openDatabase(config.path, config.busyTimeoutMs); // sets busy_timeout
-    if (!db.memory) db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${config.durability === 'full' ? 'FULL' : 'NORMAL'}`);
-    return db;
-  } catch (error) {
-    db?.close();
-    throw sqliteError('open the database', error, config.path);
+    return new SQLiteStore(options).opened();
   }
 }

@@ -8,6 +8,9 @@ import { listCases } from './cases/list-cases.js';
 import { saveCases } from './cases/save-cases.js';
 import { scaleCases } from './cases/scale-cases.js';
 import { valueCases } from './cases/value-cases.js';
+import { closeCases } from './cases/close-cases.js';
+import { lockCases } from './cases/lock-cases.js';
+import { NotApplicable, type StoreCapabilities } from './capabilities.js';
 
 /** Makes a new, empty store for one check. */
 export type StoreFactory<S extends TokenStore = TokenStore> = () => S | Promise<S>;
@@ -27,6 +30,11 @@ export interface ConformanceOptions<S extends TokenStore = TokenStore> {
   dispose?: (store: S) => unknown;
   /** Run only the rules whose id starts with one of these prefixes, e.g. `['find.', 'save.id-first']`. */
   only?: readonly string[];
+  /**
+   * What your store offers beyond the six methods: a refresh lock, `close()`. Declared true, its rules must pass;
+   * declared false or left out and absent from the store, its rules do not apply (reported as not applicable).
+   */
+  capabilities?: StoreCapabilities;
 }
 
 /** A runner's `test(name, fn)`: node:test, Vitest, Jest and Mocha all have one. */
@@ -41,10 +49,17 @@ const ALL_CASES: readonly ConformanceCase[] = [
   ...hostileCases,
   ...concurrencyCases,
   ...scaleCases,
+  ...lockCases,
+  ...closeCases,
 ];
 
 function settingsOf(options: ConformanceOptions<never>): ConformanceSettings {
-  return { scale: options.scale ?? 10_000, concurrency: options.concurrency ?? 100, maxSecretBytes: options.maxSecretBytes ?? null };
+  return {
+    scale: options.scale ?? 10_000,
+    concurrency: options.concurrency ?? 100,
+    maxSecretBytes: options.maxSecretBytes ?? null,
+    capabilities: options.capabilities ?? {},
+  };
 }
 
 /** The checks of the contract, each with its rule id; filter with `options.only`. */
@@ -54,14 +69,19 @@ export function conformanceCases(options: Pick<ConformanceOptions, 'only'> = {})
   return ALL_CASES.filter((check) => only.some((prefix) => check.rule.startsWith(prefix)));
 }
 
+/** Runs one check on a fresh store; resolves to false when the rule does not apply to the store. */
 async function runOne<S extends TokenStore>(
   check: ConformanceCase,
   factory: StoreFactory<S>,
   options: ConformanceOptions<S>,
-): Promise<void> {
+): Promise<boolean> {
   const store = await factory();
   try {
     await check.run(store, settingsOf(options as ConformanceOptions<never>));
+    return true;
+  } catch (error) {
+    if (error instanceof NotApplicable) return false;
+    throw error;
   } finally {
     await options.dispose?.(store);
   }
@@ -69,7 +89,8 @@ async function runOne<S extends TokenStore>(
 
 /**
  * Registers one test per rule with your runner, each on a fresh store from `factory`:
- * `testTokenStore(test, () => new MyStore())`.
+ * `testTokenStore(test, () => new MyStore())`. A rule about a part your store does not have (a refresh lock,
+ * `close()`) passes without checking anything; declare `capabilities` to have it required.
  */
 export function testTokenStore<S extends TokenStore>(
   test: TestFunction,
@@ -77,7 +98,9 @@ export function testTokenStore<S extends TokenStore>(
   options: ConformanceOptions<S> = {},
 ): void {
   for (const check of conformanceCases(options)) {
-    test(`[${check.rule}] ${check.title}`, () => runOne(check, factory, options));
+    test(`[${check.rule}] ${check.title}`, async () => {
+      await runOne(check, factory, options);
+    });
   }
 }
 
@@ -91,6 +114,8 @@ export interface ConformanceFailure {
 export interface ConformanceReport {
   readonly passed: readonly string[];
   readonly failed: readonly ConformanceFailure[];
+  /** Rules about a part the store does not have (a refresh lock, close()), so not checked. */
+  readonly notApplicable: readonly string[];
   readonly ok: boolean;
 }
 
@@ -101,14 +126,14 @@ export async function checkTokenStore<S extends TokenStore>(
 ): Promise<ConformanceReport> {
   const passed: string[] = [];
   const failed: ConformanceFailure[] = [];
+  const notApplicable: string[] = [];
   for (const check of conformanceCases(options)) {
     try {
-      await runOne(check, factory, options);
-      passed.push(check.rule);
+      (await runOne(check, factory, options) ? passed : notApplicable).push(check.rule);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       failed.push({ rule: check.rule, title: check.title, error, message });
     }
   }
-  return { passed, failed, ok: failed.length === 0 };
+  return { passed, failed, notApplicable, ok: failed.length === 0 };
 }

@@ -35,3 +35,13 @@ export async function mustReject(rule: string, what: string, code: string, call:
   }
   throw new ConformanceViolation(rule, `${what} must reject with code ${code}; it resolved.`);
 }
+
+/** Runs a store call that the contract says must reject, with whatever error; resolving is a violation. */
+export async function mustFail(rule: string, what: string, call: () => Promise<unknown>): Promise<void> {
+  try {
+    await call();
+  } catch {
+    return;
+  }
+  throw new ConformanceViolation(rule, `${what} must reject; it resolved.`);
+}

@@ -1,7 +1,7 @@
 import type { LookupField } from '../../contract/matching-rule.js';
 import type { TokenWriter } from '../../contract/token-backend.js';
 import type { TokenRecord } from '../../token/token-fields.js';
-import type { TokenSnapshot } from './token-snapshot.js';
+import type { TokenSnapshot } from './file-snapshot.js';
 
 interface DraftMark {
   readonly journalLength: number;

@@ -2,7 +2,7 @@ import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
 import { OFFICIAL_COLUMNS, officialRowToRecord, recordToOfficialRow, type OfficialColumn } from '../../token/official-columns.js';
 import type { TokenRecord } from '../../token/token-fields.js';
-import { formatRow, parseCsv } from './csv.js';
+import { formatRow, parseCsv } from './file-csv.js';
 
 /**
  * The official token file: a header row, then one token per row, columns by position (OFFICIAL_COLUMNS). Older
@@ -54,7 +54,7 @@ export function parseTokenFile(bytes: Uint8Array, path: string): TokenFileConten
   const labels = head.fields.map((label) => label.trim().toLowerCase());
   const known = (width === 9 || width === 10) && labels.every((label, i) => ACCEPTED_LABELS[i]?.includes(label));
   if (!known) {
-    throw corrupt(path, `line ${head.line} is not the header of a token file (expected ${OFFICIAL_COLUMNS.join(',')})`);
+    throw corrupt(path, `line ${head.line} is not the header of an official token file (expected ${OFFICIAL_COLUMNS.join(',')})`);
   }
   const records: TokenRecord[] = [];
   const lineOfId = new Map<string, number>();

@@ -1,8 +1,8 @@
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
 import { OFFICIAL_COLUMNS } from '../../token/official-columns.js';
-import type { SQLiteDatabase } from './driver.js';
-import { CREATE_TOKEN_TABLE, LOCK_TABLE, SCHEMA_TABLE, TOKEN_TABLE } from './schema.js';
+import type { SQLiteDatabase } from './sqlite-driver.js';
+import { CREATE_TOKEN_TABLE, LOCK_TABLE, SCHEMA_TABLE, TOKEN_TABLE } from './sqlite-schema.js';
 
 /** One step of the schema. Steps run in order, each once per database, inside one `BEGIN IMMEDIATE` transaction. */
 export interface Migration {

@@ -1,8 +1,8 @@
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
 import type { EncryptionOptions } from '../../encryption/encryption-options.js';
-import { describeUnknown, unknownOption } from '../../config/unknown-options.js';
-import { isSQLiteDatabase, type SQLiteDatabase } from './driver.js';
+import type { StoreSpec } from '../../kernel/store-parts.js';
+import { isSQLiteDatabase, type SQLiteDatabase } from './sqlite-driver.js';
 
 /** The database file of the article's sample and of `SQLiteStore.open()` without a path, relative to the working directory. */
 export const DEFAULT_SQLITE_PATH = 'zohooauth.db';
@@ -43,9 +43,6 @@ const KNOWN_OPTIONS = ['path', 'database', 'busyTimeoutMs', 'durability', 'encry
 
 /** Validates the options once, before anything is opened; the result is frozen. */
 export function sqliteStoreConfig(options: SQLiteStoreOptions = {}): SQLiteStoreConfig {
-  if (typeof options !== 'object' || options === null) throw invalid('SQLiteStore.open takes an options object or nothing.');
-  const unknown = unknownOption(options, KNOWN_OPTIONS);
-  if (unknown !== null) throw invalid(`SQLiteStore: ${describeUnknown(unknown, KNOWN_OPTIONS)}`);
   const { path, database, busyTimeoutMs = 5_000, durability = 'full' } = options;
   if (database !== undefined && path !== undefined) {
     throw invalid('SQLiteStore options "path" and "database" exclude each other; pass one.');
@@ -72,3 +69,11 @@ export function sqliteStoreConfig(options: SQLiteStoreOptions = {}): SQLiteStore
     durability,
   });
 }
+
+/** What the kernel builds a SQLiteStore from. */
+export const SQLITE_STORE: StoreSpec<SQLiteStoreOptions, SQLiteStoreConfig> = {
+  name: 'SQLiteStore',
+  label: 'SQLite store',
+  options: KNOWN_OPTIONS,
+  resolve: sqliteStoreConfig,
+};

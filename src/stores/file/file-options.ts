@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenArgumentError } from '../../errors/token-store-error.js';
 import type { EncryptionOptions } from '../../encryption/encryption-options.js';
-import { describeUnknown, unknownOption } from '../../config/unknown-options.js';
+import type { StoreSpec } from '../../kernel/store-parts.js';
 
 export interface FileStoreOptions {
   /**
@@ -46,9 +46,6 @@ function whole(name: string, value: number | undefined, fallback: number, min: n
 
 /** Validates the options, fills the defaults and freezes the result. Touches nothing on disk. */
 export function fileStoreConfig(options: FileStoreOptions = {}): FileStoreConfig {
-  if (typeof options !== 'object' || options === null) throw invalid('options must be an object.');
-  const unknown = unknownOption(options, KNOWN_OPTIONS);
-  if (unknown !== null) throw invalid(describeUnknown(unknown, KNOWN_OPTIONS));
   const path = options.path ?? DEFAULT_FILE_NAME;
   if (typeof path !== 'string' || path.trim() === '' || path.includes('\0')) throw invalid('"path" must be a non-empty file path.');
   if (options.fsync !== undefined && typeof options.fsync !== 'boolean') throw invalid('"fsync" must be true or false.');
@@ -62,3 +59,11 @@ export function fileStoreConfig(options: FileStoreOptions = {}): FileStoreConfig
     lockWaitMs: whole('lockWaitMs', options.lockWaitMs, 30_000, 0, 3_600_000),
   });
 }
+
+/** What the kernel builds a FileStore from. */
+export const FILE_STORE: StoreSpec<FileStoreOptions, FileStoreConfig> = {
+  name: 'FileStore',
+  label: 'file store',
+  options: KNOWN_OPTIONS,
+  resolve: fileStoreConfig,
+};

@@ -1,7 +1,7 @@
 import { LOOKUP_FIELDS, type LookupField } from '../../contract/matching-rule.js';
 import { COLUMN_OF_FIELD, OFFICIAL_COLUMNS } from '../../token/official-columns.js';
-import type { SQLiteDatabase, SQLiteStatement } from './driver.js';
-import { COLUMN_LIST, LOCK_TABLE, TOKEN_TABLE } from './schema.js';
+import type { SQLiteDatabase, SQLiteStatement } from './sqlite-driver.js';
+import { COLUMN_LIST, LOCK_TABLE, TOKEN_TABLE } from './sqlite-schema.js';
 
 
 /**

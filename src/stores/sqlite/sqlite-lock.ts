@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import { BUSY, type HeldLock, type LockBusy, type LockEngine } from '../../kernel/lock/lock-engine.js';
+
+/** What the lock needs from the backend: one short write transaction per attempt, run in connection order. */
+export interface LockTable {
+  /** Takes the lock for `owner` until `expiresAt` if it is free or its lease ended; true when taken. */
+  tryTake(key: string, owner: string, expiresAt: number, now: number): Promise<boolean> | boolean;
+  /** End of the current lease on `key`, or null when nobody holds it. A plain read: no write lock. */
+  leaseEnd(key: string): Promise<number | null> | number | null;
+  /** Deletes the lock row if `owner` still holds it. */
+  release(key: string, owner: string): Promise<void> | void;
+}
+
+/**
+ * The refresh lock's engine for every process that opens one database file: a row per key in the lock table,
+ * holding an owner and a lease end, taken in a `BEGIN IMMEDIATE` transaction. A lease that looks held is not worth
+ * a write transaction: the attempt answers busy until its end (the kernel sleeps until then at most). A holder that
+ * died leaves its row behind; the next caller takes it over once its lease has ended (one host, one clock).
+ */
+export class SQLiteLockEngine implements LockEngine {
+  readonly #table: LockTable;
+
+  constructor(table: LockTable) {
+    this.#table = table;
+  }
+
+  async tryLock(name: string, leaseMs: number): Promise<HeldLock | LockBusy> {
+    const now = Date.now();
+    const end = await this.#table.leaseEnd(name);
+    if (end !== null && end > now) return { busy: true, retryInMs: end - now };
+    const owner = `${process.pid}:${randomUUID()}`;
+    if (!(await this.#table.tryTake(name, owner, now + leaseMs, now))) return BUSY;
+    return { release: async () => this.#table.release(name, owner) };
+  }
+}
