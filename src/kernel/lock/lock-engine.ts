@@ -5,6 +5,13 @@ export interface HeldLock {
    * kernel calls it once; when it rejects, the kernel calls it again before this process next takes the same lock.
    */
   release(): Promise<void>;
+  /**
+   * Pushes the lease's end to `leaseMs` from now, if the lock is still this holder's: the heartbeat of a holder whose
+   * work (a slow refresh) outlasts a lease. Resolves to false when the lock is no longer this holder's (the lease ran
+   * out and another caller took it, or the session holding it ended). An engine whose lock ends only with its
+   * holder's session may leave it out.
+   */
+  extend?(leaseMs: number): Promise<boolean>;
 }
 
 /** Someone else holds the lock. */
