@@ -31,6 +31,7 @@ const HINT_OF_CODE: Partial<Record<string, string>> = {
   [ErrorCode.STORE_ACCESS_DENIED]: 'check the user name, password and grants in the store location',
   [ErrorCode.STORE_CORRUPT]: 'repair the store (or point --store at another one); nothing was changed',
   [ErrorCode.TOKEN_STORE]: 'rerun with --debug to see the underlying error',
+  [ErrorCode.UNTRUSTED_ACCOUNTS_SERVER]: 'start the login again; to use an accounts server of your own, pass its URL with --accounts-url',
   [ErrorCode.KEY_INVALID]: 'set ZOHO_TOKENS_KEYS (id:base64,…) or ZOHO_TOKENS_KEY_FILE to every key the store was written with',
 };
 

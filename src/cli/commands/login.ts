@@ -1,7 +1,7 @@
 import { authorizationUrl, parseAuthorizationRedirect } from '../../accounts/authorization.js';
 import { maskSecret } from '../../token/mask.js';
 import type { OAuthToken } from '../../token/oauth-token.js';
-import { cliEnvironment, isTrustedAccountsServer } from '../accounts/cli-environment.js';
+import { cliEnvironment } from '../accounts/cli-environment.js';
 import { openManager } from '../accounts/open-manager.js';
 import { CliError, usageError } from '../cli-error.js';
 import type { CommandContext } from '../command-context.js';
@@ -104,17 +104,10 @@ async function browserLogin(
       throw new CliError(ExitCode.FAILED, 'Zoho did not authorize the app: access was denied in the browser.', 'run login again and press Accept');
     }
     const redirect = parseAuthorizationRedirect(received);
-    const accountsServer = redirect.accountsServer ?? authorizeAt;
-    if (!isTrustedAccountsServer(accountsServer, settings)) {
-      throw new CliError(
-        ExitCode.FAILED,
-        'The redirect names an accounts server that is not Zoho\'s; the code was not exchanged and the client secret was not sent.',
-        'start the login again; with a server of your own, pass its URL with --accounts-url',
-      );
-    }
+    // The manager sends nothing to an accounts server that is not Zoho's or --accounts-url (UNTRUSTED_ACCOUNTS_SERVER).
     return await manager.exchangeGrant({
       code: redirect.code,
-      accountsServer,
+      accountsServer: redirect.accountsServer ?? authorizeAt,
       clientId,
       clientSecret,
       redirectUri: redirectUri.href,
