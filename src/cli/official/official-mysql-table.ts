@@ -50,8 +50,8 @@ export async function readOfficialMysqlTable(location: StoreLocation): Promise<O
         const value = row[column];
         values[column] = value === undefined || value === null ? null : String(value);
       }
-      const record = officialRowToRecord(values);
-      return OAuthToken.from({ ...record, userSignature: record.userName });
+      const { userName, ...record } = officialRowToRecord(values);
+      return OAuthToken.from({ ...record, userSignature: userName });
     });
   } catch (error) {
     if ((error as { code?: string }).code === 'ER_NO_SUCH_TABLE') {

@@ -44,7 +44,8 @@ export function parseOfficialTokenFile(text: string, path: string): OAuthToken[]
     if (seen.has(record.id)) throw unreadable(path, `line ${index + 1} repeats the id ${record.id}`);
     seen.add(record.id);
     try {
-      tokens.push(OAuthToken.from({ ...record, userSignature: record.userName }));
+      const { userName, ...fields } = record;
+      tokens.push(OAuthToken.from({ ...fields, userSignature: userName }));
     } catch {
       throw unreadable(path, `line ${index + 1} holds a value no store can keep (a NUL character?)`);
     }
