@@ -6,7 +6,12 @@ import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 /** What the user sees for a failure: one line, an optional hint, and the exit code. */
 export interface ErrorReport {
   readonly exitCode: ExitCodeValue;
+  /** The library's error code, or the CLI's own (`USAGE`, `STORE_NOT_FOUND`…): what `--json` reports. */
+  readonly code: string;
+  /** The line printed: the message, with `[CODE]` after it for the library's errors. */
   readonly message: string;
+  /** The message alone (the `--json` error's `message`). */
+  readonly plainMessage: string;
   readonly hint: string | null;
 }
 
@@ -37,19 +42,20 @@ const HINT_OF_CODE: Partial<Record<string, string>> = {
 
 /** Translates any thrown value to what the user sees. Messages of this library never hold a secret. */
 export function reportOf(error: unknown): ErrorReport {
-  if (error instanceof CliError) return { exitCode: error.exitCode, message: error.message, hint: error.hint };
+  if (error instanceof CliError) {
+    return { exitCode: error.exitCode, code: error.code, message: error.message, plainMessage: error.message, hint: error.hint };
+  }
   if (isTokenStoreError(error)) {
     return {
       exitCode: EXIT_OF_CODE[error.code] ?? ExitCode.FAILED,
+      code: error.code,
       message: `${error.message} [${error.code}]`,
+      plainMessage: error.message,
       hint: HINT_OF_CODE[error.code] ?? null,
     };
   }
   // Anything else is unexpected: its message may come from a driver and could quote a value, so it is not shown.
   const name = (error as { name?: unknown } | null)?.name;
-  return {
-    exitCode: ExitCode.FAILED,
-    message: `Unexpected ${typeof name === 'string' ? name : 'error'}.`,
-    hint: 'rerun with --debug to see the details',
-  };
+  const message = `Unexpected ${typeof name === 'string' ? name : 'error'}.`;
+  return { exitCode: ExitCode.FAILED, code: 'UNEXPECTED', message, plainMessage: message, hint: 'rerun with --debug to see the details' };
 }

@@ -81,8 +81,8 @@ describe('zoho-tokens list and show (binary, file and sqlite stores)', () => {
     assert.equal(fromFile.code, 0, fromFile.stderr);
     assert.deepEqual(firstColumn(fromFile.stdout), ['ID', '1', '2', '3', '4']);
     const flagWins = await zoho(['list', '--store', 'sqlite:./other.db'], { cwd: dir, env: { ZOHO_TOKENS_STORE: 'sqlite:./zohooauth.db' } });
-    assert.equal(flagWins.code, 0);
-    assert.match(flagWins.stderr, /No tokens in sqlite:\.\/other\.db/);
+    assert.equal(flagWins.code, 2, 'list never creates the store it is pointed at');
+    assert.match(flagWins.stderr, /No store at sqlite:\.\/other\.db/);
   });
 
   it('exits 2 for usage errors: no store, an unknown scheme, an unknown option, a bad config file', async () => {
