@@ -46,12 +46,13 @@ export function reportOf(error: unknown): ErrorReport {
     return { exitCode: error.exitCode, code: error.code, message: error.message, plainMessage: error.message, hint: error.hint };
   }
   if (isTokenStoreError(error)) {
+    const unknownHost = error.code === ErrorCode.STORE_UNAVAILABLE && (error.cause as { code?: unknown } | undefined)?.code === 'ENOTFOUND';
     return {
       exitCode: EXIT_OF_CODE[error.code] ?? ExitCode.FAILED,
       code: error.code,
       message: `${error.message} [${error.code}]`,
       plainMessage: error.message,
-      hint: HINT_OF_CODE[error.code] ?? null,
+      hint: unknownHost ? 'check the host name in the store location (--store)' : (HINT_OF_CODE[error.code] ?? null),
     };
   }
   // Anything else is unexpected: its message may come from a driver and could quote a value, so it is not shown.

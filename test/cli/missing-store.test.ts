@@ -62,6 +62,13 @@ describe('a store location whose file does not exist (binary)', () => {
     assert.ok((await readdir(dir)).includes('copy.txt'));
   });
 
+  it('a server store whose host does not exist: exit 5, a message that says the host was not found and a hint to check it', async () => {
+    const result = await zoho(['list', '--store', 'postgres://app:Sup3rSecretPw@nonexistent.invalid:5432/db'], { cwd: dir });
+    assert.equal(result.code, 5);
+    assert.match(result.stderr, /the host "nonexistent\.invalid" was not found \(ENOTFOUND\): check the host name\..*\[STORE_UNAVAILABLE\]\nhint: check the host name in the store location \(--store\)\n$/);
+    assert.ok(!result.stderr.includes('Sup3rSecretPw'));
+  });
+
   it('login creates the store it saves into', async () => {
     const code = setup.emulator.issueGrantCode({ client: setup.client, user: setup.user });
     const login = await zoho(['login', '--code', code, '--store', './new.db'], { cwd: dir, env: setup.env });

@@ -31,6 +31,22 @@ const GROUPS: Record<string, readonly Attempt[]> = {
     ['RedisStore.open', async () => (await load.redis()).RedisStore.open({ url: `redis://:hunter2@127.0.0.1:${silentPort}`, ...quick })],
     ['openStore postgres', () => openStore(`postgres://postgres:hunter2@127.0.0.1:${silentPort}/test`, quick)],
   ],
+  // A host name that cannot exist (RFC 6761 reserves .invalid): the lookup fails with ENOTFOUND.
+  unknownHost: [
+    ['MySQLStore.open', async () => (await load.mysql()).MySQLStore.open({ url: 'mysql://root:hunter2@nonexistent.invalid:3306/test' })],
+    ['PostgresStore.open', async () => (await load.postgres()).PostgresStore.open({ url: 'postgres://postgres:hunter2@nonexistent.invalid:5432/test' })],
+    ['RedisStore.open', async () => (await load.redis()).RedisStore.open({ url: 'redis://:hunter2@nonexistent.invalid:6379' })],
+    ['openStore mysql', () => openStore('mysql://root:hunter2@nonexistent.invalid/test')],
+    ['openStore postgres', () => openStore('postgres://postgres:hunter2@nonexistent.invalid/test')],
+    ['openStore redis', () => openStore('redis://:hunter2@nonexistent.invalid')],
+    [
+      'zoho-tokens import (the official MySQL table)',
+      async () => {
+        await readOfficialMysqlTable(parseStoreLocation('mysql://root:hunter2@nonexistent.invalid:3306/zohooauth'));
+        return { close: async () => undefined };
+      },
+    ],
+  ],
   denied: [
     ['MySQLStore.open', async () => (await load.mysql()).MySQLStore.open({ url: 'mysql://zts_nosuch_user:hunter2@127.0.0.1:3306/test' })],
     ['PostgresStore.open', async () => (await load.postgres()).PostgresStore.open({ url: 'postgres://zts_nosuch_user:hunter2@127.0.0.1:5432/test' })],

@@ -111,6 +111,15 @@ describe('each server store\'s open fails at once, typed, when it cannot use the
     assertCodes(await attempts('silent', [String(closed.port), silentPort()]), ErrorCode.STORE_UNAVAILABLE, 4);
   });
 
+  test('a host that does not exist: STORE_UNAVAILABLE saying the host was not found, not "retry"', { timeout: 120_000 }, async () => {
+    const outcomes = await attempts('unknownHost');
+    assertCodes(outcomes, ErrorCode.STORE_UNAVAILABLE, 7);
+    for (const outcome of outcomes) {
+      assert.match(outcome.message, /: the host "nonexistent\.invalid" was not found \(ENOTFOUND\): check the host name\./, outcome.name);
+      assert.doesNotMatch(outcome.message, /cannot be reached now|retry when it is back|retry later/, outcome.name);
+    }
+  });
+
   test('a user the server does not know: STORE_ACCESS_DENIED', { timeout: 120_000 }, async () => {
     assertCodes(await attempts('denied'), ErrorCode.STORE_ACCESS_DENIED, 4);
   });

@@ -2,6 +2,7 @@ import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
 import { loadOptional } from '../../drivers/load-optional.js';
 import { validateIdentifier } from '../../stores/sql/identifier.js';
+import { hostLookupFailure } from '../../stores/shared/unknown-host.js';
 import { OFFICIAL_COLUMNS, officialRowToRecord, type OfficialColumn } from '../../token/official-columns.js';
 import { OAuthToken } from '../../token/oauth-token.js';
 import type { StoreLocation } from '../stores/store-location.js';
@@ -65,6 +66,8 @@ export async function readOfficialMysqlTable(location: StoreLocation): Promise<O
 
 function failure(error: unknown, action: string): TokenStoreError {
   const code = (error as { code?: string }).code ?? '';
+  const lookup = hostLookupFailure(error);
+  if (lookup !== null) return new TokenStoreError(ErrorCode.STORE_UNAVAILABLE, `Could not ${action}: ${lookup}`, { cause: error });
   if (UNAVAILABLE.has(code)) return new TokenStoreError(ErrorCode.STORE_UNAVAILABLE, `Could not ${action}: the server cannot be reached (${code}).`, { cause: error });
   if (DENIED.has(code)) return new TokenStoreError(ErrorCode.STORE_ACCESS_DENIED, `Could not ${action}: access denied (${code}).`, { cause: error });
   if (code === 'ER_BAD_DB_ERROR') return new TokenStoreError(ErrorCode.STORE_CORRUPT, `Could not ${action}: the database does not exist.`, { cause: error });

@@ -1,5 +1,6 @@
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError, isTokenStoreError } from '../../errors/token-store-error.js';
+import { hostLookupFailure } from '../shared/unknown-host.js';
 
 // Socket errors: the server is down, restarting or unreachable.
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
@@ -38,6 +39,10 @@ export function toStoreError(error: unknown, action: string): unknown {
   const state = sqlStateOf(error);
   const detail = state ?? (error as { code?: unknown } | null)?.code;
   const because = typeof detail === 'string' ? ` (${detail})` : '';
+  const lookup = hostLookupFailure(error);
+  if (lookup !== null) {
+    return new TokenStoreError(ErrorCode.STORE_UNAVAILABLE, `The PostgreSQL store could not ${action}: ${lookup}`, { cause: error });
+  }
   if (isConnectionFailure(error)) {
     return new TokenStoreError(
       ErrorCode.STORE_UNAVAILABLE,
