@@ -7,7 +7,7 @@ import { OFFICIAL_COLUMNS, officialRowToRecord, recordToOfficialRow } from '../.
 import type { TokenRecord } from '../../token/token-fields.js';
 import { advisoryKey } from './advisory-key.js';
 import { createPgPool, type PostgresPool, type PostgresPoolClient, type PostgresQueryable, type PostgresQueryResult } from './postgres-driver.js';
-import { toStoreError } from './postgres-errors.js';
+import { toStoreError, withUnknownOutcome } from './postgres-errors.js';
 import type { PostgresStoreConfig } from './postgres-options.js';
 import { PostgresRefreshLock } from './postgres-refresh-lock.js';
 import { postgresStatements, type PostgresStatements } from './postgres-sql.js';
@@ -157,7 +157,12 @@ export class PostgresBackend implements TokenBackend {
       if (plan.update === null) return plan.value;
       const { next, previous } = plan.update;
       const values = rowValues(next);
-      const result = await run(pool, 'save a token', this.#sql.compareAndSet, [...values, ...previous.raw.slice(1)]);
+      let result: PostgresQueryResult;
+      try {
+        result = await run(pool, 'save a token', this.#sql.compareAndSet, [...values, ...previous.raw.slice(1)]);
+      } catch (error) {
+        throw withUnknownOutcome(error, 'save a token'); // one statement in its own transaction: sent, maybe committed
+      }
       this.#versions.forget(previous);
       if (result.rowCount === 1) {
         this.#versions.remember({ record: next, raw: values });
@@ -258,9 +263,11 @@ export class PostgresBackend implements TokenBackend {
       inFlight.push(sent);
       return Promise.resolve();
     };
+    let commitSent = false;
     try {
       await send(action, this.#sql.beginLocked);
       const result = await work({ client, send });
+      commitSent = true;
       await send(action, this.#sql.commit);
       for (const sent of inFlight) await sent;
       return result;
@@ -271,7 +278,8 @@ export class PostgresBackend implements TokenBackend {
       } catch (rollbackError) {
         broken ??= rollbackError instanceof Error ? rollbackError : new Error('rollback failed');
       }
-      throw cause;
+      // Lost before COMMIT was sent: the server rolls the transaction back. After: it may have committed.
+      throw commitSent ? withUnknownOutcome(cause, action) : cause;
     } finally {
       client.removeListener('error', onError);
       client.release(broken);
