@@ -49,10 +49,14 @@ describe('a store location whose file does not exist (binary)', () => {
     assert.deepEqual(await readdir(dir), []);
   });
 
-  it('migrate: a missing --from is refused (exit 2) and neither side is created; a missing --to is created', async () => {
+  it('migrate and import: a missing source is refused (exit 2) and neither side is created; a missing --to is created', async () => {
     const refused = await zoho(['migrate', '--from', './typo.db', '--to', './new.db'], { cwd: dir });
     assert.equal(refused.code, 2, refused.stderr);
     assert.match(refused.stderr, /No store at sqlite:\.\/typo\.db/);
+    assert.deepEqual(await readdir(dir), []);
+    const noSource = await zoho(['import', 'typo.txt', '--to', './new.db', '--json'], { cwd: dir });
+    assert.equal(noSource.code, 2);
+    assert.equal((JSON.parse(noSource.stdout) as { error: { code: string } }).error.code, 'STORE_NOT_FOUND');
     assert.deepEqual(await readdir(dir), []);
     await writeFile(`${dir}/sdk_tokens.txt`, officialFile([officialRow(1)]));
     const imported = await zoho(['import', 'sdk_tokens.txt', '--to', './imported.db'], { cwd: dir });

@@ -59,7 +59,8 @@ export async function readOfficialTokenFile(path: string): Promise<OAuthToken[]>
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as { code?: string }).code;
-    throw new CliError(code === 'ENOENT' ? ExitCode.USAGE : ExitCode.FAILED, `The token file ${path} cannot be read (${code ?? 'error'}).`, 'check the path');
+    if (code === 'ENOENT') throw new CliError(ExitCode.USAGE, `The token file ${path} cannot be read (ENOENT).`, 'check the path', { code: 'STORE_NOT_FOUND' });
+    throw new CliError(ExitCode.FAILED, `The token file ${path} cannot be read (${code ?? 'error'}).`, 'check the path');
   }
   return parseOfficialTokenFile(text, path);
 }
