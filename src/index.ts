@@ -46,6 +46,8 @@ export {
   type AuthorizationRequest,
   type AuthorizationRedirect,
 } from './accounts/authorization.js';
+export type { ParseAuthorizationRedirectOptions } from './accounts/authorization.js';
+export { isKnownAccountsServer } from './accounts/known-accounts-server.js';
 
 export { TokenManager } from './lifecycle/token-manager.js';
 export {

@@ -1,6 +1,9 @@
 import { ErrorCode } from '../errors/codes.js';
 import { TokenArgumentError } from '../errors/token-store-error.js';
+import { describeUnknown, unknownOption } from '../config/unknown-options.js';
 import { isDataCenterCode, type DataCenterCode } from './data-centers.js';
+
+const refuse = (message: string): TokenArgumentError => new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, message);
 
 export interface AuthorizationRequest {
   /** The accounts server that starts authorization (accounts.zoho.com for every DC but CN). */
@@ -20,6 +23,9 @@ export interface AuthorizationRequest {
 
 /** The URL to send the user's browser to. */
 export function authorizationUrl(request: AuthorizationRequest): URL {
+  if (typeof request?.accountsUrl !== 'string' || !URL.canParse(request.accountsUrl)) {
+    throw refuse('authorizationUrl needs { accountsUrl } as an absolute URL, such as zohoEnvironment(\'us\').accountsUrl.');
+  }
   const url = new URL(request.accountsUrl);
   url.pathname = url.pathname.replace(/\/$/, '') + '/oauth/v2/auth';
   url.searchParams.set('scope', request.scope.join(','));
@@ -46,18 +52,54 @@ export interface AuthorizationRedirect {
   readonly accountsServer: string | null;
 }
 
+export interface ParseAuthorizationRedirectOptions {
+  /**
+   * The app's own base URL (`https://app.example.com`), to read a redirect given as a request path: `request.url`
+   * in node:http and Express is `/callback?code=…`, without scheme and host.
+   */
+  readonly baseUrl?: string | URL;
+}
+
+const HOW_TO_CALL =
+  "pass the URL Zoho redirected to: parseAuthorizationRedirect('https://app.example.com/callback?code=…'), or a request " +
+  "path with the app's base URL: parseAuthorizationRedirect(request.url, { baseUrl: 'https://app.example.com' })";
+
+/** The redirect as a URL: an absolute URL, or a request path resolved against `baseUrl`. Never echoes the input. */
+function redirectUrlOf(redirect: unknown, options: ParseAuthorizationRedirectOptions): URL {
+  if (typeof options !== 'object' || options === null) throw refuse(`parseAuthorizationRedirect: options must be an object; ${HOW_TO_CALL}.`);
+  const unknown = unknownOption(options, ['baseUrl']);
+  if (unknown !== null) throw refuse(`parseAuthorizationRedirect: ${describeUnknown(unknown, ['baseUrl'])}`);
+  const { baseUrl } = options;
+  if (baseUrl !== undefined && !(baseUrl instanceof URL) && (typeof baseUrl !== 'string' || !URL.canParse(baseUrl))) {
+    throw refuse("parseAuthorizationRedirect: baseUrl must be the app's absolute base URL, such as 'https://app.example.com'.");
+  }
+  if (redirect instanceof URL) return redirect;
+  if (typeof redirect !== 'string' || redirect.trim() === '') {
+    throw refuse(`parseAuthorizationRedirect needs the redirect (a URL string or URL); ${HOW_TO_CALL}.`);
+  }
+  if (URL.canParse(redirect)) return new URL(redirect);
+  if (baseUrl === undefined) {
+    throw refuse(`parseAuthorizationRedirect got a redirect that is not an absolute URL (a request path needs the app's base URL); ${HOW_TO_CALL}.`);
+  }
+  if (!URL.canParse(redirect, String(baseUrl))) throw refuse(`parseAuthorizationRedirect: the redirect is not a URL or a request path; ${HOW_TO_CALL}.`);
+  return new URL(redirect, baseUrl);
+}
+
 /**
- * Reads the redirect URL Zoho sent the browser to (`redirect_uri?code=…&location=…&accounts-server=…`).
- * An `error` parameter (the user denied access) or a missing code is an INVALID_ARGUMENT.
+ * Reads the redirect Zoho sent the browser to (`redirect_uri?code=…&location=…&accounts-server=…`): an absolute
+ * URL (a string or URL), or a request path as servers hand it over (`request.url` in node:http and Express) with
+ * the app's `baseUrl`. Anything else, an `error` parameter (the user denied access) or a missing code is an
+ * INVALID_ARGUMENT. The `accountsServer` it returns is what the redirect says, so it can be forged:
+ * `TokenManager.exchangeGrant` sends nothing to a server it does not know (`isKnownAccountsServer`).
  */
-export function parseAuthorizationRedirect(redirect: string | URL): AuthorizationRedirect {
-  const url = new URL(redirect);
+export function parseAuthorizationRedirect(redirect: string | URL, options: ParseAuthorizationRedirectOptions = {}): AuthorizationRedirect {
+  const url = redirectUrlOf(redirect, options);
   const denied = url.searchParams.get('error');
   if (denied !== null) {
-    throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, 'The authorization redirect carries an error (the user denied access?); ask the user to authorize again.');
+    throw refuse('The authorization redirect carries an error (the user denied access?); ask the user to authorize again.');
   }
   const code = url.searchParams.get('code');
-  if (!code) throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, 'The authorization redirect has no "code" parameter.');
+  if (!code) throw refuse('The authorization redirect has no "code" parameter.');
   const location = url.searchParams.get('location');
   return {
     code,

@@ -3,9 +3,12 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { CommandContext } from './command-context.js';
-import { reportOf } from './error-report.js';
+import { CliError } from './cli-error.js';
+import { reportOf, type ErrorReport } from './error-report.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { locationForms } from '../stores/location/store-location.js';
+import { errorDocument, printJson } from './json-output.js';
+import { packageVersion } from './package-version.js';
 import { resolveSettings, type SettingName } from './settings.js';
 import { useStoreEncryption } from './stores/cli-encryption.js';
 import { processTerminal, type Terminal } from './terminal.js';
@@ -19,6 +22,7 @@ interface GlobalFlags {
 type Flags = GlobalFlags & Partial<Record<SettingName, string>> & Record<string, unknown>;
 
 const storeOption = () => new Option('-s, --store <location>', `the token store (${locationForms()})`);
+const jsonOption = (what = 'print the result as one JSON document on stdout (secrets masked)') => new Option('--json', what);
 const accountsOptions = (command: Command) =>
   command
     .addOption(new Option('--dc <code>', 'the Zoho data center: us, eu, in, au, jp, ca, sa, cn, uk'))
@@ -42,14 +46,22 @@ function parsePositive(value: string): number {
  */
 export async function main(argv: readonly string[], terminal: Terminal = processTerminal()): Promise<ExitCodeValue> {
   let debug = argv.includes('--debug');
+  // Known before parsing, so that a parse error is reported as JSON too.
+  const json = argv.includes('--json');
   let exitCode: ExitCodeValue = ExitCode.OK;
 
   const program = new Command('zoho-tokens')
     .description('Inspect, move and maintain stored Zoho CRM OAuth tokens.')
+    .version(packageVersion(), '-V, --version', 'print the version of zoho-token-store')
     .option('-c, --config <file>', 'a JSON config file (or ZOHO_TOKENS_CONFIG)')
     .option('--debug', 'show stack traces of errors')
     .showHelpAfterError('(run zoho-tokens --help for usage)')
-    .configureOutput({ writeOut: (text) => terminal.out(text.trimEnd()), writeErr: (text) => terminal.note(text.trimEnd()) })
+    .configureOutput({
+      writeOut: (text) => terminal.out(text.trimEnd()),
+      writeErr: (text) => terminal.note(text.trimEnd()),
+      // With --json a parse error is one JSON document on stdout, written below.
+      outputError: (text, write) => (json ? undefined : write(text)),
+    })
     .exitOverride();
 
   /** Wraps a command's action: settings from flags, env and config file; errors kept for the one exit decision. */
@@ -82,14 +94,14 @@ export async function main(argv: readonly string[], terminal: Terminal = process
     .command('list')
     .description('list the stored tokens: id, user, client id, api domain, expiry status')
     .addOption(storeOption())
-    .option('--json', 'print JSON (secrets masked)')
+    .addOption(jsonOption())
     .action(action(async (context, flags) => (await import('./commands/list.js')).list({ json: flags.json === true }, context)));
 
   program
     .command('show <id-or-user>')
     .description('show one token; secrets are masked unless --reveal')
     .addOption(storeOption())
-    .option('--json', 'print JSON')
+    .addOption(jsonOption('print the token as one JSON document on stdout (secrets masked unless --reveal)'))
     .option('--reveal', 'print secrets (client secret, refresh, access and grant tokens) in clear')
     .action(
       action(async (context, flags, [idOrUser]) =>
@@ -103,9 +115,10 @@ export async function main(argv: readonly string[], terminal: Terminal = process
     .addOption(storeOption())
     .option('--all', 'delete every token (asks first on a terminal)')
     .option('-y, --yes', 'do not ask for confirmation')
+    .addOption(jsonOption())
     .action(
       action(async (context, flags, [idOrUser]) =>
-        (await import('./commands/delete.js')).deleteTokens(idOrUser, { all: flags.all === true, yes: flags.yes === true }, context),
+        (await import('./commands/delete.js')).deleteTokens(idOrUser, { all: flags.all === true, yes: flags.yes === true, json: flags.json === true }, context),
       ),
     );
 
@@ -115,10 +128,11 @@ export async function main(argv: readonly string[], terminal: Terminal = process
     .requiredOption('--from <location>', 'the store to read')
     .requiredOption('--to <location>', 'the store to write')
     .option('--dry-run', 'count what would change, write nothing')
+    .addOption(jsonOption())
     .action(
       action(async (context, flags) =>
         (await import('./commands/migrate.js')).migrate(
-          { from: flags.from as string, to: flags.to as string, dryRun: flags.dryRun === true },
+          { from: flags.from as string, to: flags.to as string, dryRun: flags.dryRun === true, json: flags.json === true },
           context,
         ),
       ),
@@ -128,16 +142,18 @@ export async function main(argv: readonly string[], terminal: Terminal = process
     .command('reencrypt')
     .description('move every stored token to the current encryption key (ZOHO_TOKENS_KEYS, ZOHO_TOKENS_KEY_ID); a rerun changes nothing')
     .addOption(storeOption())
-    .action(action(async (context) => (await import('./commands/reencrypt.js')).reencrypt(context)));
+    .addOption(jsonOption())
+    .action(action(async (context, flags) => (await import('./commands/reencrypt.js')).reencrypt(context, { json: flags.json === true })));
 
   program
     .command('import <source>')
     .description('import an official SDK token file (9 or 10 columns) or the official MySQL table (mysql://…?table=oauthtoken)')
     .requiredOption('--to <location>', 'the store to write')
     .option('--dry-run', 'count what would change, write nothing')
+    .addOption(jsonOption())
     .action(
       action(async (context, flags, [source]) =>
-        (await import('./commands/import.js')).importTokens(source as string, { to: flags.to as string, dryRun: flags.dryRun === true }, context),
+        (await import('./commands/import.js')).importTokens(source as string, { to: flags.to as string, dryRun: flags.dryRun === true, json: flags.json === true }, context),
       ),
     );
 
@@ -151,18 +167,20 @@ export async function main(argv: readonly string[], terminal: Terminal = process
       program
         .command('refresh <id-or-user>')
         .description('get a new access token for a stored token now, and save it')
-        .addOption(storeOption()),
+        .addOption(storeOption())
+        .addOption(jsonOption()),
     ),
-  ).action(action(async (context, _flags, [idOrUser]) => (await import('./commands/refresh.js')).refresh(idOrUser as string, context)));
+  ).action(action(async (context, flags, [idOrUser]) => (await import('./commands/refresh.js')).refresh(idOrUser as string, context, { json: flags.json === true })));
 
   clientOptions(
     accountsOptions(
       program
         .command('revoke <id-or-user>')
         .description('revoke a token at Zoho (its refresh and access tokens stop working), then delete it from the store')
-        .addOption(storeOption()),
+        .addOption(storeOption())
+        .addOption(jsonOption()),
     ),
-  ).action(action(async (context, _flags, [idOrUser]) => (await import('./commands/revoke.js')).revoke(idOrUser as string, context)));
+  ).action(action(async (context, flags, [idOrUser]) => (await import('./commands/revoke.js')).revoke(idOrUser as string, context, { json: flags.json === true })));
 
   clientOptions(
     accountsOptions(
@@ -176,7 +194,8 @@ export async function main(argv: readonly string[], terminal: Terminal = process
         .option('--redirect-uri <uri>', 'the registered redirect URI (default http://127.0.0.1:PORT/callback)')
         .option('--scope <scopes>', 'comma-separated scopes (default ZohoCRM.modules.ALL,ZohoCRM.users.READ)')
         .option('--user <name>', 'store the token under this name instead of the CRM user\'s email')
-        .option('--timeout <seconds>', 'how long to wait for the browser (default 300)', parsePositive),
+        .option('--timeout <seconds>', 'how long to wait for the browser (default 300)', parsePositive)
+        .addOption(jsonOption('print the saved token as one JSON document on stdout (secrets masked; the authorization URL goes to stderr)')),
     ),
   ).action(
     action(async (context, flags) =>
@@ -187,6 +206,7 @@ export async function main(argv: readonly string[], terminal: Terminal = process
           ...(typeof flags.port === 'number' ? { port: flags.port } : {}),
           ...(typeof flags.user === 'string' ? { user: flags.user } : {}),
           ...(typeof flags.timeout === 'number' ? { timeoutSeconds: flags.timeout } : {}),
+          json: flags.json === true,
         },
         context,
       ),
@@ -200,12 +220,13 @@ export async function main(argv: readonly string[], terminal: Terminal = process
         .description('check the store, its refresh lock, the clock, and that a stored token can be refreshed')
         .addOption(storeOption())
         .option('--token <id-or-user>', 'the token whose refresh is tried (default: the first with a refresh token)')
-        .option('--no-refresh', 'do not try a refresh'),
+        .option('--no-refresh', 'do not try a refresh')
+        .addOption(jsonOption('print the checks as one JSON document on stdout')),
     ),
   ).action(
     action(async (context, flags) =>
       (await import('./commands/doctor.js')).doctor(
-        { ...(typeof flags.token === 'string' ? { token: flags.token } : {}), refresh: flags.refresh !== false },
+        { ...(typeof flags.token === 'string' ? { token: flags.token } : {}), refresh: flags.refresh !== false, json: flags.json === true },
         context,
       ),
     ),
@@ -222,6 +243,7 @@ export async function main(argv: readonly string[], terminal: Terminal = process
     .option('--user <email>', 'the user who consents (default ada@example.com)')
     .option('--write-config <file>', 'write accountsUrl, clientId, clientSecret, redirectUri to a JSON file for --config')
     .option('--reveal', 'print the client secret')
+    .addOption(jsonOption('print what runs as one JSON document on one line, once ready (client secret masked unless --reveal)'))
     .action(
       action(async (context, flags) => {
         const stop = new Promise((resolve) => {
@@ -240,6 +262,7 @@ export async function main(argv: readonly string[], terminal: Terminal = process
             ...pick('user'),
             ...pick('writeConfig'),
             reveal: flags.reveal === true,
+            json: flags.json === true,
           },
           context,
           stop,
@@ -252,15 +275,29 @@ export async function main(argv: readonly string[], terminal: Terminal = process
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Help and version are successes; every other parse failure has been printed by commander already.
-      return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+      // Help and version are successes; every other parse failure has been printed by commander already (as
+      // text; with --json it is printed here).
+      if (error.exitCode === 0) return ExitCode.OK;
+      if (json) printJson(terminal, errorDocument(parseErrorReport(error)));
+      return ExitCode.USAGE;
     }
     const report = reportOf(error);
-    terminal.note(`zoho-tokens: ${report.message}`);
-    if (report.hint) terminal.note(`hint: ${report.hint}`);
+    if (json) {
+      // A result document that already reports the failure (doctor, migrate) is the one document printed.
+      if (!(error instanceof CliError && error.inResult)) printJson(terminal, errorDocument(report));
+    } else {
+      terminal.note(`zoho-tokens: ${report.message}`);
+      if (report.hint) terminal.note(`hint: ${report.hint}`);
+    }
     if (debug) terminal.note(debugDetails(error));
     return report.exitCode;
   }
+}
+
+/** A command-line parse error as an error report (`USAGE`, exit 2), for --json. */
+function parseErrorReport(error: CommanderError): ErrorReport {
+  const message = error.message.replace(/^error: /, '');
+  return { exitCode: ExitCode.USAGE, code: 'USAGE', message, plainMessage: message, hint: 'run zoho-tokens --help for usage' };
 }
 
 /** With --debug: the stack and the chain of causes (driver errors included). */

@@ -41,6 +41,12 @@ export const ErrorCode = {
   ACCOUNTS_PROTOCOL: 'ACCOUNTS_PROTOCOL',
   /** A Zoho API call was refused for the token after one refresh and retry (401). */
   API_UNAUTHORIZED: 'API_UNAUTHORIZED',
+  /**
+   * A grant exchange named an accounts server that is neither a Zoho data center's nor one the TokenManager was
+   * given (an authorize redirect can be forged): nothing was sent to it. Give your own server to the manager
+   * (`environment` / `environments`) to allow it.
+   */
+  UNTRUSTED_ACCOUNTS_SERVER: 'UNTRUSTED_ACCOUNTS_SERVER',
 } as const;
 
 /** One of the codes above: `error.code` has this type, so a `switch` over it can be checked for exhaustiveness. */

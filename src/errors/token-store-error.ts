@@ -3,6 +3,8 @@ import type { ErrorCode } from './codes.js';
 export interface TokenStoreErrorOptions {
   /** The underlying error. Kept non-enumerable so that logging the error does not dump driver internals. */
   cause?: unknown;
+  /** A write failed after the server may have applied it: see `TokenStoreError.outcomeUnknown`. */
+  outcomeUnknown?: boolean;
 }
 
 /**
@@ -12,10 +14,17 @@ export interface TokenStoreErrorOptions {
 export class TokenStoreError extends Error {
   override readonly name: string = 'TokenStoreError';
   readonly code: ErrorCode;
+  /**
+   * `true` on a failed write (a STORE_UNAVAILABLE save or delete) whose statement or COMMIT had reached the server
+   * when the connection was lost: the server may have applied it, or not. Read the token again before assuming the
+   * store is unchanged. Absent when the write is known not to have been applied. See docs/faults.md.
+   */
+  declare readonly outcomeUnknown?: true;
 
   constructor(code: ErrorCode, message: string, options: TokenStoreErrorOptions = {}) {
     super(message);
     this.code = code;
+    if (options.outcomeUnknown === true) Object.defineProperty(this, 'outcomeUnknown', { value: true, enumerable: true });
     if (options.cause !== undefined) {
       Object.defineProperty(this, 'cause', { value: options.cause, enumerable: false, writable: true, configurable: true });
     }

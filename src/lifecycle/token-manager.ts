@@ -95,11 +95,18 @@ export class TokenManager {
    * Exchanges a grant code from Zoho's authorize redirect (use `parseAuthorizationRedirect`, and pass its
    * `accountsServer`), names the token by the CRM user's email unless `userName` is given, and saves it; a user
    * already stored gets the new tokens in the same row. Resolves to the saved token (your copy).
+   *
+   * The accounts server must be a Zoho data center's or one of this manager's environments: any other is refused
+   * with UNTRUSTED_ACCOUNTS_SERVER before anything is sent (the redirect passes through the browser and can be forged).
    */
   async exchangeGrant(grantCode: GrantCode): Promise<OAuthToken> {
     this.#assertOpen();
     if (typeof grantCode?.code !== 'string' || grantCode.code === '') {
       throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, 'exchangeGrant needs the "code" from the authorize redirect.');
+    }
+    const server: unknown = grantCode.accountsServer;
+    if (server !== undefined && server !== null && typeof server !== 'string') {
+      throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, 'exchangeGrant: "accountsServer" must be a URL string (the redirect\'s accounts-server), or null.');
     }
     let renewal: Renewal;
     try {

@@ -1,5 +1,6 @@
 import { AccountsError } from '../accounts/accounts-error.js';
-import { environmentForApiDomain, allZohoEnvironments, customEnvironment, type Environment } from '../accounts/data-centers.js';
+import { environmentForApiDomain, allZohoEnvironments, type Environment } from '../accounts/data-centers.js';
+import { knownAccountsEnvironment } from '../accounts/known-accounts-server.js';
 import { oauthServerOf } from '../accounts/oauth-server.js';
 import type { TokenGrant } from '../accounts/token-response.js';
 import { ErrorCode } from '../errors/codes.js';
@@ -21,7 +22,10 @@ export interface Renewal {
 
 export interface GrantCode {
   readonly code: string;
-  /** The accounts server the authorize redirect named (`accounts-server`); default: the manager's environment. */
+  /**
+   * The accounts server the authorize redirect named (`accounts-server`); default: the manager's environment. It
+   * must be a Zoho data center's or one of the manager's environments (UNTRUSTED_ACCOUNTS_SERVER otherwise).
+   */
   readonly accountsServer?: string | null;
   readonly clientId?: string;
   readonly clientSecret?: string;
@@ -93,14 +97,14 @@ export class TokenRenewer {
       redirectUrl: grantCode.redirectUri ?? this.#config.client?.redirectUri ?? null,
       userSignature: grantCode.userName ?? null,
     });
+    // Checked before anything else is sent: the redirect's accounts-server comes through the browser, forgeable.
+    const named = knownAccountsEnvironment(grantCode.accountsServer ?? this.#config.environment.accountsUrl, this.#candidates);
     const { clientId, clientSecret } = this.#credentialsOf(base);
-    const accountsUrl = grantCode.accountsServer ?? this.#config.environment.accountsUrl;
-    const named = this.#candidates.find((candidate) => sameOrigin(candidate.accountsUrl, accountsUrl));
     const grant = await this.#config.accounts.exchangeGrant({
-      accountsUrl,
+      accountsUrl: named.accountsUrl,
       clientId,
       clientSecret,
-      server: oauthServerOf(named ?? customEnvironment({ accountsUrl, apiDomain: accountsUrl })),
+      server: oauthServerOf(named),
       code: grantCode.code,
       redirectUri: base.redirectUrl,
       codeVerifier: grantCode.codeVerifier ?? null,
@@ -157,13 +161,5 @@ export class TokenRenewer {
         code: error instanceof AccountsError ? error.code : 'unknown',
       });
     }
-  }
-}
-
-function sameOrigin(a: string, b: string): boolean {
-  try {
-    return new URL(a).origin === new URL(b).origin;
-  } catch {
-    return false;
   }
 }

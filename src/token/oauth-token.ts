@@ -1,3 +1,6 @@
+import { describeUnknown, unknownOption } from '../config/unknown-options.js';
+import { ErrorCode } from '../errors/codes.js';
+import { TokenArgumentError } from '../errors/token-store-error.js';
 import { MAX_ID_LENGTH, normalizeExpiry, normalizeText } from './validate-value.js';
 import { maskSecret } from './mask.js';
 import { UserSignature } from './user-signature.js';
@@ -33,7 +36,39 @@ interface TokenFields extends Omit<TokenRecord, 'id'> {
   readonly signature?: UserSignature | null;
 }
 
+const INIT_OPTIONS: readonly string[] = [
+  'id', 'userSignature', 'clientId', 'clientSecret', 'redirectUrl', 'grantToken', 'refreshToken', 'accessToken', 'expiresAt', 'apiDomain',
+];
+// Names people reach for: the getter (`userName`), the official columns, the official SDK's builder methods.
+const INIT_ALIASES: Readonly<Record<string, string>> = {
+  userName: 'userSignature',
+  user: 'userSignature',
+  user_mail: 'userSignature',
+  userMail: 'userSignature',
+  email: 'userSignature',
+  expiryTime: 'expiresAt',
+  expiry_time: 'expiresAt',
+  expires: 'expiresAt',
+  expiresIn: 'expiresAt',
+  redirectUri: 'redirectUrl',
+  redirect_uri: 'redirectUrl',
+};
+
+/**
+ * Refuses a field an OAuthToken does not have: it would be dropped in silence (a token saved without its user,
+ * say). Tokens themselves are not checked: their own fields are the known ones.
+ */
+function checkInitNames(init: OAuthTokenInit): void {
+  if (init instanceof OAuthToken) return;
+  if (typeof init !== 'object' || init === null) {
+    throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, 'OAuthToken takes an object of fields, e.g. new OAuthToken({ userSignature, refreshToken }).');
+  }
+  const unknown = unknownOption(init, INIT_OPTIONS);
+  if (unknown !== null) throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, `OAuthToken: ${describeUnknown(unknown, INIT_OPTIONS, INIT_ALIASES)}`);
+}
+
 function validatedFields(init: OAuthTokenInit): TokenFields {
+  checkInitNames(init);
   const given = init.userSignature;
   let signature: UserSignature | null = null;
   if (given instanceof UserSignature) {

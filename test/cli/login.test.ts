@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { RecordingServer } from '../_recording-server.js';
 import { assertNoSecrets, BIN, tempDir, zoho } from './_cli.js';
 import { fakeBrowser, startEmulator } from './_emulator-fixture.js';
 
@@ -65,6 +66,42 @@ describe('zoho-tokens login (binary, against the accounts emulator)', () => {
     assert.match(await page.text(), /Authorized/);
     assert.equal(await closed, 0);
     assert.match(stdout, /Saved token 1 for ada@example\.com/);
+  });
+
+  it('a redirect naming an accounts server it does not know (on the emulator\'s host): UNTRUSTED_ACCOUNTS_SERVER, nothing sent there', async () => {
+    const forged = await RecordingServer.start();
+    try {
+      const child = spawn(process.execPath, [BIN, 'login', '--port', String(setup.port), '--store', 'sqlite:./zohooauth.db'], {
+        cwd: dir,
+        env: { ...process.env, ...setup.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const firstLine = new Promise<string>((resolve) =>
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if (stdout.includes('\n')) resolve(stdout.split('\n')[0] as string);
+        }),
+      );
+      const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+      const state = new URL(await firstLine).searchParams.get('state') ?? '';
+      const exchanges = setup.emulator.stats.codeExchanges();
+      const callback = new URL(`http://127.0.0.1:${setup.port}/callback`);
+      callback.search = new URLSearchParams({ state, code: '1000.forged.code', location: 'us', 'accounts-server': forged.origin }).toString();
+      assert.equal((await fetch(callback)).status, 200);
+      assert.equal(await closed, 1);
+      assert.match(stderr, /\[UNTRUSTED_ACCOUNTS_SERVER\]\nhint: .*--accounts-url/);
+      assert.ok(stderr.includes(forged.origin));
+      assert.equal(forged.connections, 0, 'the forged server got no connection');
+      assert.equal(setup.emulator.stats.codeExchanges(), exchanges);
+      assertNoSecrets({ code: 1, stdout, stderr }, [setup.client.clientSecret, '1000.forged.code']);
+      const listed = await zoho(['list', '--json', '--store', 'sqlite:./zohooauth.db'], { cwd: dir });
+      assert.deepEqual(JSON.parse(listed.stdout), [], 'nothing was saved');
+    } finally {
+      await forged.close();
+    }
   });
 
   it('--code: exchanges a self-client grant code, no browser', async () => {

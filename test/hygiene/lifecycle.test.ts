@@ -13,7 +13,8 @@ import { recovers } from '../faults/_guarantees.js';
 import { LeakCheck } from './_leak-check.js';
 
 const HOUR = 3_600_000;
-const RETRY = { attempts: 2, baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 300 };
+// Short backoffs; no fault here is a timeout, so each try gets a timeout no loaded machine reaches.
+const RETRY = { attempts: 2, baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 10_000 };
 
 let h: LifecycleHarness;
 before(async () => {

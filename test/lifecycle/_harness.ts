@@ -81,7 +81,9 @@ export class LifecycleHarness {
       clock: this.emulator.clock,
       logger: this.logger,
       fetch: this.fetch,
-      retry: { baseDelayMs: 5, maxDelayMs: 40, timeoutMs: 2_000 },
+      // Short backoffs; a generous timeout per try, since how long a request takes on a loaded machine is not what
+      // these tests check (tests about timeouts set their own).
+      retry: { baseDelayMs: 5, maxDelayMs: 40, timeoutMs: 10_000 },
       // Not the default (SQLite in the working directory): each test gets its own memory store unless it passes one.
       store: new MemoryStore(),
       ...overrides,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { ErrorCode, ListStore, MemoryStore, OAuthToken, openStore, type OpenStoreOptions } from 'zoho-token-store';
+import { ErrorCode, ListStore, MemoryStore, OAuthToken, openStore, TokenStoreError, type OpenStoreOptions } from 'zoho-token-store';
 import { BackendTokenStore } from 'zoho-token-store/kernel';
 import { FileStore } from 'zoho-token-store/file';
 import { MySQLStore } from 'zoho-token-store/mysql';
@@ -189,6 +189,21 @@ describe('openStore options', () => {
       assert.doesNotMatch(error.message, /hunter2/);
       return true;
     });
+  });
+});
+
+describe('a missing location (an unset environment variable) is a typed error, not a TypeError', () => {
+  test('undefined, null, an empty string, or not a string: INVALID_CONFIG naming the TOKEN_STORE-style usage', async () => {
+    for (const location of [undefined, null, '', '   ', 42, true]) {
+      await assert.rejects(openStore(location as never), (error: unknown) => {
+        assert.ok(error instanceof TokenStoreError, `${String(location)}: ${String(error)}`);
+        assert.equal(error.code, ErrorCode.INVALID_CONFIG);
+        assert.match(error.message, /openStore needs a store location string such as 'sqlite:\.\/zohooauth\.db'/);
+        assert.match(error.message, /openStore\(process\.env\.TOKEN_STORE\)\? Then set that variable/);
+        return true;
+      });
+    }
+    await assert.rejects(openStore({} as never), { code: ErrorCode.INVALID_CONFIG });
   });
 });
 

@@ -1,11 +1,11 @@
 // Each store's open refuses bad options, an unreachable or silent server, refused credentials and a missing driver
 // with the documented codes, at open time; the failed opens leave nothing behind (their process ends by itself).
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ErrorCode, ListStore, MemoryStore, isTokenStoreError } from 'zoho-token-store';
+import { ErrorCode, ListStore, MemoryStore, isTokenStoreError, openStore } from 'zoho-token-store';
 import { FileStore } from 'zoho-token-store/file';
 import { MySQLStore } from 'zoho-token-store/mysql';
 import { PostgresStore } from 'zoho-token-store/postgres';
@@ -28,8 +28,8 @@ interface Outcome {
 }
 
 /** Runs one group of _open-attempts.js in a child process; it must end on its own (no handle left open). */
-async function attempts(group: string, args: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Outcome[]> {
-  const result = await runNode('dist/test/stores/_open-attempts.js', [group, ...args], env);
+async function attempts(group: string, args: readonly string[] = [], env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<Outcome[]> {
+  const result = await runNode(resolve('dist/test/stores/_open-attempts.js'), [group, ...args], env, cwd);
   assert.equal(result.code, 0, result.stderr);
   assert.doesNotMatch(result.stdout + result.stderr, /hunter2/);
   return result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Outcome);
@@ -111,24 +111,60 @@ describe('each server store\'s open fails at once, typed, when it cannot use the
     assertCodes(await attempts('silent', [String(closed.port), silentPort()]), ErrorCode.STORE_UNAVAILABLE, 4);
   });
 
+  test('a host that does not exist: STORE_UNAVAILABLE saying the host was not found, not "retry"', { timeout: 120_000 }, async () => {
+    const outcomes = await attempts('unknownHost');
+    assertCodes(outcomes, ErrorCode.STORE_UNAVAILABLE, 7);
+    for (const outcome of outcomes) {
+      assert.match(outcome.message, /: the host "nonexistent\.invalid" was not found \(ENOTFOUND\): check the host name\./, outcome.name);
+      assert.doesNotMatch(outcome.message, /cannot be reached now|retry when it is back|retry later/, outcome.name);
+    }
+  });
+
   test('a user the server does not know: STORE_ACCESS_DENIED', { timeout: 120_000 }, async () => {
     assertCodes(await attempts('denied'), ErrorCode.STORE_ACCESS_DENIED, 4);
   });
 });
 
-test('without the drivers installed, each open rejects with DRIVER_MISSING naming the package', { timeout: 120_000 }, async () => {
+test('without the drivers installed, each open rejects with DRIVER_MISSING naming the npm package, and creates no file', { timeout: 120_000 }, async () => {
   const blocked = ['better-sqlite3', 'mysql2', 'pg', 'ioredis', 'proper-lockfile'];
-  const outcomes = await attempts('drivers', [], {
-    NODE_OPTIONS: `--import=${new URL('../_block-packages.js', import.meta.url).href}`,
-    ZTS_BLOCKED_PACKAGES: blocked.join(','),
-  });
-  const [memory, list, ...rest] = outcomes;
-  assert.equal(memory?.code, 'OPENED', memory?.message);
-  assert.equal(list?.code, 'OPENED', list?.message);
-  const needs = ['proper-lockfile', 'proper-lockfile', 'better-sqlite3', 'better-sqlite3', 'mysql2', 'mysql2', 'pg', 'pg', 'ioredis', 'ioredis'];
-  assert.equal(rest.length, needs.length);
-  rest.forEach((outcome, i) => {
-    assert.equal(outcome.code, ErrorCode.DRIVER_MISSING, `${outcome.name}: ${outcome.message}`);
-    assert.match(outcome.message, new RegExp(`npm install ${needs[i]}`), outcome.name);
-  });
+  const folder = tempDir('open-no-drivers');
+  try {
+    const outcomes = await attempts(
+      'drivers',
+      [],
+      { NODE_OPTIONS: `--import=${new URL('../_block-packages.js', import.meta.url).href}`, ZTS_BLOCKED_PACKAGES: blocked.join(',') },
+      folder.path,
+    );
+    const [memory, list, ...rest] = outcomes;
+    assert.equal(memory?.code, 'OPENED', memory?.message);
+    assert.equal(list?.code, 'OPENED', list?.message);
+    const needs = ['proper-lockfile', 'proper-lockfile', 'better-sqlite3', 'better-sqlite3', 'mysql2', 'mysql2', 'pg', 'pg', 'ioredis', 'ioredis', 'mysql2'];
+    assert.equal(rest.length, needs.length);
+    rest.forEach((outcome, i) => {
+      assert.equal(outcome.code, ErrorCode.DRIVER_MISSING, `${outcome.name}: ${outcome.message}`);
+      // The package, never a module path: `npm install mysql2/promise` would fetch a GitHub repository.
+      assert.match(outcome.message, new RegExp(`npm install ${needs[i]}$`), outcome.name);
+      assert.match(outcome.message, new RegExp(`the package "${needs[i]}"`), outcome.name);
+    });
+    assert.deepEqual(readdirSync(folder.path), [], 'a failed open leaves no file behind (no 0-byte database)');
+  } finally {
+    folder.remove();
+  }
+});
+
+test('an open refused for a bad option creates no file either', async () => {
+  const folder = tempDir('open-bad-option');
+  try {
+    const db = join(folder.path, 'tokens.db');
+    const txt = join(folder.path, 'tokens.txt');
+    await assert.rejects(SQLiteStore.open({ path: db, durability: 'sometimes' as never }), invalid);
+    await assert.rejects(SQLiteStore.open({ path: db, encryption: { keys: {}, currentKeyId: 'a' } }), invalid);
+    await assert.rejects(openStore(`sqlite:${db}?mode=ro`), invalid);
+    await assert.rejects(openStore(`sqlite:${db}`, { tabel: 'x' }), invalid);
+    await assert.rejects(FileStore.open({ path: txt, lockWaitMs: -1 }), invalid);
+    await assert.rejects(openStore(`file:${txt}`, { encryption: { keys: {}, currentKeyId: 'a' } }), invalid);
+    assert.deepEqual(readdirSync(folder.path), []);
+  } finally {
+    folder.remove();
+  }
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { describe, it } from 'node:test';
-import { ErrorCode, MAX_ID_LENGTH, MAX_TEXT_LENGTH, OAuthToken, UserSignature } from 'zoho-token-store';
+import { ErrorCode, MAX_ID_LENGTH, MAX_TEXT_LENGTH, OAuthToken, TokenArgumentError, UserSignature } from 'zoho-token-store';
 import { officialRowToRecord, recordToOfficialRow, OFFICIAL_COLUMNS } from 'zoho-token-store/kernel';
 
 const SECRETS = {
@@ -114,5 +114,37 @@ describe('official columns', () => {
     assert.equal(record.accessToken, null);
     assert.equal(record.expiresAt, null);
     assert.equal(record.refreshToken, 'r');
+  });
+});
+
+describe('unknown token fields are refused, not dropped in silence', () => {
+  const refusedWith = (init: object, message: RegExp) =>
+    assert.throws(() => new OAuthToken(init as never), (error: unknown) => {
+      assert.ok(error instanceof TokenArgumentError, String(error));
+      assert.equal(error.code, ErrorCode.INVALID_ARGUMENT);
+      assert.match(error.message, message);
+      return true;
+    });
+
+  it('userName (the getter, not the option) is refused, pointing at userSignature', () => {
+    refusedWith({ userName: 'ada@example.com', refreshToken: '1000.r' }, /^OAuthToken: unknown option "userName"; the options are: id, userSignature, .*\. Did you mean "userSignature"\?$/);
+  });
+
+  it('near misses name the right field: official column names, another case, a typo', () => {
+    refusedWith({ refresh_token: '1000.r' }, /unknown option "refresh_token".*Did you mean "refreshToken"\?/);
+    refusedWith({ expiry_time: 1 }, /Did you mean "expiresAt"\?/);
+    refusedWith({ apidomain: 'https://www.zohoapis.com' }, /Did you mean "apiDomain"\?/);
+    refusedWith({ acessToken: 'x' }, /Did you mean "accessToken"\?/);
+    refusedWith({ redirectUri: 'https://app.example.com/cb' }, /Did you mean "redirectUrl"\?/);
+    refusedWith({ colour: 'blue' }, /^OAuthToken: unknown option "colour"; the options are: [^?]*\.$/);
+    assert.throws(() => OAuthToken.from({ userName: 'ada@example.com' } as never), { code: ErrorCode.INVALID_ARGUMENT });
+    assert.throws(() => new OAuthToken(null as never), { code: ErrorCode.INVALID_ARGUMENT });
+  });
+
+  it('tokens and their copies still build: clone, from(token), a spread token', () => {
+    const token = new OAuthToken({ userSignature: 'ada@example.com', refreshToken: '1000.r', expiresAt: 5 });
+    assert.equal(token.clone().userName, 'ada@example.com');
+    assert.equal(OAuthToken.from(token).refreshToken, '1000.r');
+    assert.equal(new OAuthToken({ ...token, accessToken: '1000.a' }).userName, 'ada@example.com');
   });
 });

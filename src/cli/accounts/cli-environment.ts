@@ -1,5 +1,4 @@
 import {
-  allZohoEnvironments,
   customEnvironment,
   DATA_CENTER_CODES,
   isDataCenterCode,
@@ -32,21 +31,6 @@ export function cliEnvironment(settings: Settings, apiDomain: string | null = nu
   const dc = settings.dataCenter?.toLowerCase() ?? 'us';
   if (!isDataCenterCode(dc)) throw usageError(`Unknown data center "${settings.dataCenter}".`, `use one of ${DATA_CENTER_CODES.join(', ')}`);
   return { environment: zohoEnvironment(dc), environments: [], custom: false };
-}
-
-/**
- * Whether the accounts server a redirect named may receive the client secret: a Zoho accounts server, or, with
- * --accounts-url, a server on that same host (the emulator serves each data center on its own port).
- */
-export function isTrustedAccountsServer(server: string, settings: Settings): boolean {
-  let url: URL;
-  try {
-    url = new URL(server);
-  } catch {
-    return false;
-  }
-  if (allZohoEnvironments().some((environment) => new URL(environment.accountsUrl).origin === url.origin)) return true;
-  return settings.accountsUrl !== undefined && new URL(settings.accountsUrl).hostname === url.hostname;
 }
 
 /** Client credentials from the settings, for tokens that carry none. */

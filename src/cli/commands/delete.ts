@@ -4,11 +4,14 @@ import { ExitCode } from '../exit-codes.js';
 import { required } from '../settings.js';
 import { withStore } from '../stores/open-store.js';
 import { selectToken } from '../tokens/select-token.js';
+import { printJson } from '../json-output.js';
 
 export interface DeleteOptions {
   readonly all?: boolean;
   /** Skip the confirmation of --all (for scripts). */
   readonly yes?: boolean;
+  /** Print `{ store, deleted: [{ id, user }] }`. */
+  readonly json?: boolean;
 }
 
 /**
@@ -24,15 +27,18 @@ export async function deleteTokens(idOrUser: string | undefined, options: Delete
   }
   const location = required(context.settings, 'store', 'delete');
   await withStore(location, async ({ store, location: parsed }) => {
+    const done = (deleted: ReadonlyArray<{ id: string | null; userName: string | null }>, text: string) =>
+      options.json ? printJson(terminal, { store: parsed.display, deleted: deleted.map(({ id, userName }) => ({ id, user: userName })) }) : terminal.out(text);
     if (!options.all) {
       const token = await selectToken(store, idOrUser as string, parsed.display);
       await store.deleteToken(token.id as string);
-      terminal.out(`Deleted token ${token.id}${token.userName ? ` (${token.userName})` : ''} from ${parsed.display}.`);
+      done([token], `Deleted token ${token.id}${token.userName ? ` (${token.userName})` : ''} from ${parsed.display}.`);
       return;
     }
-    const count = (await store.getTokens()).length;
+    const tokens = await store.getTokens();
+    const count = tokens.length;
     if (count === 0) {
-      terminal.out(`${parsed.display} holds no tokens; nothing to delete.`);
+      done([], `${parsed.display} holds no tokens; nothing to delete.`);
       return;
     }
     if (!options.yes) {
@@ -40,6 +46,6 @@ export async function deleteTokens(idOrUser: string | undefined, options: Delete
       if (!/^y(es)?$/i.test(answer.trim())) throw new CliError(ExitCode.FAILED, 'Nothing was deleted.', 'answer y to delete, or pass --yes');
     }
     await store.deleteTokens();
-    terminal.out(`Deleted ${count} token${count === 1 ? '' : 's'} from ${parsed.display}.`);
+    done(tokens, `Deleted ${count} token${count === 1 ? '' : 's'} from ${parsed.display}.`);
   });
 }

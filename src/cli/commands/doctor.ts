@@ -13,12 +13,15 @@ import { openStore } from '../stores/open-store.js';
 import type { CliTokenStore, StoreFinding } from '../stores/opened-store.js';
 import { parseStoreLocation } from '../stores/store-location.js';
 import { selectToken } from '../tokens/select-token.js';
+import { printJson } from '../json-output.js';
 
 export interface DoctorOptions {
   /** The token whose refresh is tried (id or user); default the first token with a refresh token. */
   readonly token?: string;
   /** Try a refresh against the accounts server (default true; it uses one of Zoho's 10 per 10 minutes). */
   readonly refresh?: boolean;
+  /** Print `{ ok, checks: [{ check, status, message, hint }] }` instead of one line per check. */
+  readonly json?: boolean;
 }
 
 /** A clock further off than this makes tokens look valid after they expired, or expired while valid. */
@@ -41,18 +44,20 @@ export async function doctor(options: DoctorOptions, context: CommandContext): P
   const findings: Finding[] = [];
   const report = (finding: Finding) => {
     findings.push(finding);
+    if (options.json) return;
     const mark = finding.ok ? 'ok  ' : finding.severity === 'warn' ? 'warn' : 'FAIL';
     terminal.out(`${mark}  ${finding.check.padEnd(18)}${finding.message}`);
     if (!finding.ok && finding.hint) terminal.out(`      ${''.padEnd(18)}hint: ${finding.hint}`);
   };
+  const finish = () => finished(findings, options.json === true, terminal);
 
   const location = parseStoreLocation(required(settings, 'store', 'doctor'));
   let opened;
   try {
-    opened = await openStore(location);
+    opened = await openStore(location); // a file that does not exist is a FAIL, and is not created
   } catch (error) {
     report(fromError('store', error));
-    return finish(findings);
+    return finish();
   }
   try {
     const { store } = opened;
@@ -62,7 +67,7 @@ export async function doctor(options: DoctorOptions, context: CommandContext): P
       report({ ok: true, check: 'store', message: `${location.display} answered and its tokens are readable (${tokens.length} token${tokens.length === 1 ? '' : 's'})` });
     } catch (error) {
       report(fromError('store', error));
-      return finish(findings);
+      return finish();
     }
     for (const finding of (await opened.inspect?.()) ?? []) report(finding);
     report(await checkRefreshLock(store));
@@ -71,12 +76,24 @@ export async function doctor(options: DoctorOptions, context: CommandContext): P
   } finally {
     await opened.close();
   }
-  return finish(findings);
+  return finish();
 }
 
-function finish(findings: Finding[]): Finding[] {
+/** Prints the JSON report (with --json), then fails when any check failed (warnings aside). */
+function finished(findings: Finding[], json: boolean, terminal: CommandContext['terminal']): Finding[] {
   const failed = findings.filter((finding) => !finding.ok && finding.severity !== 'warn').length;
-  if (failed > 0) throw new CliError(ExitCode.FAILED, `doctor found ${failed} problem${failed === 1 ? '' : 's'}.`, 'see the FAIL lines above');
+  if (json) {
+    const checks = findings.map((finding) => ({
+      check: finding.check,
+      status: finding.ok ? 'ok' : finding.severity === 'warn' ? 'warn' : 'fail',
+      message: finding.message,
+      hint: finding.hint ?? null,
+    }));
+    printJson(terminal, { ok: failed === 0, checks });
+  }
+  if (failed > 0) {
+    throw new CliError(ExitCode.FAILED, `doctor found ${failed} problem${failed === 1 ? '' : 's'}.`, 'see the FAIL lines above', { inResult: true });
+  }
   return findings;
 }
 

@@ -20,6 +20,8 @@ export interface EmulatorCommandOptions {
   readonly writeConfig?: string;
   /** Print the client secret in clear. */
   readonly reveal?: boolean;
+  /** Print what runs as one JSON document on one line, once ready (a script reads one line). */
+  readonly json?: boolean;
 }
 
 /**
@@ -56,6 +58,21 @@ export async function emulator(options: EmulatorCommandOptions, context: Command
       await chmod(options.writeConfig, 0o600);
     }
     const { terminal } = context;
+    if (options.json) {
+      terminal.out(
+        JSON.stringify({
+          accountsUrl,
+          dataCenters: (dataCenters as DataCenterCode[]).map((dc) => ({ dataCenter: dc, accountsUrl: running.accountsUrl(dc), apiDomain: running.apiDomain(dc) })),
+          clientId: client.clientId,
+          clientSecret: options.reveal ? client.clientSecret : maskSecret(client.clientSecret),
+          redirectUri: client.redirectUri,
+          user: { email: user.email, dataCenter: user.dataCenter },
+          config: options.writeConfig ?? null,
+        }),
+      );
+      await stop;
+      return;
+    }
     terminal.out(`Zoho accounts emulator running (127.0.0.1 only; Ctrl-C to stop)`);
     for (const dc of dataCenters as DataCenterCode[]) terminal.out(`  ${dc.padEnd(3)} accounts ${running.accountsUrl(dc)}  api domain ${running.apiDomain(dc)}`);
     terminal.out(`  client id      ${client.clientId}`);

@@ -5,12 +5,13 @@ import { readOfficialTokenFile } from '../official/official-token-file.js';
 import { readOfficialMysqlTable } from '../official/official-mysql-table.js';
 import { usageError } from '../cli-error.js';
 import type { CopySummary } from '../tokens/copy-tokens.js';
-import { copyWithProgress, finishCopy } from './migrate.js';
+import { copyWithProgress, finishCopy, type CopyDisplay } from './migrate.js';
 import type { OAuthToken } from '../../token/oauth-token.js';
 
 export interface ImportOptions {
   readonly to: string;
   readonly dryRun?: boolean;
+  readonly json?: boolean;
 }
 
 /**
@@ -33,8 +34,8 @@ async function readOfficial(source: string): Promise<{ tokens: OAuthToken[]; dis
 export async function importTokens(source: string, options: ImportOptions, context: CommandContext): Promise<CopySummary> {
   const to = parseStoreLocation(options.to);
   const { tokens, display } = await readOfficial(source);
-  const dryRun = options.dryRun === true;
-  const summary = await withStore(to, ({ store }) => copyWithProgress(tokens, store, dryRun, context, `${display} → ${to.display}`));
-  finishCopy(summary, dryRun, context);
+  const copy: CopyDisplay = { from: display, to: to.display, dryRun: options.dryRun === true, json: options.json === true };
+  const summary = await withStore(to, ({ store }) => copyWithProgress(tokens, store, copy, context), { create: true });
+  finishCopy(summary, copy, context);
   return summary;
 }

@@ -1,7 +1,7 @@
 import { authorizationUrl, parseAuthorizationRedirect } from '../../accounts/authorization.js';
 import { maskSecret } from '../../token/mask.js';
 import type { OAuthToken } from '../../token/oauth-token.js';
-import { cliEnvironment, isTrustedAccountsServer } from '../accounts/cli-environment.js';
+import { cliEnvironment } from '../accounts/cli-environment.js';
 import { openManager } from '../accounts/open-manager.js';
 import { CliError, usageError } from '../cli-error.js';
 import type { CommandContext } from '../command-context.js';
@@ -12,6 +12,7 @@ import { RedirectReceiver } from '../login/redirect-receiver.js';
 import { required } from '../settings.js';
 import { withStore } from '../stores/open-store.js';
 import { relativeTime } from '../tokens/expiry-status.js';
+import { printJson } from '../json-output.js';
 
 export const DEFAULT_SCOPE = 'ZohoCRM.modules.ALL,ZohoCRM.users.READ';
 export const DEFAULT_PORT = 8000;
@@ -27,6 +28,8 @@ export interface LoginOptions {
   readonly user?: string;
   /** How long to wait for the browser's redirect, in seconds (default 300). */
   readonly timeoutSeconds?: number;
+  /** Print the saved token as JSON (secrets masked); the authorization URL then goes to stderr. */
+  readonly json?: boolean;
 }
 
 /**
@@ -43,6 +46,7 @@ export async function login(options: LoginOptions, context: CommandContext): Pro
   const { environment } = cliEnvironment(settings);
   if (options.code !== undefined && options.open) throw usageError('login takes --code or --open, not both.');
 
+  // login adds a token: a store that does not exist yet is created.
   return withStore(location, async ({ store, location: parsed }) => {
     const manager = openManager(store, settings);
     try {
@@ -60,6 +64,11 @@ export async function login(options: LoginOptions, context: CommandContext): Pro
       } else {
         token = await browserLogin(options, context, clientId, clientSecret, environment.accountsUrl, manager);
       }
+      if (options.json) {
+        const expiresAt = token.expiresAt === null ? null : new Date(token.expiresAt).toISOString();
+        printJson(terminal, { id: token.id, user: token.userName, store: parsed.display, apiDomain: token.apiDomain, refreshToken: maskSecret(token.refreshToken), expiresAt });
+        return token;
+      }
       const expiry = token.expiresAt === null ? '' : `, access token expires ${relativeTime(token.expiresAt, context.now())}`;
       terminal.out(
         `Saved token ${token.id} for ${token.userName ?? '(no user)'} in ${parsed.display} (api domain ${token.apiDomain ?? '-'}, refresh token ${maskSecret(token.refreshToken) ?? 'none'}${expiry}).`,
@@ -68,7 +77,7 @@ export async function login(options: LoginOptions, context: CommandContext): Pro
     } finally {
       await manager.close();
     }
-  });
+  }, { create: true });
 }
 
 async function browserLogin(
@@ -95,7 +104,9 @@ async function browserLogin(
   const receiver = await RedirectReceiver.listen(redirectUri, state);
   try {
     terminal.note(`Open this URL in a browser and allow access (waiting for the redirect to ${redirectUri.href}):`);
-    terminal.out(url.href);
+    // On stdout it can be piped to a browser; with --json stdout holds only the result.
+    if (options.json) terminal.note(url.href);
+    else terminal.out(url.href);
     if (options.open && !(await openBrowser(url.href, terminal.env))) {
       terminal.note('Could not start a browser; open the URL above yourself.');
     }
@@ -104,17 +115,10 @@ async function browserLogin(
       throw new CliError(ExitCode.FAILED, 'Zoho did not authorize the app: access was denied in the browser.', 'run login again and press Accept');
     }
     const redirect = parseAuthorizationRedirect(received);
-    const accountsServer = redirect.accountsServer ?? authorizeAt;
-    if (!isTrustedAccountsServer(accountsServer, settings)) {
-      throw new CliError(
-        ExitCode.FAILED,
-        'The redirect names an accounts server that is not Zoho\'s; the code was not exchanged and the client secret was not sent.',
-        'start the login again; with a server of your own, pass its URL with --accounts-url',
-      );
-    }
+    // The manager sends nothing to an accounts server that is not Zoho's or --accounts-url (UNTRUSTED_ACCOUNTS_SERVER).
     return await manager.exchangeGrant({
       code: redirect.code,
-      accountsServer,
+      accountsServer: redirect.accountsServer ?? authorizeAt,
       clientId,
       clientSecret,
       redirectUri: redirectUri.href,

@@ -6,11 +6,21 @@ import { withStore } from '../stores/open-store.js';
 import { parseStoreLocation, sameStore } from '../stores/store-location.js';
 import { copyTokens, type CopySummary } from '../tokens/copy-tokens.js';
 import { reportCopy } from '../tokens/report-copy.js';
+import { printJson } from '../json-output.js';
 
 export interface MigrateOptions {
   readonly from: string;
   readonly to: string;
   readonly dryRun?: boolean;
+  readonly json?: boolean;
+}
+
+/** How a copy is shown: `label` is "source → target", `json` prints the summary as one document. */
+export interface CopyDisplay {
+  readonly from: string;
+  readonly to: string;
+  readonly dryRun: boolean;
+  readonly json: boolean;
 }
 
 /**
@@ -21,33 +31,44 @@ export async function migrate(options: MigrateOptions, context: CommandContext):
   const from = parseStoreLocation(options.from);
   const to = parseStoreLocation(options.to);
   if (sameStore(from, to)) throw usageError('migrate --from and --to name the same store.');
+  const display: CopyDisplay = { from: from.display, to: to.display, dryRun: options.dryRun === true, json: options.json === true };
+  // The source must exist (a mistyped --from is not an empty store); the target is created when missing.
   const summary = await withStore(from, ({ store: source }) =>
-    withStore(to, async ({ store: target }) => {
-      const tokens = await source.getTokens();
-      return copyWithProgress(tokens, target, options.dryRun === true, context, `${from.display} → ${to.display}`);
-    }),
+    withStore(
+      to,
+      async ({ store: target }) => copyWithProgress(await source.getTokens(), target, display, context),
+      { create: true },
+    ),
   );
-  finishCopy(summary, options.dryRun === true, context);
+  finishCopy(summary, display, context);
   return summary;
 }
 
 export async function copyWithProgress(
   tokens: Parameters<typeof copyTokens>[0],
   target: Parameters<typeof copyTokens>[1],
-  dryRun: boolean,
+  display: CopyDisplay,
   context: CommandContext,
-  label: string,
 ): Promise<CopySummary> {
+  const { dryRun } = display;
   const bar = new ProgressBar(context.terminal, tokens.length, dryRun ? 'checking' : 'copying');
-  if (!context.terminal.statusIsTTY) context.terminal.note(`${dryRun ? 'Checking' : 'Copying'} ${tokens.length} tokens: ${label}`);
+  if (!context.terminal.statusIsTTY) context.terminal.note(`${dryRun ? 'Checking' : 'Copying'} ${tokens.length} tokens: ${display.from} → ${display.to}`);
   const summary = await copyTokens(tokens, target, { dryRun, onProgress: () => bar.tick() });
   bar.finish();
   return summary;
 }
 
-export function finishCopy(summary: CopySummary, dryRun: boolean, context: CommandContext): void {
-  reportCopy(context.terminal, summary, dryRun);
+/** Prints the summary (one line per failed token, then the counts; or one JSON document) and fails if any failed. */
+export function finishCopy(summary: CopySummary, display: CopyDisplay, context: CommandContext): void {
+  if (display.json) {
+    const { copied, updated, skipped, failed, failures } = summary;
+    printJson(context.terminal, { from: display.from, to: display.to, dryRun: display.dryRun, copied, updated, skipped, failed, failures });
+  } else {
+    reportCopy(context.terminal, summary, display.dryRun);
+  }
   if (summary.failed > 0) {
-    throw new CliError(ExitCode.FAILED, `${summary.failed} tokens were not copied.`, 'see the lines above for each token; fix them and rerun (copied tokens are skipped)');
+    throw new CliError(ExitCode.FAILED, `${summary.failed} tokens were not copied.`, 'see the lines above for each token; fix them and rerun (copied tokens are skipped)', {
+      inResult: true,
+    });
   }
 }

@@ -40,8 +40,8 @@ export async function readOfficialMysqlTable(location: StoreLocation): Promise<O
         const value = row[column];
         values[column] = value === undefined || value === null ? null : String(value);
       }
-      const record = officialRowToRecord(values);
-      return OAuthToken.from({ ...record, userSignature: record.userName });
+      const { userName, ...record } = officialRowToRecord(values);
+      return OAuthToken.from({ ...record, userSignature: userName });
     });
   } catch (error) {
     // A table that is not there is not a setting of this command's to fix: the source holds no official table.

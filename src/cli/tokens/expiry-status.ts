@@ -1,7 +1,8 @@
+import { DEFAULT_REFRESH_MARGIN_MS } from '../../lifecycle/token-manager-options.js';
 import type { OAuthToken } from '../../token/oauth-token.js';
 
-/** Within this margin of its expiry an access token counts as expiring (the engine refreshes it soon). */
-export const EXPIRING_WITHIN_MS = 5 * 60_000;
+/** Within the TokenManager's refresh margin an access token counts as expiring: the engine renews it on its next use. */
+export const EXPIRING_WITHIN_MS = DEFAULT_REFRESH_MARGIN_MS;
 
 export type ExpiryStatus = 'valid' | 'expiring' | 'expired' | 'no access token';
 

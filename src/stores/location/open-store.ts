@@ -38,6 +38,24 @@ function merged(location: StoreLocation, fromLocation: Record<string, unknown>, 
 }
 
 /**
+ * A location that is not a non-empty string must be a parsed one. `openStore(process.env.TOKEN_STORE)` with the
+ * variable unset passes `undefined`: say so, rather than fail on reading its scheme.
+ */
+function checkedLocation(location: unknown): StoreLocation {
+  if (typeof location === 'object' && location !== null && typeof (location as { scheme?: unknown }).scheme === 'string') {
+    return location as StoreLocation;
+  }
+  const got = location === undefined ? 'undefined' : location === null ? 'null' : typeof location === 'string' ? 'an empty string' : `a ${typeof location}`;
+  throw new TokenStoreError(
+    ErrorCode.INVALID_CONFIG,
+    `openStore needs a store location string such as 'sqlite:./zohooauth.db' or 'postgres://user@host/db', and got ${got}. ` +
+      'Reading it from the environment, as openStore(process.env.TOKEN_STORE)? Then set that variable ' +
+      '(TOKEN_STORE=sqlite:./zohooauth.db), or give a default: openStore(process.env.TOKEN_STORE ?? \'sqlite:./zohooauth.db\'). ' +
+      'Every location form: docs/open-store.md.',
+  );
+}
+
+/**
  * Opens the store a location string names, the way its own `open` does (validated, connected, tables ready), and
  * resolves to it; close it with `close()`. Only that store's module and driver are loaded.
  *
@@ -54,7 +72,7 @@ export async function openStore(location: string | StoreLocation, options: OpenS
   if (typeof options !== 'object' || options === null) {
     throw new TokenStoreError(ErrorCode.INVALID_CONFIG, 'openStore: options must be an object.');
   }
-  const parsed = typeof location === 'string' ? parseStoreLocation(location) : location;
+  const parsed = typeof location === 'string' && location.trim() !== '' ? parseStoreLocation(location) : checkedLocation(location);
   const engine = engineOfScheme(parsed.scheme);
   if (engine === undefined) throw new TokenStoreError(ErrorCode.INVALID_CONFIG, 'openStore: the location names no store this library has.');
   return engine.open(merged(parsed, engine.optionsOf(parsed), options));

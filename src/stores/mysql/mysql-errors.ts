@@ -1,5 +1,6 @@
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenArgumentError, TokenStoreError } from '../../errors/token-store-error.js';
+import { hostLookupFailure } from '../../kernel/open/unknown-host.js';
 
 // Network-level failures: the server is down, unreachable, restarting or out of connections.
 const UNAVAILABLE = new Set([
@@ -59,6 +60,8 @@ export function toStoreError(error: unknown, action: string, where: string): unk
       { cause: error },
     );
   }
+  const lookup = hostLookupFailure(error);
+  if (lookup !== null) return new TokenStoreError(ErrorCode.STORE_UNAVAILABLE, `MySQLStore could not ${action}: ${lookup}`, { cause: error });
   if (isConnectionError(error)) {
     return new TokenStoreError(
       ErrorCode.STORE_UNAVAILABLE,

@@ -7,7 +7,7 @@ import { OFFICIAL_COLUMNS, officialRowToRecord, recordToOfficialRow } from '../.
 import type { TokenRecord } from '../../token/token-fields.js';
 import { advisoryKey } from './postgres-advisory-key.js';
 import { createPgPool, type PostgresPool, type PostgresPoolClient, type PostgresQueryable, type PostgresQueryResult } from './postgres-driver.js';
-import { toStoreError } from './postgres-errors.js';
+import { toStoreError, withUnknownOutcome } from './postgres-errors.js';
 import type { PostgresStoreConfig } from './postgres-options.js';
 import { EngineLock } from '../../kernel/lock/engine-lock.js';
 import { PostgresLockEngine } from './postgres-lock.js';
@@ -98,7 +98,12 @@ export class PostgresBackend implements TokenBackend {
         compareAndSet: async (previous, next) => {
           const values = rowValues(next);
           const pool = this.#readyPool ?? (await this.ready());
-          const result = await run(pool, 'save a token', this.#sql.compareAndSet, [...values, ...previous.raw.slice(1)]);
+          let result: PostgresQueryResult;
+          try {
+            result = await run(pool, 'save a token', this.#sql.compareAndSet, [...values, ...previous.raw.slice(1)]);
+          } catch (error) {
+            throw withUnknownOutcome(error, 'save a token'); // one statement in its own transaction: sent, maybe committed
+          }
           return result.rowCount === 1 ? { applied: { record: next, raw: values } } : 'stale';
         },
         lockedWrite: (work) => this.#lockedWrite(work),
@@ -259,9 +264,11 @@ export class PostgresBackend implements TokenBackend {
       inFlight.push(sent);
       return Promise.resolve();
     };
+    let commitSent = false;
     try {
       await send(action, this.#sql.beginLocked);
       const result = await work({ client, send });
+      commitSent = true;
       await send(action, this.#sql.commit);
       for (const sent of inFlight) await sent;
       return result;
@@ -272,7 +279,8 @@ export class PostgresBackend implements TokenBackend {
       } catch (rollbackError) {
         broken ??= rollbackError instanceof Error ? rollbackError : new Error('rollback failed');
       }
-      throw cause;
+      // Lost before COMMIT was sent: the server rolls the transaction back. After: it may have committed.
+      throw commitSent ? withUnknownOutcome(cause, action) : cause;
     } finally {
       client.removeListener('error', onError);
       client.release(broken);

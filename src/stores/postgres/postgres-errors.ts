@@ -1,5 +1,6 @@
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError, isTokenStoreError } from '../../errors/token-store-error.js';
+import { hostLookupFailure } from '../../kernel/open/unknown-host.js';
 
 // Socket errors: the server is down, restarting or unreachable.
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
@@ -27,6 +28,27 @@ function isConnectionFailure(error: unknown): boolean {
   return error instanceof Error && Object.getPrototypeOf(error) === Error.prototype;
 }
 
+// Failures to connect at all: nothing was sent, so a write that failed with one of them was not applied.
+const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * A write's typed error once its statement (or COMMIT) may have reached the server: a connection lost then leaves
+ * the outcome unknown, since the server may have committed before the answer was lost. Such a STORE_UNAVAILABLE
+ * gets `outcomeUnknown: true` and says so; other errors are returned as they are.
+ */
+export function withUnknownOutcome(error: unknown, action: string): unknown {
+  if (!isTokenStoreError(error) || error.code !== ErrorCode.STORE_UNAVAILABLE) return error;
+  const cause = (error as { cause?: unknown }).cause;
+  const code = (cause as { code?: unknown } | null | undefined)?.code;
+  if (typeof code === 'string' && NOT_CONNECTED_CODES.has(code)) return error;
+  return new TokenStoreError(
+    ErrorCode.STORE_UNAVAILABLE,
+    `The PostgreSQL store could not ${action}: the connection was lost after the write was sent${typeof code === 'string' ? ` (${code})` : ''}, ` +
+      'so the server may have applied it. Read the token again once the server is back before relying on what is stored.',
+    { cause, outcomeUnknown: true },
+  );
+}
+
 /**
  * Turns a driver error into the store's typed error: STORE_UNAVAILABLE (retry later), STORE_ACCESS_DENIED (fix
  * the credentials or grants), INVALID_CONFIG (no such database), TOKEN_CONFLICT (a unique index refused a write
@@ -38,6 +60,10 @@ export function toStoreError(error: unknown, action: string): unknown {
   const state = sqlStateOf(error);
   const detail = state ?? (error as { code?: unknown } | null)?.code;
   const because = typeof detail === 'string' ? ` (${detail})` : '';
+  const lookup = hostLookupFailure(error);
+  if (lookup !== null) {
+    return new TokenStoreError(ErrorCode.STORE_UNAVAILABLE, `The PostgreSQL store could not ${action}: ${lookup}`, { cause: error });
+  }
   if (isConnectionFailure(error)) {
     return new TokenStoreError(
       ErrorCode.STORE_UNAVAILABLE,

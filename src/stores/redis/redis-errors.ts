@@ -1,5 +1,6 @@
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenArgumentError, TokenStoreError } from '../../errors/token-store-error.js';
+import { hostLookupFailure } from '../../kernel/open/unknown-host.js';
 
 // Redis reply errors start with an upper-case code word (the protocol's error code); these mean the
 // credentials or ACL permissions were refused.
@@ -77,6 +78,11 @@ export function classifyRedisError(error: unknown, lastConnectionError: Error | 
   if (isAccessDenied(error)) return accessDenied(error);
   if (isOffline(error)) {
     if (lastConnectionError && isAccessDenied(lastConnectionError)) return accessDenied(lastConnectionError);
+    // The connection error says why, when it is a host name that does not resolve.
+    for (const cause of [error, lastConnectionError]) {
+      const lookup = hostLookupFailure(cause);
+      if (lookup !== null) return new TokenStoreError(ErrorCode.STORE_UNAVAILABLE, `The Redis server cannot be reached: ${lookup}`, { cause });
+    }
     return unavailable('the connection is down or a command timed out', error);
   }
   return error;

@@ -1,4 +1,4 @@
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, rmSync } from 'node:fs';
 import type { LookupField } from '../../contract/matching-rule.js';
 import type { RefreshLease, RefreshLockOptions, RefreshLockScope } from '../../contract/refresh-lock.js';
 import type { MaybePromise, TokenBackend, TokenWriter } from '../../contract/token-backend.js';
@@ -8,7 +8,7 @@ import { EngineLock } from '../../kernel/lock/engine-lock.js';
 import { checkStoreFilePath } from '../../kernel/open/check-file-path.js';
 import type { TokenRecord } from '../../token/token-fields.js';
 import { ConnectionGate } from './sqlite-connection-gate.js';
-import { openDatabase, type SQLiteDatabase } from './sqlite-driver.js';
+import { loadSQLiteDriver, openDatabase, type SQLiteDatabase } from './sqlite-driver.js';
 import { sqliteError } from './sqlite-errors.js';
 import { SQLiteLockEngine } from './sqlite-lock.js';
 import { migrate } from './sqlite-migrations.js';
@@ -128,14 +128,14 @@ export class SQLiteBackend implements TokenBackend {
 
   async #openConnection(): Promise<Connection> {
     const config = this.#config;
-    const owned = config.database === null;
-    const db = config.database ?? (await openOwned(config));
+    const { db, created } = config.database === null ? await openOwned(config) : { db: config.database, created: false };
     try {
       if (this.#closed) throw new TokenStoreError(ErrorCode.STORE_CLOSED, 'The SQLite store was closed while it opened.');
       migrate(db);
       return { db, sql: new Statements(db) };
     } catch (error) {
-      if (owned) db.close();
+      if (config.database === null) db.close();
+      if (created) removeCreated(config.path);
       throw sqliteError('open the token tables', error, config.path);
     }
   }
@@ -196,30 +196,41 @@ export class SQLiteBackend implements TokenBackend {
 /**
  * Creates a missing database file readable by its owner only (0600): it holds refresh tokens. SQLite gives its
  * -wal and -shm files the database file's permissions. An existing file keeps the permissions its owner chose.
+ * True when this call created the file.
  */
-function createPrivately(path: string): void {
-  if (path === ':memory:' || path === '') return;
+function createPrivately(path: string): boolean {
+  if (path === ':memory:' || path === '') return false;
   try {
     closeSync(openSync(path, 'wx', 0o600));
+    return true;
   } catch (error) {
     // A missing folder or a permission problem is left for SQLite to report, as it would without this step.
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'EEXIST' && code !== 'ENOENT' && code !== 'EACCES' && code !== 'ENOTDIR') throw error;
+    return false;
   }
 }
 
+/** A failed open leaves no file behind: removes the database this open created (it holds no token) and SQLite's side files. */
+function removeCreated(path: string): void {
+  for (const file of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) rmSync(file, { force: true });
+}
+
 /** Opens the file with the connection settings for several processes sharing it (see docs/sqlite-store.md). */
-async function openOwned(config: SQLiteStoreConfig): Promise<SQLiteDatabase> {
+async function openOwned(config: SQLiteStoreConfig): Promise<{ db: SQLiteDatabase; created: boolean }> {
   let db: SQLiteDatabase | null = null;
+  let created = false;
   if (config.path !== ':memory:') checkStoreFilePath('SQLiteStore', config.path, DEFAULT_SQLITE_PATH);
   try {
-    createPrivately(config.path);
+    await loadSQLiteDriver(); // a missing driver is reported before any file is created
+    created = createPrivately(config.path);
     db = await openDatabase(config.path, config.busyTimeoutMs); // sets busy_timeout
     if (!db.memory) db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${config.durability === 'full' ? 'FULL' : 'NORMAL'}`);
-    return db;
+    return { db, created };
   } catch (error) {
     db?.close();
+    if (created) removeCreated(config.path);
     throw sqliteError('open the database', error, config.path);
   }
 }

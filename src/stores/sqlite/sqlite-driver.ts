@@ -31,9 +31,14 @@ interface DriverModule {
   default: new (filename: string, options?: { timeout?: number }) => SQLiteDatabase;
 }
 
+/** Loads the driver (DRIVER_MISSING naming the package when it is not installed); done before any file is touched. */
+export function loadSQLiteDriver(): Promise<DriverModule> {
+  return loadOptional<DriverModule>(SQLITE_DRIVER, 'SQLiteStore');
+}
+
 /** Opens a database file (created when missing) or `:memory:` with the driver, loading it on first use. */
 export async function openDatabase(path: string, busyTimeoutMs: number): Promise<SQLiteDatabase> {
-  const driver = await loadOptional<DriverModule>(SQLITE_DRIVER, 'SQLiteStore');
+  const driver = await loadSQLiteDriver();
   return new driver.default(path, { timeout: busyTimeoutMs });
 }
 

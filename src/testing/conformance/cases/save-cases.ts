@@ -88,8 +88,9 @@ export const saveCases: ConformanceCase[] = [
     title: 'two users with otherwise identical tokens get two rows, each found by its user',
     async run(store) {
       const shared = completeToken();
-      const alice = await save(store, this.rule, OAuthToken.from({ ...fieldsOf(shared), userSignature: 'alice@example.com' }));
-      const bob = await save(store, this.rule, OAuthToken.from({ ...fieldsOf(shared), userSignature: 'bob@example.com' }));
+      const { userName: _userName, ...fields } = fieldsOf(shared);
+      const alice = await save(store, this.rule, OAuthToken.from({ ...fields, userSignature: 'alice@example.com' }));
+      const bob = await save(store, this.rule, OAuthToken.from({ ...fields, userSignature: 'bob@example.com' }));
       ensure(this.rule, alice.id !== bob.id, 'two users must get two ids.');
       await expectCount(store, this.rule, 2, 'saves for two users');
       for (const user of [alice, bob]) {
