@@ -1,8 +1,8 @@
 /**
  * The seam for coordinating refreshes across every caller that shares a store: the lifecycle engine takes this
  * lock around "re-read the token, refresh only if still needed, save", so one expiry costs one refresh request.
- * Each store implements it with its own engine (an in-process mutex for memory stores; a lock file, SQLite,
- * MySQL `GET_LOCK`, PostgreSQL advisory locks or Redis `SET NX PX` for the others).
+ * Each store implements it with its own engine (an in-process mutex for memory stores; a lock directory, a lock row
+ * in SQLite, MySQL or PostgreSQL, or Redis `SET NX PX` for the others).
  */
 export interface RefreshLockOptions {
   /** How long to wait for the lock before giving up; `acquireRefreshLock` then resolves to `null`. */
@@ -12,6 +12,13 @@ export interface RefreshLockOptions {
    * everyone. Stores whose lock ends with the holder's session (a connection, a process) may ignore it.
    */
   readonly leaseMs: number;
+  /**
+   * Keep the lease alive while its holder lives, for at most this long in all (0 or absent: no). The store extends
+   * the lease every third of `leaseMs` (a heartbeat) until the holder releases or `keepAliveMs` has passed; a holder
+   * that dies or is paused stops beating, and its lease ends `leaseMs` after the last beat. So `leaseMs` says how soon
+   * a dead holder is noticed, not how long a live one may work: what a refresh that may take long needs.
+   */
+  readonly keepAliveMs?: number;
   /** Aborts the wait; `acquireRefreshLock` then rejects with the signal's reason. */
   readonly signal?: AbortSignal;
 }
@@ -19,6 +26,12 @@ export interface RefreshLockOptions {
 export interface RefreshLease {
   /** Releases the lock if this lease still holds it. Safe to call twice. */
   release(): Promise<void>;
+  /**
+   * Aborted once this lease is known to be over before its release: its time ran out, or a heartbeat found another
+   * holder had taken the lock (this one was paused past its lease). Work begun under it must then be committed only
+   * with a check that nothing changed meanwhile (a fenced commit). Absent from leases of stores that cannot tell.
+   */
+  readonly lost?: AbortSignal;
 }
 
 /** What the lock covers: one process, every process on one host, or every host that reaches the store. */

@@ -1,5 +1,6 @@
 // Child process for the refresh-lock tests. Usage: node dist/test/stores/_mysql-lock-worker.js <database> <mode> ...
-//   hold                      take the lock, print "locked", then wait until killed
+//   hold                      take the lock with a 2 s lease kept alive by its heartbeat, print "locked", then wait
+//                             until killed
 //   try <waitMs> <holdMs>     take the lock within waitMs; print {"acquired":bool,"elapsedMs":n}; hold it holdMs
 //   count <rounds>            take the lock <rounds> times; inside, read a counter, pause, write it + 1 (a lost
 //                             update if two processes were ever inside at once); print each [start, end] interval
@@ -14,7 +15,7 @@ const store = new MySQLStore({ ...MARIADB, database, connectionLimit: 2 });
 const now = (): number => performance.timeOrigin + performance.now();
 
 if (mode === 'hold') {
-  const lease = await store.acquireRefreshLock(KEY, { waitMs: 10_000, leaseMs: 600_000 });
+  const lease = await store.acquireRefreshLock(KEY, { waitMs: 10_000, leaseMs: 2_000, keepAliveMs: 600_000 });
   if (!lease) throw new Error('the holder could not take the lock');
   process.stdout.write('locked\n');
   setInterval(() => undefined, 1_000); // stay alive, holding the lease, until SIGKILL

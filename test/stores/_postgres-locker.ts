@@ -1,16 +1,19 @@
 // Child process: takes a PostgresStore refresh lock.
 // Usage: node _postgres-locker.js <schema> <table> <key> count <rounds>   (increments a shared counter under the lock)
-//        node _postgres-locker.js <schema> <table> <key> hold              (takes the lock, prints LOCKED, never releases)
+//        node _postgres-locker.js <schema> <table> <key> hold              (takes the lock with a 2 s lease kept alive by
+//                                                                           its heartbeat, prints LOCKED, never releases)
 //        node _postgres-locker.js <schema> <table> <key> once <waitMs>     (waits for the lock, prints how long it waited)
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PostgresStore } from 'zoho-token-store/postgres';
 import { PG_CONNECTION, adminPool } from './_postgres.js';
 
 const [schema, table, key, mode, arg] = process.argv.slice(2);
+/** The lease of a holding process: its heartbeat keeps it while the process lives; a dead one frees it this soon. */
+const HOLD_LEASE_MS = 2_000;
 const store = new PostgresStore({ connection: { ...PG_CONNECTION, max: 2 }, schema, table });
 
 if (mode === 'hold') {
-  const lease = await store.acquireRefreshLock(String(key), { waitMs: 10_000, leaseMs: 600_000 });
+  const lease = await store.acquireRefreshLock(String(key), { waitMs: 10_000, leaseMs: HOLD_LEASE_MS, keepAliveMs: 600_000 });
   if (!lease) throw new Error('could not take the lock');
   console.log('LOCKED');
   setInterval(() => undefined, 60_000); // keep the session open until the parent kills this process

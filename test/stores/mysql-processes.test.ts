@@ -67,7 +67,7 @@ describe('MySQLStore across processes', { skip }, () => {
     assert.equal(row?.value, 20, 'each of the 20 read-modify-write rounds must count once');
   });
 
-  test('a SIGKILLed holder releases the lock when its session ends; waiters time out with null while it lives', async () => {
+  test('a live holder keeps the lock past its lease (heartbeat), waiters get null; SIGKILLed, it frees it when its lease ends', async () => {
     const holder = spawn(process.execPath, [LOCKER, database, 'hold'], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       let output = '';
@@ -77,6 +77,8 @@ describe('MySQLStore across processes', { skip }, () => {
         if (holder.exitCode !== null) assert.fail(`the holder exited (${String(exitCode)}) before taking the lock`);
       }
 
+      // Three of its 2 s leases: a holder whose lease were not kept alive would have lost the lock by now.
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
       // While the holder lives, a waiter gets null after its bound: a re-read, not an error.
       const blocked = JSON.parse((await runNode(LOCKER, [database, 'try', '700', '0'])).stdout) as { acquired: boolean; elapsedMs: number };
       assert.equal(blocked.acquired, false);

@@ -46,7 +46,7 @@ describe('PostgresStore across processes', { skip }, () => {
     assert.equal(n, 40);
   });
 
-  test('a SIGKILLed holder releases the lock, and the waiters finish within their bound', async () => {
+  test('a live holder keeps the lock past its lease (heartbeat); SIGKILLed, it frees it when its lease ends, on the server\'s clock', async () => {
     const table = uniqueName('t');
     const holder = spawn(process.execPath, [LOCKER, schema, table, '9', 'hold'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => holder.once('exit', (_code, signal) => resolve(signal)));
@@ -58,7 +58,11 @@ describe('PostgresStore across processes', { skip }, () => {
       });
       holder.once('exit', (code) => reject(new Error(`the holder exited (${code}) before taking the lock`)));
     });
-    const WAIT_MS = 8_000;
+    // Three of its 2 s leases: a holder whose lease were not kept alive would have lost the lock by now.
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    const blocked = await runNode(LOCKER, [schema, table, '9', 'once', '300']);
+    assert.equal((JSON.parse(blocked.stdout) as { locked: boolean }).locked, false, 'the live holder must still hold the lock');
+    const WAIT_MS = 15_000;
     const waiters = Array.from({ length: 3 }, () => runNode(LOCKER, [schema, table, '9', 'once', String(WAIT_MS)]));
     await new Promise((resolve) => setTimeout(resolve, 500)); // the waiters are polling now
     holder.kill('SIGKILL');

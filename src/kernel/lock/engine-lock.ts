@@ -1,8 +1,10 @@
 import type { RefreshLease, RefreshLockOptions, RefreshLockProvider, RefreshLockScope } from '../../contract/refresh-lock.js';
+import { ErrorCode } from '../../errors/codes.js';
+import { TokenStoreError } from '../../errors/token-store-error.js';
 import { InProcessLock } from './in-process-lock.js';
-import { LeaseBook } from './lease-book.js';
+import { LeaseBook, type BookedLease } from './lease-book.js';
+import { BUSY, type HeldLock, type LockBusy, type LockEngine } from './lock-engine.js';
 import { MAX_TIMER_MS } from './lock-options.js';
-import type { HeldLock, LockEngine } from './lock-engine.js';
 import { pollFor, Poller } from './poller.js';
 
 // A signal that never aborts, for waits the caller cannot cancel.
@@ -12,7 +14,7 @@ const NO_LOCAL_LEASE: RefreshLease = Object.freeze({ release: () => Promise.reso
 export interface EngineLockOptions {
   readonly scope: RefreshLockScope;
   /** Pauses between tries while another process holds the lock: first and longest, in ms. */
-  readonly poll: { readonly firstMs: number; readonly maxMs: number };
+  readonly poll: { readonly firstMs: number; readonly maxMs: number; readonly growth?: number };
   /**
    * Whether callers in this process queue on an in-process lock before they try the engine, so one of them at a
    * time polls it and the next is woken the moment it releases. An engine whose holds can vanish with a session
@@ -23,12 +25,17 @@ export interface EngineLockOptions {
   readonly nameOf?: (key: string) => string;
 }
 
+/** A store error that says the engine could not be reached: worth another try while the wait lasts. */
+const isUnavailable = (error: unknown): boolean => error instanceof TokenStoreError && error.code === ErrorCode.STORE_UNAVAILABLE;
+
 /**
  * A refresh lock made of an engine's one-shot `tryLock`: callers in this process may queue on an in-process lock
  * first (`queueLocally`), then try the engine, pausing between tries (`Poller`) until the wait bound passes (null:
- * re-read). Leases end
- * by release, by expiry after `leaseMs`, or when the store closes.
- * A release the engine could not carry out is tried again before this process next takes that lock.
+ * re-read). An engine that cannot be reached (STORE_UNAVAILABLE) is tried again within the wait, so a short outage
+ * (a restarting server) costs time, not an error; past the wait, its last error is the rejection. Leases end by
+ * release, by expiry after `leaseMs`, or when the store closes; with `keepAliveMs`, a heartbeat extends the lease in
+ * the engine every third of `leaseMs` while the holder lives, and a heartbeat that finds the lock taken ends the lease
+ * as lost. A release the engine could not carry out is tried again before this process next takes that lock.
  */
 export class EngineLock implements RefreshLockProvider {
   readonly refreshLockScope: RefreshLockScope;
@@ -63,10 +70,14 @@ export class EngineLock implements RefreshLockProvider {
         await local.release();
         return null;
       }
-      return this.#leases.lease(async () => {
+      let stopBeating = (): void => undefined;
+      const booked = this.#leases.lease(async () => {
+        stopBeating();
         await this.#release(name, held);
         await local.release();
       }, options.leaseMs);
+      if ((options.keepAliveMs ?? 0) > 0) stopBeating = this.#heartbeat(held, booked, options.leaseMs, options.keepAliveMs ?? 0);
+      return booked.lease;
     } catch (error) {
       await local.release();
       throw error;
@@ -79,13 +90,57 @@ export class EngineLock implements RefreshLockProvider {
   }
 
   async #take(name: string, leaseMs: number, poller: Poller, signal: AbortSignal): Promise<HeldLock | null> {
-    const held = await pollFor(poller, (waitMs) => this.#engine.tryLock(name, leaseMs, { waitMs, signal }));
+    let outage: unknown = null;
+    const held = await pollFor(poller, async (waitMs): Promise<HeldLock | LockBusy> => {
+      try {
+        const attempt = await this.#engine.tryLock(name, leaseMs, { waitMs, signal });
+        outage = null;
+        return attempt;
+      } catch (error) {
+        if (!isUnavailable(error) || signal.aborted) throw error;
+        outage = error;
+        return BUSY;
+      }
+    });
+    // The wait ended while the engine could not be reached: that, not a busy lock, is why.
+    if (held === null && outage !== null) throw outage;
     // Taken just as the wait was aborted: nobody will use it.
     if (held !== null && signal.aborted) {
       await this.#release(name, held);
       signal.throwIfAborted();
     }
     return held;
+  }
+
+  /**
+   * Extends the lease in the engine every third of `leaseMs` until `keepAliveMs` has passed. A beat the engine
+   * refuses (the lock is someone else's now) ends the lease as lost; a beat that cannot reach the engine is tried
+   * again at the next one, and the lease runs out by itself if none gets through. Resolves to a stop function.
+   */
+  #heartbeat(held: HeldLock, booked: BookedLease, leaseMs: number, keepAliveMs: number): () => void {
+    const until = Date.now() + keepAliveMs;
+    let beating = false;
+    const timer = setInterval(() => {
+      if (beating) return;
+      if (Date.now() >= until) {
+        clearInterval(timer);
+        return;
+      }
+      beating = true;
+      void (async () => {
+        try {
+          const kept = held.extend === undefined ? true : await held.extend(leaseMs);
+          if (kept) booked.renew(leaseMs);
+          else await booked.lose();
+        } catch {
+          // Unreachable now: the next beat tries again.
+        } finally {
+          beating = false;
+        }
+      })();
+    }, Math.max(1, Math.floor(leaseMs / 3)));
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   async #release(name: string, held: HeldLock): Promise<void> {

@@ -1,6 +1,9 @@
 import type { RefreshLease, RefreshLockOptions, RefreshLockProvider } from '../../contract/refresh-lock.js';
 import { LeaseBook } from './lease-book.js';
 
+// A holder in this process lives exactly as long as its waiters: keeping its lease alive is a longer lease.
+const leaseOf = (options: RefreshLockOptions): number => Math.max(options.leaseMs, options.keepAliveMs ?? 0);
+
 interface Waiter {
   readonly leaseMs: number;
   grant(lease: RefreshLease): void;
@@ -22,7 +25,7 @@ export class InProcessLock implements RefreshLockProvider {
     const queue = this.#queues.get(key);
     if (!queue) {
       this.#queues.set(key, []);
-      return Promise.resolve(this.#grant(key, options.leaseMs));
+      return Promise.resolve(this.#grant(key, leaseOf(options)));
     }
     return new Promise<RefreshLease | null>((resolve, reject) => {
       const leave = (): void => {
@@ -36,7 +39,7 @@ export class InProcessLock implements RefreshLockProvider {
         reject(options.signal?.reason);
       };
       const waiter: Waiter = {
-        leaseMs: options.leaseMs,
+        leaseMs: leaseOf(options),
         grant: (lease) => {
           leave();
           resolve(lease);
@@ -58,6 +61,6 @@ export class InProcessLock implements RefreshLockProvider {
       const next = this.#queues.get(key)?.shift();
       if (next) next.grant(this.#grant(key, next.leaseMs));
       else this.#queues.delete(key);
-    }, leaseMs);
+    }, leaseMs).lease;
   }
 }

@@ -54,7 +54,10 @@ export const FILE_LOCK_POLL = { firstMs: 2, maxMs: 50, growth: 1.5 } as const;
  */
 export class FileLockEngine implements LockEngine {
   async tryLock(lockPath: string, leaseMs: number): Promise<HeldLock | LockBusy> {
-    return (await tryFileLock(lockPath, Math.max(leaseMs, 2_000))) ?? BUSY;
+    const lease = await tryFileLock(lockPath, Math.max(leaseMs, 2_000));
+    if (lease === null) return BUSY;
+    // proper-lockfile renews the directory's mtime while this process runs; a paused one lets it go stale.
+    return { release: () => lease.release(), extend: async () => !lease.compromised };
   }
 }
 

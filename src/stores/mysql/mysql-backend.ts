@@ -49,7 +49,7 @@ export class MySqlBackend implements TokenBackend {
   constructor(config: MySQLStoreConfig) {
     this.#config = config;
     if (config.pool) this.#pool = asPromisePool(config.pool);
-    this.#refreshLock = new EngineLock(new MySqlLockEngine(() => this.start()), { scope: 'cluster', queueLocally: true, poll: { firstMs: 5, maxMs: 100 } });
+    this.#refreshLock = new EngineLock(new MySqlLockEngine(() => this.start(), (error, action) => toStoreError(error, action, this.#where)), { scope: 'cluster', queueLocally: true, poll: { firstMs: 5, maxMs: 100 } });
     this.#writes = new OptimisticWrites<StoredRow>(
       {
         read: async (field, value) => {

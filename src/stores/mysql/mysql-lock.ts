@@ -1,55 +1,86 @@
-import { BUSY, type HeldLock, type LockAttemptOptions, type LockBusy, type LockEngine } from '../../kernel/lock/lock-engine.js';
-import { rowsOf, type MySqlPool, type MySqlPoolConnection } from './mysql-driver.js';
-import { lockName } from './mysql-schema.js';
+import { randomUUID } from 'node:crypto';
+import { ErrorCode } from '../../errors/codes.js';
+import { TokenStoreError } from '../../errors/token-store-error.js';
+import { BUSY, type HeldLock, type LockBusy, type LockEngine } from '../../kernel/lock/lock-engine.js';
+import { headerOf, rowsOf, type MySqlPool } from './mysql-driver.js';
+import { LOCK_TABLE, lockName } from './mysql-schema.js';
 import type { MySqlTable } from './mysql-table.js';
 
 /**
- * The refresh lock's engine for every process on every host that uses the same server: `GET_LOCK` on a connection
- * kept for as long as the lock is held. The server waits for the lock itself (up to the caller's time left), so a
- * waiter gets it the moment the holder releases. The lock belongs to that session: a holder that dies (SIGKILL,
- * crash, lost network) releases it when the server ends its session.
+ * The refresh lock's engine for every process on every host that uses the same server: a row per lock in the
+ * database's `zts_locks` table, holding its owner and the end of its lease in the server's clock (NOW(6)). Taking,
+ * extending and releasing compare the owner, and no holder's timer is trusted: a holder that dies or is paused loses
+ * the lock when its lease ends on the server, and can then neither extend nor release the lock a later holder took.
  */
 export class MySqlLockEngine implements LockEngine {
   readonly #ready: () => Promise<{ readonly pool: MySqlPool; readonly table: MySqlTable }>;
+  readonly #typed: (error: unknown, action: string) => unknown;
 
-  constructor(ready: () => Promise<{ readonly pool: MySqlPool; readonly table: MySqlTable }>) {
+  /** `typed` turns a driver error into the store's typed error (so an unreachable server is STORE_UNAVAILABLE). */
+  constructor(ready: () => Promise<{ readonly pool: MySqlPool; readonly table: MySqlTable }>, typed: (error: unknown, action: string) => unknown) {
     this.#ready = ready;
+    this.#typed = typed;
   }
 
-  /** `key` is a token id; the server-wide lock name also names the database and table. */
-  async tryLock(key: string, _leaseMs: number, { waitMs, signal }: LockAttemptOptions): Promise<HeldLock | LockBusy> {
+  /** `key` is a token id; the row's name also names the table (hashed to fit the column). */
+  async tryLock(key: string, leaseMs: number): Promise<HeldLock | LockBusy> {
     const { pool, table } = await this.#ready();
+    const locks = `\`${table.database}\`.\`${LOCK_TABLE}\``;
     const name = lockName('refresh', table.database, table.name, key);
-    const connection: MySqlPoolConnection = await pool.getConnection();
-    // Aborting a wait on the server: ending the session ends the wait (and frees the lock if it was just granted).
-    const onAbort = (): void => connection.destroy();
-    let got: boolean;
+    const owner = randomUUID();
+    const micros = Math.ceil(leaseMs * 1_000);
+    let connection;
     try {
-      signal.throwIfAborted();
-      signal.addEventListener('abort', onAbort, { once: true });
-      const [row] = rowsOf(await connection.query('SELECT GET_LOCK(?, ?) AS got', [name, waitMs / 1_000]));
-      got = Number(row?.got) === 1;
+      connection = await pool.getConnection();
     } catch (error) {
-      // The session may hold the lock or be half-broken: ending it is the only sure release.
-      connection.destroy();
-      throw signal.aborted ? signal.reason : error;
-    } finally {
-      signal.removeEventListener('abort', onAbort);
+      throw this.#typed(error, 'take the refresh lock');
     }
-    if (!got) {
+    try {
+      // Taken when the row is new or its lease has ended. Assignments run left to right: the second sees the new owner.
+      await connection.query(
+        `INSERT INTO ${locks} (name, owner, expires_at) VALUES (?, ?, NOW(6) + INTERVAL ? MICROSECOND)
+         ON DUPLICATE KEY UPDATE owner = IF(expires_at <= NOW(6), VALUES(owner), owner),
+           expires_at = IF(owner = VALUES(owner), VALUES(expires_at), expires_at)`,
+        [name, owner, micros],
+      );
+      const [row] = rowsOf(
+        await connection.query(`SELECT owner, TIMESTAMPDIFF(MICROSECOND, NOW(6), expires_at) AS left_us FROM ${locks} WHERE name = ?`, [name]),
+      );
+      if (row?.owner !== owner) {
+        const left = Number(row?.left_us);
+        return Number.isFinite(left) ? { busy: true, retryInMs: Math.max(1, Math.ceil(left / 1_000)) } : BUSY;
+      }
+    } catch (error) {
+      throw this.#typed(missingTable(error, table.database), 'take the refresh lock');
+    } finally {
       connection.release();
-      return BUSY;
     }
     return {
       release: async () => {
         try {
-          await connection.query('DO RELEASE_LOCK(?)', [name]);
-          connection.release();
-        } catch {
-          // The connection is gone, and its session with it: the server has released the lock already.
-          connection.destroy();
+          await pool.query(`DELETE FROM ${locks} WHERE name = ? AND owner = ?`, [name, owner]);
+        } catch (error) {
+          throw this.#typed(error, 'release the refresh lock');
+        }
+      },
+      extend: async (ms) => {
+        try {
+          const sql = `UPDATE ${locks} SET expires_at = NOW(6) + INTERVAL ? MICROSECOND WHERE name = ? AND owner = ?`;
+          return headerOf(await pool.query(sql, [Math.ceil(ms * 1_000), name, owner])).affectedRows === 1;
+        } catch (error) {
+          throw this.#typed(error, 'extend the refresh lock');
         }
       },
     };
   }
+}
+
+/** A lock table the store could not create (createTable: false): what to do, rather than a bare ER_NO_SUCH_TABLE. */
+function missingTable(error: unknown, database: string): unknown {
+  if ((error as { code?: unknown } | null)?.code !== 'ER_NO_SUCH_TABLE') return error;
+  return new TokenStoreError(
+    ErrorCode.INVALID_CONFIG,
+    `MySQLStore could not take the refresh lock: the table ${database}.${LOCK_TABLE} does not exist. Create it as docs/mysql-store.md shows, or open the store once with createTable: true.`,
+    { cause: error },
+  );
 }

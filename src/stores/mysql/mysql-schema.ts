@@ -27,6 +27,19 @@ const ID_NUMBER_DEFINITION =
   `ADD COLUMN \`${ID_NUMBER_COLUMN}\` BIGINT UNSIGNED AS (IF(\`id\` REGEXP '^[0-9]{1,10}$', CAST(\`id\` AS UNSIGNED), NULL)) VIRTUAL INVISIBLE, ` +
   `ADD INDEX \`${ID_NUMBER_COLUMN}\` (\`${ID_NUMBER_COLUMN}\`)`;
 
+/** The table of refresh locks, one per database, shared by every store table in it (lock names carry the table). */
+export const LOCK_TABLE = 'zts_locks';
+
+/** The refresh-lock table: a row per lock, its owner and the end of its lease in the server's clock. */
+function createLockTableSql(database: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${quote(database)}.${quote(LOCK_TABLE)} (
+  \`name\` varchar(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  \`owner\` varchar(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  \`expires_at\` datetime(6) NOT NULL,
+  PRIMARY KEY (\`name\`)
+) ENGINE=InnoDB`;
+}
+
 /** A name for GET_LOCK (at most 64 characters): a fixed prefix and a hash of what it protects. */
 export function lockName(kind: string, ...parts: string[]): string {
   return `zts:${kind}:${createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 40)}`;
@@ -210,6 +223,7 @@ export async function prepareTable(pool: MySqlPool, config: MySQLStoreConfig): P
         columns = await readColumns(db, database, table);
       }
       await addIndexes(db, database, table, await missingIndexes(db, database, table, columns));
+      await db.query(createLockTableSql(database));
       if (!columns.some((column) => column.name === ID_NUMBER_COLUMN)) {
         // Optional: servers without invisible or virtual columns (before MariaDB 10.3, MySQL 8.0.23) scan for the max.
         await db.query(`ALTER TABLE ${quote(database)}.${quote(table)} ${ID_NUMBER_DEFINITION}`).catch(() => undefined);

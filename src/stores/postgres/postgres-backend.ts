@@ -90,7 +90,8 @@ export class PostgresBackend implements TokenBackend {
   constructor(config: PostgresStoreConfig) {
     this.#config = config;
     this.#sql = postgresStatements(config.schema, config.table, advisoryKey('write', config.schema, config.table));
-    const engine = new PostgresLockEngine(this.#sql, config.schema, config.table, () => this.ready());
+    // The open pool even while closing: close() releases the leases before it ends the pool.
+    const engine = new PostgresLockEngine(this.#sql, config.table, () => (this.#readyPool ? Promise.resolve(this.#readyPool) : this.ready()));
     this.#refreshLock = new EngineLock(engine, { scope: 'cluster', queueLocally: false, poll: { firstMs: 5, maxMs: 100 } });
     this.#writes = new OptimisticWrites<PostgresRow>(
       {
@@ -310,6 +311,21 @@ export class PostgresBackend implements TokenBackend {
   }
 
   /**
+   * Creates the refresh-lock table beside an existing token table when it is missing. A user allowed to use the
+   * token table but not to create tables still opens the store: its refresh lock then says which table to create.
+   */
+  async #ensureLockTable(pool: PostgresPool): Promise<void> {
+    if ((await pool.query(this.#sql.lockTableExists, [this.#config.schema])).rows[0]?.present === true) return;
+    try {
+      await this.#transactionOn(pool, 'create its lock table', async ({ client }) => void (await client.query(this.#sql.createLockTable)));
+    } catch (error) {
+      // 42501: no CREATE privilege on the schema (raw from the work, typed from BEGIN or COMMIT).
+      const code = (error as { code?: unknown } | null)?.code;
+      if (code !== '42501' && code !== ErrorCode.STORE_ACCESS_DENIED) throw error;
+    }
+  }
+
+  /**
    * Creates the schema and the table with its indexes when the table is missing, inside the write lock so that
    * processes starting together do not race on CREATE. Existence is checked first because CREATE ... IF NOT
    * EXISTS still needs the CREATE privilege, which a user with rights on the table alone does not have. An
@@ -324,9 +340,11 @@ export class PostgresBackend implements TokenBackend {
         if (await present(client)) return;
         if ((await client.query(this.#sql.schemaExists, [schema])).rowCount === 0) await client.query(this.#sql.createSchema);
         for (const statement of this.#sql.createTable) await client.query(statement);
+        await client.query(this.#sql.createLockTable);
       });
       return;
     }
+    await this.#ensureLockTable(pool);
     const columns = new Set((await pool.query(this.#sql.columnsOf, [schema, table])).rows.map((row) => row.column_name));
     const missing = OFFICIAL_COLUMNS.filter((column) => !columns.has(column));
     if (missing.length > 0) {

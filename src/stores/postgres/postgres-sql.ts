@@ -6,6 +6,9 @@ const DECIMAL_ID = `id ~ '^[0-9]{1,10}$'`;
 
 const quote = (identifier: string): string => `"${identifier}"`;
 
+/** The table of refresh locks, one per schema, shared by every store table in it (lock names carry the table). */
+export const LOCK_TABLE = 'zts_locks';
+
 const COLUMN_LIST = OFFICIAL_COLUMNS.join(', ');
 const PLACEHOLDERS = OFFICIAL_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
 const ASSIGNMENTS = OFFICIAL_COLUMNS.slice(1)
@@ -23,6 +26,9 @@ const UNCHANGED = OFFICIAL_COLUMNS.slice(1)
 export function postgresStatements(schema: string, table: string, writeLockKey: string) {
   if (!/^-?\d{1,19}$/.test(writeLockKey)) throw new RangeError('the write lock key must be a 64-bit integer');
   const qualified = `${quote(schema)}.${quote(table)}`;
+  const locks = `${quote(schema)}.${quote(LOCK_TABLE)}`;
+  // The lease's end in the server's clock: $3 milliseconds from now.
+  const leaseEnd = `clock_timestamp() + $3::float8 * interval '1 millisecond'`;
   const findBy = (field: LookupField, lock = ''): string => {
     const column = COLUMN_OF_FIELD[field];
     // user_name and id are unique; a token value may be shared, and then the oldest decimal id answers.
@@ -80,8 +86,26 @@ export function postgresStatements(schema: string, table: string, writeLockKey: 
     beginLocked: `BEGIN; SELECT pg_advisory_xact_lock(${writeLockKey}::bigint)`,
     commit: 'COMMIT',
     rollback: 'ROLLBACK',
-    tryLock: 'SELECT pg_try_advisory_lock($1::bigint) AS locked',
-    unlock: 'SELECT pg_advisory_unlock($1::bigint) AS unlocked',
+    /** The refresh locks: one row per lock, its owner and the end of its lease in the server's clock. */
+    createLockTable: `CREATE TABLE IF NOT EXISTS ${locks} (
+        name text NOT NULL PRIMARY KEY,
+        owner text NOT NULL,
+        expires_at timestamptz NOT NULL
+      )`,
+    lockTableExists: `SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relname = '${LOCK_TABLE}') AS present`,
+    // One statement, so it holds behind a transaction pooler: takes the lock if it is free or its lease has ended,
+    // and tells how long the current lease has left when it is not (the outer select sees the row as it was).
+    tryLock: `WITH taken AS (
+        INSERT INTO ${locks} AS l (name, owner, expires_at) VALUES ($1, $2, ${leaseEnd})
+        ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
+        WHERE l.expires_at <= clock_timestamp()
+        RETURNING 1
+      )
+      SELECT EXISTS (SELECT 1 FROM taken) AS taken,
+        (SELECT GREATEST(0, EXTRACT(EPOCH FROM (expires_at - clock_timestamp())) * 1000)::float8 FROM ${locks} WHERE name = $1) AS left_ms`,
+    extendLock: `UPDATE ${locks} SET expires_at = ${leaseEnd} WHERE name = $1 AND owner = $2`,
+    releaseLock: `DELETE FROM ${locks} WHERE name = $1 AND owner = $2`,
   });
 }
 

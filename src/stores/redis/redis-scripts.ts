@@ -138,6 +138,11 @@ end
 for i = 4, #ARGV do unindex(ARGV[3], ARGV[i]) end
 return 1`);
 
+/** Compare-and-extend: moves a lock's expiry only for its owner. KEYS: lock. ARGV: owner, lease ms. 1 extended, 0 not held. */
+export const EXTEND = new RedisScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`);
+
 /** Compare-and-delete: releases a lock only for its owner. KEYS: lock. ARGV: owner. */
 export const RELEASE = new RedisScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end

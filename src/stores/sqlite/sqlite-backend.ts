@@ -57,6 +57,8 @@ export class SQLiteBackend implements TokenBackend {
       tryTake: (key, owner, expiresAt, now) =>
         this.#gate.run(() => this.#transaction('take a refresh lock', () => this.#sql().takeLock.run(key, owner, expiresAt, now).changes === 1)),
       release: (key, owner) => this.#gate.run(() => this.#transaction('release a refresh lock', () => void this.#sql().releaseLock.run(key, owner))),
+      extend: (key, owner, expiresAt) =>
+        this.#gate.run(() => this.#transaction('extend a refresh lock', () => this.#sql().extendLock.run(expiresAt, key, owner).changes === 1)),
     });
     this.#lock = new EngineLock(engine, { scope: this.refreshLockScope, queueLocally: true, poll: { firstMs: 2, maxMs: 50 } });
   }

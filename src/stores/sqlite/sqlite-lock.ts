@@ -9,6 +9,8 @@ export interface LockTable {
   leaseEnd(key: string): Promise<number | null> | number | null;
   /** Deletes the lock row if `owner` still holds it. */
   release(key: string, owner: string): Promise<void> | void;
+  /** Moves the lease end to `expiresAt` if `owner` still holds the lock; true when it did. */
+  extend(key: string, owner: string, expiresAt: number): Promise<boolean> | boolean;
 }
 
 /**
@@ -30,6 +32,9 @@ export class SQLiteLockEngine implements LockEngine {
     if (end !== null && end > now) return { busy: true, retryInMs: end - now };
     const owner = `${process.pid}:${randomUUID()}`;
     if (!(await this.#table.tryTake(name, owner, now + leaseMs, now))) return BUSY;
-    return { release: async () => this.#table.release(name, owner) };
+    return {
+      release: async () => this.#table.release(name, owner),
+      extend: async (ms) => this.#table.extend(name, owner, Date.now() + ms),
+    };
   }
 }

@@ -29,6 +29,8 @@ export class Statements {
   /** Takes a lock that is free or whose lease ended: changes 1 when taken. Params: key, owner, expires_at, now. */
   readonly takeLock: SQLiteStatement;
   readonly releaseLock: SQLiteStatement;
+  /** Moves the lease end of a lock its owner still holds: changes 1 when it did. Params: expires_at, key, owner. */
+  readonly extendLock: SQLiteStatement;
 
   constructor(db: SQLiteDatabase) {
     this.begin = db.prepare('BEGIN IMMEDIATE');
@@ -57,5 +59,6 @@ export class Statements {
         'WHERE expires_at <= ?',
     );
     this.releaseLock = db.prepare(`DELETE FROM ${LOCK_TABLE} WHERE lock_key = ? AND owner = ?`);
+    this.extendLock = db.prepare(`UPDATE ${LOCK_TABLE} SET expires_at = ? WHERE lock_key = ? AND owner = ?`);
   }
 }

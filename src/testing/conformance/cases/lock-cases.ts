@@ -48,6 +48,8 @@ const BAD_OPTIONS: ReadonlyArray<readonly [string, unknown]> = [
   ['leaseMs 0', { waitMs: 0, leaseMs: 0 }],
   ['leaseMs -1', { waitMs: 0, leaseMs: -1 }],
   ['no leaseMs', { waitMs: 0 }],
+  ['keepAliveMs -1', { waitMs: 0, leaseMs: 1_000, keepAliveMs: -1 }],
+  ["keepAliveMs 'long'", { waitMs: 0, leaseMs: 1_000, keepAliveMs: 'long' }],
   ['signal that is not an AbortSignal', { waitMs: 0, leaseMs: 1_000, signal: {} }],
   ['options null', null],
   ['no options', undefined],
@@ -120,6 +122,30 @@ export const lockCases: ConformanceCase[] = [
       ensure(this.rule, ms >= leaseMs - 100, `the lease of ${leaseMs} ms must hold that long; the key was granted again after ${ms} ms.`);
       await forgotten.release();
       await value.release();
+    },
+  },
+  {
+    rule: 'lock.keep-alive',
+    title: 'a lease kept alive (keepAliveMs) outlives its leaseMs while its holder lives, and tells when a lease ran out',
+    async run(store, settings) {
+      const locked = locking(store, this.rule, settings);
+      const key = freshKey();
+      const leaseMs = 600;
+      const kept = await acquire(locked, this.rule, key, { waitMs: LONG_WAIT_MS, leaseMs, keepAliveMs: 60_000 });
+      ensure(this.rule, kept !== null, 'a free lock must be granted.');
+      await new Promise((resolve) => setTimeout(resolve, leaseMs * 4));
+      const other = await acquire(locked, this.rule, key, { waitMs: 0, leaseMs: LEASE_MS });
+      ensure(this.rule, other === null, `a lease kept alive must still hold the key after four times its ${leaseMs} ms lease.`);
+      ensure(this.rule, kept.lost?.aborted !== true, 'a lease kept alive must not say it was lost.');
+      await mustSucceed(this.rule, 'release', () => kept.release());
+      const after = await held(locked, this.rule, key, 'a caller after the release');
+      await after.release();
+      // A lease that is not kept alive runs out, and says so when it can.
+      const short = await acquire(locked, this.rule, freshKey(), { waitMs: LONG_WAIT_MS, leaseMs: 300 });
+      ensure(this.rule, short !== null, 'a free lock must be granted.');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      ensure(this.rule, short.lost === undefined || short.lost.aborted, 'a lease that ran out must abort its lost signal.');
+      await short.release();
     },
   },
   {
