@@ -13,6 +13,7 @@ import { mergeIntoStored, fillFromStored } from '../contract/merge.js';
 import { matchFieldOf, matchValueOf, saveKeysOf } from '../contract/matching-rule.js';
 import { isPromise, type MaybePromise, type ReencryptResult, type TokenBackend, type TokenWriter } from '../contract/token-backend.js';
 import type { TokenStore } from '../contract/token-store.js';
+import type { FencedSaveProvider, FencedSaveResult, SaveCondition } from '../contract/fenced-save.js';
 
 
 /**
@@ -20,7 +21,7 @@ import type { TokenStore } from '../contract/token-store.js';
  * written once for every engine. Stores in this package extend it; a custom store can too, by writing only a
  * backend (find by field, serialised upsert, delete, list, lock).
  */
-export class BackendTokenStore implements TokenStore, RefreshLockProvider {
+export class BackendTokenStore implements TokenStore, RefreshLockProvider, FencedSaveProvider {
   readonly #backend: TokenBackend;
   readonly #label: string;
   // Stores without encryption refuse encrypted records rather than hand out envelopes as tokens.
@@ -79,6 +80,25 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider {
     }, (id) => {
       token.id = id;
     });
+  }
+
+  /**
+   * A fenced save, the commit of a refresh (FencedSaveProvider): merges `token` into the stored token with its id
+   * only while that one still holds `condition`'s access and refresh tokens; never inserts. Resolves to `saved`,
+   * `changed` (another writer stored something else since; nothing written) or `gone` (deleted; nothing written).
+   */
+  saveTokenIf(token: OAuthToken, condition: SaveCondition): Promise<FencedSaveResult> {
+    return this.#run('save a token', () => {
+      const candidate = OAuthToken.from(asToken(token, 'saveTokenIf'));
+      const id = candidate.id;
+      if (id === null) throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, 'saveTokenIf needs the id of the stored token to update.');
+      if (!candidate.accessToken && !candidate.refreshToken && !candidate.grantToken) {
+        throw new TokenStoreError(ErrorCode.TOKEN_INCOMPLETE, 'saveTokenIf needs an access, refresh or grant token; this token has none, so nothing was saved.');
+      }
+      const guardLabel = this.#guard ? this.#label : null;
+      if (guardLabel !== null) refuseEnvelopeLike(candidate);
+      return this.#backend.write((writer) => fencedUpdate(writer, id, candidate, condition, guardLabel));
+    }, (result) => result);
   }
 
   deleteToken(id: string): Promise<void> {
@@ -209,6 +229,26 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider {
   }
 }
 
+
+/** The fenced save, run inside the backend's serialised write: the check and the update are one step. */
+async function fencedUpdate(
+  writer: TokenWriter,
+  id: string,
+  token: OAuthToken,
+  condition: SaveCondition,
+  guardLabel: string | null,
+): Promise<FencedSaveResult> {
+  const stored = await writer.findBy('id', id);
+  if (stored === null) return 'gone';
+  if (guardLabel !== null) refuseEncrypted(stored, guardLabel);
+  if (stored.accessToken !== condition.accessToken || stored.refreshToken !== condition.refreshToken) return 'changed';
+  const record = mergeIntoStored(stored, token);
+  if (record.userName !== stored.userName) {
+    throw new TokenStoreError(ErrorCode.INVALID_ARGUMENT, 'saveTokenIf cannot change a token\'s user name; save it with saveToken.');
+  }
+  await writer.update(record);
+  return 'saved';
+}
 
 /**
  * The save algorithm, run inside the backend's serialised write. Resolves to the id of the row written. With a

@@ -29,6 +29,7 @@ export {
   officialRowToRecord,
 } from '../token/official-columns.js';
 
+export { supportsFencedSave, type FencedSaveProvider, type FencedSaveResult, type SaveCondition } from '../contract/fenced-save.js';
 export {
   supportsRefreshLock,
   type RefreshLockProvider,

@@ -3,14 +3,15 @@ import { TokenStoreError } from '../errors/token-store-error.js';
 import type { RefreshLease, RefreshLockOptions, RefreshLockProvider, RefreshLockScope } from '../contract/refresh-lock.js';
 import type { OAuthToken } from '../token/oauth-token.js';
 import type { TokenStore } from '../contract/token-store.js';
+import type { FencedSaveProvider, FencedSaveResult, SaveCondition } from '../contract/fenced-save.js';
 
-type OpenedStore = TokenStore & RefreshLockProvider & { close?(): Promise<void> };
+type OpenedStore = TokenStore & RefreshLockProvider & FencedSaveProvider & { close?(): Promise<void> };
 
 /**
  * A store opened on first use: lets a synchronous constructor (TokenManager's) default to a store that opens
  * asynchronously (SQLite on a file). A failed open is retried by the next call; `close()` closes it if opened.
  */
-export class LazyTokenStore implements TokenStore, RefreshLockProvider {
+export class LazyTokenStore implements TokenStore, RefreshLockProvider, FencedSaveProvider {
   readonly refreshLockScope: RefreshLockScope;
   readonly #open: () => Promise<OpenedStore>;
   #opening: Promise<OpenedStore> | null = null;
@@ -56,6 +57,10 @@ export class LazyTokenStore implements TokenStore, RefreshLockProvider {
 
   async findTokenById(id: string): Promise<OAuthToken | null> {
     return (await this.#store()).findTokenById(id);
+  }
+
+  async saveTokenIf(token: OAuthToken, condition: SaveCondition): Promise<FencedSaveResult> {
+    return (await this.#store()).saveTokenIf(token, condition);
   }
 
   async acquireRefreshLock(key: string, options: RefreshLockOptions): Promise<RefreshLease | null> {

@@ -12,6 +12,8 @@ export interface StoreCapabilities {
   readonly refreshLock?: boolean;
   /** The store has `close()`. */
   readonly close?: boolean;
+  /** The store has `saveTokenIf`, the fenced save TokenManager commits refreshes with. */
+  readonly fencedSave?: boolean;
 }
 
 /** The parts of a store the lock and close rules call. */

@@ -10,6 +10,7 @@ import { scaleCases } from './cases/scale-cases.js';
 import { valueCases } from './cases/value-cases.js';
 import { closeCases } from './cases/close-cases.js';
 import { lockCases } from './cases/lock-cases.js';
+import { fencedCases } from './cases/fenced-cases.js';
 import { NotApplicable, type StoreCapabilities } from './capabilities.js';
 
 /** Makes a new, empty store for one check. */
@@ -49,6 +50,7 @@ const ALL_CASES: readonly ConformanceCase[] = [
   ...hostileCases,
   ...concurrencyCases,
   ...scaleCases,
+  ...fencedCases,
   ...lockCases,
   ...closeCases,
 ];
