@@ -100,6 +100,7 @@ export {
   type AuthorizationRequest,
   type AuthorizationRedirect,
 } from './accounts/authorization.js';
+export { createPkcePair, type PkcePair } from './accounts/pkce.js';
 
 export { TokenManager } from './lifecycle/token-manager.js';
 export {

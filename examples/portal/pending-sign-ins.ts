@@ -1,4 +1,9 @@
+import { randomBytes } from 'node:crypto';
+
 const SIGN_IN_TTL_MS = 10 * 60_000;
+
+/** The `state` of one sign-in: unguessable, single use, bound to the browser that started it. */
+export const newState = (): string => randomBytes(16).toString('base64url');
 
 interface PendingSignIn {
   readonly verifier: string;

@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import { allZohoEnvironments, authorizationUrl, isTokenStoreError, parseAuthorizationRedirect, zohoEnvironment, type AuthorizationRedirect } from 'zoho-token-store';
+import { allZohoEnvironments, authorizationUrl, createPkcePair, isTokenStoreError, parseAuthorizationRedirect, zohoEnvironment, type AuthorizationRedirect } from 'zoho-token-store';
 import type { Reply } from './http-reply.js';
 import { problemPage } from './pages.js';
-import { newPkce, newState } from './pkce.js';
+import { newState } from './pending-sign-ins.js';
 import type { PortalContext } from './portal-context.js';
 import { clearCookie, cookie, readCookie, SIGN_IN_COOKIE } from './session.js';
 
@@ -11,7 +11,7 @@ const refused = (text: string): Reply => ({ page: problemPage(400, 'Sign-in refu
 /** `GET /sign-in`: off to Zoho with a fresh state (also in a cookie, binding it to this browser) and a PKCE challenge. */
 export function startSignIn({ config, pending }: PortalContext): Reply {
   const state = newState();
-  const pkce = newPkce();
+  const pkce = createPkcePair();
   pending.add(state, pkce.verifier);
   const url = authorizationUrl({
     accountsUrl: config.signInUrl,
