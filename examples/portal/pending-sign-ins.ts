@@ -19,12 +19,16 @@ export interface PendingSignIn {
 /**
  * Sign-ins waiting for Zoho's redirect, by `state`. Bounded: anyone can start a sign-in without an account, so at
  * most MAX_PENDING_SIGN_INS are kept, each for SIGN_IN_TTL_MS, and when full the oldest is dropped (its student
- * is told the sign-in expired and starts again). A Map keeps them in start order, so both the expired ones and
- * the oldest are at its front: every add and take costs O(1), however many requests came before.
+ * is told the sign-in expired and starts again). Every add and take costs O(1) however many came before: the start
+ * order is kept in an array with a moving head (a Map's own order would do, but V8 walks over every deleted entry
+ * at its front to find the first live one, which makes "drop the oldest" slower the longer a flood lasts).
  */
 export class PendingSignIns {
   readonly #byState = new Map<string, PendingSignIn>();
   readonly #max: number;
+  /** States in start order from #head on; some may have been taken already (skipped when reached). */
+  #order: string[] = [];
+  #head = 0;
 
   constructor(max = MAX_PENDING_SIGN_INS) {
     this.#max = max;
@@ -36,8 +40,10 @@ export class PendingSignIns {
 
   add(state: string, verifier: string, browser: string, now: number): void {
     this.#dropExpired(now);
-    while (this.#byState.size >= this.#max) this.#byState.delete(this.#byState.keys().next().value as string);
+    while (this.#byState.size >= this.#max) this.#byState.delete(this.#oldest());
     this.#byState.set(state, { verifier, browser, startedAt: now });
+    this.#order.push(state);
+    this.#compact();
   }
 
   /** The live sign-in with that state, removed so that it is used once, whatever the outcome; else null. */
@@ -48,10 +54,33 @@ export class PendingSignIns {
     return now - pending.startedAt <= SIGN_IN_TTL_MS ? pending : null;
   }
 
+  /** The state of the oldest sign-in still pending (there is one: called only when the map is full). */
+  #oldest(): string {
+    for (;;) {
+      const state = this.#order[this.#head++] as string;
+      if (this.#byState.has(state)) return state;
+    }
+  }
+
   #dropExpired(now: number): void {
-    for (const [state, pending] of this.#byState) {
-      if (now - pending.startedAt <= SIGN_IN_TTL_MS) return;
-      this.#byState.delete(state);
+    while (this.#head < this.#order.length) {
+      const state = this.#order[this.#head] as string;
+      const pending = this.#byState.get(state);
+      if (pending && now - pending.startedAt <= SIGN_IN_TTL_MS) return;
+      if (pending) this.#byState.delete(state);
+      this.#head += 1;
+    }
+  }
+
+  /** Keeps the order array near the map's size: drops what the head has passed, and states taken meanwhile. */
+  #compact(): void {
+    const length = this.#order.length - this.#head;
+    if (this.#head > 1_024 && this.#head >= length) {
+      this.#order = this.#order.slice(this.#head);
+      this.#head = 0;
+    } else if (length > 2 * this.#max + 1_024) {
+      this.#order = this.#order.slice(this.#head).filter((state) => this.#byState.has(state));
+      this.#head = 0;
     }
   }
 }
