@@ -364,7 +364,7 @@ test('two tabs of one browser start a sign-in each: both finish (no "not started
   await context.close();
 });
 
-test('250 records come in pages of 50, with the signed-in header on every page and on error pages', { timeout: 180_000 }, async () => {
+test('250 records come in pages of 50, with the signed-in header on every page and on error pages (404, 400, 502)', { timeout: 180_000 }, async () => {
   demo.emulator.addRecords(
     ada,
     'Contacts',
@@ -396,6 +396,16 @@ test('250 records come in pages of 50, with the signed-in header on every page a
     await adaPage.getByText(`Signed in as ${ada.email}`).waitFor();
     await adaPage.getByRole('link', { name: 'Back to your records' }).waitFor();
   }
+  // Zoho's API not answering: a 502 page, still with the student's header.
+  demo.emulator.faults.dropNext(20);
+  try {
+    assert.equal(await status(adaPage, '/records'), 502);
+  } finally {
+    demo.emulator.faults.clear();
+  }
+  await adaPage.getByRole('heading', { name: 'Zoho is not answering' }).waitFor();
+  await adaPage.getByText(`Signed in as ${ada.email}`).waitFor();
+  assert.equal(await status(adaPage, '/records'), 200, 'and the next try works');
 });
 
 test('on a phone-sized screen every page fits its width (no horizontal scrolling)', { timeout: 180_000 }, async () => {
@@ -438,7 +448,7 @@ test('Zoho\'s grant-code limit: the 11th sign-in in 10 minutes shows the wait ti
   const [response] = await Promise.all([eleventh.waitForResponse(`${demo.portal.url}/sign-in`), eleventh.getByRole('link', { name: /Sign in/ }).click()]);
   assert.equal(response.status(), 429);
   const retryAfter = Number(response.headers()['retry-after']);
-  assert.ok(retryAfter > 8 * 60 && retryAfter <= 600, `Retry-After ${retryAfter} s: the rest of the 10-minute window`);
+  assert.ok(retryAfter > 5 * 60 && retryAfter <= 600, `Retry-After ${retryAfter} s: the rest of the 10-minute window`);
   await eleventh.getByRole('heading', { name: 'Too many sign-ins' }).waitFor();
   await eleventh.getByText(new RegExp(`try again in ${Math.ceil(retryAfter / 60)} minutes`)).waitFor();
   await eleventh.screenshot({ path: join(ARTIFACTS, 'too-many-sign-ins.png') });
