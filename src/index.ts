@@ -48,6 +48,7 @@ export {
 } from './accounts/authorization.js';
 export type { ParseAuthorizationRedirectOptions } from './accounts/authorization.js';
 export { isKnownAccountsServer } from './accounts/known-accounts-server.js';
+export { createPkcePair, type PkcePair } from './accounts/pkce.js';
 
 export { TokenManager } from './lifecycle/token-manager.js';
 export {

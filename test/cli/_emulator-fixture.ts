@@ -15,6 +15,23 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Whether nothing listens on `port` of 127.0.0.1 now. */
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** A port whose next one is free too (the emulator puts its second data center there). */
+export async function freePortPair(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (port < 65_535 && (await isFree(port + 1))) return port;
+  }
+}
+
 /** Writes an executable `browser` script into `dir` that runs the fake browser; use it as $BROWSER. */
 export async function fakeBrowser(dir: string): Promise<string> {
   const path = join(dir, 'browser');

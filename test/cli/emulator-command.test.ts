@@ -4,20 +4,22 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { BIN, tempDir, zoho } from './_cli.js';
-import { fakeBrowser, freePort } from './_emulator-fixture.js';
+import { fakeBrowser, freePort, freePortPair } from './_emulator-fixture.js';
 
 /** Starts `zoho-tokens emulator …` and resolves once it printed its "ready" line. */
 function startEmulator(args: string[], cwd: string) {
   const child = spawn(process.execPath, [BIN, 'emulator', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = { stdout: '', stderr: '' };
   child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
-  const ready = new Promise<void>((resolve) =>
+  const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+  // An emulator that exits before it is ready (a port taken meanwhile) fails the test with its output, not a hang.
+  const ready = new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
       output.stdout += chunk.toString();
       if (/^ready /m.test(output.stdout)) resolve();
-    }),
-  );
-  const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+    });
+    void closed.then((code) => reject(new Error(`the emulator exited (${code}) before it was ready: ${output.stderr.trim()}`)));
+  });
   return { child, output, ready, closed };
 }
 
@@ -54,7 +56,7 @@ describe('zoho-tokens emulator (binary)', () => {
   });
 
   it('listens on the port given with --port, the next data center on the next port', async () => {
-    const port = await freePort();
+    const port = await freePortPair();
     const { child, output, ready, closed } = startEmulator(['--dc', 'us,eu', '--port', String(port)], dir);
     try {
       await ready;

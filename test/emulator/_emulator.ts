@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { DataCenterCode } from '../../src/accounts/data-centers.js';
+import { createPkcePair } from 'zoho-token-store';
 import { AccountsEmulator, type EmulatorClient, type EmulatorOptions, type EmulatorUser } from 'zoho-token-store/testing';
 
 export type Encoding = 'query' | 'urlencoded' | 'multipart';
@@ -74,6 +74,6 @@ export const bearer = (accessToken: string): string => `Zoho-oauthtoken ${access
 export const TOKEN_SHAPE = /^1000\.[0-9a-f]{32}\.[0-9a-f]{32}$/;
 
 export function pkcePair(): { verifier: string; s256: string } {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, s256: createHash('sha256').update(verifier).digest('base64url') };
+  const { verifier, challenge } = createPkcePair();
+  return { verifier, s256: challenge };
 }

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { isAccountsError } from 'zoho-token-store';
+import { AccountsClient, DEFAULT_THROTTLE_RETRY_MS } from 'zoho-token-store/accounts';
 import type { EmulatorClient } from 'zoho-token-store/testing';
 import { pkcePair, startEmulator, token, TOKEN_SHAPE } from './_emulator.js';
 
@@ -203,4 +205,23 @@ test('a browser gets a consent page: the chosen user and Accept post back and re
   assert.equal(typeof body.access_token, 'string');
   const rejected = new URL((await post('reject')).headers.get('location') ?? '');
   assert.deepEqual([...rejected.searchParams], [['state', 'st"ate'], ['error', 'access_denied']]);
+});
+
+test("the grant-code limit bites at the exchange, not at the consent: the 11th consent still redirects with a code, whose exchange is access_denied (the library's THROTTLED)", async (t) => {
+  const emulator = await startEmulator(t);
+  const client = emulator.registerClient();
+  const user = emulator.addUser();
+  const redirects = [];
+  for (let i = 0; i < 11; i += 1) redirects.push(await consent(authorizeUrl(emulator.accountsUrl(), client, { state: `s${i}`, login_hint: user.email })));
+  for (const query of redirects) {
+    assert.match(query.get('code') ?? '', TOKEN_SHAPE, 'every consent redirects with a code');
+    assert.equal(query.get('error'), null);
+  }
+  for (const query of redirects.slice(0, 10)) assert.match(String((await exchangeCode(client, query)).body.access_token), TOKEN_SHAPE);
+  const eleventh = redirects[10] as URLSearchParams;
+  const accounts = new AccountsClient({ retry: { attempts: 1 } });
+  await assert.rejects(
+    accounts.exchangeGrant({ accountsUrl: eleventh.get('accounts-server') ?? '', clientId: client.clientId, clientSecret: client.clientSecret, redirectUri: client.redirectUri, code: eleventh.get('code') ?? '' }),
+    (error: unknown) => isAccountsError(error) && error.code === 'THROTTLED' && error.oauthError === 'access_denied' && error.retryAfterMs === DEFAULT_THROTTLE_RETRY_MS,
+  );
 });

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { AccountsEmulator, DEFAULT_EMULATOR_DATA_CENTERS } from 'zoho-token-store/testing';
 import { environmentForApiDomain } from '../../src/accounts/data-centers.js';
 import { runNode } from '../_processes.js';
+import { rawHttp } from '../_raw-http.js';
 import { grantFor, startEmulator, token, TOKEN_SHAPE } from './_emulator.js';
 
 /** Resolves with `promise`, or fails the test after `ms` (a ref'd timer, so the loop keeps running meanwhile). */
@@ -138,6 +139,15 @@ test('close() does not wait for a client stuck halfway through a request', async
   socket.write('POST /oauth/v2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type');
   await new Promise((resolve) => setTimeout(resolve, 50));
   await within(10_000, Promise.all([emulator.close(), socketClosed]), 'close() waited for the stuck client');
+});
+
+test('a request target no URL parser reads (`GET //[`) is answered 400, and the listener goes on serving', async (t) => {
+  const emulator = await startEmulator(t, { dataCenters: ['us'] });
+  const { port } = new URL(emulator.accountsUrl());
+  const answer = await rawHttp(Number(port), 'GET //[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  assert.equal(answer.status, 400);
+  assert.ok(!answer.text.includes('//['), 'the target is not echoed');
+  assert.equal((await token(emulator.accountsUrl(), { grant_type: 'refresh_token' })).status, 200, 'still serving');
 });
 
 test('the emulator prints nothing, whatever happens', async () => {

@@ -1,4 +1,5 @@
 import { authorizationUrl, parseAuthorizationRedirect } from '../../accounts/authorization.js';
+import { createPkcePair } from '../../accounts/pkce.js';
 import { maskSecret } from '../../token/mask.js';
 import type { OAuthToken } from '../../token/oauth-token.js';
 import { cliEnvironment } from '../accounts/cli-environment.js';
@@ -7,7 +8,7 @@ import { CliError, usageError } from '../cli-error.js';
 import type { CommandContext } from '../command-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { openBrowser } from '../login/open-browser.js';
-import { newState, pkcePair } from '../login/pkce.js';
+import { newState } from '../login/state.js';
 import { RedirectReceiver } from '../login/redirect-receiver.js';
 import { required } from '../settings.js';
 import { withStore } from '../stores/open-store.js';
@@ -92,7 +93,7 @@ async function browserLogin(
   const redirectUri = new URL(settings.redirectUri ?? `http://127.0.0.1:${options.port ?? DEFAULT_PORT}/callback`);
   if (options.port !== undefined && settings.redirectUri) redirectUri.port = String(options.port);
   const state = newState();
-  const pkce = pkcePair();
+  const pkce = createPkcePair();
   const url = authorizationUrl({
     accountsUrl: authorizeAt,
     clientId,

@@ -11,7 +11,9 @@ import { tokenEndpoint } from './token-endpoint.js';
 /** Sends one request of a data center's listener to its endpoint. */
 export async function route(context: EmulatorContext, dataCenter: DataCenterCode, request: IncomingMessage): Promise<EmulatorResponse> {
   const method = request.method ?? 'GET';
-  const url = new URL(request.url ?? '/', 'http://emulator.invalid');
+  const url = URL.canParse(request.url ?? '/', 'http://emulator.invalid') ? new URL(request.url ?? '/', 'http://emulator.invalid') : null;
+  // A request target no URL parser reads (`//[`): Zoho's servers answer 400, not a server error.
+  if (url === null) return html(400, 'Bad Request', 'The request target is not a valid path.');
   const path = url.pathname.replace(/\/+$/, '') || '/';
   try {
     const body = await readBody(request);
