@@ -50,12 +50,13 @@ export type { ParseAuthorizationRedirectOptions } from './accounts/authorization
 export { isKnownAccountsServer } from './accounts/known-accounts-server.js';
 export { createPkcePair, type PkcePair } from './accounts/pkce.js';
 
-export { TokenManager } from './lifecycle/token-manager.js';
+export { TokenManager, type AccessOptions } from './lifecycle/token-manager.js';
 export {
   DEFAULT_REFRESH_MARGIN_MS,
   DEFAULT_CACHE_MAX_AGE_MS,
   DEFAULT_LOCK_WAIT_MS,
   DEFAULT_LOCK_LEASE_MS,
+  DEFAULT_LOCK_KEEP_ALIVE_MS,
   type TokenManagerOptions,
   type OAuthClientConfig,
 } from './lifecycle/token-manager-options.js';

@@ -43,7 +43,28 @@ export interface RefreshRequest extends ClientCredentials {
 
 export interface RequestOptions {
   readonly signal?: AbortSignal;
+  /**
+   * False for a request that must not be sent twice: a refresh to a server that rotates refresh tokens, where a
+   * second send of a token the server already used is a reuse (many servers then revoke the grant). Such a request is
+   * retried only after a failure that proves it never reached the server (the connection was refused, the host not
+   * found); after a timeout or a reset it fails with ACCOUNTS_UNAVAILABLE and `outcomeUnknown`. Default true.
+   */
+  readonly replayable?: boolean;
+  /**
+   * Asked before every try, retries included: resolves to null to send, or to the ms to wait when the caller's budget
+   * of requests is spent (then nothing is sent: THROTTLED with `retryAfterMs`). How TokenManager keeps within Zoho's
+   * 10 access tokens per refresh token per 10 minutes.
+   */
+  readonly budget?: { take(): number | null };
 }
+
+// Failures of the connection itself: the request was never written, so sending it again cannot be a second send.
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+const neverSent = (error: unknown): boolean => {
+  const err = error as { code?: string; cause?: { code?: string } } | null;
+  return NEVER_SENT.has(err?.cause?.code ?? err?.code ?? '');
+};
 
 /** The CRM user an access token belongs to (`GET /crm/v8/users?type=CurrentUser`). */
 export interface CurrentUser {
@@ -209,10 +230,13 @@ export class AccountsClient {
     let lastError: unknown = null;
     for (let attempt = 1; attempt <= policy.attempts; attempt += 1) {
       if (attempt > 1) {
+        if (options.replayable === false && !neverSent(lastError)) throw this.#outcomeUnknown(operation, lastError, attempt - 1);
         const delayMs = backoffDelayMs(policy, attempt - 1);
         this.#logger.warn('accounts request failed; retrying', { operation, attempt: attempt - 1, reason: reasonOf(lastError), delayMs });
         await sleep(delayMs, options.signal);
       }
+      const waitMs = options.budget?.take() ?? null;
+      if (waitMs !== null) throw spentBudget(operation, waitMs, lastError);
       const started = performance.now();
       const timeout = AbortSignal.timeout(policy.timeoutMs);
       const signal = options.signal ? anySignal(options.signal, timeout) : timeout;
@@ -228,6 +252,7 @@ export class AccountsClient {
         lastError = error;
       }
     }
+    if (options.replayable === false && !neverSent(lastError)) throw this.#outcomeUnknown(operation, lastError, policy.attempts);
     const status = lastError instanceof TransientAnswer ? lastError.status : null;
     const last = status === null ? reasonOf(lastError) : `HTTP ${status}`;
     this.#logger.error('accounts server unavailable', { operation, attempts: policy.attempts, reason: last });
@@ -235,6 +260,20 @@ export class AccountsClient {
       ErrorCode.ACCOUNTS_UNAVAILABLE,
       `The accounts server did not answer to ${operation} after ${policy.attempts} tries (last: ${last}); nothing was changed, try again later.`,
       { cause: lastError, status },
+    );
+  }
+
+  /** A request that may have reached the server and must not be sent again (see `RequestOptions.replayable`). */
+  #outcomeUnknown(operation: AccountsOperation, lastError: unknown, tries: number): AccountsError {
+    const status = lastError instanceof TransientAnswer ? lastError.status : null;
+    const last = status === null ? reasonOf(lastError) : `HTTP ${status}`;
+    this.#logger.error('accounts request may have been processed; not sent again', { operation, attempts: tries, reason: last });
+    return new AccountsError(
+      ErrorCode.ACCOUNTS_UNAVAILABLE,
+      `The accounts server did not answer to ${operation} (last: ${last}), and it may have processed the request: this server ` +
+        'rotates refresh tokens, so the same one is not sent again automatically. The next call tries once more; if the server ' +
+        'had used it, the user must authorize the app again.',
+      { cause: lastError, status, outcomeUnknown: true },
     );
   }
 
@@ -277,4 +316,13 @@ function endpoint(base: string, path: string): URL {
   }
   url.pathname = url.pathname.replace(/\/$/, '') + path;
   return url;
+}
+
+/** THROTTLED without a request: the caller's budget of requests (Zoho's per-refresh-token limit) is spent. */
+function spentBudget(operation: AccountsOperation, waitMs: number, lastError: unknown): AccountsError {
+  return new AccountsError(
+    ErrorCode.THROTTLED,
+    `Not sent, to ${operation}: this token has used its budget of requests to the accounts server (Zoho allows 10 access tokens per refresh token in 10 minutes); try again after error.retryAfterMs.`,
+    { retryAfterMs: waitMs, cause: lastError ?? undefined },
+  );
 }

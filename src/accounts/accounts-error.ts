@@ -9,6 +9,8 @@ export interface AccountsErrorOptions {
   status?: number | null;
   /** For THROTTLED: how long to wait before trying again, in milliseconds. */
   retryAfterMs?: number | null;
+  /** The request may have been processed though no answer came (a refresh that timed out after it was sent). */
+  outcomeUnknown?: boolean;
 }
 
 /**
@@ -23,7 +25,7 @@ export class AccountsError extends TokenStoreError {
   readonly retryAfterMs: number | null;
 
   constructor(code: ErrorCodeValue, message: string, options: AccountsErrorOptions = {}) {
-    super(code, message, { cause: options.cause });
+    super(code, message, { cause: options.cause, outcomeUnknown: options.outcomeUnknown });
     this.oauthError = options.oauthError ?? null;
     this.status = options.status ?? null;
     this.retryAfterMs = options.retryAfterMs ?? null;

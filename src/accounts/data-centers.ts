@@ -88,7 +88,9 @@ export function customEnvironment(options: { accountsUrl: string; apiDomain: str
   const accounts = parseHttpUrl('accounts URL', options.accountsUrl);
   const api = parseHttpUrl('API domain', options.apiDomain);
   const accountsUrl = accounts.origin + accounts.pathname.replace(/\/$/, '');
-  const standard = ['tokenEndpoint', 'revocationEndpoint', 'clientAuthentication', 'authorizationScheme'].some((name) => name in options);
+  const standard = ['tokenEndpoint', 'revocationEndpoint', 'clientAuthentication', 'authorizationScheme', 'refreshTokenRotation'].some(
+    (name) => name in options,
+  );
   return Object.freeze({
     dataCenter: 'custom',
     kind: options.kind ?? 'production',

@@ -17,7 +17,15 @@ export interface OAuthServer {
   readonly authorizationScheme: AuthorizationScheme;
   /** Zoho's revoke takes only `?token=`; a standard one takes a form body with the client's authentication. */
   readonly zohoRevocation: boolean;
+  /**
+   * Whether a refresh may answer a new refresh token and retire the one sent (RFC 6749 §6): then a refresh is not
+   * idempotent, and one that may have reached the server is never sent again blindly. Zoho never rotates.
+   */
+  readonly rotatesRefreshTokens: boolean;
 }
+
+/** Whether a server may rotate refresh tokens: `never` (Zoho), or `possible` (most standard servers can). */
+export type RefreshTokenRotation = 'never' | 'possible';
 
 /** The endpoint settings an Environment may carry; absent ones are Zoho's. */
 export interface OAuthServerSettings {
@@ -29,6 +37,8 @@ export interface OAuthServerSettings {
   readonly clientAuthentication?: ClientAuthentication;
   /** Default `Zoho-oauthtoken` on Zoho-shaped servers, `Bearer` once a token endpoint is named. */
   readonly authorizationScheme?: AuthorizationScheme;
+  /** Default `never` on Zoho-shaped servers, `possible` once a token endpoint is named (see OAuthServer). */
+  readonly refreshTokenRotation?: RefreshTokenRotation;
 }
 
 const ZOHO_TOKEN_PATH = '/oauth/v2/token';
@@ -42,6 +52,10 @@ export function resolveServerSettings(accountsUrl: string, settings: OAuthServer
     throw invalid("clientAuthentication must be 'client_secret_post' or 'client_secret_basic'.");
   }
   const named = settings.tokenEndpoint !== undefined;
+  const refreshTokenRotation = settings.refreshTokenRotation ?? (named ? 'possible' : 'never');
+  if (refreshTokenRotation !== 'never' && refreshTokenRotation !== 'possible') {
+    throw invalid("refreshTokenRotation must be 'never' or 'possible'.");
+  }
   const authorizationScheme = settings.authorizationScheme ?? (named ? 'Bearer' : 'Zoho-oauthtoken');
   if (authorizationScheme !== 'Bearer' && authorizationScheme !== 'Zoho-oauthtoken') {
     throw invalid("authorizationScheme must be 'Bearer' or 'Zoho-oauthtoken'.");
@@ -58,6 +72,7 @@ export function resolveServerSettings(accountsUrl: string, settings: OAuthServer
     revocationEndpoint: revocation === null ? null : at('revocationEndpoint', revocation),
     clientAuthentication,
     authorizationScheme,
+    refreshTokenRotation,
   });
 }
 
@@ -77,6 +92,7 @@ export function oauthServerOf(environment: ServerEnvironment): OAuthServer {
       clientAuthentication: resolved.clientAuthentication,
       authorizationScheme: resolved.authorizationScheme,
       zohoRevocation: environment.revocationEndpoint === undefined,
+      rotatesRefreshTokens: resolved.refreshTokenRotation === 'possible',
     });
     if (Object.isFrozen(environment)) resolvedServers.set(environment, server);
   }

@@ -13,11 +13,14 @@ export interface RetryPolicy {
   readonly baseDelayMs: number;
   /** Default 3,000 ms. */
   readonly maxDelayMs: number;
-  /** Each try is abandoned after this long and counts as transient (default 10,000 ms). */
+  /**
+   * Each try is abandoned after this long and counts as transient (default 60,000 ms: a slow accounts server still
+   * answers within one try, and a refresh is sent once instead of being cut off and sent again).
+   */
   readonly timeoutMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({ attempts: 4, baseDelayMs: 200, maxDelayMs: 3_000, timeoutMs: 10_000 });
+export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({ attempts: 4, baseDelayMs: 200, maxDelayMs: 3_000, timeoutMs: 60_000 });
 
 const positiveInteger = (value: unknown, min: number): value is number =>
   typeof value === 'number' && Number.isSafeInteger(value) && value >= min;

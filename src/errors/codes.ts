@@ -42,6 +42,11 @@ export const ErrorCode = {
   /** A Zoho API call was refused for the token after one refresh and retry (401). */
   API_UNAUTHORIZED: 'API_UNAUTHORIZED',
   /**
+   * Another caller (this process or another) is refreshing the token and did not finish within this caller's wait
+   * (`refreshLock.waitMs` or its AbortSignal); nothing was sent by this caller. Retry.
+   */
+  REFRESH_IN_PROGRESS: 'REFRESH_IN_PROGRESS',
+  /**
    * A grant exchange named an accounts server that is neither a Zoho data center's nor one the TokenManager was
    * given (an authorize redirect can be forged): nothing was sent to it. Give your own server to the manager
    * (`environment` / `environments`) to allow it.

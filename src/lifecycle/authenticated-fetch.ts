@@ -8,7 +8,7 @@ export type FetchInput = string | URL;
 
 /** What the fetch needs from the token manager. */
 export interface CredentialSource {
-  credentials(selector?: TokenSelector): Promise<TokenCredentials>;
+  credentials(selector?: TokenSelector, options?: { readonly signal?: AbortSignal }): Promise<TokenCredentials>;
   reportInvalidToken(accessToken: string): void;
 }
 
@@ -60,13 +60,15 @@ export async function authenticatedFetch(
   input: FetchInput,
   init: RequestInit = {},
 ): Promise<Response> {
-  const first = await source.credentials(selector);
+  // The request's own signal is the caller's deadline for getting a token too.
+  const deadline = init.signal ? { signal: init.signal } : undefined;
+  const first = await source.credentials(selector, deadline);
   const response = await send(fetchImpl, first, input, init);
   // A streamed body cannot be sent twice: such a request gets no retry.
   if (init.body instanceof ReadableStream || !(await isInvalidToken(response))) return response;
   await response.body?.cancel();
   source.reportInvalidToken(first.accessToken);
-  const renewed = await source.credentials(selector);
+  const renewed = await source.credentials(selector, deadline);
   const retried = await send(fetchImpl, renewed, input, init);
   if (!(await isInvalidToken(retried))) return retried;
   await retried.body?.cancel();

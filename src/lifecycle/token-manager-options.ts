@@ -10,6 +10,7 @@ import { silentLogger, type Logger } from '../logging/logger.js';
 import { LazyTokenStore } from '../kernel/lazy-token-store.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { OAuthToken } from '../token/oauth-token.js';
+import { ZOHO_REFRESH_BUDGET, type RefreshBudgetOptions } from './refresh-budget.js';
 
 /** Client credentials for tokens that do not carry their own (the official SDK keeps them on every token). */
 export interface OAuthClientConfig {
@@ -40,8 +41,19 @@ export interface TokenManagerOptions {
   refreshMarginMs?: number;
   /** Re-read the store for a cached token at least this often, to notice changes made elsewhere. Default 60,000. */
   cacheMaxAgeMs?: number;
-  /** The cross-process refresh lock, when the store has one: how long to wait for it, how long a holder keeps it. */
-  refreshLock?: { waitMs?: number; leaseMs?: number };
+  /**
+   * The cross-process refresh lock, when the store has one. `waitMs`: the longest a caller waits for another caller's
+   * refresh (default 120,000; a caller's own AbortSignal may end it sooner). `leaseMs`: how soon a holder that died
+   * or froze is noticed (default 15,000). `keepAliveMs`: how long a live holder's heartbeat may keep the lock
+   * (default 300,000, more than a refresh with every retry takes). See docs/lifecycle.md, "The bad day".
+   */
+  refreshLock?: { waitMs?: number; leaseMs?: number; keepAliveMs?: number };
+  /**
+   * Refresh requests one refresh token may send per window, retries included, to a server that does not rotate
+   * refresh tokens (Zoho): default Zoho's 10 per 10 minutes, so the library itself never trips Zoho's limit. `false`
+   * turns the count off.
+   */
+  refreshBudget?: Partial<RefreshBudgetOptions> | false;
   /** Retries of transient accounts failures (ignored when `accounts` is given). */
   retry?: Partial<RetryPolicy>;
   /** A ready accounts client (to share one, or to give it another fetch). */
@@ -63,6 +75,8 @@ export interface TokenManagerConfig {
   readonly cacheMaxAgeMs: number;
   readonly lockWaitMs: number;
   readonly lockLeaseMs: number;
+  readonly lockKeepAliveMs: number;
+  readonly refreshBudget: RefreshBudgetOptions | null;
   readonly accounts: AccountsClient;
   readonly fetch: typeof fetch;
 }
@@ -71,17 +85,22 @@ export interface TokenManagerConfig {
 // latency, retries with backoff (a few seconds) and clock skew between hosts; 60 s costs under 2% of a 1-hour token.
 export const DEFAULT_REFRESH_MARGIN_MS = 60_000;
 export const DEFAULT_CACHE_MAX_AGE_MS = 60_000;
-export const DEFAULT_LOCK_WAIT_MS = 15_000;
-export const DEFAULT_LOCK_LEASE_MS = 60_000;
+// The lock's defaults follow from the bad day (docs/lifecycle.md): a caller waits for a live holder however slow the
+// accounts server is (up to 2 minutes), a dead or frozen holder is noticed in 15 s, and a live holder's heartbeat may
+// keep the lock for 5 minutes: more than a refresh takes with every retry at the default 60 s per try.
+export const DEFAULT_LOCK_WAIT_MS = 120_000;
+export const DEFAULT_LOCK_LEASE_MS = 15_000;
+export const DEFAULT_LOCK_KEEP_ALIVE_MS = 300_000;
 
 const invalid = (message: string): TokenStoreError => new TokenStoreError(ErrorCode.INVALID_CONFIG, message);
 
 const KNOWN_OPTIONS = [
   'environment', 'environments', 'store', 'tokens', 'client', 'logger', 'clock', 'refreshMarginMs', 'cacheMaxAgeMs',
-  'refreshLock', 'retry', 'accounts', 'fetch',
+  'refreshLock', 'refreshBudget', 'retry', 'accounts', 'fetch',
 ];
 // `client` is not checked for unknown names: it is often a wider record (an app's config, the emulator's client).
-const KNOWN_LOCK = ['waitMs', 'leaseMs'];
+const KNOWN_LOCK = ['waitMs', 'leaseMs', 'keepAliveMs'];
+const KNOWN_BUDGET = ['requests', 'windowMs'];
 
 function checkNames(what: string, value: unknown, known: readonly string[]): void {
   if (value === undefined) return;
@@ -123,6 +142,7 @@ export function tokenManagerConfig(options: TokenManagerOptions = {}): TokenMana
   if (typeof options !== 'object' || options === null) throw invalid('TokenManager options must be an object.');
   checkNames('TokenManager options', options, KNOWN_OPTIONS);
   checkNames('TokenManager option "refreshLock"', options.refreshLock, KNOWN_LOCK);
+  if (options.refreshBudget !== false) checkNames('TokenManager option "refreshBudget"', options.refreshBudget, KNOWN_BUDGET);
   if (options.store !== undefined && !isStore(options.store)) throw invalid('store must implement the six TokenStore methods.');
   if (options.logger !== undefined && !isLogger(options.logger)) throw invalid('logger must have debug, info, warn and error methods.');
   if (options.clock !== undefined && typeof options.clock?.now !== 'function') throw invalid('clock must have a now() method.');
@@ -145,6 +165,15 @@ export function tokenManagerConfig(options: TokenManagerOptions = {}): TokenMana
   const cacheMaxAgeMs = duration('cacheMaxAgeMs', options.cacheMaxAgeMs, DEFAULT_CACHE_MAX_AGE_MS);
   const lockWaitMs = duration('refreshLock.waitMs', lock.waitMs, DEFAULT_LOCK_WAIT_MS);
   const lockLeaseMs = duration('refreshLock.leaseMs', lock.leaseMs, DEFAULT_LOCK_LEASE_MS, 1);
+  const lockKeepAliveMs = duration('refreshLock.keepAliveMs', lock.keepAliveMs, DEFAULT_LOCK_KEEP_ALIVE_MS);
+  const budget = options.refreshBudget === false ? null : (options.refreshBudget ?? {});
+  const refreshBudget =
+    budget === null
+      ? null
+      : Object.freeze({
+          requests: duration('refreshBudget.requests', budget.requests, ZOHO_REFRESH_BUDGET.requests, 1),
+          windowMs: duration('refreshBudget.windowMs', budget.windowMs, ZOHO_REFRESH_BUDGET.windowMs, 1),
+        });
   const accounts = options.accounts ?? new AccountsClient({ retry: options.retry, clock, logger, fetch: fetchImpl });
   const config: TokenManagerConfig = {
     environment,
@@ -159,6 +188,8 @@ export function tokenManagerConfig(options: TokenManagerOptions = {}): TokenMana
     cacheMaxAgeMs,
     lockWaitMs,
     lockLeaseMs,
+    lockKeepAliveMs,
+    refreshBudget,
     accounts,
     fetch: fetchImpl,
   };

@@ -5,6 +5,8 @@ import type { TokenStore } from '../contract/token-store.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TokenArgumentError, TokenStoreError } from '../errors/token-store-error.js';
 import { supportsRefreshLock, type RefreshLease } from '../contract/refresh-lock.js';
+import { supportsFencedSave } from '../contract/fenced-save.js';
+import { RefreshBudget } from './refresh-budget.js';
 import { OAuthToken } from '../token/oauth-token.js';
 import { RenewalBlocks } from './renewal-blocks.js';
 import { authenticatedFetch, type FetchInput } from './authenticated-fetch.js';
@@ -20,6 +22,9 @@ type RefreshReason = 'missing' | 'expiring' | 'rejected';
 
 // After a refresh failed but the current access token still works, serve it this long before trying again.
 const GRACE_RETRY_MS = 5_000;
+// While another caller refreshes, the current access token is served if it has at least this long to live: enough
+// for an API call to reach Zoho with it.
+const MIN_LIFE_TO_SERVE_MS = 10_000;
 // Bound on remembered refused access tokens: they matter only until the next refresh of their token.
 const MAX_REJECTED = 10_000;
 
@@ -40,6 +45,7 @@ export class TokenManager {
   readonly #flights = new SingleFlight<TokenCredentials>();
   readonly #rejected = new Set<string>();
   readonly #blocks = new RenewalBlocks();
+  readonly #budget: RefreshBudget | null;
   readonly #lookup: TokenLookup;
   readonly #defaultToken: OAuthToken | null;
   #closed = false;
@@ -50,6 +56,8 @@ export class TokenManager {
     this.#events = new LifecycleEvents(this.#config.logger);
     this.#lookup = new TokenLookup({ store: this.#config.store, tokens: this.#config.tokens, client: this.#config.client, cache: this.#cache });
     this.#defaultToken = this.#lookup.defaultToken;
+    const budget = this.#config.refreshBudget;
+    this.#budget = budget === null ? null : new RefreshBudget(budget, () => this.#config.clock.now());
   }
 
   /** The store tokens are kept in. */
@@ -63,19 +71,21 @@ export class TokenManager {
 
   /**
    * A valid access token for the selected token (without a selector: the one configured token). Served from the
-   * cache while valid; otherwise read from the store, and refreshed or exchanged (then saved) when needed.
+   * cache while valid; otherwise read from the store, and refreshed or exchanged (then saved) when needed. With
+   * `options.signal`, the call rejects with the signal's reason once it aborts: the caller's own deadline (the
+   * refresh under way goes on for the other callers that share it).
    */
-  accessToken(selector?: TokenSelector): Promise<string> {
+  accessToken(selector?: TokenSelector, options?: AccessOptions): Promise<string> {
     const cached = this.#cached(selector);
     if (cached !== null) return Promise.resolve(cached.accessToken);
-    return this.#obtain(selector).then((credentials) => credentials.accessToken);
+    return this.#obtain(selector, options?.signal).then((credentials) => credentials.accessToken);
   }
 
-  /** What an API call needs: a valid access token with its token id, user and API domain. */
-  credentials(selector?: TokenSelector): Promise<TokenCredentials> {
+  /** What an API call needs: a valid access token with its token id, user and API domain (options as accessToken). */
+  credentials(selector?: TokenSelector, options?: AccessOptions): Promise<TokenCredentials> {
     const cached = this.#cached(selector);
     if (cached !== null) return Promise.resolve(cached);
-    return this.#obtain(selector);
+    return this.#obtain(selector, options?.signal);
   }
 
   /**
@@ -135,7 +145,8 @@ export class TokenManager {
     if (!snapshot.persisted) throw notFound(describeSelector(selector));
     const tokenId = String(snapshot.token.id);
     await this.#flights.wait(snapshot.flightKey);
-    const lease = await this.#lock(tokenId);
+    const lease = await this.#lock(tokenId, this.#config.lockWaitMs);
+    if (lease === null) throw refreshInProgress(tokenId, this.#config.lockWaitMs);
     try {
       // Re-read under the lock: a renewal that just ended may have stored a rotated refresh token.
       const token = (await this.#config.store.findTokenById(tokenId)) ?? snapshot.token;
@@ -210,21 +221,45 @@ export class TokenManager {
     return token.userName ? this.#cache.freshByUser(token.userName, now) : null;
   }
 
-  async #obtain(selector: TokenSelector | undefined): Promise<TokenCredentials> {
+  async #obtain(selector: TokenSelector | undefined, signal?: AbortSignal): Promise<TokenCredentials> {
     this.#assertOpen();
     checkSelector(selector);
+    signal?.throwIfAborted();
     const snapshot = await this.#lookup.read(selector);
     if (snapshot.persisted && this.#usable(snapshot.token)) return this.#remember(snapshot.token);
-    return this.#flights.run(snapshot.flightKey, () => (snapshot.persisted ? this.#renewStored(snapshot) : this.#renewUnsaved(snapshot)));
+    const renewal = this.#flights.run(snapshot.flightKey, () => (snapshot.persisted ? this.#renewStored(snapshot) : this.#renewUnsaved(snapshot)));
+    return signal === undefined ? renewal : untilAborted(renewal, signal);
   }
 
-  /** The renewal of a stored token, run once for all concurrent callers (single-flight on the token id). */
+  /**
+   * The renewal of a stored token, run once for all concurrent callers (single-flight on the token id), under the
+   * store's refresh lock. A caller that finds the lock held is served the current access token while it still works,
+   * and otherwise waits for the holder (up to `refreshLock.waitMs`), then serves what the holder stored: it never
+   * refreshes while another holds a live lease (REFRESH_IN_PROGRESS when the wait ends first).
+   */
   async #renewStored(snapshot: Snapshot): Promise<TokenCredentials> {
     const tokenId = String(snapshot.token.id);
     // A run that finished just before this one started may have cached a newer token already.
     const cached = this.#cache.freshById(tokenId, this.#config.clock.now());
     if (cached && !this.#rejected.has(cached.accessToken)) return cached;
-    const lease = await this.#lock(tokenId);
+    // A first try without waiting; a store that cannot answer now is tried again below, within the wait.
+    let lease = await this.#lock(tokenId, 0).catch((error: unknown) => {
+      if ((error as { code?: string } | null)?.code === ErrorCode.STORE_UNAVAILABLE) return null;
+      throw error;
+    });
+    if (lease === null) {
+      const left = this.#lifeLeft(snapshot.token);
+      if (left > MIN_LIFE_TO_SERVE_MS) {
+        this.#config.logger.debug('another caller is refreshing; serving the current access token meanwhile', { tokenId });
+        return this.#remember(snapshot.token, Math.min(left - MIN_LIFE_TO_SERVE_MS, GRACE_RETRY_MS));
+      }
+      lease = await this.#lock(tokenId, this.#config.lockWaitMs);
+      if (lease === null) {
+        const after = await this.#config.store.findTokenById(tokenId);
+        if (after && this.#usable(after)) return this.#remember(after);
+        throw refreshInProgress(tokenId, this.#config.lockWaitMs);
+      }
+    }
     try {
       // Re-read: another process (or a renewal that just finished) may have stored a new token.
       const current = await this.#config.store.findTokenById(tokenId);
@@ -235,9 +270,6 @@ export class TokenManager {
       if (this.#usable(current)) {
         this.#config.logger.debug('token was renewed elsewhere; using the stored one', { tokenId, user: current.userName });
         return this.#remember(current);
-      }
-      if (lease === null) {
-        this.#config.logger.warn('refresh lock not granted in time; refreshing without it', { tokenId, waitMs: this.#config.lockWaitMs });
       }
       return await this.#refreshNow(current);
     } finally {
@@ -255,7 +287,7 @@ export class TokenManager {
     // Grant codes are single use, so processes configured with the same code take the lock named after it (a hash,
     // never the code) and re-read: the first exchanges and saves, the others find its token by the grant token.
     const grantToken = snapshot.token.grantToken;
-    const lease = grantToken && !snapshot.token.refreshToken ? await this.#lock(grantLockKey(grantToken)) : undefined;
+    const lease = grantToken && !snapshot.token.refreshToken ? await this.#lock(grantLockKey(grantToken), this.#config.lockWaitMs) : undefined;
     try {
       if (lease !== undefined) {
         const again = await this.#lookup.readToken(snapshot.token);
@@ -275,25 +307,110 @@ export class TokenManager {
     }
   }
 
-  async #refreshNow(current: OAuthToken): Promise<TokenCredentials> {
+  async #refreshNow(current: OAuthToken, lostRaceChecked = false): Promise<TokenCredentials> {
     const tokenId = current.id;
     const reason: RefreshReason = !current.accessToken ? 'missing' : this.#rejected.has(current.accessToken) ? 'rejected' : 'expiring';
     let renewal: Renewal;
     try {
       if (tokenId !== null) this.#blocks.check(tokenId, current, this.#config.clock.now());
       this.#config.logger.debug('renewing access token', { tokenId, user: current.userName, reason });
-      renewal = await this.#renewer.renew(current);
+      renewal = await this.#renewer.renew(current, this.#budget === null ? undefined : (refreshToken) => (this.#budget as RefreshBudget).for(refreshToken));
     } catch (error) {
+      const stored = lostRaceChecked ? null : await this.#rotatedElsewhere(current, error);
+      if (stored !== null) return this.#usable(stored) ? this.#remember(stored) : this.#refreshNow(stored, true);
       this.#failed(current, current.userName, error);
       const grace = this.#grace(current, error);
       if (grace) return grace;
       throw error;
     }
-    await this.#saveRenewal(renewal);
+    const outcome = await this.#commit(renewal, current);
+    if (outcome !== 'saved') return this.#discard(renewal, current, outcome);
     if (current.accessToken) this.#rejected.delete(current.accessToken);
     if (tokenId !== null) this.#blocks.clear(tokenId);
     this.#emitRefreshed(renewal, reason);
     return this.#remember(renewal.token);
+  }
+
+  /**
+   * A lost race, not a dead credential: the server refused the refresh token (invalid_grant, invalid_code) and the
+   * store now holds another one, which another holder rotated in. Resolves to the stored token then, else null.
+   */
+  async #rotatedElsewhere(current: OAuthToken, error: unknown): Promise<OAuthToken | null> {
+    if ((error as { code?: string } | null)?.code !== ErrorCode.REAUTHORIZATION_REQUIRED || current.id === null || !current.refreshToken) return null;
+    const stored = await this.#config.store.findTokenById(current.id).catch(() => null);
+    if (stored === null || !stored.refreshToken || stored.refreshToken === current.refreshToken) return null;
+    this.#config.logger.info('refresh token was rotated by another holder meanwhile; using the stored one', { tokenId: current.id });
+    return stored;
+  }
+
+  /**
+   * Saves a renewal. A stored token's is a fenced save where the store has one: it applies only while the token still
+   * holds what this renewal read (`saved`); `changed` means another holder committed first, `gone` that the token
+   * was deleted meanwhile. A rotated refresh token exists nowhere else, so its save is tried twice before failing.
+   */
+  async #commit(renewal: Renewal, current: OAuthToken): Promise<'saved' | 'changed' | 'gone'> {
+    const store = this.#config.store;
+    if (current.id === null || !supportsFencedSave(store)) {
+      await this.#saveRenewal(renewal);
+      return 'saved';
+    }
+    const condition = { accessToken: current.accessToken, refreshToken: current.refreshToken };
+    const save = () => store.saveTokenIf(renewal.changes, condition);
+    let outcome: 'saved' | 'changed' | 'gone';
+    try {
+      outcome = await save();
+    } catch (error) {
+      if (!renewal.rotated) throw error;
+      this.#config.logger.warn('saving a rotated refresh token failed; trying once more', { tokenId: current.id });
+      outcome = await save();
+    }
+    if (outcome === 'saved') {
+      renewal.token.id = renewal.changes.id;
+      const tokenId = String(renewal.token.id);
+      this.#config.logger.debug('token saved', { tokenId, user: renewal.token.userName });
+      this.#events.emit('saved', { tokenId, userName: renewal.token.userName });
+    }
+    return outcome;
+  }
+
+  /**
+   * A renewal its fenced save refused. The stored token wins: `changed`, another holder's (this one was paused past
+   * its lease, or the token was authorized again meanwhile) is served; `gone`, the deletion stands. A rotated refresh
+   * token this renewal got exists only here, so it is revoked at the server rather than left alive.
+   */
+  async #discard(renewal: Renewal, current: OAuthToken, outcome: 'changed' | 'gone'): Promise<TokenCredentials> {
+    const tokenId = String(current.id);
+    this.#config.logger.warn('a renewal was not saved: the stored token changed or was deleted meanwhile', { tokenId, outcome });
+    if (renewal.rotated && renewal.token.refreshToken) await this.#revokeQuietly(renewal.token, tokenId);
+    if (outcome === 'gone') {
+      this.#cache.drop(tokenId);
+      throw notFound(`token id ${tokenId} (deleted while it was being refreshed)`);
+    }
+    const stored = await this.#config.store.findTokenById(tokenId);
+    if (stored && this.#usable(stored)) return this.#remember(stored);
+    // The stored token is not usable either (it changed, and has no valid access token): what this renewal got still
+    // works, and is served once; the next call renews the stored one.
+    if (!renewal.rotated) return this.#remember(renewal.token, GRACE_RETRY_MS);
+    throw refreshInProgress(tokenId, 0);
+  }
+
+  /** Revokes a refresh token this manager holds alone (never saved); a failure is only logged. */
+  async #revokeQuietly(token: OAuthToken, tokenId: string): Promise<void> {
+    const environment = this.#renewer.environmentFor(token.apiDomain);
+    const client = {
+      clientId: token.clientId ?? this.#config.client?.clientId ?? '',
+      clientSecret: token.clientSecret ?? this.#config.client?.clientSecret ?? '',
+      server: oauthServerOf(environment),
+    };
+    try {
+      await this.#config.accounts.revoke({ accountsUrl: environment.accountsUrl, refreshToken: String(token.refreshToken), client });
+      this.#config.logger.info('revoked the refresh token of a renewal that could not be saved', { tokenId });
+    } catch (error) {
+      this.#config.logger.warn('could not revoke the refresh token of a renewal that could not be saved', {
+        tokenId,
+        code: (error as { code?: string } | null)?.code ?? 'unknown',
+      });
+    }
   }
 
   /** Saves a renewal. A rotated refresh token exists nowhere else, so its save is tried twice before failing. */
@@ -316,10 +433,20 @@ export class TokenManager {
     this.#events.emit('saved', { tokenId, userName });
   }
 
-  #lock(tokenId: string): Promise<RefreshLease | null | undefined> {
+  /**
+   * The store's refresh lock on `key` (undefined when the store has none), waited for up to `waitMs`; its lease is
+   * kept alive by a heartbeat while this holder works, so a slow refresh is never mistaken for a dead holder.
+   */
+  #lock(key: string, waitMs: number): Promise<RefreshLease | null | undefined> {
     const store = this.#config.store;
     if (!supportsRefreshLock(store)) return Promise.resolve(undefined);
-    return store.acquireRefreshLock(tokenId, { waitMs: this.#config.lockWaitMs, leaseMs: this.#config.lockLeaseMs });
+    return store.acquireRefreshLock(key, { waitMs, leaseMs: this.#config.lockLeaseMs, keepAliveMs: this.#config.lockKeepAliveMs });
+  }
+
+  /** Milliseconds of life the token's access token has left (0 when it has none, expired, or was refused). */
+  #lifeLeft(token: OAuthToken): number {
+    if (!token.accessToken || token.expiresAt === null || this.#rejected.has(token.accessToken)) return 0;
+    return Math.max(0, token.expiresAt - this.#config.clock.now());
   }
 
   /** Whether a token can be served as it is. */
@@ -385,6 +512,39 @@ export class TokenManager {
   #assertOpen(): void {
     if (this.#closed) throw new TokenStoreError(ErrorCode.STORE_CLOSED, 'The TokenManager is closed; create a new one to use it again.');
   }
+}
+
+/** Options of a call that may have to wait for a token. */
+export interface AccessOptions {
+  /** The caller's deadline: the call rejects with the signal's reason once it aborts. */
+  readonly signal?: AbortSignal;
+}
+
+/** Another caller's refresh outlasted this caller's wait: typed, so the caller retries rather than refreshes. */
+function refreshInProgress(tokenId: string, waitMs: number): TokenStoreError {
+  return new TokenStoreError(
+    ErrorCode.REFRESH_IN_PROGRESS,
+    `Token ${tokenId} is being refreshed by another caller, who did not finish within ${waitMs} ms; nothing was sent. Retry: its new token is served once saved.`,
+  );
+}
+
+/** `work`, or the signal's reason once it aborts (the work itself goes on: others may be waiting for it). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** The lock key for exchanging a grant code: a hash, so the code itself never reaches a lock name or a log. */

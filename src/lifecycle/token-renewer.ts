@@ -61,7 +61,11 @@ export class TokenRenewer {
     return environment;
   }
 
-  async renew(current: OAuthToken): Promise<Renewal> {
+  /**
+   * A refresh goes out once to a server that rotates refresh tokens (never blindly again: see
+   * `RequestOptions.replayable`), and within `budgetFor`'s budget to one that does not (Zoho's limit).
+   */
+  async renew(current: OAuthToken, budgetFor?: (refreshToken: string) => { take(): number | null }): Promise<Renewal> {
     if (!current.refreshToken && !current.grantToken) {
       throw new TokenStoreError(
         ErrorCode.REAUTHORIZATION_REQUIRED,
@@ -73,7 +77,8 @@ export class TokenRenewer {
     const accounts = this.#config.accounts;
     if (current.refreshToken) {
       const server = oauthServerOf(environment);
-      const grant = await accounts.refresh({ accountsUrl: environment.accountsUrl, clientId, clientSecret, server, refreshToken: current.refreshToken });
+      const options = server.rotatesRefreshTokens ? { replayable: false } : { budget: budgetFor?.(current.refreshToken) };
+      const grant = await accounts.refresh({ accountsUrl: environment.accountsUrl, clientId, clientSecret, server, refreshToken: current.refreshToken }, options);
       return this.#apply(current, grant, 'refresh_token', environment);
     }
     const grant = await accounts.exchangeGrant({

@@ -5,8 +5,8 @@ export type StoreSpec =
   | { kind: 'file'; path: string }
   | { kind: 'sqlite'; path: string }
   | { kind: 'mysql'; database: string }
-  | { kind: 'postgres'; schema: string }
-  | { kind: 'redis'; keyPrefix: string };
+  | { kind: 'postgres'; schema: string; port?: number }
+  | { kind: 'redis'; keyPrefix: string; port?: number };
 
 export type OpenedStore = TokenStore & { close(): Promise<void> };
 
@@ -26,11 +26,13 @@ export async function openStore(spec: StoreSpec): Promise<OpenedStore> {
     }
     case 'postgres': {
       const { PostgresStore } = await import('zoho-token-store/postgres');
-      return PostgresStore.open({ connection: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' }, schema: spec.schema });
+      // A port of its own: a pooler (PgBouncer) in front of the shared server.
+      return PostgresStore.open({ connection: { host: '127.0.0.1', port: spec.port ?? 5432, user: 'postgres', database: 'test' }, schema: spec.schema });
     }
     case 'redis': {
       const { RedisStore } = await import('zoho-token-store/redis');
-      return new RedisStore({ url: 'redis://127.0.0.1:6379', keyPrefix: spec.keyPrefix });
+      // A port of its own: a throwaway server a test restarts.
+      return new RedisStore({ url: `redis://127.0.0.1:${spec.port ?? 6379}`, keyPrefix: spec.keyPrefix });
     }
   }
 }

@@ -64,7 +64,6 @@ export class EngineLock implements RefreshLockProvider {
     if (local === null) return null;
     try {
       const name = this.#options.nameOf?.(key) ?? key;
-      await this.#retryRelease(name);
       const held = await this.#take(name, options.leaseMs, poller, signal);
       if (held === null) {
         await local.release();
@@ -93,6 +92,8 @@ export class EngineLock implements RefreshLockProvider {
     let outage: unknown = null;
     const held = await pollFor(poller, async (waitMs): Promise<HeldLock | LockBusy> => {
       try {
+        // A hold of this process's that it could not release is over: end it first (its lease would, later).
+        await this.#retryRelease(name);
         const attempt = await this.#engine.tryLock(name, leaseMs, { waitMs, signal });
         outage = null;
         return attempt;
@@ -153,8 +154,16 @@ export class EngineLock implements RefreshLockProvider {
     }
   }
 
+  /** Releases a hold of `name` whose release failed earlier; an engine still unreachable throws its error. */
   async #retryRelease(name: string): Promise<void> {
     const held = this.#unreleased.get(name);
-    if (held !== undefined) await this.#release(name, held);
+    if (held === undefined) return;
+    try {
+      await held.release();
+      this.#unreleased.delete(name);
+    } catch (error) {
+      if (isUnavailable(error)) throw error;
+      // Any other failure: the hold's lease ends it in time, as it would have.
+    }
   }
 }

@@ -86,6 +86,7 @@ export class AccountsEmulator {
       records: new RecordBook(),
       stats,
       faults,
+      modes: { rotateRefreshTokens: false },
       accountsUrl: (dc) => this.accountsUrl(dc),
       apiDomain: (dc) => this.apiDomain(dc),
     };
@@ -166,6 +167,22 @@ export class AccountsEmulator {
       throw argumentError('addRecords: records must be a list of objects (field API name → value).');
     }
     return this.#context.records.add(owner, module, records);
+  }
+
+  /**
+   * Rotating mode, as many standard OAuth 2.0 servers (not Zoho) behave: each refresh answers a new refresh token
+   * and retires the one sent; presenting a retired one again is `invalid_grant` (HTTP 400) and revokes every refresh
+   * token of that grant (`stats.reusedRefreshTokens()` counts it). Clients must name it: `refreshTokenRotation:
+   * 'possible'` on their environment. Off by default.
+   */
+  rotateRefreshTokens(on: boolean): void {
+    if (typeof on !== 'boolean') throw argumentError('rotateRefreshTokens takes true or false.');
+    this.#context.modes.rotateRefreshTokens = on;
+  }
+
+  /** Whether a refresh token is live now (not revoked, not retired by rotation, not deleted by a cap). */
+  refreshTokenIsLive(refreshToken: string): boolean {
+    return typeof refreshToken === 'string' && this.#context.ledger.refreshToken(refreshToken) !== null;
   }
 
   /** Admin-side revoke (the user removed the app): the refresh token and all its access tokens stop working. */

@@ -18,6 +18,8 @@ export interface EmulatorContext {
   readonly records: RecordBook;
   readonly stats: StatsRecorder;
   readonly faults: FaultSwitches;
+  /** Modes that make the emulator behave like a standard OAuth 2.0 server instead of Zoho. */
+  readonly modes: { rotateRefreshTokens: boolean };
   accountsUrl(dataCenter: DataCenterCode): string;
   apiDomain(dataCenter: DataCenterCode): string;
 }

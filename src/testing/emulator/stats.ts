@@ -14,6 +14,8 @@ export interface EmulatorStats {
   apiRequests(): number;
   /** CRM API requests answered 401 INVALID_TOKEN. */
   invalidTokenResponses(): number;
+  /** Refresh requests with a refresh token rotation had retired (rotating mode): each revoked its whole grant. */
+  reusedRefreshTokens(): number;
   reset(): void;
 }
 
@@ -45,6 +47,7 @@ export class StatsRecorder implements EmulatorStats {
   #throttled = 0;
   #apiRequests = 0;
   #invalidTokenResponses = 0;
+  #reusedRefreshTokens = 0;
 
   refreshRequests = (refreshToken?: string): number => this.#refreshRequests.count(refreshToken);
   codeExchanges = (): number => this.#codeExchanges;
@@ -53,6 +56,7 @@ export class StatsRecorder implements EmulatorStats {
   throttled = (): number => this.#throttled;
   apiRequests = (): number => this.#apiRequests;
   invalidTokenResponses = (): number => this.#invalidTokenResponses;
+  reusedRefreshTokens = (): number => this.#reusedRefreshTokens;
 
   reset = (): void => {
     this.#refreshRequests.reset();
@@ -62,6 +66,7 @@ export class StatsRecorder implements EmulatorStats {
     this.#throttled = 0;
     this.#apiRequests = 0;
     this.#invalidTokenResponses = 0;
+    this.#reusedRefreshTokens = 0;
   };
 
   sawRefreshRequest(refreshToken: string | undefined): void {
@@ -90,5 +95,9 @@ export class StatsRecorder implements EmulatorStats {
 
   sawInvalidToken(): void {
     this.#invalidTokenResponses += 1;
+  }
+
+  sawReusedRefreshToken(): void {
+    this.#reusedRefreshTokens += 1;
   }
 }

@@ -74,9 +74,15 @@ function exchangeCode(context: EmulatorContext, dataCenter: DataCenterCode, para
 }
 
 function refresh(context: EmulatorContext, dataCenter: DataCenterCode, params: Params): EmulatorResponse {
-  const record = context.ledger.refreshToken(params.get('refresh_token') ?? '');
+  const presented = params.get('refresh_token') ?? '';
+  const record = context.ledger.refreshToken(presented);
   const client = authenticate(context, params, record?.dataCenter ?? null, dataCenter);
   if ('kind' in client) return client;
+  if (context.modes.rotateRefreshTokens && !record) {
+    // A standard rotating server: a retired refresh token presented again revokes its whole grant (RFC 6749 §10.4).
+    if (context.ledger.reuse(presented)) context.stats.sawReusedRefreshToken();
+    return json(400, { error: 'invalid_grant', error_description: 'The refresh token is invalid, revoked or was already used.' });
+  }
   // A wrong, revoked or deleted refresh token reads like a used grant code.
   if (!record || record.clientId !== client.client.clientId) return oauthError('invalid_code');
   const access = context.ledger.mintFromRefreshToken(record);
@@ -85,7 +91,9 @@ function refresh(context: EmulatorContext, dataCenter: DataCenterCode, params: P
     return throttled();
   }
   context.stats.issuedFromRefreshToken(record.value);
-  return tokenBody(context, access, { refreshToken: null, withScope: true });
+  if (!context.modes.rotateRefreshTokens) return tokenBody(context, access, { refreshToken: null, withScope: true });
+  const next = context.ledger.rotate(record);
+  return tokenBody(context, access, { refreshToken: next.value, withScope: true });
 }
 
 function clientCredentials(context: EmulatorContext, dataCenter: DataCenterCode, params: Params): EmulatorResponse {

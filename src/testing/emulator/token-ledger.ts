@@ -16,6 +16,8 @@ export interface TokenGrant {
 
 export interface RefreshTokenRecord extends TokenGrant {
   readonly value: string;
+  /** The grant it descends from (the first refresh token's value): rotation keeps it, reuse revokes all of it. */
+  readonly family: string;
   readonly createdAt: number;
   readonly window: FixedWindow;
   /** Its live access tokens, oldest first. */
@@ -39,6 +41,8 @@ export class TokenLedger {
   readonly #accessTokens = new Map<string, AccessTokenRecord>();
   /** Refresh tokens per `clientId \n userId`, oldest first. */
   readonly #byClientUser = new Map<string, string[]>();
+  /** Refresh tokens retired by rotation, by value: the family each belonged to. */
+  readonly #retired = new Map<string, string>();
   readonly #clock: EmulatorClock;
   readonly #limits: Readonly<EmulatorLimits>;
 
@@ -48,11 +52,13 @@ export class TokenLedger {
   }
 
   /** A new refresh token for a user of a client; the oldest beyond the per-user cap is deleted. */
-  createRefreshToken(grant: TokenGrant & { readonly userId: string }): RefreshTokenRecord {
+  createRefreshToken(grant: TokenGrant & { readonly userId: string }, family?: string): RefreshTokenRecord {
+    const value = newTokenValue();
     const record: RefreshTokenRecord = {
       ...grant,
       scope: Object.freeze([...grant.scope]),
-      value: newTokenValue(),
+      value,
+      family: family ?? value,
       createdAt: this.#clock.now(),
       window: new FixedWindow(),
       active: [],
@@ -68,6 +74,34 @@ export class TokenLedger {
 
   refreshToken(value: string): RefreshTokenRecord | null {
     return this.#refreshTokens.get(value) ?? null;
+  }
+
+  /**
+   * Rotation (a standard server's, not Zoho's): a new refresh token of the same grant replaces `old`, which is retired.
+   * The access tokens already made stay live; its mint window carries over.
+   */
+  rotate(old: RefreshTokenRecord): RefreshTokenRecord {
+    const next: RefreshTokenRecord = { ...old, value: newTokenValue(), createdAt: this.#clock.now(), active: [] };
+    this.#refreshTokens.delete(old.value);
+    this.#refreshTokens.set(next.value, next);
+    this.#retired.set(old.value, old.family);
+    if (old.userId !== null) {
+      const owned = this.#byClientUser.get(clientUserKey(old.clientId, old.userId)) ?? [];
+      const index = owned.indexOf(old.value);
+      if (index >= 0) owned[index] = next.value;
+    }
+    return next;
+  }
+
+  /**
+   * A retired refresh token presented again: the reuse a rotating server treats as theft (OAuth 2.0 Security BCP).
+   * Revokes every live refresh token of its grant, with their access tokens; true when `value` was retired.
+   */
+  reuse(value: string): boolean {
+    const family = this.#retired.get(value);
+    if (family === undefined) return false;
+    for (const record of [...this.#refreshTokens.values()]) if (record.family === family) this.revoke(record.value);
+    return true;
   }
 
   /** How many refresh tokens the user holds for the client now. */
