@@ -5,22 +5,12 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import dynalite from 'dynalite';
 
-// dynalite checks no signature, but the SDK signs every request: these stand in for real keys. Set here so no
-// test's AWS SDK ever asks a metadata service for credentials, and so the SDK's Node-version notice stays quiet.
-export const DYNALITE_CREDENTIALS = Object.freeze({ accessKeyId: 'dynalite', secretAccessKey: 'dynalite' });
-export const DYNALITE_REGION = 'us-east-1';
-export const DYNALITE_ENV: Readonly<Record<string, string>> = Object.freeze({
-  AWS_EC2_METADATA_DISABLED: 'true',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  AWS_ACCESS_KEY_ID: DYNALITE_CREDENTIALS.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: DYNALITE_CREDENTIALS.secretAccessKey,
-  AWS_REGION: DYNALITE_REGION,
-});
-Object.assign(process.env, { AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
+export { DYNALITE_CREDENTIALS, DYNALITE_ENV, DYNALITE_REGION, dynaliteOptions } from './_dynalite-client.js';
 
 export interface RunningDynalite {
   readonly endpoint: string;
   readonly port: number;
+  readonly server: Server;
   stop(): Promise<void>;
 }
 
@@ -35,6 +25,7 @@ export async function startDynalite(): Promise<RunningDynalite> {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
+    server,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -45,9 +36,16 @@ export async function startDynalite(): Promise<RunningDynalite> {
 
 let shared: Promise<RunningDynalite> | null = null;
 
-/** One dynalite for this test process, started on first use; `stopSharedDynalite` (in an `after`) stops it. */
+/**
+ * One dynalite for this test process, started on first use; `stopSharedDynalite` (in an `after`) stops it. Its
+ * listener does not keep the process alive, so a test file that only borrows it (the shared store cases) ends
+ * without stopping it.
+ */
 export function sharedDynalite(): Promise<RunningDynalite> {
-  shared ??= startDynalite();
+  shared ??= startDynalite().then((running) => {
+    running.server.unref();
+    return running;
+  });
   return shared;
 }
 
@@ -60,10 +58,3 @@ export async function stopSharedDynalite(): Promise<void> {
 /** A table name no other test uses. */
 export const uniqueTable = (label = 't'): string => `zts-${label}-${randomBytes(5).toString('hex')}`;
 
-/** DynamoDBStore options for a table on a dynalite. */
-export const dynaliteOptions = (endpoint: string, table: string) => ({
-  endpoint,
-  table,
-  region: DYNALITE_REGION,
-  credentials: DYNALITE_CREDENTIALS,
-});

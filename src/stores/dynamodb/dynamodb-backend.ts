@@ -11,7 +11,7 @@ import { recordToOfficialRow } from '../../token/official-columns.js';
 import { DynamoDBConnection } from './dynamodb-connection.js';
 import type { DynamoItem } from './dynamodb-driver.js';
 import { rowOfItem, VERSION, type DynamoRow } from './dynamodb-item.js';
-import { PK, refreshLockPk, SK, TOKEN_DATA_PREFIXES, tokenKey } from './dynamodb-keys.js';
+import { PK, refreshLockPk, SINGLE, SK, tokenKey } from './dynamodb-keys.js';
 import { LeaseItems } from './dynamodb-lease.js';
 import { DynamoDBLockEngine } from './dynamodb-lock.js';
 import { DynamoDBWriteLock } from './dynamodb-locked-write.js';
@@ -26,6 +26,11 @@ const VERSION_CACHE_KEYS = 50_000;
 const UNIQUE_FIELDS: readonly LookupField[] = ['id', 'userName'];
 // BatchWriteItem takes at most 25 requests.
 const BATCH = 25;
+// A Scan's filter for the token items (`t#<id>`, sort key `#`).
+const TOKEN_ITEMS = Object.freeze({
+  FilterExpression: 'begins_with(pk, :t) AND sk = :single',
+  ExpressionAttributeValues: { ':t': { S: 't#' }, ':single': { S: SINGLE } },
+});
 
 const sameRow = (a: DynamoRow['row'], b: DynamoRow['row']): boolean => OFFICIAL_COLUMNS.every((column) => a[column] === b[column]);
 const toRecord = (row: DynamoRow | null): TokenRecord | null => row?.record ?? null;
@@ -95,16 +100,12 @@ export class DynamoDBBackend implements TokenBackend {
   /** Every token item: a Scan of the table (strongly consistent), token items only. */
   async list(): Promise<TokenRecord[]> {
     const records: TokenRecord[] = [];
-    await this.#scan(
-      { FilterExpression: 'begins_with(pk, :t) AND sk = :single', ExpressionAttributeValues: { ':t': { S: 't#' }, ':single': { S: '#' } } },
-      'list tokens',
-      (items) => {
-        for (const item of items) {
-          const row = rowOfItem(item);
-          if (row !== null) records.push(row.record);
-        }
-      },
-    );
+    await this.#scan(TOKEN_ITEMS, 'list tokens', (items) => {
+      for (const item of items) {
+        const row = rowOfItem(item);
+        if (row !== null) records.push(row.record);
+      }
+    });
     return records;
   }
 
@@ -121,23 +122,27 @@ export class DynamoDBBackend implements TokenBackend {
   }
 
   /**
-   * Deletes every token and index item (the counter stays, so ids are not reused), holding the write lock so no
-   * locked save runs meanwhile: a Scan of the keys, then BatchWriteItem deletes of 25.
+   * Deletes every token (the counter stays, so ids are not reused): a Scan of the token items, their deletion in
+   * BatchWriteItem requests of 25, then the index items of their values, each only while it is still theirs (the
+   * same rule as deleteToken's; an index item of a save running meanwhile is never removed under it).
    */
   deleteAll(): Promise<void> {
     this.#writes.forgetAll();
-    return this.#writes.inTurn(() =>
-      this.#writeLock.exclusive(async (renew) => {
-        const keys: DynamoItem[] = [];
-        await this.#scan({ ProjectionExpression: `${PK}, ${SK}` }, 'delete all tokens', (items) => {
-          for (const item of items) if (TOKEN_DATA_PREFIXES.some((prefix) => textOf(item, PK).startsWith(prefix))) keys.push(item);
-        });
-        for (let start = 0; start < keys.length; start += BATCH) {
-          await renew();
-          await this.#deleteBatch(keys.slice(start, start + BATCH));
+    return this.#writes.inTurn(async () => {
+      const rows: DynamoRow[] = [];
+      await this.#scan(TOKEN_ITEMS, 'delete all tokens', (items) => {
+        for (const item of items) {
+          const row = rowOfItem(item);
+          if (row !== null) rows.push(row);
         }
-      }),
-    );
+      });
+      for (let start = 0; start < rows.length; start += BATCH) {
+        const batch = rows.slice(start, start + BATCH);
+        await this.#deleteBatch(batch.map((row) => tokenKey(row.record.id)));
+        for (const row of batch) this.#lookup.forgetUser(row.record.userName);
+        await Promise.all(batch.map((row) => this.#tokenWrites.dropIndex(TokenWrites.indexOf(row), row.record.id)));
+      }
+    });
   }
 
   /** The kernel's save loop (OptimisticWrites), one save at a time per process. */

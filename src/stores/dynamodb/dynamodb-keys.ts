@@ -27,9 +27,6 @@ export const META_KEY: DynamoItem = Object.freeze({ [PK]: { S: 'meta' }, [SK]: {
 export const COUNTER_KEY: DynamoItem = Object.freeze({ [PK]: { S: 'seq' }, [SK]: { S: SINGLE } });
 export const WRITE_LOCK_KEY: DynamoItem = Object.freeze({ [PK]: { S: 'lock#write' }, [SK]: { S: SINGLE } });
 
-/** The partition-key prefixes of the items that hold token data (what deleteTokens removes). */
-export const TOKEN_DATA_PREFIXES: readonly string[] = ['t#', ...INDEXED_FIELDS.map((field) => `${INDEXES[field].tag}#`)];
-
 const key = (pk: string, sk: string = SINGLE): DynamoItem => ({ [PK]: { S: pk }, [SK]: { S: sk } });
 
 /**

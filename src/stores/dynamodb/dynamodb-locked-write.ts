@@ -16,6 +16,8 @@ import type { DynamoDBLookup, UserIndexEntry } from './dynamodb-lookup.js';
 import type { TokenWrites } from './dynamodb-write.js';
 
 const WRITE_LOCK = (WRITE_LOCK_KEY.pk as { S: string }).S;
+// Tries of a save without the lock before it takes the lock (each lost only to a concurrent write of the same key).
+const OPTIMISTIC_ATTEMPTS = 3;
 // Decimal ids a counter can hold exactly (the official column holds 10 digits).
 const DECIMAL_ID = /^[1-9]\d{0,9}$/;
 
@@ -31,11 +33,10 @@ interface Pending {
 }
 
 /**
- * The table's write lock: a lease item (`lock#write`) that serialises the saves that cannot be one compare-and-set
- * (new tokens, new user names, lookups that found nothing), across every process and host. Under it, the save's
- * work reads with strongly consistent reads, its writes are buffered, and `TokenWrites` applies them in their safe
- * order. A write whose conditions fail (only a writer whose lease ran out, or a delete, can change what it read)
- * wrote nothing and runs again, still holding the lock.
+ * The saves that cannot be one compare-and-set (new tokens, new user names, lookups that found nothing): the work
+ * reads with strongly consistent reads, its writes are buffered, and `TokenWrites` applies them in their safe order
+ * with their conditions. Saves keyed by id or user name need nothing more (see `run`); saves keyed by a token value
+ * take the table's write lock, a lease item (`lock#write`), across every process and host.
  */
 export class DynamoDBWriteLock {
   readonly #connection: DynamoDBConnection;
@@ -84,8 +85,28 @@ export class DynamoDBWriteLock {
     }
   }
 
-  /** Runs a save's work under the lock; its writes are applied once it returns. */
-  run<T>(work: (writer: TokenWriter) => Promise<T>): Promise<LockedWrite<T, DynamoRow>> {
+  /**
+   * Runs a save's work and applies its writes once it returns. A save whose lookups were all by a unique key (id,
+   * user name) needs no lock: the conditions of its writes prove what those lookups found still holds when it
+   * writes (a token's version; a free id; a user name without an index item, and every name a token holds has
+   * one), so it runs without the lock first, and again when a condition failed. A save that looked a token up by a
+   * value several tokens may share (an access, grant or refresh token) runs under the lock: no condition could
+   * prove that a token with that value has not appeared since.
+   */
+  async run<T>(work: (writer: TokenWriter) => Promise<T>): Promise<LockedWrite<T, DynamoRow>> {
+    for (let attempt = 1; attempt <= OPTIMISTIC_ATTEMPTS; attempt += 1) {
+      const draft = new Draft(this.#connection, this.#lookup);
+      const value = await work(draft.writer());
+      if (draft.readShared) break;
+      if (draft.pending.length === 0) return { value, written: [] };
+      const written = await this.#commit(draft);
+      if (written !== null) return { value, written };
+    }
+    return this.#locked(work);
+  }
+
+  /** Runs a save's work under the lock; a write whose conditions failed wrote nothing and runs again. */
+  #locked<T>(work: (writer: TokenWriter) => Promise<T>): Promise<LockedWrite<T, DynamoRow>> {
     return this.exclusive(async (renew) => {
       for (let attempt = 1; ; attempt += 1) {
         const draft = new Draft(this.#connection, this.#lookup);
@@ -141,6 +162,8 @@ class Draft {
   readonly #users = new Map<string, UserIndexEntry | null>();
   readonly pending: Pending[] = [];
   readonly issued = new Set<string>();
+  /** Whether the work looked a token up by a value several tokens may share. */
+  readShared = false;
 
   constructor(connection: DynamoDBConnection, lookup: DynamoDBLookup) {
     this.#connection = connection;
@@ -179,6 +202,7 @@ class Draft {
       row = entry === null ? null : await this.#lookup.byId(entry.id);
       if (row !== null && row.record.userName !== value) row = null;
     } else {
+      if (field !== 'id') this.readShared = true;
       row = await this.#lookup.byField(field, value);
     }
     if (row !== null) this.#read.set(row.record.id, row);
