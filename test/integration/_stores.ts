@@ -6,7 +6,8 @@ export type StoreSpec =
   | { kind: 'sqlite'; path: string }
   | { kind: 'mysql'; database: string }
   | { kind: 'postgres'; schema: string }
-  | { kind: 'redis'; keyPrefix: string };
+  | { kind: 'redis'; keyPrefix: string }
+  | { kind: 'dynamodb'; endpoint: string; table: string };
 
 export type OpenedStore = TokenStore & { close(): Promise<void> };
 
@@ -31,6 +32,11 @@ export async function openStore(spec: StoreSpec): Promise<OpenedStore> {
     case 'redis': {
       const { RedisStore } = await import('zoho-token-store/redis');
       return new RedisStore({ url: 'redis://127.0.0.1:6379', keyPrefix: spec.keyPrefix });
+    }
+    case 'dynamodb': {
+      const { DynamoDBStore } = await import('zoho-token-store/dynamodb');
+      const { dynaliteOptions } = await import('../stores/_dynalite-client.js');
+      return DynamoDBStore.open(dynaliteOptions(spec.endpoint, spec.table));
     }
   }
 }
