@@ -57,7 +57,7 @@ export async function prepareTable(connection: DynamoDBConnection, create: boole
       // Another process created it first: wait for it like for our own.
       if ((error as { name?: unknown }).name !== 'ResourceInUseException') throw error;
     }
-    table = null;
+    table = await describe(connection);
   }
   table = await waitUntilActive(connection, table);
   checkKeySchema(connection.table, table);
