@@ -55,13 +55,16 @@ function codeOf(error: unknown): string {
   return typeof code === 'string' ? code : '';
 }
 
-/** Whether the error (or the one it wraps: the SDK wraps socket errors) is a network failure. */
-function isNetworkFailure(error: unknown): boolean {
+/** The network failure's code (ECONNREFUSED…) of the error or one it wraps (the SDK wraps socket errors), or ''. */
+function networkCodeOf(error: unknown): string {
   for (let current: unknown = error, depth = 0; current !== null && current !== undefined && depth < 4; depth += 1) {
-    if (NETWORK_CODES.has(codeOf(current))) return true;
+    const code = codeOf(current);
+    if (NETWORK_CODES.has(code)) return code;
+    const errors = (current as { errors?: unknown }).errors; // AggregateError: one per address tried
+    if (Array.isArray(errors)) for (const inner of errors) if (NETWORK_CODES.has(codeOf(inner))) return codeOf(inner);
     current = (current as { cause?: unknown }).cause;
   }
-  return false;
+  return '';
 }
 
 /**
@@ -95,6 +98,13 @@ export function classifyDynamoDBError(error: unknown, action: string, table: str
   const name = nameOf(error);
   if (name === CONDITION_FAILED) return cause;
   const status = (error as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata?.httpStatusCode;
+  if (name === 'CredentialsProviderError') {
+    return new TokenStoreError(
+      ErrorCode.STORE_ACCESS_DENIED,
+      `The DynamoDB store could not ${action}: the AWS SDK found no credentials (environment, shared config and credentials files, container or instance role). Give the process credentials, or pass "credentials".`,
+      { cause },
+    );
+  }
   if (DENIED_NAMES.has(name) || status === 403) {
     return new TokenStoreError(
       ErrorCode.STORE_ACCESS_DENIED,
@@ -116,10 +126,11 @@ export function classifyDynamoDBError(error: unknown, action: string, table: str
       { cause },
     );
   }
-  if (UNAVAILABLE_NAMES.has(name) || isNetworkFailure(error) || (typeof status === 'number' && status >= 500)) {
+  const network = networkCodeOf(error);
+  if (UNAVAILABLE_NAMES.has(name) || network !== '' || (typeof status === 'number' && status >= 500)) {
     return new TokenStoreError(
       ErrorCode.STORE_UNAVAILABLE,
-      `The DynamoDB store could not ${action}: DynamoDB cannot serve it now (${name || codeOf(error) || status}). Retry later; see the cause.`,
+      `The DynamoDB store could not ${action}: DynamoDB cannot serve it now (${network || name || status}). Retry later; see the cause.`,
       { cause },
     );
   }
