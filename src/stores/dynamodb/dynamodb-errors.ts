@@ -115,7 +115,7 @@ export function classifyDynamoDBError(error: unknown, action: string, table: str
   if (name === 'ResourceNotFoundException') {
     return new TokenStoreError(
       ErrorCode.INVALID_CONFIG,
-      `The DynamoDB store could not ${action}: the table "${table}" does not exist in this region and account. Create it (docs/dynamodb-store.md), open the store with createTable: true, or fix the table name or region.`,
+      `The DynamoDB store could not ${action}: the table "${table}" does not exist in this region and account. Create it (docs/dynamodb-store.md), let the store create it (createTable: true), or fix the table name or region.`,
       { cause },
     );
   }

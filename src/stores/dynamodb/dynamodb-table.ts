@@ -48,7 +48,7 @@ export async function prepareTable(connection: DynamoDBConnection, create: boole
   if (table === null) {
     if (!create) {
       throw invalid(
-        `The DynamoDB table "${connection.table}" does not exist. Create it (docs/dynamodb-store.md has its definition), or open the store with createTable: true.`,
+        `The DynamoDB table "${connection.table}" does not exist. Create it (docs/dynamodb-store.md has its definition), or let the store create it: createTable: true (?createTable=true in a location).`,
       );
     }
     try {
