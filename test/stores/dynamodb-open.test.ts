@@ -114,6 +114,22 @@ describe('DynamoDBStore.open against a dynalite: tables it refuses, tables it ma
     await assert.rejects(DynamoDBStore.open(dynaliteOptions(dynamo.endpoint, table)), rejectsWith(ErrorCode.STORE_CORRUPT, /layout 2/));
   });
 
+  test('openStore: the table from the host position (case kept), region and endpoint from the query', async () => {
+    const table = `Zts_Location.${uniqueTable('loc')}`;
+    const location = `dynamodb://${table}?region=${DYNALITE_REGION}&endpoint=${encodeURIComponent(dynamo.endpoint)}`;
+    const store = await openStore(location, { credentials: DYNALITE_CREDENTIALS });
+    try {
+      assert.ok(store instanceof DynamoDBStore);
+      const token = completeToken();
+      await store.saveToken(token);
+      assert.equal((await store.findTokenById(String(token.id)))?.userName, token.userName);
+    } finally {
+      await store.close();
+    }
+    const items = await raw.send(new ScanCommand({ TableName: table }));
+    assert.ok((items.Items ?? []).length > 0, 'the store wrote into the table the location names');
+  });
+
   test('a client passed in is used, and never destroyed by close()', async () => {
     const table = uniqueTable('client');
     const opened = await DynamoDBStore.open(dynaliteOptions(dynamo.endpoint, table));
