@@ -1,4 +1,4 @@
-// dynalite ships no types; the tests start its server and nothing else.
+// dynalite ships no types; the tests and the bench start its server and nothing else.
 declare module 'dynalite' {
   import type { Server } from 'node:http';
   interface DynaliteOptions {

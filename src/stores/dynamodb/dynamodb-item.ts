@@ -60,6 +60,3 @@ export function itemOfRecord(record: TokenRecord, version: string, nonces: Reado
   }
   return item;
 }
-
-/** The value of an indexed field in a record. */
-export const valueOf = (record: TokenRecord, field: IndexedField): string | null => record[field];

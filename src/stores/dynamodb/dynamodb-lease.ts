@@ -1,6 +1,10 @@
 import type { DynamoDBConnection } from './dynamodb-connection.js';
 import { isConditionFailed } from './dynamodb-errors.js';
 import { singleKey } from './dynamodb-keys.js';
+import type { DynamoItem } from './dynamodb-driver.js';
+
+/** Whether the SDK sent the request more than once (its errors count the attempts). */
+const retried = (error: unknown): boolean => ((error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1) > 1;
 
 const NAMES = { '#o': 'owner', '#u': 'until' };
 
@@ -30,9 +34,16 @@ export class LeaseItems {
       }, action);
       return true;
     } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
+      if (!isConditionFailed(error)) throw error;
+      // A refusal of the SDK's second attempt may follow a first that took the lock and whose answer was lost.
+      return retried(error) && (await this.#ownedBy(pk, owner, action));
     }
+  }
+
+  async #ownedBy(pk: string, owner: string, action: string): Promise<boolean> {
+    const output = await this.#connection.send<{ Item?: DynamoItem }>('GetItem', { Key: singleKey(pk), ConsistentRead: true }, action);
+    const holder = output.Item?.owner;
+    return holder !== undefined && 'S' in holder && holder.S === owner;
   }
 
   /** Ends `owner`'s hold of `pk`, if it still has it. */

@@ -1,10 +1,10 @@
 import type { TokenRecord } from '../../token/token-fields.js';
 import { recordToOfficialRow } from '../../token/official-columns.js';
 import type { DynamoDBConnection } from './dynamodb-connection.js';
-import type { AttributeValue } from './dynamodb-driver.js';
+import type { AttributeValue, DynamoItem } from './dynamodb-driver.js';
 import { isConditionFailed } from './dynamodb-errors.js';
 import { itemOfRecord, VERSION, type DynamoRow } from './dynamodb-item.js';
-import { INDEXED_FIELDS, indexKey, type IndexedField } from './dynamodb-keys.js';
+import { INDEXED_FIELDS, indexKey, tokenKey, type IndexedField } from './dynamodb-keys.js';
 import type { UserIndexEntry } from './dynamodb-lookup.js';
 import { nextVersion } from './dynamodb-version.js';
 
@@ -64,7 +64,7 @@ export class TokenWrites {
     const put = await Promise.allSettled(gained.map((change) => this.#putIndex(change, next.id, userEntry)));
     const putFailure = put.find((outcome) => outcome.status === 'rejected');
     if (putFailure !== undefined) {
-      await this.#undo(gained.filter((_, i) => put[i]?.status === 'fulfilled'), next.id);
+      await this.dropIndex(gained.filter((_, i) => put[i]?.status === 'fulfilled'), next.id); // no token write was sent
       if (isConditionFailed(putFailure.reason)) return 'stale';
       throw putFailure.reason;
     }
@@ -74,12 +74,29 @@ export class TokenWrites {
         ...this.#condition(previous),
       }, ACTION);
     } catch (error) {
-      await this.#undo(gained, next.id);
-      if (isConditionFailed(error)) return 'stale';
-      throw error;
+      // A failure that is not a refusal (a timeout, a lost connection) may hide a write that happened: its index
+      // items must stay. A refusal wrote nothing: its own puts go, by nonce.
+      if (!isConditionFailed(error)) throw error;
+      // The SDK sends a request again when an answer is lost: the refusal may be of a retry of a write that was done.
+      if (!(await this.#holds(next.id, version))) {
+        await this.dropIndex(gained, next.id);
+        return 'stale';
+      }
     }
     await this.dropIndex(lost, next.id);
     return { record: next, row: recordToOfficialRow(next), version, nonces };
+  }
+
+  /** Whether the token item holds `version` (read strongly consistently). */
+  async #holds(id: string, version: string): Promise<boolean> {
+    const output = await this.#connection.send<{ Item?: DynamoItem }>('GetItem', {
+      Key: tokenKey(id),
+      ProjectionExpression: '#v',
+      ExpressionAttributeNames: { '#v': VERSION },
+      ConsistentRead: true,
+    }, ACTION);
+    const stored = output.Item?.[VERSION];
+    return stored !== undefined && 'S' in stored && stored.S === version;
   }
 
   /** Deletes index items a token no longer needs, each only while it holds the nonce given. Never rejects. */
@@ -143,10 +160,5 @@ export class TokenWrites {
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
     }
-  }
-
-  /** Deletes the index items this write put (its own nonce only), after its token write did not happen. */
-  async #undo(changes: readonly IndexChange[], id: string): Promise<void> {
-    await this.dropIndex(changes, id);
   }
 }
