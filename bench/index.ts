@@ -9,6 +9,7 @@ import { benchRedisStore } from './redis-store.bench.js';
 import { benchMySQLStore } from './mysql-store.bench.js';
 import { benchEncryption } from './encryption.bench.js';
 import { benchOfficialSdk } from './official-sdk.bench.js';
+import { benchDynamoDBStore } from './dynamodb-store.bench.js';
 
 const sections: Array<[string, () => Promise<void>]> = [
   ['memory', benchMemoryStore],
@@ -20,6 +21,7 @@ const sections: Array<[string, () => Promise<void>]> = [
   ['mysql', benchMySQLStore],
   ['encryption', benchEncryption],
   ['official', benchOfficialSdk],
+  ['dynamodb', benchDynamoDBStore],
 ];
 
 const only = process.argv.slice(2);

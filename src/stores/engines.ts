@@ -1,4 +1,5 @@
 import type { StoreEngine } from '../kernel/store-engine.js';
+import { DYNAMODB_ENGINE } from './dynamodb/dynamodb-engine.js';
 import { FILE_ENGINE } from './file/file-engine.js';
 import { LIST_ENGINE } from './list/list-engine.js';
 import { MEMORY_ENGINE } from './memory/memory-engine.js';
@@ -20,6 +21,7 @@ export const STORE_ENGINES: readonly StoreEngine[] = Object.freeze([
   MYSQL_ENGINE,
   POSTGRES_ENGINE,
   REDIS_ENGINE,
+  DYNAMODB_ENGINE,
 ]);
 
 /** The engine a scheme or alias names (case-insensitive), or undefined. */

@@ -16,7 +16,7 @@ let bouncer: PgBouncer | null = null;
 const cases = await badDayCases(folder, 'delete', () => bouncer);
 
 async function deleteRound(storeCase: BadDayCase, rotation: boolean): Promise<void> {
-  const spec = storeCase.spec();
+  const spec = await storeCase.spec();
   const setup = await authorizedExpired(spec, { rotation });
   const where = `${storeCase.label}${rotation ? ', rotating' : ''}`;
   const store = await openStore(spec);

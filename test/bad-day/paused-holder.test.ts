@@ -25,7 +25,7 @@ let bouncer: PgBouncer | null = null;
 const cases = await badDayCases(folder, 'paused', () => bouncer);
 
 async function pausedRound(storeCase: BadDayCase): Promise<void> {
-  const spec = storeCase.spec();
+  const spec = await storeCase.spec();
   const setup = await authorizedExpired(spec);
   const where = storeCase.label;
   try {

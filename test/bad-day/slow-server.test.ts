@@ -18,7 +18,7 @@ const cases = await badDayCases(folder, 'slow', () => bouncer);
 
 /** One store's round against a server answering after `delayMs`: the checks of the issue's first rows. */
 async function slowRound(storeCase: BadDayCase, delayMs: number, rotation: boolean): Promise<void> {
-  const spec = storeCase.spec();
+  const spec = await storeCase.spec();
   const setup = await authorizedExpired(spec, { rotation });
   try {
     setup.emulator.faults.delay(delayMs);

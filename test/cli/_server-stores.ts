@@ -1,6 +1,12 @@
 import type { OAuthToken } from '../../src/token/oauth-token.js';
 import { skipUnless, type ServiceName } from '../_services.js';
+import { DYNALITE_ENV, dynaliteOptions, sharedDynalite } from '../stores/_dynalite.js';
 import { unique } from './_cli.js';
+
+// The DynamoDB target is a dynalite of this test process; the CLI finds it through the AWS SDK's default chain,
+// from the environment it inherits.
+const dynalite = await sharedDynalite();
+Object.assign(process.env, DYNALITE_ENV);
 
 /** A uniquely named place in one server store for one test: its location, a reader, and a cleanup that drops it. */
 export interface ServerStoreTarget {
@@ -13,8 +19,9 @@ export interface ServerStoreTarget {
 }
 
 export interface ServerStoreKind {
-  readonly name: 'postgres' | 'redis' | 'mysql';
-  readonly service: ServiceName;
+  readonly name: 'postgres' | 'redis' | 'mysql' | 'dynamodb';
+  /** The shared server it needs (none: the test starts what it needs). */
+  readonly service?: ServiceName;
   create(): ServerStoreTarget;
 }
 
@@ -109,7 +116,24 @@ export const SERVER_STORES: readonly ServerStoreKind[] = [
       };
     },
   },
+  {
+    name: 'dynamodb',
+    create() {
+      const table = `cli-${unique()}`;
+      return {
+        name: 'dynamodb',
+        // Region and credentials come from the environment, as on a host with an AWS profile or role.
+        location: `dynamodb://${table}?endpoint=${encodeURIComponent(dynalite.endpoint)}`,
+        async readTokens() {
+          const { DynamoDBStore } = await import('../../src/stores/dynamodb/index.js');
+          return readWith(() => DynamoDBStore.open(dynaliteOptions(dynalite.endpoint, table)));
+        },
+        // The table lives in this test process's in-memory dynalite, which ends with it.
+        async cleanup() {},
+      };
+    },
+  },
 ];
 
 /** `skip` for a server store's tests: false when its server answers (in CI an absent server fails instead). */
-export const skipFor = (kind: ServerStoreKind): Promise<false | string> => skipUnless(kind.service);
+export const skipFor = async (kind: ServerStoreKind): Promise<false | string> => (kind.service === undefined ? false : skipUnless(kind.service));

@@ -13,7 +13,7 @@ import { adminClient, dropPrefix, keysUnder, randomPrefix, REDIS_URL } from '../
 import { dropDatabase, MARIADB, uniqueDatabaseName } from '../stores/_mysql-databases.js';
 import { PG_CONNECTION, dropSchema, uniqueName } from '../stores/_postgres.js';
 
-export type StoreKind = 'file' | 'sqlite' | 'mysql' | 'postgres' | 'redis';
+export type StoreKind = 'file' | 'sqlite' | 'mysql' | 'postgres' | 'redis' | 'dynamodb';
 
 export const KEY_A = randomBytes(32);
 export const KEY_B = randomBytes(32);
@@ -184,6 +184,39 @@ export async function newPlace(kind: StoreKind): Promise<Place> {
             client.disconnect();
           }
         },
+      };
+    }
+    case 'dynamodb': {
+      const { sharedDynalite, uniqueTable, dynaliteOptions } = await import('../stores/_dynalite.js');
+      const options = dynaliteOptions((await sharedDynalite()).endpoint, uniqueTable('enc'));
+      // Every item of the table, every attribute, keys included (locks aside: they come and go, holding no token data).
+      const items = async () => {
+        const sdk = await import('@aws-sdk/client-dynamodb');
+        const client = new sdk.DynamoDBClient({ endpoint: options.endpoint, region: options.region, credentials: { ...options.credentials } });
+        try {
+          const found: unknown[] = [];
+          let start: Record<string, unknown> | undefined;
+          do {
+            const page = await client.send(new sdk.ScanCommand({ TableName: options.table, ConsistentRead: true, ExclusiveStartKey: start as never }));
+            found.push(...(page.Items ?? []).filter((item) => !item.pk?.S?.startsWith('lock#')));
+            start = page.LastEvaluatedKey;
+          } while (start !== undefined);
+          return sortedJson(found.map((item) => Object.entries(item as object).sort(([a], [b]) => (a < b ? -1 : 1))));
+        } finally {
+          client.destroy();
+        }
+      };
+      return {
+        kind,
+        open: async (encryption) => {
+          const { DynamoDBStore } = await import('zoho-token-store/dynamodb');
+          return DynamoDBStore.open({ ...options, ...(encryption ? { encryption } : {}) });
+        },
+        rawBytes: items,
+        rows: items,
+        compact: async () => undefined,
+        // The table lives in this test process's in-memory dynalite, which ends with it.
+        remove: async () => undefined,
       };
     }
   }

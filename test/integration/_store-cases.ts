@@ -8,13 +8,14 @@ import type { StoreSpec } from './_stores.js';
 export interface StoreCase {
   readonly kind: StoreSpec['kind'];
   readonly service?: ServiceName;
-  spec(): StoreSpec;
+  /** A new place for one test (DynamoDB's starts this process's dynalite first). */
+  spec(): StoreSpec | Promise<StoreSpec>;
   cleanUp(spec: StoreSpec): Promise<void>;
 }
 
 const suffix = () => randomBytes(5).toString('hex');
 
-/** File and SQLite in `folder`, then MySQL, PostgreSQL and Redis with names carrying `label`. */
+/** File and SQLite in `folder`, then MySQL, PostgreSQL, Redis and DynamoDB (on dynalite) with names carrying `label`. */
 export function sharedStoreCases(folder: string, label: string): StoreCase[] {
   return [
     { kind: 'file', spec: () => ({ kind: 'file', path: join(folder, `tokens-${suffix()}.txt`) }), cleanUp: async () => {} },
@@ -49,6 +50,15 @@ export function sharedStoreCases(folder: string, label: string): StoreCase[] {
         await dropPrefix(client, (spec as { keyPrefix: string }).keyPrefix);
         await client.quit();
       },
+    },
+    {
+      kind: 'dynamodb',
+      async spec() {
+        const { sharedDynalite } = await import('../stores/_dynalite.js');
+        return { kind: 'dynamodb', endpoint: (await sharedDynalite()).endpoint, table: `zts-${label}-${suffix()}` };
+      },
+      // The table lives in this test process's in-memory dynalite, which ends with it.
+      cleanUp: async () => {},
     },
   ];
 }

@@ -6,7 +6,8 @@ export type StoreSpec =
   | { kind: 'sqlite'; path: string }
   | { kind: 'mysql'; database: string }
   | { kind: 'postgres'; schema: string; port?: number }
-  | { kind: 'redis'; keyPrefix: string; port?: number };
+  | { kind: 'redis'; keyPrefix: string; port?: number }
+  | { kind: 'dynamodb'; endpoint: string; table: string };
 
 export type OpenedStore = TokenStore & { close(): Promise<void> };
 
@@ -33,6 +34,11 @@ export async function openStore(spec: StoreSpec): Promise<OpenedStore> {
       const { RedisStore } = await import('zoho-token-store/redis');
       // A port of its own: a throwaway server a test restarts.
       return new RedisStore({ url: `redis://127.0.0.1:${spec.port ?? 6379}`, keyPrefix: spec.keyPrefix });
+    }
+    case 'dynamodb': {
+      const { DynamoDBStore } = await import('zoho-token-store/dynamodb');
+      const { dynaliteOptions } = await import('../stores/_dynalite-client.js');
+      return DynamoDBStore.open(dynaliteOptions(spec.endpoint, spec.table));
     }
   }
 }

@@ -71,7 +71,7 @@ for (const storeCase of CASES) {
 
   describe(`${storeCase.kind}: processes sharing one store`, { skip }, () => {
     test('4 processes × 100 concurrent callers on one expired token → exactly 1 refresh request', async () => {
-      const spec = storeCase.spec();
+      const spec = await storeCase.spec();
       const setup = await setUp(spec);
       try {
         const workers = Array.from({ length: 4 }, () => startWorker(setup.job(100)));
@@ -90,7 +90,7 @@ for (const storeCase of CASES) {
     });
 
     test('a lock holder SIGKILLed mid-refresh: the others finish within the bound, with one more refresh at most', async () => {
-      const spec = storeCase.spec();
+      const spec = await storeCase.spec();
       const setup = await setUp(spec);
       try {
         setup.emulator.faults.delay(2_000);

@@ -46,7 +46,7 @@ for (const storeCase of sharedStoreCases(folder, 'official_procs')) {
 
   describe(`managed mode, ${storeCase.kind}: processes sharing one store`, { skip }, () => {
     test(`${PROCESSES} processes × ${CALLS} official getUsers calls on one expired token → exactly 1 refresh`, async () => {
-      const spec = storeCase.spec();
+      const spec = await storeCase.spec();
       const emulator = await AccountsEmulator.start({ dataCenters: ['us'] });
       const leaks = new LeakCheck();
       try {

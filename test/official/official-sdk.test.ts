@@ -108,7 +108,7 @@ describe('the official SDK with each store through the bridge', () => {
     test(`${storeCase.kind}: grant exchange, refresh, by user, by id, getUsers`, async (t) => {
       const skip = storeCase.service ? await skipUnless(storeCase.service) : false;
       if (skip) return t.skip(skip);
-      const spec = storeCase.spec();
+      const spec = await storeCase.spec();
       const store = await openStore(spec);
       try {
         await grantRefreshByUserById(store);

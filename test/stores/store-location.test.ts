@@ -34,7 +34,8 @@ describe('store locations', () => {
     assert.equal(parseStoreLocation('mariadb://db/x').scheme, 'mysql');
     assert.equal(parseStoreLocation('postgresql://db/x').scheme, 'postgres');
     assert.equal(parseStoreLocation('rediss://cache:6380/1?prefix=a:').scheme, 'redis');
-    assert.deepEqual([...STORE_SCHEMES].sort(), ['file', 'list', 'memory', 'mysql', 'postgres', 'redis', 'sqlite']);
+    assert.equal(parseStoreLocation('dynamodb://Zoho_Tokens.v1?region=eu-west-1').url?.hostname, 'Zoho_Tokens.v1');
+    assert.deepEqual([...STORE_SCHEMES].sort(), ['dynamodb', 'file', 'list', 'memory', 'mysql', 'postgres', 'redis', 'sqlite']);
   });
 
   it('never shows a password or a secret-looking option in the display form', () => {
