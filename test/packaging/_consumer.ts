@@ -29,7 +29,7 @@ export async function createConsumer(dir: string): Promise<Consumer> {
   return {
     dir,
     npm: async (args, timeoutMs = 15 * MINUTE) =>
-      (await runCommand('npm', [...args, '--no-audit', '--no-fund'], { cwd: dir, env, timeoutMs })).stdout,
+      (await runCommand('npm', ['--no-audit', '--no-fund', ...args], { cwd: dir, env, timeoutMs })).stdout,
     node: async (args) => (await runCommand(process.execPath, args, { cwd: dir, env, timeoutMs: 2 * MINUTE })).stdout,
   };
 }
