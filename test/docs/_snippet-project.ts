@@ -2,14 +2,14 @@
 // `zoho-token-store` (so `import … from 'zoho-token-store/sqlite'` resolves through the exports map to the build, as
 // for users) and the drivers the snippets import. TypeScript blocks and type-check-only blocks are type-checked
 // with a strict user configuration in one program; blocks that run then run one by one, each in a folder of its own.
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
-import { childEnv } from '../_commands.js';
+import { after, before } from 'node:test';
+import { childEnv, runCommand } from '../_commands.js';
 import type { Snippet } from './_snippets.js';
-import type { SnippetWorld } from './_snippet-world.js';
+import { startSnippetWorld, type SnippetWorld } from './_snippet-world.js';
 
 const REPO = resolve('.');
 const LINKED = ['better-sqlite3', 'pg', 'mysql2', 'ioredis', 'proper-lockfile', '@zohocrm', '@types'];
@@ -94,7 +94,8 @@ export async function createSnippetProject(snippets: readonly Snippet[]): Promis
         const file = snippet.language === 'ts' ? builtOf(dir, snippet) : sourceOf(dir, snippet);
         // A block written as a node:test file runs as one; any other block is imported, then its process ends.
         const args = /from ['"]node:test['"]/.test(snippet.code) ? [file] : [RUNNER, file];
-        return await runProcess(['--import', PRELOAD, ...args], folder, childEnv(prepared.env), timeoutMs);
+        const result = await runCommand(process.execPath, ['--import', PRELOAD, ...args], { cwd: folder, env: childEnv(prepared.env), timeoutMs, allowFailure: true });
+        return { code: result.code, output: result.stdout + result.stderr };
       } finally {
         await prepared.cleanup();
       }
@@ -103,23 +104,26 @@ export async function createSnippetProject(snippets: readonly Snippet[]): Promis
   };
 }
 
-function runProcess(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<SnippetResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => {
-      output += `\n[killed: still running after ${timeoutMs} ms]`;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, output });
-    });
+/** The project and the world for the snippets of a test file, made before its tests and removed after them. */
+export function useSnippets(snippets: readonly Snippet[]): { readonly project: SnippetProject; readonly world: SnippetWorld } {
+  let project: SnippetProject | undefined;
+  let world: SnippetWorld | undefined;
+  before(async () => {
+    project = await createSnippetProject(snippets);
+    world = await startSnippetWorld();
   });
+  after(async () => {
+    await world?.close();
+    await project?.remove();
+  });
+  return {
+    get project() {
+      if (!project) throw new Error('the snippet project is made before the tests');
+      return project;
+    },
+    get world() {
+      if (!world) throw new Error('the snippet world starts before the tests');
+      return world;
+    },
+  };
 }

@@ -1,9 +1,8 @@
 // The snippet test itself: a block that went stale (a renamed export, a call that throws, a type error, a host the
 // docs should not reach) fails it, a type-check block is checked and not run, and markers are read strictly.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createSnippetProject, type SnippetProject } from './_snippet-project.js';
-import { startSnippetWorld, type SnippetWorld } from './_snippet-world.js';
+import { describe, it } from 'node:test';
+import { useSnippets } from './_snippet-project.js';
 import { snippetsIn, type Snippet } from './_snippets.js';
 
 const MINUTE = 60_000;
@@ -43,18 +42,7 @@ const document = [
 describe('the documentation snippet test', { timeout: 10 * MINUTE }, () => {
   const snippets = snippetsIn('STALE.md', document);
   const [works, renamedExport, throws, typeError, typeCheckOnly, otherHost] = snippets as [Snippet, Snippet, Snippet, Snippet, Snippet, Snippet];
-  let project: SnippetProject;
-  let world: SnippetWorld;
-
-  before(async () => {
-    project = await createSnippetProject(snippets);
-    world = await startSnippetWorld();
-  });
-
-  after(async () => {
-    await world?.close();
-    await project?.remove();
-  });
+  const use = useSnippets(snippets);
 
   it('reads the js and ts blocks with their document line, and their mode', () => {
     assert.deepEqual(
@@ -74,37 +62,37 @@ describe('the documentation snippet test', { timeout: 10 * MINUTE }, () => {
   });
 
   it('runs a block that works', async () => {
-    const result = await project.run(works, world, 5 * MINUTE);
+    const result = await use.project.run(works, use.world, 5 * MINUTE);
     assert.equal(result.code, 0, result.output);
     assert.match(result.output, /opened 0/);
   });
 
   it('fails a block that imports an export the package no longer has', async () => {
-    const result = await project.run(renamedExport, world, 5 * MINUTE);
+    const result = await use.project.run(renamedExport, use.world, 5 * MINUTE);
     assert.notEqual(result.code, 0);
     assert.match(result.output, /does not provide an export named 'MemoryStoreThatWasRenamed'/);
   });
 
   it('fails a block that throws', async () => {
-    const result = await project.run(throws, world, 5 * MINUTE);
+    const result = await use.project.run(throws, use.world, 5 * MINUTE);
     assert.notEqual(result.code, 0);
     assert.match(result.output, /INVALID_ARGUMENT|NUL/);
   });
 
   it('reports a type error at its line in the document', () => {
-    const errors = project.typeErrors(typeError);
+    const errors = use.project.typeErrors(typeError);
     assert.equal(errors.length, 1, errors.join('\n'));
     assert.match(errors[0]!, /^STALE\.md:17: Type 'number' is not assignable to type 'string'/);
-    assert.deepEqual(project.typeErrors(works), [], 'a JavaScript block that runs is not type-checked');
+    assert.deepEqual(use.project.typeErrors(works), [], 'a JavaScript block that runs is not type-checked');
   });
 
   it('type-checks a type-check block (it is never run: its code would throw)', () => {
-    assert.deepEqual(project.typeErrors(typeCheckOnly), []);
+    assert.deepEqual(use.project.typeErrors(typeCheckOnly), []);
     assert.equal(typeCheckOnly.mode, 'type-check');
   });
 
   it('fails a block that reaches a host with no local stand-in, before anything is sent', async () => {
-    const result = await project.run(otherHost, world, 5 * MINUTE);
+    const result = await use.project.run(otherHost, use.world, 5 * MINUTE);
     assert.notEqual(result.code, 0);
     assert.match(result.output, /https:\/\/zoho\.example\.org, which has no local stand-in/);
   });

@@ -1,28 +1,16 @@
 // Every JavaScript and TypeScript block of README.md, CONTRIBUTING.md and docs/ runs against the built package, as a
 // user's project imports it, or, when marked `<!-- snippet: type-check -->`, is type-checked: a stale snippet fails.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { documents } from './_markdown.js';
-import { createSnippetProject, type SnippetProject } from './_snippet-project.js';
-import { startSnippetWorld, type SnippetWorld } from './_snippet-world.js';
+import { useSnippets } from './_snippet-project.js';
 import { snippetsOf } from './_snippets.js';
 
 const MINUTE = 60_000;
 const snippets = documents().flatMap(snippetsOf);
 
 describe('the code in the README and the docs', { timeout: 60 * MINUTE }, () => {
-  let project: SnippetProject;
-  let world: SnippetWorld;
-
-  before(async () => {
-    project = await createSnippetProject(snippets);
-    world = await startSnippetWorld();
-  });
-
-  after(async () => {
-    await world?.close();
-    await project?.remove();
-  });
+  const use = useSnippets(snippets);
 
   it('finds every block: the README, the stores, the lifecycle, the emulator, the official SDK', () => {
     const documentsWithCode = new Set(snippets.map((snippet) => snippet.name.split(':')[0]));
@@ -36,10 +24,10 @@ describe('the code in the README and the docs', { timeout: 60 * MINUTE }, () => 
   for (const snippet of snippets) {
     const does = snippet.mode === 'run' ? 'runs' : 'type-checks';
     it(`${snippet.name} ${does} (${snippet.language})`, async () => {
-      const typeErrors = project.typeErrors(snippet);
+      const typeErrors = use.project.typeErrors(snippet);
       assert.ok(typeErrors.length === 0, `${snippet.name} must type-check:\n${typeErrors.join('\n')}`);
       if (snippet.mode !== 'run') return;
-      const result = await project.run(snippet, world, 5 * MINUTE);
+      const result = await use.project.run(snippet, use.world, 5 * MINUTE);
       assert.equal(result.code, 0, `${snippet.name} must run to its end; it printed:\n${result.output}`);
     });
   }
