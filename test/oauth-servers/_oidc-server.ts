@@ -13,6 +13,8 @@ const listen = async (server: Server): Promise<string> => {
 
 export interface OidcServer {
   readonly issuer: string;
+  /** Where the provider listens: the issuer, unless another issuer was asked for (then a proxy or a rewrite maps it here). */
+  readonly url: string;
   readonly apiUrl: string;
   readonly clientId: string;
   readonly clientSecret: string;
@@ -24,9 +26,10 @@ export interface OidcServer {
   close(): Promise<void>;
 }
 
-export async function startOidcServer(): Promise<OidcServer> {
+export async function startOidcServer(options: { issuer?: string } = {}): Promise<OidcServer> {
   const http = createServer();
-  const issuer = await listen(http);
+  const url = await listen(http);
+  const issuer = options.issuer ?? url;
   const clientId = `client-${randomBytes(4).toString('hex')}`;
   const clientSecret = `s3cret/${randomBytes(12).toString('hex')}+=`; // characters §2.3.1 encodes
   const redirectUri = 'http://127.0.0.1:8000/callback';
@@ -81,6 +84,7 @@ export async function startOidcServer(): Promise<OidcServer> {
   const client = await provider.Client.find(clientId);
   return {
     issuer,
+    url,
     apiUrl,
     clientId,
     clientSecret,
