@@ -12,7 +12,7 @@ import type { Snippet } from './_snippets.js';
 import { startSnippetWorld, type SnippetWorld } from './_snippet-world.js';
 
 const REPO = resolve('.');
-const LINKED = ['better-sqlite3', 'pg', 'mysql2', 'ioredis', 'proper-lockfile', '@zohocrm', '@types'];
+const LINKED = ['better-sqlite3', 'pg', 'mysql2', 'ioredis', 'proper-lockfile', '@aws-sdk', '@smithy', '@zohocrm', '@types'];
 const PRELOAD = resolve('dist/test/docs/_snippet-network.js');
 const RUNNER = resolve('dist/test/docs/_snippet-runner.js');
 
@@ -30,6 +30,7 @@ export interface SnippetProject {
 }
 
 const fileName = (snippet: Snippet): string =>
+  snippet.savedAs?.replace(/\.(ts|js)$/, '') ??
   snippet.name.replace(/^docs\//, '').replace(/\.md:/, '-').replace(/[^\w-]/g, '-').toLowerCase();
 const sourceOf = (dir: string, snippet: Snippet): string => join(dir, 'src', `${fileName(snippet)}.${snippet.language}`);
 const builtOf = (dir: string, snippet: Snippet): string => join(dir, 'out', `${fileName(snippet)}.js`);
@@ -59,7 +60,9 @@ function typeCheck(dir: string, files: readonly string[]): Map<string, ts.Diagno
   return byFile;
 }
 
-export async function createSnippetProject(snippets: readonly Snippet[]): Promise<SnippetProject> {
+export async function createSnippetProject(all: readonly Snippet[]): Promise<SnippetProject> {
+  // An excerpt is checked against the file it quotes (snippets.test.ts), never compiled or run.
+  const snippets = all.filter((snippet) => snippet.mode !== 'excerpt');
   const dir = await mkdtemp(join(tmpdir(), 'zoho-token-store-snippets-'));
   await mkdir(join(dir, 'src'), { recursive: true });
   await mkdir(join(dir, 'node_modules'), { recursive: true });

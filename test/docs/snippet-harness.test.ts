@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { useSnippets } from './_snippet-project.js';
-import { snippetsIn, type Snippet } from './_snippets.js';
+import { excerptMatches, snippetsIn, type Snippet } from './_snippets.js';
 
 const MINUTE = 60_000;
 
@@ -37,11 +37,19 @@ const document = [
   '```sh',
   'npm test',
   '```',
+  '<!-- snippet: saved as greeting.ts -->',
+  '```ts',
+  "export const greeting = 'saved under its name';",
+  '```',
+  '```ts',
+  "import { greeting } from './greeting.js';",
+  'console.log(greeting);',
+  '```',
 ].join('\n');
 
 describe('the documentation snippet test', { timeout: 10 * MINUTE }, () => {
   const snippets = snippetsIn('STALE.md', document);
-  const [works, renamedExport, throws, typeError, typeCheckOnly, otherHost] = snippets as [Snippet, Snippet, Snippet, Snippet, Snippet, Snippet];
+  const [works, renamedExport, throws, typeError, typeCheckOnly, otherHost, , importsSaved] = snippets as [Snippet, Snippet, Snippet, Snippet, Snippet, Snippet, Snippet, Snippet];
   const use = useSnippets(snippets);
 
   it('reads the js and ts blocks with their document line, and their mode', () => {
@@ -54,11 +62,31 @@ describe('the documentation snippet test', { timeout: 10 * MINUTE }, () => {
         ['STALE.md:15', 'ts', 'run', 16],
         ['STALE.md:20', 'ts', 'type-check', 21],
         ['STALE.md:24', 'js', 'run', 25],
+        ['STALE.md:31', 'ts', 'run', 32],
+        ['STALE.md:34', 'ts', 'run', 35],
       ],
     );
+    assert.equal(snippets[6]!.savedAs, 'greeting.ts');
+    const [excerpt] = snippetsIn('X.md', '<!-- snippet: excerpt of src/kernel/lock/lock-engine.ts -->\n```ts\nfoo();\n```\n');
+    assert.deepEqual([excerpt!.mode, excerpt!.excerptOf], ['excerpt', 'src/kernel/lock/lock-engine.ts']);
+    assert.throws(() => snippetsIn('X.md', '<!-- snippet: excerpt of ../../etc/passwd -->\n```ts\n1;\n```\n'), /unknown snippet marker/);
     assert.throws(() => snippetsIn('X.md', '<!-- snippet: skip -->\n```js\n1;\n```\n'), /unknown snippet marker "skip"/);
     assert.throws(() => snippetsIn('X.md', '<!-- snippet: type-check -->\n```sh\nls\n```\n'), /not js or ts/);
     assert.throws(() => snippetsIn('X.md', '```js\n1;\n'), /never closed/);
+  });
+
+  it('checks an excerpt line by line against its file, indentation aside', () => {
+    const file = 'class A {\n  run(): void {\n    one();\n\n    two();\n  }\n}\n';
+    assert.ok(excerptMatches('run(): void {\n  one();\n  two();\n}\n', file));
+    assert.ok(!excerptMatches('run(): void {\n  two();\n}\n', file), 'a line left out');
+    assert.ok(!excerptMatches('run(): void {\n  one(); // changed\n', file), 'a line changed');
+  });
+
+  it('runs a block that imports a block saved under its name', async () => {
+    assert.deepEqual(use.project.typeErrors(importsSaved), []);
+    const result = await use.project.run(importsSaved, use.world, 5 * MINUTE);
+    assert.equal(result.code, 0, result.output);
+    assert.match(result.output, /saved under its name/);
   });
 
   it('runs a block that works', async () => {

@@ -1,10 +1,11 @@
 // Every JavaScript and TypeScript block of README.md, CONTRIBUTING.md and docs/ runs against the built package, as a
 // user's project imports it, or, when marked `<!-- snippet: type-check -->`, is type-checked: a stale snippet fails.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { documents } from './_markdown.js';
 import { useSnippets } from './_snippet-project.js';
-import { snippetsOf } from './_snippets.js';
+import { excerptMatches, snippetsOf } from './_snippets.js';
 
 const MINUTE = 60_000;
 const snippets = documents().flatMap(snippetsOf);
@@ -21,7 +22,13 @@ describe('the code in the README and the docs', { timeout: 60 * MINUTE }, () => 
     assert.ok(snippets.filter((snippet) => snippet.mode === 'run').length >= 0.8 * snippets.length, 'most blocks run');
   });
 
-  for (const snippet of snippets) {
+  for (const snippet of snippets.filter((each) => each.mode === 'excerpt')) {
+    it(`${snippet.name} shows ${snippet.excerptOf} as it is`, () => {
+      assert.ok(excerptMatches(snippet.code, readFileSync(snippet.excerptOf!, 'utf8')), `${snippet.name} must show lines of ${snippet.excerptOf} as they are there`);
+    });
+  }
+
+  for (const snippet of snippets.filter((each) => each.mode !== 'excerpt')) {
     const does = snippet.mode === 'run' ? 'runs' : 'type-checks';
     it(`${snippet.name} ${does} (${snippet.language})`, async () => {
       const typeErrors = use.project.typeErrors(snippet);
