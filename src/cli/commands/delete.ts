@@ -2,7 +2,7 @@ import { usageError, CliError } from '../cli-error.js';
 import type { CommandContext } from '../command-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { required } from '../settings.js';
-import { withStore } from '../stores/open-store.js';
+import { withStore } from '../stores/cli-open-store.js';
 import { selectToken } from '../tokens/select-token.js';
 import { printJson } from '../json-output.js';
 

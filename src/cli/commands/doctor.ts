@@ -9,9 +9,9 @@ import type { CommandContext } from '../command-context.js';
 import { reportOf } from '../error-report.js';
 import { ExitCode } from '../exit-codes.js';
 import { required } from '../settings.js';
-import { openStore } from '../stores/open-store.js';
+import { openStore } from '../stores/cli-open-store.js';
 import type { CliTokenStore, StoreFinding } from '../stores/opened-store.js';
-import { parseStoreLocation } from '../stores/store-location.js';
+import { parseStoreLocation } from '../../stores/location/store-location.js';
 import { selectToken } from '../tokens/select-token.js';
 import { printJson } from '../json-output.js';
 

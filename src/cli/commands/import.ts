@@ -1,6 +1,6 @@
 import type { CommandContext } from '../command-context.js';
-import { parseStoreLocation } from '../stores/store-location.js';
-import { withStore } from '../stores/open-store.js';
+import { parseStoreLocation } from '../../stores/location/store-location.js';
+import { withStore } from '../stores/cli-open-store.js';
 import { readOfficialTokenFile } from '../official/official-token-file.js';
 import { readOfficialMysqlTable } from '../official/official-mysql-table.js';
 import { usageError } from '../cli-error.js';

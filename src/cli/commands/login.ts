@@ -11,7 +11,7 @@ import { openBrowser } from '../login/open-browser.js';
 import { newState } from '../login/state.js';
 import { RedirectReceiver } from '../login/redirect-receiver.js';
 import { required } from '../settings.js';
-import { withStore } from '../stores/open-store.js';
+import { withStore } from '../stores/cli-open-store.js';
 import { relativeTime } from '../tokens/expiry-status.js';
 import { printJson } from '../json-output.js';
 

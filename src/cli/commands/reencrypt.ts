@@ -2,7 +2,7 @@ import { usageError } from '../cli-error.js';
 import type { CommandContext } from '../command-context.js';
 import { required } from '../settings.js';
 import { KEYS_VARIABLE, storeEncryption } from '../stores/cli-encryption.js';
-import { withStore } from '../stores/open-store.js';
+import { withStore } from '../stores/cli-open-store.js';
 import { printJson } from '../json-output.js';
 
 /**

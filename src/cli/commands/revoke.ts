@@ -1,7 +1,7 @@
 import type { CommandContext } from '../command-context.js';
 import { openManager } from '../accounts/open-manager.js';
 import { required } from '../settings.js';
-import { withStore } from '../stores/open-store.js';
+import { withStore } from '../stores/cli-open-store.js';
 import { selectToken } from '../tokens/select-token.js';
 import { printJson } from '../json-output.js';
 

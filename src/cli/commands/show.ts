@@ -1,6 +1,6 @@
 import type { CommandContext } from '../command-context.js';
 import { required } from '../settings.js';
-import { withStore } from '../stores/open-store.js';
+import { withStore } from '../stores/cli-open-store.js';
 import { selectToken } from '../tokens/select-token.js';
 import { detailLines, viewOf } from '../tokens/token-view.js';
 

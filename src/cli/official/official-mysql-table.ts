@@ -5,7 +5,7 @@ import { toStoreError } from '../../stores/mysql/mysql-errors.js';
 import { validateIdentifier } from '../../stores/sql/identifier.js';
 import { OFFICIAL_COLUMNS, officialRowToRecord, type OfficialColumn } from '../../token/official-columns.js';
 import { OAuthToken } from '../../token/oauth-token.js';
-import type { StoreLocation } from '../stores/store-location.js';
+import type { StoreLocation } from '../../stores/location/store-location.js';
 
 /**
  * Reads every token of the official MySQL table (`oauthtoken` in database `zohooauth` by default, as the official

@@ -1,7 +1,7 @@
 import type { ReencryptResult } from '../../contract/token-backend.js';
 import type { TokenStore } from '../../contract/token-store.js';
 import type { RefreshLockProvider } from '../../contract/refresh-lock.js';
-import type { StoreLocation } from './store-location.js';
+import type { StoreLocation } from '../../stores/location/store-location.js';
 
 /** A store the CLI opened from a location. Stores that offer the refresh lock expose it on `store`. */
 export type CliTokenStore = TokenStore & Partial<RefreshLockProvider> & { reencrypt?(): Promise<ReencryptResult> };

@@ -1,7 +1,7 @@
 import { customEnvironment, type DataCenterCode, type Environment } from '../../accounts/data-centers.js';
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenArgumentError } from '../../errors/token-store-error.js';
-import { RunningClock, type EmulatorClock } from './clock.js';
+import { RunningClock, type EmulatorClock } from './emulator-clock.js';
 import { grantConsent } from './consent.js';
 import type { EmulatorContext } from './context.js';
 import { Directory, type EmulatorClient, type EmulatorUser } from './directory.js';
@@ -10,7 +10,7 @@ import { GrantCodeBook } from './grant-codes.js';
 import type { EmulatorLimits } from './limits.js';
 import { DataCenterListener } from './listener.js';
 import { resolveEmulatorOptions, type EmulatorOptions } from './options.js';
-import { isPkceMethod, type PkceMethod } from './pkce.js';
+import { isPkceMethod, type PkceMethod } from './pkce-verification.js';
 import { RecordBook, type CrmRecord } from './records.js';
 import { route } from './router.js';
 import { Sleeper } from './sleeper.js';

@@ -2,7 +2,7 @@ import type { DataCenterCode } from '../../accounts/data-centers.js';
 import { grantConsent } from './consent.js';
 import { consentPage } from './consent-page.js';
 import type { EmulatorContext } from './context.js';
-import { isPkceMethod, type PkceChallenge } from './pkce.js';
+import { isPkceMethod, type PkceChallenge } from './pkce-verification.js';
 import { DROP, html, redirect, type EmulatorResponse } from './responses.js';
 import { splitScope } from './token-endpoint.js';
 

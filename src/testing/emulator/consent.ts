@@ -1,6 +1,6 @@
 import type { EmulatorContext } from './context.js';
 import type { ClientRecord, EmulatorUser } from './directory.js';
-import type { PkceChallenge } from './pkce.js';
+import type { PkceChallenge } from './pkce-verification.js';
 
 export interface ConsentRequest {
   readonly client: ClientRecord;

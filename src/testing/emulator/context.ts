@@ -1,5 +1,5 @@
 import type { DataCenterCode } from '../../accounts/data-centers.js';
-import type { EmulatorClock } from './clock.js';
+import type { EmulatorClock } from './emulator-clock.js';
 import type { Directory } from './directory.js';
 import type { FaultSwitches } from './faults.js';
 import type { GrantCodeBook } from './grant-codes.js';

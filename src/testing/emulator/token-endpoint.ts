@@ -1,7 +1,7 @@
 import type { DataCenterCode } from '../../accounts/data-centers.js';
 import type { EmulatorContext } from './context.js';
 import type { ClientRecord } from './directory.js';
-import { verifierMatches } from './pkce.js';
+import { verifierMatches } from './pkce-verification.js';
 import { DROP, json, oauthError, serverError, throttled, type EmulatorResponse } from './responses.js';
 import type { AccessTokenRecord } from './token-ledger.js';
 

@@ -1,5 +1,5 @@
 import type { DataCenterCode } from '../../accounts/data-centers.js';
-import type { EmulatorClock } from './clock.js';
+import type { EmulatorClock } from './emulator-clock.js';
 import { FixedWindow } from './fixed-window.js';
 import { newTokenValue } from './identifiers.js';
 import type { EmulatorLimits } from './limits.js';

@@ -6,7 +6,7 @@ import { ExitCode } from '../exit-codes.js';
 import { storeEncryption } from './cli-encryption.js';
 import { inspectTokenFile } from './file-inspection.js';
 import type { OpenedStore } from './opened-store.js';
-import { parseStoreLocation, type StoreLocation } from './store-location.js';
+import { parseStoreLocation, type StoreLocation } from '../../stores/location/store-location.js';
 
 export interface CliOpenOptions {
   /**

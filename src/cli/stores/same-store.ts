@@ -1,9 +1,6 @@
 import { resolve } from 'node:path';
 import type { StoreLocation } from '../../stores/location/store-location.js';
 
-// The grammar of store locations is the library's (openStore); the CLI reads the same strings.
-export { parseStoreLocation, redactUrl, type StoreLocation, type StoreScheme } from '../../stores/location/store-location.js';
-
 /** Whether two locations name the same store (file paths compared once resolved; `:memory:` is never shared). */
 export function sameStore(a: StoreLocation, b: StoreLocation): boolean {
   if (a.scheme !== b.scheme) return false;
