@@ -4,9 +4,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { PostgresStore } from 'zoho-token-store/postgres';
+import { RedisStore } from 'zoho-token-store/redis';
+import { MySQLStore } from 'zoho-token-store/mysql';
 import { pgbouncerMissing, startPgBouncer, type PgBouncer } from '../_pgbouncer.js';
 import { skipUnless } from '../_services.js';
+import { MARIADB, dropDatabase, uniqueDatabaseName } from '../stores/_mysql-databases.js';
 import { PG_CONNECTION, adminPool, dropSchema, uniqueName } from '../stores/_postgres.js';
+import { REDIS_URL, adminClient, dropPrefix, randomPrefix } from '../stores/_redis-support.js';
 import { contend, contendWhenListening } from './_wake-probe.js';
 
 describe('PostgreSQL: LISTEN/NOTIFY wakes the waiter', { skip: await skipUnless('postgres') }, () => {
@@ -65,5 +69,51 @@ describe('PostgreSQL: LISTEN/NOTIFY wakes the waiter', { skip: await skipUnless(
         assert.ok(counts.polls >= 1);
       }
     });
+  });
+});
+
+describe('Redis: a release published on pub/sub wakes the waiter', { skip: await skipUnless('redis') }, () => {
+  const prefix = randomPrefix('wake');
+  const stores: RedisStore[] = [];
+  after(async () => {
+    await Promise.all(stores.map((store) => store.close()));
+    const client = adminClient();
+    await dropPrefix(client, prefix);
+    await client.quit();
+  });
+
+  test('a waiter in another store is woken by the release, with no poll', async () => {
+    const open = (): RedisStore => {
+      const store = new RedisStore({ url: REDIS_URL, keyPrefix: prefix });
+      stores.push(store);
+      return store;
+    };
+    const counts = await contendWhenListening(open(), open(), '1');
+    assert.deepEqual(counts, { wakeWaits: 1, polls: 0, wakes: 1 });
+  });
+});
+
+describe('MySQL: a blocking GET_LOCK wakes the waiter', { skip: await skipUnless('mariadb') }, () => {
+  const database = uniqueDatabaseName('wake');
+  const stores: MySQLStore[] = [];
+  const open = async (connectionLimit = 10): Promise<MySQLStore> => {
+    const store = await MySQLStore.open({ ...MARIADB, database, createDatabase: true, connectionLimit });
+    stores.push(store);
+    return store;
+  };
+  after(async () => {
+    await Promise.all(stores.map((store) => store.close()));
+    await dropDatabase(database);
+  });
+
+  test('a waiter in another store is woken by the release, with no poll', async () => {
+    const counts = await contend(await open(), await open(), '1');
+    assert.deepEqual(counts, { wakeWaits: 1, polls: 0, wakes: 1 });
+  });
+
+  test('a pool too small to spare connections for signals polls, and still gets the lock', async () => {
+    const counts = await contend(await open(2), await open(2), '2');
+    assert.equal(counts.wakes, 0);
+    assert.ok(counts.polls >= 1, 'it polled');
   });
 });
