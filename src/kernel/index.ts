@@ -43,6 +43,7 @@ export { EngineLock, type EngineLockOptions } from './lock/engine-lock.js';
 export { BUSY, isBusy, type LockEngine, type HeldLock, type LockBusy, type LockAttemptOptions } from './lock/lock-engine.js';
 export type { LockWakeChannel, LockWatch, WakeOutcome } from './lock/wake-channel.js';
 export { WakeHub } from './lock/wake-hub.js';
+export { DirectoryWakeChannel } from './lock/directory-wake.js';
 export { LOCK_WAIT_CHANNEL, type LockWaitMessage } from './lock/lock-events.js';
 export { Poller, pollFor, type PollerOptions, type PollAttempt } from './lock/poller.js';
 export { LeaseBook } from './lock/lease-book.js';

@@ -1,10 +1,15 @@
 // Waiters are woken by the engine when the holder releases, not by a poll: counted on the kernel's diagnostics
 // channel, so nothing here depends on timing. Behind a transaction pooler (no LISTEN) PostgreSQL waiters poll.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
+import { FileStore } from 'zoho-token-store/file';
 import { PostgresStore } from 'zoho-token-store/postgres';
 import { RedisStore } from 'zoho-token-store/redis';
+import { SQLiteStore } from 'zoho-token-store/sqlite';
 import { MySQLStore } from 'zoho-token-store/mysql';
 import { pgbouncerMissing, startPgBouncer, type PgBouncer } from '../_pgbouncer.js';
 import { skipUnless } from '../_services.js';
@@ -116,4 +121,43 @@ describe('MySQL: a blocking GET_LOCK wakes the waiter', { skip: await skipUnless
     assert.equal(counts.wakes, 0);
     assert.ok(counts.polls >= 1, 'it polled');
   });
+});
+
+describe('the token file: removing the lock directory wakes the waiter', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'zts-wake-'));
+  const stores: FileStore[] = [];
+  after(async () => {
+    await Promise.all(stores.map((store) => store.close()));
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  test('a waiter in another store is woken by the release, with no poll', async () => {
+    const open = (): FileStore => {
+      const store = new FileStore({ path: join(folder, 'tokens.txt') });
+      stores.push(store);
+      return store;
+    };
+    const counts = await contend(open(), open(), '1');
+    assert.deepEqual(counts, { wakeWaits: 1, polls: 0, wakes: 1 });
+  });
+});
+
+describe('SQLite: the signal file a release rewrites wakes the waiter', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'zts-wake-'));
+  const stores: SQLiteStore[] = [];
+  after(async () => {
+    await Promise.all(stores.map((store) => store.close()));
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  test('a waiter on another connection is woken by the release, with no poll', async () => {
+    const open = async (): Promise<SQLiteStore> => {
+      const store = await SQLiteStore.open({ path: join(folder, 'tokens.db') });
+      stores.push(store);
+      return store;
+    };
+    const counts = await contend(await open(), await open(), '1');
+    assert.deepEqual(counts, { wakeWaits: 1, polls: 0, wakes: 1 });
+  });
+
 });

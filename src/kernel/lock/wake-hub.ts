@@ -25,6 +25,11 @@ export class WakeHub {
     if (set) for (const watcher of set) watcher.wake();
   }
 
+  /** Something changed that may be any lock's release (one signal for a whole store). */
+  deliverAll(): void {
+    for (const set of this.#watchers.values()) for (const watcher of set) watcher.wake();
+  }
+
   watch(name: string): LockWatch {
     const watcher = new Watcher(this, () => {
       const set = this.#watchers.get(name);

@@ -59,7 +59,7 @@ export class SQLiteBackend implements TokenBackend {
       release: (key, owner) => this.#gate.run(() => this.#transaction('release a refresh lock', () => void this.#sql().releaseLock.run(key, owner))),
       extend: (key, owner, expiresAt) =>
         this.#gate.run(() => this.#transaction('extend a refresh lock', () => this.#sql().extendLock.run(expiresAt, key, owner).changes === 1)),
-    });
+    }, this.refreshLockScope === 'host' && config.database === null ? `${config.path}-zts-wake` : null);
     this.#lock = new EngineLock(engine, { scope: this.refreshLockScope, queueLocally: true, poll: { firstMs: 2, maxMs: 50 } });
   }
 
