@@ -119,7 +119,7 @@ export class EngineLock implements RefreshLockProvider {
       let found = await attempt();
       // Busy: watch for the holder's release, then try again at once, so a release in between is not missed.
       if (isBusy(found) && outage === null && this.#engine.wake !== undefined && poller.leftMs > 0) {
-        watch = await this.#engine.wake.watch(name);
+        watch = await this.#engine.wake.watch(name).catch(() => null);
         if (watch !== null) found = await attempt();
       }
       while (isBusy(found)) {

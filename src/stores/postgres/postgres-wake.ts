@@ -40,6 +40,8 @@ export class PostgresWakeChannel implements LockWakeChannel {
   #starting: Promise<void> | null = null;
   #notBefore = 0;
   #closed = false;
+  /** Ends a probe under way (the store is closing). */
+  #cutProbe: (() => void) | null = null;
 
   constructor(pool: () => Promise<PostgresPool>, prefix: string) {
     this.#pool = pool;
@@ -56,6 +58,7 @@ export class PostgresWakeChannel implements LockWakeChannel {
 
   async close(): Promise<void> {
     this.#closed = true;
+    this.#cutProbe?.();
     await this.#starting;
     this.#drop(null);
   }
@@ -88,9 +91,13 @@ export class PostgresWakeChannel implements LockWakeChannel {
         const timer = setTimeout(() => resolve(false), PROBE_MS);
         timer.unref();
         probe = { id, arrived: () => (clearTimeout(timer), resolve(true)) };
+        this.#cutProbe = () => (clearTimeout(timer), resolve(false));
+        if (this.#closed) this.#cutProbe();
       });
       await pool.query('SELECT pg_notify($1, $2)', [RELEASE_CHANNEL, id]);
-      if (!(await arrived) || this.#closed) {
+      const trusted = await arrived;
+      this.#cutProbe = null;
+      if (!trusted || this.#closed) {
         // Behind a transaction pooler the notification never reaches an idle session: poll, and ask again later.
         client.release(true);
         if (!this.#closed) this.#notBefore = Date.now() + DEAF_RETRY_MS;
