@@ -2,6 +2,7 @@
 // `npm run bench -- memory sqlite` runs only the named sections.
 import { benchMemoryStore } from './memory-store.bench.js';
 import { benchLifecycle } from './lifecycle.bench.js';
+import { benchStampede } from './stampede.bench.js';
 import { benchSQLiteStore } from './sqlite-store.bench.js';
 import { benchPostgresStore } from './postgres-store.bench.js';
 import { benchFileStore } from './file-store.bench.js';
@@ -14,6 +15,7 @@ import { benchDynamoDBStore } from './dynamodb-store.bench.js';
 const sections: Array<[string, () => Promise<void>]> = [
   ['memory', benchMemoryStore],
   ['lifecycle', benchLifecycle],
+  ['stampede', benchStampede],
   ['sqlite', benchSQLiteStore],
   ['postgres', benchPostgresStore],
   ['file', benchFileStore],

@@ -3,6 +3,7 @@ import type { TokenStore } from '../contract/token-store.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TokenArgumentError, TokenStoreError } from '../errors/token-store-error.js';
 import { OAuthToken } from '../token/oauth-token.js';
+import { SingleFlight } from './single-flight.js';
 import type { TokenCache } from './token-cache.js';
 import type { OAuthClientConfig } from './token-manager-options.js';
 import { describeSelector, type TokenSelector } from './token-selector.js';
@@ -25,6 +26,9 @@ export class TokenLookup {
   readonly #client: OAuthClientConfig | null;
   readonly #cache: TokenCache;
   readonly #defaultToken: OAuthToken | null;
+  // Concurrent reads of one token share one store round trip (100 callers at expiry would otherwise queue 100
+  // reads on a pool); each caller gets its own copy.
+  readonly #reads = new SingleFlight<OAuthToken | null>();
 
   constructor(options: { store: TokenStore; tokens: readonly OAuthToken[]; client: OAuthClientConfig | null; cache: TokenCache }) {
     this.#store = options.store;
@@ -50,13 +54,14 @@ export class TokenLookup {
       );
     }
     if ('id' in selector) {
-      const found = await store.findTokenById(selector.id);
+      const found = await this.#shared(`id:${selector.id}`, () => store.findTokenById(selector.id));
       if (found) return persisted(found);
       this.#cache.drop(selector.id); // deleted elsewhere
       throw notFound(describeSelector(selector));
     }
     if ('user' in selector) {
-      const found = await store.findToken(new OAuthToken({ userSignature: selector.user }));
+      const user = selector.user;
+      const found = await this.#shared(`user:${user}`, () => store.findToken(new OAuthToken({ userSignature: user })));
       if (found) return persisted(found);
       const configured = this.#tokens.find((token) => token.userName === selector.user);
       if (configured) return this.readToken(configured);
@@ -64,6 +69,11 @@ export class TokenLookup {
       throw notFound(describeSelector(selector));
     }
     return this.readToken(selector.token);
+  }
+
+  /** The read under `key` in flight, or a new one; a copy of its token for this caller. */
+  async #shared(key: string, read: () => Promise<OAuthToken | null>): Promise<OAuthToken | null> {
+    return (await this.#reads.run(key, read))?.clone() ?? null;
   }
 
   async readToken(given: OAuthToken): Promise<Snapshot> {

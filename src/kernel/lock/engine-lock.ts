@@ -3,17 +3,26 @@ import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
 import { InProcessLock } from './in-process-lock.js';
 import { LeaseBook, type BookedLease } from './lease-book.js';
-import { BUSY, type HeldLock, type LockBusy, type LockEngine } from './lock-engine.js';
+import { BUSY, isBusy, type HeldLock, type LockBusy, type LockEngine } from './lock-engine.js';
 import { MAX_TIMER_MS } from './lock-options.js';
-import { pollFor, Poller } from './poller.js';
+import { publishLockWait } from './lock-events.js';
+import { Poller } from './poller.js';
+import type { LockWatch } from './wake-channel.js';
 
 // A signal that never aborts, for waits the caller cannot cancel.
 const NEVER = new AbortController().signal;
+const WAITING_FOR_WAKE = Object.freeze({ waiting: 'wake' } as const);
+const WAITING_FOR_POLL = Object.freeze({ waiting: 'poll' } as const);
+const WOKEN = Object.freeze({ woken: true } as const);
 const NO_LOCAL_LEASE: RefreshLease = Object.freeze({ release: () => Promise.resolve() });
 
 export interface EngineLockOptions {
   readonly scope: RefreshLockScope;
-  /** Pauses between tries while another process holds the lock: first and longest, in ms. */
+  /**
+   * Pauses between tries while another process holds the lock and the engine cannot wake this one (no wake channel,
+   * or its connection is down), and while the engine is unreachable: first and longest, in ms. Each pause is also
+   * bounded by the holder's lease end when the engine tells it.
+   */
   readonly poll: { readonly firstMs: number; readonly maxMs: number; readonly growth?: number };
   /**
    * Whether callers in this process queue on an in-process lock before they try the engine, so one of them at a
@@ -86,23 +95,58 @@ export class EngineLock implements RefreshLockProvider {
   /** Releases every lease this lock holds (the store is closing; BackendTokenStore has ended the waits). */
   async close(): Promise<void> {
     await this.#leases.releaseAll();
+    await this.#engine.wake?.close();
   }
 
   async #take(name: string, leaseMs: number, poller: Poller, signal: AbortSignal): Promise<HeldLock | null> {
     let outage: unknown = null;
-    const held = await pollFor(poller, async (waitMs): Promise<HeldLock | LockBusy> => {
+    let watch: LockWatch | null = null;
+    const attempt = async (): Promise<HeldLock | LockBusy> => {
       try {
         // A hold of this process's that it could not release is over: end it first (its lease would, later).
         await this.#retryRelease(name);
-        const attempt = await this.#engine.tryLock(name, leaseMs, { waitMs, signal });
+        const found = await this.#engine.tryLock(name, leaseMs, { waitMs: poller.leftMs, signal });
         outage = null;
-        return attempt;
+        return found;
       } catch (error) {
         if (!isUnavailable(error) || signal.aborted) throw error;
         outage = error;
         return BUSY;
       }
-    });
+    };
+    let held: HeldLock | null = null;
+    try {
+      let found = await attempt();
+      // Busy: watch for the holder's release, then try again at once, so a release in between is not missed.
+      if (isBusy(found) && outage === null && this.#engine.wake !== undefined && poller.leftMs > 0) {
+        watch = await this.#engine.wake.watch(name).catch(() => null);
+        if (watch !== null) found = await attempt();
+      }
+      while (isBusy(found)) {
+        const leftMs = poller.leftMs;
+        if (leftMs <= 0) break;
+        if (watch !== null && outage === null) {
+          // Woken by the engine, or at the holder's lease end (a holder that died announces nothing), or after a
+          // tenth of a lease at most, which bounds what a lost wake costs. A watch that cannot wake answers at once.
+          const boundMs = Math.min(leftMs, found.retryInMs ?? leaseMs, Math.max(this.#options.poll.maxMs, leaseMs / 10));
+          publishLockWait(WAITING_FOR_WAKE);
+          const outcome = await watch.wait(boundMs, signal);
+          if (outcome === 'woken') publishLockWait(WOKEN);
+          else if (outcome === 'unable') {
+            // The watch cannot wake now (its connection is down or not yet trusted): poll like an engine without one.
+            publishLockWait(WAITING_FOR_POLL);
+            if (!(await poller.pause(found.retryInMs))) break;
+          }
+        } else {
+          publishLockWait(WAITING_FOR_POLL);
+          if (!(await poller.pause(found.retryInMs))) break;
+        }
+        found = await attempt();
+      }
+      if (!isBusy(found)) held = found;
+    } finally {
+      watch?.close();
+    }
     // The wait ended while the engine could not be reached: that, not a busy lock, is why.
     if (held === null && outage !== null) throw outage;
     // Taken just as the wait was aborted: nobody will use it.

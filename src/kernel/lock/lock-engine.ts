@@ -1,3 +1,5 @@
+import type { LockWakeChannel } from './wake-channel.js';
+
 /** A lock an engine holds for this process, as the engine hands it to the kernel. */
 export interface HeldLock {
   /**
@@ -38,5 +40,7 @@ export interface LockAttemptOptions {
  * the in-process queue, lease expiry, releasing on close and the option checks are the kernel's (`EngineLock`).
  */
 export interface LockEngine {
+  /** How the engine wakes this process's waiters when a holder releases; without one, waiters poll. */
+  readonly wake?: LockWakeChannel;
   tryLock(name: string, leaseMs: number, options: LockAttemptOptions): Promise<HeldLock | LockBusy>;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { open, realpath, stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import type { LookupField } from '../../contract/matching-rule.js';
 import type { MaybePromise, TokenBackend, TokenWriter } from '../../contract/token-backend.js';
 import { ErrorCode } from '../../errors/codes.js';
@@ -10,6 +11,7 @@ import type { TokenRecord } from '../../token/token-fields.js';
 import { removeStrayTempFiles, writeFileAtomic } from './file-atomic-write.js';
 import { fileError } from './file-errors.js';
 import { checkStoreFilePath } from '../../kernel/open/check-file-path.js';
+import { DirectoryWakeChannel } from '../../kernel/lock/directory-wake.js';
 import { EngineLock } from '../../kernel/lock/engine-lock.js';
 import { BUSY } from '../../kernel/lock/lock-engine.js';
 import { pollFor, Poller } from '../../kernel/lock/poller.js';
@@ -63,7 +65,12 @@ export class FileBackend implements TokenBackend {
 
   constructor(config: FileStoreConfig) {
     this.#config = config;
-    this.#refreshLock = new EngineLock(new FileLockEngine(), {
+    // A lock directory is `<path>.refresh-<id>.lock`: its removal in the folder wakes that lock's waiters.
+    const file = basename(config.path);
+    const wake = new DirectoryWakeChannel(dirname(config.path), (changed) =>
+      changed.startsWith(`${file}.refresh-`) && changed.endsWith('.lock') ? `${config.path}${changed.slice(file.length)}` : null,
+    );
+    this.#refreshLock = new EngineLock(new FileLockEngine(wake), {
       scope: 'host',
       queueLocally: false,
       poll: FILE_LOCK_POLL,

@@ -1,4 +1,5 @@
 import { BUSY, type HeldLock, type LockBusy, type LockEngine } from '../../kernel/lock/lock-engine.js';
+import type { LockWakeChannel } from '../../kernel/lock/wake-channel.js';
 import { loadLockLibrary } from './file-driver.js';
 
 export interface FileLockLease {
@@ -53,6 +54,13 @@ export const FILE_LOCK_POLL = { firstMs: 2, maxMs: 50, growth: 1.5 } as const;
  * bound is the lease (at least 2 s, proper-lockfile's floor), so a holder that died frees it when its lease ends.
  */
 export class FileLockEngine implements LockEngine {
+  /** The lock directories' folder, watched while someone waits: a release removes a directory, which wakes them. */
+  readonly wake: LockWakeChannel | undefined;
+
+  constructor(wake?: LockWakeChannel) {
+    this.wake = wake;
+  }
+
   async tryLock(lockPath: string, leaseMs: number): Promise<HeldLock | LockBusy> {
     const lease = await tryFileLock(lockPath, Math.max(leaseMs, 2_000));
     if (lease === null) return BUSY;

@@ -92,7 +92,7 @@ export class PostgresBackend implements TokenBackend {
     this.#sql = postgresStatements(config.schema, config.table, advisoryKey('write', config.schema, config.table));
     // The open pool even while closing: close() releases the leases before it ends the pool.
     const engine = new PostgresLockEngine(this.#sql, config.table, () => (this.#readyPool ? Promise.resolve(this.#readyPool) : this.ready()));
-    this.#refreshLock = new EngineLock(engine, { scope: 'cluster', queueLocally: false, poll: { firstMs: 5, maxMs: 100 } });
+    this.#refreshLock = new EngineLock(engine, { scope: 'cluster', queueLocally: true, poll: { firstMs: 5, maxMs: 100 } });
     this.#writes = new OptimisticWrites<PostgresRow>(
       {
         read: async (field, value) => this.#readOn(this.#readyPool ?? (await this.ready()), this.#sql.find[field], value, false),

@@ -5,23 +5,27 @@ import { toStoreError } from './postgres-errors.js';
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
 import { LOCK_TABLE, type PostgresStatements } from './postgres-sql.js';
+import { PostgresWakeChannel } from './postgres-wake.js';
 
 /**
  * The refresh lock's engine for every host that reaches the server: a row per lock in the schema's `zts_locks`
  * table, holding its owner and the end of its lease in the server's clock. Taking, extending and releasing are one
  * statement each, compared on the owner, so they hold behind a transaction-mode pooler (PgBouncer) and no holder's
  * timer is trusted: a holder that dies or is paused loses the lock when its lease ends on the server, and can then
- * neither extend nor release the lock a later holder took.
+ * neither extend nor release the lock a later holder took. A release notifies its name, which wakes the waiters of
+ * every process that listens (`PostgresWakeChannel`).
  */
 export class PostgresLockEngine implements LockEngine {
   readonly #sql: PostgresStatements;
   readonly #table: string;
   readonly #pool: () => Promise<PostgresPool>;
+  readonly wake: PostgresWakeChannel;
 
   constructor(sql: PostgresStatements, table: string, pool: () => Promise<PostgresPool>) {
     this.#sql = sql;
     this.#table = table;
     this.#pool = pool;
+    this.wake = new PostgresWakeChannel(pool, `${table}/`);
   }
 
   async tryLock(key: string, leaseMs: number): Promise<HeldLock | LockBusy> {

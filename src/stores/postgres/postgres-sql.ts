@@ -8,6 +8,8 @@ const quote = (identifier: string): string => `"${identifier}"`;
 
 /** The table of refresh locks, one per schema, shared by every store table in it (lock names carry the table). */
 export const LOCK_TABLE = 'zts_locks';
+/** The NOTIFY channel of released refresh locks (postgres-wake.ts listens on it). */
+export const RELEASE_CHANNEL = 'zts_lock_released';
 
 const COLUMN_LIST = OFFICIAL_COLUMNS.join(', ');
 const PLACEHOLDERS = OFFICIAL_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
@@ -105,7 +107,10 @@ export function postgresStatements(schema: string, table: string, writeLockKey: 
       SELECT EXISTS (SELECT 1 FROM taken) AS taken,
         (SELECT GREATEST(0, EXTRACT(EPOCH FROM (expires_at - clock_timestamp())) * 1000)::float8 FROM ${locks} WHERE name = $1) AS left_ms`,
     extendLock: `UPDATE ${locks} SET expires_at = ${leaseEnd} WHERE name = $1 AND owner = $2`,
-    releaseLock: `DELETE FROM ${locks} WHERE name = $1 AND owner = $2`,
+    // Announces the release to waiters LISTENing (postgres-wake.ts); NOTIFY is delivered at commit, and works from
+    // any session, a transaction pooler's included.
+    releaseLock: `WITH released AS (DELETE FROM ${locks} WHERE name = $1 AND owner = $2 RETURNING name)
+      SELECT pg_notify('${RELEASE_CHANNEL}', name) FROM released`,
   });
 }
 

@@ -68,7 +68,7 @@ export class RedisBackend implements TokenBackend {
     this.#keys = new RedisKeys(config.keyPrefix);
     this.#refreshLock = new EngineLock(new RedisLockEngine(this.#connection), {
       scope: 'cluster',
-      queueLocally: false,
+      queueLocally: true,
       poll: { firstMs: 5, maxMs: 100 },
       nameOf: (key) => this.#keys.refreshLock(key),
     });

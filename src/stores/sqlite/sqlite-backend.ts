@@ -38,19 +38,18 @@ export class SQLiteBackend implements TokenBackend {
   #connection: Connection | null = null;
   #opening: Promise<Connection> | null = null;
   #closed = false;
+  /** The rows the write under way has read, by id (writes run one at a time on the gate). */
+  readonly #writeReads = new Map<string, SQLiteRow>();
 
   constructor(config: SQLiteStoreConfig) {
     this.#config = config;
     // A private in-memory database is seen by this connection only.
     this.refreshLockScope = (config.database?.memory ?? config.path === ':memory:') ? 'process' : 'host';
     this.#writer = {
-      findBy: (field, value) => this.#find(field, value),
+      findBy: (field, value) => this.#find(field, value, this.#writeReads),
       nextId: () => this.#nextId(),
       insert: (record) => void this.#sql().insert.run(...recordToParams(record)),
-      update: (record) => {
-        const [id, ...rest] = recordToParams(record);
-        this.#sql().update.run(...rest, id);
-      },
+      update: (record) => this.#update(record),
     };
     const engine = new SQLiteLockEngine({
       leaseEnd: (key) => this.#gate.run(() => (this.#sql().lockHolder.get(key) as { expiresAt: number } | undefined)?.expiresAt ?? null),
@@ -59,7 +58,7 @@ export class SQLiteBackend implements TokenBackend {
       release: (key, owner) => this.#gate.run(() => this.#transaction('release a refresh lock', () => void this.#sql().releaseLock.run(key, owner))),
       extend: (key, owner, expiresAt) =>
         this.#gate.run(() => this.#transaction('extend a refresh lock', () => this.#sql().extendLock.run(expiresAt, key, owner).changes === 1)),
-    });
+    }, this.refreshLockScope === 'host' && config.database === null ? `${config.path}-zts-wake` : null);
     this.#lock = new EngineLock(engine, { scope: this.refreshLockScope, queueLocally: true, poll: { firstMs: 2, maxMs: 50 } });
   }
 
@@ -100,6 +99,8 @@ export class SQLiteBackend implements TokenBackend {
       } catch (error) {
         if (this.#connection?.db.inTransaction) this.#sql().rollback.run();
         throw sqliteError('save a token', error, this.#config.path);
+      } finally {
+        this.#writeReads.clear();
       }
     });
   }
@@ -142,13 +143,31 @@ export class SQLiteBackend implements TokenBackend {
     }
   }
 
-  #find(field: LookupField, value: string): TokenRecord | null {
+  /** One row by a lookup field; a write's reads are kept in `reads` (by id) for its update to compare with. */
+  #find(field: LookupField, value: string, reads?: Map<string, SQLiteRow>): TokenRecord | null {
     try {
       const row = this.#sql().findBy[field].get(value) as SQLiteRow | undefined;
-      return row === undefined ? null : rowToRecord(row);
+      if (row === undefined) return null;
+      if (reads !== undefined) reads.set(String(row[0]), row);
+      return rowToRecord(row);
     } catch (error) {
       throw sqliteError('find a token', error, this.#config.path);
     }
+  }
+
+  /** Updates the columns that differ from the row this write read (all of them if it read none). */
+  #update(record: TokenRecord): void {
+    const params = recordToParams(record);
+    const read = this.#writeReads.get(record.id);
+    let mask = 0;
+    const values: Array<string | null> = [];
+    for (let column = 1; column < params.length; column += 1) {
+      const value = params[column] ?? null;
+      if (read !== undefined && read[column] === value) continue;
+      mask |= 1 << (column - 1);
+      values.push(value);
+    }
+    if (mask !== 0) this.#sql().updateOf(mask).run(...values, record.id);
   }
 
   #read<T>(action: string, read: () => T): T {

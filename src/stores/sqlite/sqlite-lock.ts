@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { DirectoryWakeChannel } from '../../kernel/lock/directory-wake.js';
 import { BUSY, type HeldLock, type LockBusy, type LockEngine } from '../../kernel/lock/lock-engine.js';
+import type { LockWakeChannel } from '../../kernel/lock/wake-channel.js';
 
 /** What the lock needs from the backend: one short write transaction per attempt, run in connection order. */
 export interface LockTable {
@@ -21,9 +25,20 @@ export interface LockTable {
  */
 export class SQLiteLockEngine implements LockEngine {
   readonly #table: LockTable;
+  readonly #signalPath: string | null;
+  readonly wake: LockWakeChannel | undefined;
 
-  constructor(table: LockTable) {
+  /**
+   * `signalPath`: a file beside the database that a release rewrites once its transaction has committed; its folder
+   * is watched while someone waits (a commit's own writes to the -wal file come before other connections can see
+   * it, so they cannot serve as the signal). Null: no wake channel (an in-memory or passed-in database).
+   */
+  constructor(table: LockTable, signalPath: string | null = null) {
     this.#table = table;
+    this.#signalPath = signalPath;
+    const signalFile = signalPath === null ? null : basename(signalPath);
+    this.wake =
+      signalPath === null ? undefined : new DirectoryWakeChannel(dirname(signalPath), (changed) => (changed === signalFile ? 'all' : null));
   }
 
   async tryLock(name: string, leaseMs: number): Promise<HeldLock | LockBusy> {
@@ -33,8 +48,17 @@ export class SQLiteLockEngine implements LockEngine {
     const owner = `${process.pid}:${randomUUID()}`;
     if (!(await this.#table.tryTake(name, owner, now + leaseMs, now))) return BUSY;
     return {
-      release: async () => this.#table.release(name, owner),
+      release: async () => {
+        await this.#table.release(name, owner);
+        await this.#announce();
+      },
       extend: async (ms) => this.#table.extend(name, owner, Date.now() + ms),
     };
+  }
+
+  /** Rewrites the signal file (one byte, owner-only), which wakes waiters watching its folder; a failure only costs them time. */
+  async #announce(): Promise<void> {
+    if (this.#signalPath === null) return;
+    await writeFile(this.#signalPath, '1', { mode: 0o600 }).catch(() => undefined);
   }
 }

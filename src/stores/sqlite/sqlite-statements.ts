@@ -21,7 +21,6 @@ export class Statements {
   /** The largest decimal id (through the index on `CAST(id AS INTEGER)`), or null when the table is empty. */
   readonly maxNumericId: SQLiteStatement;
   readonly insert: SQLiteStatement;
-  readonly update: SQLiteStatement;
   readonly deleteById: SQLiteStatement;
   readonly deleteAll: SQLiteStatement;
   /** Holder and lease end of one refresh lock. */
@@ -32,7 +31,30 @@ export class Statements {
   /** Moves the lease end of a lock its owner still holds: changes 1 when it did. Params: expires_at, key, owner. */
   readonly extendLock: SQLiteStatement;
 
+  readonly #db: SQLiteDatabase;
+  /** UPDATE statements by the set of columns they assign (a bit per column after id), prepared on first use. */
+  readonly #updates = new Map<number, SQLiteStatement>();
+
+  /**
+   * `UPDATE … SET <the columns in mask> WHERE id = ?`. A save assigns only the columns it changes: SQLite rewrites
+   * the index entries of every assigned column, changed or not, which made a refresh's save (a new access token and
+   * expiry) cost about twice the raw two-column update.
+   */
+  updateOf(mask: number): SQLiteStatement {
+    let statement = this.#updates.get(mask);
+    if (statement === undefined) {
+      const assignments = OFFICIAL_COLUMNS.slice(1)
+        .filter((_, i) => (mask & (1 << i)) !== 0)
+        .map((column) => `${column} = ?`)
+        .join(', ');
+      statement = this.#db.prepare(`UPDATE ${TOKEN_TABLE} SET ${assignments} WHERE id = ?`);
+      this.#updates.set(mask, statement);
+    }
+    return statement;
+  }
+
   constructor(db: SQLiteDatabase) {
+    this.#db = db;
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.commit = db.prepare('COMMIT');
     this.rollback = db.prepare('ROLLBACK');
@@ -48,8 +70,6 @@ export class Statements {
     this.insert = db.prepare(
       `INSERT INTO ${TOKEN_TABLE} (${COLUMN_LIST}) VALUES (${OFFICIAL_COLUMNS.map(() => '?').join(', ')})`,
     );
-    const assignments = OFFICIAL_COLUMNS.slice(1).map((column) => `${column} = ?`).join(', ');
-    this.update = db.prepare(`UPDATE ${TOKEN_TABLE} SET ${assignments} WHERE id = ?`);
     this.deleteById = db.prepare(`DELETE FROM ${TOKEN_TABLE} WHERE id = ?`);
     this.deleteAll = db.prepare(`DELETE FROM ${TOKEN_TABLE}`);
     this.lockHolder = db.prepare(`SELECT owner, expires_at AS expiresAt FROM ${LOCK_TABLE} WHERE lock_key = ?`);
