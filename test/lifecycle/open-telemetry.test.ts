@@ -167,6 +167,12 @@ describe('OpenTelemetry signals of TokenManager', () => {
     assert.equal(request?.attributes[A.HTTP_STATUS], 200, "Zoho's OAuth errors come with HTTP 200");
   });
 
+  test('a telemetry option that is not the api is refused with INVALID_CONFIG', () => {
+    for (const telemetry of [true, {}, { api: {} }, { api: otel.options.api, meterprovider: otel.meterProvider }]) {
+      assert.throws(() => h.manager({ telemetry: telemetry as never }), { code: 'INVALID_CONFIG' });
+    }
+  });
+
   test('no attribute value is a token, a secret, a grant code, a user name, an email or a client id; keys and values from closed sets', () => {
     assert.ok(seenSpans.length > 10 && seenPoints.length > 10);
     const forbidden = new Set<string>([...h.secrets]);

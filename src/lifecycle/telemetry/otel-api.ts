@@ -1,5 +1,5 @@
 // The part of @opentelemetry/api this library calls, described here so that the package's types do not depend on it
-// (it is an optional peer). A real `import * as api from '@opentelemetry/api'` satisfies `OpenTelemetryApi`.
+// (it is an optional peer). The module namespace of @opentelemetry/api (`import * as api` of it) is an `OpenTelemetryApi`.
 
 export type AttributeValue = string | number | boolean;
 export type Attributes = Record<string, AttributeValue | undefined>;
@@ -51,7 +51,7 @@ export interface TracerProvider {
   getTracer(name: string, version?: string): Tracer;
 }
 
-/** `import * as api from '@opentelemetry/api'`. */
+/** The module namespace of @opentelemetry/api. */
 export interface OpenTelemetryApi {
   readonly metrics: { getMeterProvider(): MeterProvider };
   readonly trace: {
