@@ -10,10 +10,12 @@ import { benchMySQLStore } from './mysql-store.bench.js';
 import { benchEncryption } from './encryption.bench.js';
 import { benchOfficialSdk } from './official-sdk.bench.js';
 import { benchDynamoDBStore } from './dynamodb-store.bench.js';
+import { benchTelemetry } from './telemetry.bench.js';
 
 const sections: Array<[string, () => Promise<void>]> = [
   ['memory', benchMemoryStore],
   ['lifecycle', benchLifecycle],
+  ['telemetry', () => benchTelemetry().then(() => undefined)],
   ['sqlite', benchSQLiteStore],
   ['postgres', benchPostgresStore],
   ['file', benchFileStore],
