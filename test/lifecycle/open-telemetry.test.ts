@@ -167,6 +167,18 @@ describe('OpenTelemetry signals of TokenManager', () => {
     assert.equal(request?.attributes[A.HTTP_STATUS], 200, "Zoho's OAuth errors come with HTTP 200");
   });
 
+  test('a lease that runs out while its holder refreshes is counted as a lease expiry', async () => {
+    // No heartbeat and a short lease: the slow accounts server outlasts it. What the holder does next (a fenced save)
+    // is the bad-day tests' subject; here only the count is.
+    const { manager, user } = await expiredUser({ refreshLock: { leaseMs: 200, keepAliveMs: 0 } });
+    const before = await snapshot();
+    h.emulator.faults.delay(1_000);
+    await manager.accessToken({ user: user.email }).catch((error: unknown) => h.errors.push(error));
+    const { metrics } = await snapshot();
+    const match = { [A.STORE_KIND]: 'memory' };
+    assert.equal(countOf(metrics, M.LEASE_EXPIRIES, match) - countOf(before.metrics, M.LEASE_EXPIRIES, match), 1);
+  });
+
   test('a telemetry option that is not the api is refused with INVALID_CONFIG', () => {
     for (const telemetry of [true, {}, { api: {} }, { api: otel.options.api, meterprovider: otel.meterProvider }]) {
       assert.throws(() => h.manager({ telemetry: telemetry as never }), { code: 'INVALID_CONFIG' });
