@@ -38,9 +38,11 @@ export function refreshChart(values: readonly object[]): TopLevelSpec {
     data: { values: values as Array<Record<string, unknown>> },
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'callers', type: 'quantitative', title: 'concurrent callers (one process)', scale: { type: 'log' } },
+      x: { field: 'callers', type: 'quantitative', title: 'concurrent callers in all', scale: { type: 'log' } },
       y: { field: 'requests', type: 'quantitative', title: 'refresh requests sent', scale: { type: 'symlog' } },
       color: { field: 'flow', type: 'nominal', title: 'flow' },
+      strokeDash: { field: 'processes', type: 'nominal', title: 'callers spread over' },
+      shape: { field: 'processes', type: 'nominal', title: 'callers spread over' },
     },
   } as TopLevelSpec;
 }

@@ -1,10 +1,11 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, type as osType, release } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem, type as osType, release } from 'node:os';
 import { join } from 'node:path';
 import { AccountsEmulator } from 'zoho-token-store/testing';
 import { benchEncryption } from '../encryption.bench.js';
 import { refreshesAtExpiry } from '../lifecycle.bench.js';
 import { encryptionChart, refreshChart, renderSvg, tokenCostChart } from './charts.js';
+import { refreshesAcrossProcesses } from './refresh-processes.js';
 import { tokenCost } from './token-cost.js';
 
 export interface ReportOptions {
@@ -12,7 +13,7 @@ export interface ReportOptions {
   readonly dir: string;
   /** The largest number of stored tokens measured (10 → 100,000 by powers of ten). */
   readonly maxTokens: number;
-  /** The most concurrent callers at expiry (1 → 1,000 by powers of ten). */
+  /** The most concurrent callers at expiry (1 → 1,000 by powers of ten; in several processes, 10 and 100 each). */
   readonly maxCallers: number;
 }
 
@@ -40,16 +41,29 @@ export async function writeReport(options: ReportOptions): Promise<void> {
   const cost = await tokenCost(SIZES.filter((size) => size <= options.maxTokens));
 
   console.log('\n## Report: refresh requests at expiry');
-  const refresh: Array<{ callers: number; flow: string; requests: number }> = [];
+  const refresh: Array<{ callers: number; processes: string; flow: string; requests: number }> = [];
+  const row = (callers: number, processes: number, manager: number, naive: number) => {
+    const label = processes === 1 ? '1 process' : `${processes} processes (SQLite file)`;
+    refresh.push({ callers, processes: label, flow: 'TokenManager', requests: manager }, { callers, processes: label, flow: 'each caller for itself (official SDK flow)', requests: naive });
+    console.log(`  ${callers} callers in ${label}: TokenManager ${manager} request(s), each caller for itself ${naive}`);
+  };
   const emulator = await AccountsEmulator.start({ dataCenters: ['us'] });
+  const scratch = mkdtempSync(join(tmpdir(), 'zts-bench-processes-'));
   try {
     for (const callers of CALLERS.filter((count) => count <= options.maxCallers)) {
       const { manager, naive } = await refreshesAtExpiry(emulator, callers);
-      refresh.push({ callers, flow: 'TokenManager', requests: manager }, { callers, flow: 'each caller for itself (official SDK flow)', requests: naive });
-      console.log(`  ${callers} callers: TokenManager ${manager} request(s), each caller for itself ${naive}`);
+      row(callers, 1, manager, naive);
+    }
+    for (const processes of [2, 4]) {
+      for (const each of [10, 100].filter((count) => count * processes <= options.maxCallers || count === 10)) {
+        if (processes > 2 && options.maxCallers < 100) continue;
+        const { manager, naive } = await refreshesAcrossProcesses(emulator, scratch, processes, each);
+        row(processes * each, processes, manager, naive);
+      }
     }
   } finally {
     await emulator.close();
+    rmSync(scratch, { recursive: true, force: true });
   }
 
   console.log('\n## Report: encryption overhead');

@@ -25,7 +25,7 @@ test('the report: an HTML page with three SVG charts drawn from the measured dat
 
   const data = JSON.parse(readFileSync(join(dir, 'data.json'), 'utf8')) as {
     cost: Array<{ store: string; by: string; tokens: number; medianNs: number; lowNs: number; highNs: number }>;
-    refresh: Array<{ callers: number; flow: string; requests: number }>;
+    refresh: Array<{ callers: number; processes: string; flow: string; requests: number }>;
     encryption: Array<{ store: string; ratio: number }>;
     machine: { node: string; versions: Record<string, string> };
   };
@@ -34,7 +34,12 @@ test('the report: an HTML page with three SVG charts drawn from the measured dat
     assert.equal(data.cost.filter((point) => point.store === store).length, 2, `${store} at each size`);
   }
   for (const point of data.cost) assert.ok(point.lowNs <= point.medianNs && point.medianNs <= point.highNs && point.medianNs > 0, `${point.store}: a median within its spread`);
-  assert.deepEqual(data.refresh.filter((row) => row.flow === 'TokenManager').map((row) => [row.callers, row.requests]), [[1, 1], [10, 1]]);
+  assert.deepEqual(data.refresh.filter((row) => row.flow === 'TokenManager').map((row) => [row.callers, row.processes, row.requests]), [
+    [1, '1 process', 1],
+    [10, '1 process', 1],
+    [20, '2 processes (SQLite file)', 1],
+  ]);
+  assert.deepEqual(data.refresh.filter((row) => row.flow !== 'TokenManager').map((row) => row.requests), [1, 10, 20]);
   assert.ok(data.encryption.some((row) => row.store === 'MemoryStore' && row.ratio > 0));
   assert.equal(data.machine.node, process.version);
 
@@ -43,7 +48,7 @@ test('the report: an HTML page with three SVG charts drawn from the measured dat
   assert.ok(page.includes(process.version) && page.includes(data.machine.versions['@zohocrm/typescript-sdk-8.0'] ?? '?'), 'machine and versions on the page');
   const expected: Record<string, string[]> = {
     'token-cost.svg': ['stored tokens', 'MemoryStore', 'official FileStore', 'zoho-token-store', 'official SDK'],
-    'refresh-requests.svg': ['concurrent callers (one process)', 'TokenManager', 'each caller for itself (official SDK flow)'],
+    'refresh-requests.svg': ['concurrent callers in all', 'TokenManager', 'each caller for itself (official SDK flow)', '2 processes (SQLite file)'],
     'encryption-overhead.svg': ['MemoryStore', 'SQLiteStore', 'by access token, cache off'],
   };
   for (const [file, labels] of Object.entries(expected)) {
