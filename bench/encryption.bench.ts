@@ -30,15 +30,15 @@ async function filled(kind: Kind, tokens: readonly OAuthToken[], encryption?: En
 }
 
 /** findToken on a store with encryption beside the same store without it, same data, same run. */
-async function compare(kind: Kind, rows: ComparisonRow[]): Promise<void> {
-  const tokens = Array.from({ length: SIZE }, () => completeToken());
+async function compare(kind: Kind, rows: ComparisonRow[], size: number): Promise<void> {
+  const tokens = Array.from({ length: size }, () => completeToken());
   const plain = await filled(kind, tokens);
   const encrypted = await filled(kind, tokens, RING);
   const cold = await filled(kind, tokens, COLD);
   try {
     const byUser = tokens.map((token) => new OAuthToken({ userSignature: token.userName }));
     const byAccess = tokens.map((token) => new OAuthToken({ accessToken: token.accessToken }));
-    const pick = (queries: OAuthToken[], i: number) => queries[i % SIZE] as OAuthToken;
+    const pick = (queries: OAuthToken[], i: number) => queries[i % size] as OAuthToken;
     const pairs: Array<[string, Closable, OAuthToken[], string]> = [
       ['by user name', encrypted, byUser, 'encrypted'],
       ['by access token', encrypted, byAccess, 'encrypted'],
@@ -63,7 +63,7 @@ async function compare(kind: Kind, rows: ComparisonRow[]): Promise<void> {
  * same run. "cache off" shows the cryptography itself (cacheSize 0): one AES-GCM encryption for the lookup form
  * and four decryptions per call.
  */
-export async function benchEncryption(): Promise<void> {
+export async function benchEncryption(size = SIZE): Promise<ComparisonRow[]> {
   const rows: ComparisonRow[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'zts-enc-bench-'));
   let files = 0;
@@ -114,9 +114,10 @@ export async function benchEncryption(): Promise<void> {
     });
   }
   try {
-    for (const kind of kinds) await compare(kind, rows);
+    for (const kind of kinds) await compare(kind, rows, size);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  printComparisons('findToken with encryption on vs off, 1,000 tokens (median per call)', rows);
+  printComparisons(`findToken with encryption on vs off, ${size.toLocaleString('en')} tokens (median per call)`, rows);
+  return rows;
 }

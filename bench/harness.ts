@@ -12,7 +12,17 @@ export interface Measurement {
   readonly label: string;
   /** Median nanoseconds per operation. */
   readonly medianNs: number;
+  /** The spread: the first and third quartiles of the batches' ns per operation (absent where made by hand). */
+  readonly lowNs?: number;
+  readonly highNs?: number;
   readonly operations: number;
+}
+
+/** Median and quartiles of batch samples (sorted here). */
+function summary(label: string, samples: number[], operations: number): Measurement {
+  samples.sort((a, b) => a - b);
+  const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(samples.length * q))] ?? NaN;
+  return { label, medianNs: at(0.5), lowNs: at(0.25), highNs: at(0.75), operations };
 }
 
 type Operation = (i: number) => unknown;
@@ -41,8 +51,7 @@ export async function measure(label: string, op: Operation, options: MeasureOpti
   for (let i = 0; i < 2; i += 1) await runBatch(op, perBatch, 0); // warm-up
   const samples: number[] = [];
   for (let b = 0; b < batches; b += 1) samples.push(await runBatch(op, perBatch, b * perBatch));
-  samples.sort((a, b) => a - b);
-  return { label, medianNs: samples[Math.floor(samples.length / 2)] ?? NaN, operations: batches * perBatch };
+  return summary(label, samples, batches * perBatch);
 }
 
 async function batchSizeFor(op: Operation, options: MeasureOptions): Promise<number> {
@@ -76,10 +85,9 @@ export async function measurePair(
     subjectSamples.push(await runBatch(subjectOp, subjectPer, b * subjectPer));
     anchorSamples.push(await runBatch(anchorOp, anchorPer, b * anchorPer));
   }
-  const median = (samples: number[]) => samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)] ?? NaN;
   return {
-    subject: { label: subjectLabel, medianNs: median(subjectSamples), operations: batches * subjectPer },
-    anchor: { label: anchorLabel, medianNs: median(anchorSamples), operations: batches * anchorPer },
+    subject: summary(subjectLabel, subjectSamples, batches * subjectPer),
+    anchor: summary(anchorLabel, anchorSamples, batches * anchorPer),
   };
 }
 

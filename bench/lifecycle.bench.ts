@@ -6,7 +6,7 @@ import { formatNs, measure, printComparisons, printFigures } from './harness.js'
 const HOUR = 3_600_000;
 
 /** Refresh requests the emulator saw when `callers` ask for one expired token at once. */
-async function refreshesAtExpiry(
+export async function refreshesAtExpiry(
   emulator: AccountsEmulator,
   callers: number,
 ): Promise<{ manager: number; naive: number; naiveThrottled: number; naiveFailed: number }> {

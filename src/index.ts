@@ -64,7 +64,21 @@ export type { TokenSelector } from './lifecycle/token-selector.js';
 export type { TokenCredentials } from './lifecycle/token-cache.js';
 export type { GrantCode } from './lifecycle/token-renewer.js';
 export type { FetchInput } from './lifecycle/authenticated-fetch.js';
-export type { LifecycleEventMap, LifecycleEventName, LifecycleListener } from './lifecycle/lifecycle-events.js';
+export type {
+  LifecycleEventMap,
+  LifecycleEventName,
+  LifecycleListener,
+  RenewalOutcome,
+  RenewalStep,
+  StoreKind,
+  StoreOperationName,
+  LockWaitResult,
+  StoreOperationEvent,
+  LockWaitEvent,
+  AccountsRequestEvent,
+} from './lifecycle/lifecycle-events.js';
+export type { TelemetryOptions, OpenTelemetryApi } from './lifecycle/telemetry/otel-api.js';
+export { Metric as TelemetryMetric, Attribute as TelemetryAttribute, Span as TelemetrySpan } from './lifecycle/telemetry/signal-names.js';
 export {
   type Logger,
   type LogFields,

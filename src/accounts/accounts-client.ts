@@ -56,6 +56,29 @@ export interface RequestOptions {
    * 10 access tokens per refresh token per 10 minutes.
    */
   readonly budget?: { take(): number | null };
+  /**
+   * Told about every try that was sent, retries included, once it ended: what the lifecycle's events and the
+   * OpenTelemetry spans of accounts requests are built from. It carries no URL query, header or body.
+   */
+  readonly onAttempt?: (attempt: AccountsAttempt) => void;
+}
+
+/** One try of an accounts request, as `RequestOptions.onAttempt` reports it: no secret, no body, no query. */
+export interface AccountsAttempt {
+  readonly method: 'GET' | 'POST';
+  /** The server's host name and port, and the URL's scheme. */
+  readonly serverAddress: string;
+  readonly serverPort: number;
+  readonly scheme: 'http' | 'https';
+  /** The HTTP status, or null when no answer came (a timeout, a refused connection). */
+  readonly statusCode: number | null;
+  /** 0 for the first try, 1 for the first retry… */
+  readonly resendCount: number;
+  /** Epoch ms (from `performance`, not the clock option) when the try was sent, and how long it took. */
+  readonly startedAt: number;
+  readonly durationMs: number;
+  /** Why the try failed: the socket error code, `timeout`, or the HTTP status for 5xx; null when it was answered. */
+  readonly errorType: string | null;
 }
 
 // Failures of the connection itself: the request was never written, so sending it again cannot be a second send.
@@ -240,14 +263,18 @@ export class AccountsClient {
       const started = performance.now();
       const timeout = AbortSignal.timeout(policy.timeoutMs);
       const signal = options.signal ? anySignal(options.signal, timeout) : timeout;
+      let status: number | null = null;
       try {
         const response = await this.#fetch(url, { ...init, signal, redirect: 'manual' });
+        status = response.status;
         const text = await response.text();
         const durationMs = Math.round(performance.now() - started);
         this.#logger.debug('accounts request', { operation, attempt, status: response.status, durationMs });
         if (response.status >= 500) throw new TransientAnswer(response.status);
+        options.onAttempt?.(attemptOf(url, init, attempt, started, status, null));
         return { status: response.status, headers: response.headers, body: parseJson(text) };
       } catch (error) {
+        options.onAttempt?.(attemptOf(url, init, attempt, started, status, status === null ? reasonOf(error) : String(status)));
         if (options.signal?.aborted) throw options.signal.reason;
         lastError = error;
       }
@@ -284,6 +311,22 @@ export class AccountsClient {
       { status },
     );
   }
+}
+
+/** What `onAttempt` is told about one try. */
+function attemptOf(url: URL, init: RequestInit, attempt: number, started: number, statusCode: number | null, errorType: string | null): AccountsAttempt {
+  const scheme = url.protocol === 'http:' ? 'http' : 'https';
+  return {
+    method: init.method === 'GET' ? 'GET' : 'POST',
+    serverAddress: url.hostname,
+    serverPort: url.port === '' ? (scheme === 'http' ? 80 : 443) : Number(url.port),
+    scheme,
+    statusCode,
+    resendCount: attempt - 1,
+    startedAt: performance.timeOrigin + started,
+    durationMs: performance.now() - started,
+    errorType,
+  };
 }
 
 /** Aborts when either aborts (`AbortSignal.any` arrived in Node 20.3; older 20.x get the same by hand). */

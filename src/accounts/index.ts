@@ -10,6 +10,7 @@ export {
   type RefreshRequest,
   type RequestOptions,
   type CurrentUser,
+  type AccountsAttempt,
 } from './accounts-client.js';
 export {
   oauthServerOf,

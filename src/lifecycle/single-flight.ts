@@ -20,6 +20,11 @@ export class SingleFlight<T> {
     return started;
   }
 
+  /** Whether a run is in flight under `key`: a caller asking now joins it. */
+  has(key: string): boolean {
+    return this.#inFlight.has(key);
+  }
+
   /** Waits for the run in flight under `key`, if any, whatever its outcome. */
   async wait(key: string): Promise<void> {
     await this.#inFlight.get(key)?.catch(() => undefined);

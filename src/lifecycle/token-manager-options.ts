@@ -11,6 +11,7 @@ import { LazyTokenStore } from '../kernel/lazy-token-store.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { OAuthToken } from '../token/oauth-token.js';
 import { ZOHO_REFRESH_BUDGET, type RefreshBudgetOptions } from './refresh-budget.js';
+import type { TelemetryOptions } from './telemetry/otel-api.js';
 
 /** Client credentials for tokens that do not carry their own (the official SDK keeps them on every token). */
 export interface OAuthClientConfig {
@@ -60,6 +61,12 @@ export interface TokenManagerOptions {
   accounts?: AccountsClient;
   /** The fetch implementation for API calls and the default accounts client. */
   fetch?: typeof fetch;
+  /**
+   * OpenTelemetry metrics and spans (docs/observability.md). Default: recorded through `@opentelemetry/api`'s global
+   * providers when that package is installed (loaded at the first token request that misses the cache; nothing is
+   * loaded when it is not installed). `false`: none. `{ api, meterProvider?, tracerProvider? }`: through these.
+   */
+  telemetry?: false | TelemetryOptions;
 }
 
 export interface TokenManagerConfig {
@@ -79,6 +86,7 @@ export interface TokenManagerConfig {
   readonly refreshBudget: RefreshBudgetOptions | null;
   readonly accounts: AccountsClient;
   readonly fetch: typeof fetch;
+  readonly telemetry: 'auto' | false | TelemetryOptions;
 }
 
 // 60 s rather than the official 5 s: the token must still be valid when the API call reaches Zoho after request
@@ -96,7 +104,7 @@ const invalid = (message: string): TokenStoreError => new TokenStoreError(ErrorC
 
 const KNOWN_OPTIONS = [
   'environment', 'environments', 'store', 'tokens', 'client', 'logger', 'clock', 'refreshMarginMs', 'cacheMaxAgeMs',
-  'refreshLock', 'refreshBudget', 'retry', 'accounts', 'fetch',
+  'refreshLock', 'refreshBudget', 'retry', 'accounts', 'fetch', 'telemetry',
 ];
 // `client` is not checked for unknown names: it is often a wider record (an app's config, the emulator's client).
 const KNOWN_LOCK = ['waitMs', 'leaseMs', 'keepAliveMs'];
@@ -174,6 +182,7 @@ export function tokenManagerConfig(options: TokenManagerOptions = {}): TokenMana
           requests: duration('refreshBudget.requests', budget.requests, ZOHO_REFRESH_BUDGET.requests, 1),
           windowMs: duration('refreshBudget.windowMs', budget.windowMs, ZOHO_REFRESH_BUDGET.windowMs, 1),
         });
+  const telemetry = telemetryOption(options.telemetry);
   const accounts = options.accounts ?? new AccountsClient({ retry: options.retry, clock, logger, fetch: fetchImpl });
   const config: TokenManagerConfig = {
     environment,
@@ -192,8 +201,20 @@ export function tokenManagerConfig(options: TokenManagerOptions = {}): TokenMana
     refreshBudget,
     accounts,
     fetch: fetchImpl,
+    telemetry,
   };
   return Object.freeze(config);
+}
+
+function telemetryOption(value: TokenManagerOptions['telemetry']): TokenManagerConfig['telemetry'] {
+  if (value === undefined) return 'auto';
+  if (value === false) return false;
+  const api = (value as Partial<TelemetryOptions> | null)?.api;
+  if (typeof api?.metrics?.getMeterProvider !== 'function' || typeof api.trace?.getTracerProvider !== 'function' || typeof api.context?.active !== 'function') {
+    throw invalid('telemetry must be false or { api } with api the @opentelemetry/api module (import * as api from \'@opentelemetry/api\').');
+  }
+  checkNames('TokenManager option "telemetry"', value, ['api', 'meterProvider', 'tracerProvider']);
+  return Object.freeze({ ...value });
 }
 
 /** The default store: SQLite on a file, so tokens survive restarts and processes on one host share them. */

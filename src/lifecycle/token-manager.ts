@@ -10,7 +10,13 @@ import { RefreshBudget } from './refresh-budget.js';
 import { OAuthToken } from '../token/oauth-token.js';
 import { RenewalBlocks } from './renewal-blocks.js';
 import { authenticatedFetch, type FetchInput } from './authenticated-fetch.js';
-import { LifecycleEvents, type LifecycleEventName, type LifecycleListener } from './lifecycle-events.js';
+import { LifecycleEvents, type LifecycleEventName, type LifecycleListener, type LockWaitResult, type RenewalOutcome, type StoreKind, type StoreOperationName } from './lifecycle-events.js';
+import type { AccountsAttempt } from '../accounts/accounts-client.js';
+import { errorTypeOf, observedStore } from './observed-store.js';
+import { RenewalTrail, RenewalTrails } from './renewal-trail.js';
+import { storeKindOf } from './store-kind.js';
+import { loadOpenTelemetry } from './telemetry/load-open-telemetry.js';
+import { recordOpenTelemetry, signalSources } from './telemetry/open-telemetry-signals.js';
 import { SingleFlight } from './single-flight.js';
 import { TokenCache, type TokenCredentials } from './token-cache.js';
 import { tokenManagerConfig, type TokenManagerConfig, type TokenManagerOptions } from './token-manager-options.js';
@@ -48,16 +54,35 @@ export class TokenManager {
   readonly #budget: RefreshBudget | null;
   readonly #lookup: TokenLookup;
   readonly #defaultToken: OAuthToken | null;
+  /** The store as the manager calls it: each call timed and reported when anything listens (observed-store.ts). */
+  readonly #store: TokenStore;
+  readonly #storeKind: StoreKind;
+  readonly #trails = new RenewalTrails();
+  #cacheServes = 0;
+  /** Set while `@opentelemetry/api` is still to be loaded (the `telemetry` option's default). */
+  #telemetryToLoad: Promise<void> | null | 'first use' = null;
+  #stopTelemetry: (() => void) | null = null;
   #closed = false;
 
   constructor(options: TokenManagerOptions = {}) {
     this.#config = tokenManagerConfig(options);
     this.#renewer = new TokenRenewer(this.#config);
     this.#events = new LifecycleEvents(this.#config.logger);
-    this.#lookup = new TokenLookup({ store: this.#config.store, tokens: this.#config.tokens, client: this.#config.client, cache: this.#cache });
+    // The default store is SQLite, opened on first use.
+    this.#storeKind = this.#config.ownsStore ? 'sqlite' : storeKindOf(this.#config.store);
+    this.#store = observedStore(this.#config.store, {
+      active: () => this.#events.has('storeOperation') || this.#events.has('lockWait') || this.#events.has('renewalEnded') || this.#events.has('leaseLost'),
+      operation: (operation, startedAt, durationMs, error) => this.#storeOperationEnded(operation, startedAt, durationMs, error),
+      lockWait: (result, waitMs, startedAt, durationMs, error) => this.#lockWaitEnded(result, waitMs, startedAt, durationMs, error),
+      leaseLost: () => this.#events.emit('leaseLost', { storeKind: this.#storeKind }),
+    });
+    this.#lookup = new TokenLookup({ store: this.#store, tokens: this.#config.tokens, client: this.#config.client, cache: this.#cache });
     this.#defaultToken = this.#lookup.defaultToken;
     const budget = this.#config.refreshBudget;
     this.#budget = budget === null ? null : new RefreshBudget(budget, () => this.#config.clock.now());
+    const telemetry = this.#config.telemetry;
+    if (telemetry === 'auto') this.#telemetryToLoad = 'first use';
+    else if (telemetry !== false) this.#stopTelemetry = recordOpenTelemetry(this, signalSources(telemetry.api, telemetry));
   }
 
   /** The store tokens are kept in. */
@@ -70,6 +95,14 @@ export class TokenManager {
   }
 
   /**
+   * How many token requests were served from the cache (they emit no event: one would cost more than the lookup).
+   * The OpenTelemetry lookups counter reads it at each collection.
+   */
+  get cacheServes(): number {
+    return this.#cacheServes;
+  }
+
+  /**
    * A valid access token for the selected token (without a selector: the one configured token). Served from the
    * cache while valid; otherwise read from the store, and refreshed or exchanged (then saved) when needed. With
    * `options.signal`, the call rejects with the signal's reason once it aborts: the caller's own deadline (the
@@ -77,14 +110,20 @@ export class TokenManager {
    */
   accessToken(selector?: TokenSelector, options?: AccessOptions): Promise<string> {
     const cached = this.#cached(selector);
-    if (cached !== null) return Promise.resolve(cached.accessToken);
+    if (cached !== null) {
+      this.#cacheServes += 1;
+      return Promise.resolve(cached.accessToken);
+    }
     return this.#obtain(selector, options?.signal).then((credentials) => credentials.accessToken);
   }
 
   /** What an API call needs: a valid access token with its token id, user and API domain (options as accessToken). */
   credentials(selector?: TokenSelector, options?: AccessOptions): Promise<TokenCredentials> {
     const cached = this.#cached(selector);
-    if (cached !== null) return Promise.resolve(cached);
+    if (cached !== null) {
+      this.#cacheServes += 1;
+      return Promise.resolve(cached);
+    }
     return this.#obtain(selector, options?.signal);
   }
 
@@ -118,19 +157,23 @@ export class TokenManager {
     if (server !== undefined && server !== null && typeof server !== 'string') {
       throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, 'exchangeGrant: "accountsServer" must be a URL string (the redirect\'s accounts-server), or null.');
     }
-    let renewal: Renewal;
-    try {
-      renewal = await this.#renewer.exchange(grantCode);
-    } catch (error) {
-      this.#failed(null, grantCode.userName ?? null, error);
-      throw error;
-    }
-    await this.#save(renewal.token);
-    const tokenId = String(renewal.token.id);
-    this.#blocks.clear(tokenId);
-    this.#remember(renewal.token);
-    this.#emitRefreshed(renewal, 'authorized');
-    return renewal.token.clone();
+    await this.#telemetryLoaded();
+    return this.#traced(null, 'authorization_code', async () => {
+      let renewal: Renewal;
+      try {
+        renewal = await this.#renewer.exchange(grantCode, this.#onAttempt);
+      } catch (error) {
+        this.#failed(null, grantCode.userName ?? null, error);
+        throw error;
+      }
+      await this.#save(renewal.token);
+      const tokenId = String(renewal.token.id);
+      this.#blocks.clear(tokenId);
+      this.#remember(renewal.token);
+      this.#refreshedInTrail();
+      this.#emitRefreshed(renewal, 'authorized');
+      return renewal.token.clone();
+    });
   }
 
   /**
@@ -141,6 +184,7 @@ export class TokenManager {
   async revoke(selector: TokenSelector): Promise<void> {
     this.#assertOpen();
     checkSelector(selector);
+    await this.#telemetryLoaded();
     const snapshot = await this.#lookup.read(selector);
     if (!snapshot.persisted) throw notFound(describeSelector(selector));
     const tokenId = String(snapshot.token.id);
@@ -149,7 +193,7 @@ export class TokenManager {
     if (lease === null) throw refreshInProgress(tokenId, this.#config.lockWaitMs);
     try {
       // Re-read under the lock: a renewal that just ended may have stored a rotated refresh token.
-      const token = (await this.#config.store.findTokenById(tokenId)) ?? snapshot.token;
+      const token = (await this.#store.findTokenById(tokenId)) ?? snapshot.token;
       let remote = false;
       if (token.refreshToken) {
         const environment = this.#renewer.environmentFor(token.apiDomain);
@@ -158,9 +202,9 @@ export class TokenManager {
           clientSecret: token.clientSecret ?? this.#config.client?.clientSecret ?? '',
           server: oauthServerOf(environment),
         };
-        remote = await this.#config.accounts.revoke({ accountsUrl: environment.accountsUrl, refreshToken: token.refreshToken, client });
+        remote = await this.#config.accounts.revoke({ accountsUrl: environment.accountsUrl, refreshToken: token.refreshToken, client }, { onAttempt: this.#onAttempt });
       }
-      await this.#config.store.deleteToken(tokenId);
+      await this.#store.deleteToken(tokenId);
       this.#cache.drop(tokenId);
       this.#blocks.clear(tokenId);
       this.#config.logger.info('token revoked and deleted', { tokenId, user: token.userName, remote });
@@ -202,6 +246,8 @@ export class TokenManager {
     this.#cache.clear();
     this.#rejected.clear();
     this.#blocks.clearAll();
+    this.#stopTelemetry?.();
+    this.#stopTelemetry = null;
     const store = this.#config.store as TokenStore & { close?: () => Promise<void> };
     if (this.#config.ownsStore) await store.close?.();
   }
@@ -225,10 +271,113 @@ export class TokenManager {
     this.#assertOpen();
     checkSelector(selector);
     signal?.throwIfAborted();
+    if (this.#telemetryToLoad !== null) await this.#telemetryLoaded();
     const snapshot = await this.#lookup.read(selector);
-    if (snapshot.persisted && this.#usable(snapshot.token)) return this.#remember(snapshot.token);
-    const renewal = this.#flights.run(snapshot.flightKey, () => (snapshot.persisted ? this.#renewStored(snapshot) : this.#renewUnsaved(snapshot)));
+    if (snapshot.persisted && this.#usable(snapshot.token)) return this.#served(this.#remember(snapshot.token), 'store');
+    const { token } = snapshot;
+    const grantType = token.refreshToken ? 'refresh_token' : 'authorization_code';
+    const joining = this.#flights.has(snapshot.flightKey);
+    const run = this.#flights.run(snapshot.flightKey, () =>
+      this.#traced(token.id, grantType, () => (snapshot.persisted ? this.#renewStored(snapshot) : this.#renewUnsaved(snapshot))),
+    );
+    const renewal = (joining ? this.#joined(run, token.id, grantType) : run).then((credentials) => this.#served(credentials, 'refresh'));
     return signal === undefined ? renewal : untilAborted(renewal, signal);
+  }
+
+  /** Loads `@opentelemetry/api` on first use when the `telemetry` option was left out; nothing when it is not installed. */
+  async #telemetryLoaded(): Promise<void> {
+    if (this.#telemetryToLoad === null) return;
+    if (this.#telemetryToLoad === 'first use') {
+      this.#telemetryToLoad = loadOpenTelemetry().then(
+        (api) => {
+          if (api !== null && !this.#closed) this.#stopTelemetry = recordOpenTelemetry(this, signalSources(api));
+        },
+        (error: unknown) => this.#config.logger.warn('@opentelemetry/api could not be loaded; no telemetry', { error: errorTypeOf(error) }),
+      );
+    }
+    await this.#telemetryToLoad;
+    this.#telemetryToLoad = null;
+  }
+
+  #served(credentials: TokenCredentials, source: 'store' | 'refresh'): TokenCredentials {
+    if (this.#events.has('served')) {
+      const lifeLeftMs = credentials.expiresAt === null ? null : credentials.expiresAt - this.#config.clock.now();
+      this.#events.emit('served', { tokenId: credentials.tokenId, source, lifeLeftMs });
+    }
+    return credentials;
+  }
+
+  /** Runs a renewal with its trail, then tells how it ended (`renewalEnded`). */
+  async #traced<T>(tokenId: string | null, grantType: 'refresh_token' | 'authorization_code', work: () => Promise<T>): Promise<T> {
+    const trail = new RenewalTrail();
+    let result: T;
+    try {
+      result = await this.#trails.run(trail, work);
+    } catch (error) {
+      this.#renewalEnded(trail, tokenId, grantType, outcomeOf(error), error);
+      throw error;
+    }
+    const outcome: RenewalOutcome = trail.refreshed ? 'refreshed' : trail.graced ? outcomeOf(trail.failure) : 'served_by_other';
+    this.#renewalEnded(trail, tokenId, grantType, outcome, trail.graced ? trail.failure : null);
+    return result;
+  }
+
+  /** A caller that joined a renewal another caller started: `coalesced`, with that renewal's error if it failed. */
+  #joined(run: Promise<TokenCredentials>, tokenId: string | null, grantType: 'refresh_token' | 'authorization_code'): Promise<TokenCredentials> {
+    if (!this.#events.has('renewalEnded')) return run;
+    const trail = new RenewalTrail();
+    return run.then(
+      (credentials) => {
+        this.#renewalEnded(trail, tokenId, grantType, 'coalesced', null, false);
+        return credentials;
+      },
+      (error: unknown) => {
+        this.#renewalEnded(trail, tokenId, grantType, 'coalesced', error, false);
+        throw error;
+      },
+    );
+  }
+
+  #renewalEnded(trail: RenewalTrail, tokenId: string | null, grantType: 'refresh_token' | 'authorization_code', outcome: RenewalOutcome, error: unknown, withSteps = true): void {
+    this.#events.emit('renewalEnded', {
+      tokenId,
+      outcome,
+      grantType,
+      serverAddress: trail.serverAddress,
+      startedAt: trail.startedAt,
+      durationMs: trail.durationMs,
+      errorType: error === null || error === undefined ? null : errorTypeOf(error),
+      steps: withSteps ? Object.freeze([...trail.steps]) : [],
+    });
+  }
+
+  readonly #onAttempt = (attempt: AccountsAttempt): void => {
+    const trail = this.#trails.current;
+    if (trail !== undefined) {
+      trail.serverAddress ??= attempt.serverAddress;
+      trail.steps.push({ kind: 'accounts', ...attempt, inRenewal: true });
+    }
+    this.#events.emit('accountsRequest', { ...attempt, inRenewal: trail !== undefined });
+  };
+
+  #storeOperationEnded(operation: StoreOperationName, startedAt: number, durationMs: number, error: unknown): void {
+    const trail = this.#trails.current;
+    const event = { operation, storeKind: this.#storeKind, startedAt, durationMs, errorType: error === null ? null : errorTypeOf(error), inRenewal: trail !== undefined };
+    trail?.steps.push({ kind: 'store', ...event });
+    this.#events.emit('storeOperation', event);
+  }
+
+  #lockWaitEnded(result: LockWaitResult, waitMs: number, startedAt: number, durationMs: number, error: unknown): void {
+    const trail = this.#trails.current;
+    const event = { storeKind: this.#storeKind, result, waitMs, startedAt, durationMs, errorType: error === null ? null : errorTypeOf(error), inRenewal: trail !== undefined };
+    trail?.steps.push({ kind: 'lock', ...event });
+    this.#events.emit('lockWait', event);
+  }
+
+  /** Marks the current renewal as one that obtained a new access token itself. */
+  #refreshedInTrail(): void {
+    const trail = this.#trails.current;
+    if (trail !== undefined) trail.refreshed = true;
   }
 
   /**
@@ -255,14 +404,14 @@ export class TokenManager {
       }
       lease = await this.#lock(tokenId, this.#config.lockWaitMs);
       if (lease === null) {
-        const after = await this.#config.store.findTokenById(tokenId);
+        const after = await this.#store.findTokenById(tokenId);
         if (after && this.#usable(after)) return this.#remember(after);
         throw refreshInProgress(tokenId, this.#config.lockWaitMs);
       }
     }
     try {
       // Re-read: another process (or a renewal that just finished) may have stored a new token.
-      const current = await this.#config.store.findTokenById(tokenId);
+      const current = await this.#store.findTokenById(tokenId);
       if (!current) {
         this.#cache.drop(tokenId); // deleted elsewhere meanwhile
         throw notFound(`token id ${tokenId}`);
@@ -314,7 +463,8 @@ export class TokenManager {
     try {
       if (tokenId !== null) this.#blocks.check(tokenId, current, this.#config.clock.now());
       this.#config.logger.debug('renewing access token', { tokenId, user: current.userName, reason });
-      renewal = await this.#renewer.renew(current, this.#budget === null ? undefined : (refreshToken) => (this.#budget as RefreshBudget).for(refreshToken));
+      const budgetFor = this.#budget === null ? undefined : (refreshToken: string) => (this.#budget as RefreshBudget).for(refreshToken);
+      renewal = await this.#renewer.renew(current, budgetFor, this.#onAttempt);
     } catch (error) {
       const stored = lostRaceChecked ? null : await this.#rotatedElsewhere(current, error);
       if (stored !== null) return this.#usable(stored) ? this.#remember(stored) : this.#refreshNow(stored, true);
@@ -327,6 +477,7 @@ export class TokenManager {
     if (outcome !== 'saved') return this.#discard(renewal, current, outcome);
     if (current.accessToken) this.#rejected.delete(current.accessToken);
     if (tokenId !== null) this.#blocks.clear(tokenId);
+    this.#refreshedInTrail();
     this.#emitRefreshed(renewal, reason);
     return this.#remember(renewal.token);
   }
@@ -337,7 +488,7 @@ export class TokenManager {
    */
   async #rotatedElsewhere(current: OAuthToken, error: unknown): Promise<OAuthToken | null> {
     if ((error as { code?: string } | null)?.code !== ErrorCode.REAUTHORIZATION_REQUIRED || current.id === null || !current.refreshToken) return null;
-    const stored = await this.#config.store.findTokenById(current.id).catch(() => null);
+    const stored = await this.#store.findTokenById(current.id).catch(() => null);
     if (stored === null || !stored.refreshToken || stored.refreshToken === current.refreshToken) return null;
     this.#config.logger.info('refresh token was rotated by another holder meanwhile; using the stored one', { tokenId: current.id });
     return stored;
@@ -349,7 +500,7 @@ export class TokenManager {
    * was deleted meanwhile. A rotated refresh token exists nowhere else, so its save is tried twice before failing.
    */
   async #commit(renewal: Renewal, current: OAuthToken): Promise<'saved' | 'changed' | 'gone'> {
-    const store = this.#config.store;
+    const store = this.#store;
     if (current.id === null || !supportsFencedSave(store)) {
       await this.#saveRenewal(renewal);
       return 'saved';
@@ -386,7 +537,7 @@ export class TokenManager {
       this.#cache.drop(tokenId);
       throw notFound(`token id ${tokenId} (deleted while it was being refreshed)`);
     }
-    const stored = await this.#config.store.findTokenById(tokenId);
+    const stored = await this.#store.findTokenById(tokenId);
     if (stored && this.#usable(stored)) return this.#remember(stored);
     // The stored token is not usable either (it changed, and has no valid access token): what this renewal got still
     // works, and is served once; the next call renews the stored one.
@@ -403,7 +554,7 @@ export class TokenManager {
       server: oauthServerOf(environment),
     };
     try {
-      await this.#config.accounts.revoke({ accountsUrl: environment.accountsUrl, refreshToken: String(token.refreshToken), client });
+      await this.#config.accounts.revoke({ accountsUrl: environment.accountsUrl, refreshToken: String(token.refreshToken), client }, { onAttempt: this.#onAttempt });
       this.#config.logger.info('revoked the refresh token of a renewal that could not be saved', { tokenId });
     } catch (error) {
       this.#config.logger.warn('could not revoke the refresh token of a renewal that could not be saved', {
@@ -427,7 +578,7 @@ export class TokenManager {
   }
 
   async #save(token: OAuthToken, userName = token.userName): Promise<void> {
-    await this.#config.store.saveToken(token);
+    await this.#store.saveToken(token);
     const tokenId = String(token.id);
     this.#config.logger.debug('token saved', { tokenId, user: userName });
     this.#events.emit('saved', { tokenId, userName });
@@ -438,7 +589,7 @@ export class TokenManager {
    * kept alive by a heartbeat while this holder works, so a slow refresh is never mistaken for a dead holder.
    */
   #lock(key: string, waitMs: number): Promise<RefreshLease | null | undefined> {
-    const store = this.#config.store;
+    const store = this.#store;
     if (!supportsRefreshLock(store)) return Promise.resolve(undefined);
     return store.acquireRefreshLock(key, { waitMs, leaseMs: this.#config.lockLeaseMs, keepAliveMs: this.#config.lockKeepAliveMs });
   }
@@ -477,6 +628,8 @@ export class TokenManager {
     const tokenId = current?.id ?? null;
     const code = (error as { code?: string } | null)?.code ?? 'unknown';
     if (current !== null) this.#blocks.note(current, error, this.#config.clock.now());
+    const trail = this.#trails.current;
+    if (trail !== undefined) trail.failure = error;
     this.#config.logger.warn('token renewal failed', { tokenId, user: userName, code });
     this.#events.emit('refreshFailed', { tokenId, userName, code, error: error instanceof Error ? error : new Error(String(code)) });
   }
@@ -492,6 +645,8 @@ export class TokenManager {
     const left = current.expiresAt - this.#config.clock.now();
     if (left <= 0) return null;
     this.#config.logger.warn('serving the current access token until it expires; renewal failed', { tokenId: current.id, code, leftMs: left });
+    const trail = this.#trails.current;
+    if (trail !== undefined) trail.graced = true;
     return this.#remember(current, Math.min(left, GRACE_RETRY_MS));
   }
 
@@ -518,6 +673,15 @@ export class TokenManager {
 export interface AccessOptions {
   /** The caller's deadline: the call rejects with the signal's reason once it aborts. */
   readonly signal?: AbortSignal;
+}
+
+/** The refresh outcome a renewal error stands for. */
+function outcomeOf(error: unknown): RenewalOutcome {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === ErrorCode.THROTTLED) return 'throttled';
+  if (code === ErrorCode.REAUTHORIZATION_REQUIRED) return 'invalid_grant';
+  if (code === ErrorCode.ACCOUNTS_UNAVAILABLE) return 'unavailable';
+  return 'error';
 }
 
 /** Another caller's refresh outlasted this caller's wait: typed, so the caller retries rather than refreshes. */

@@ -3,6 +3,7 @@ import { environmentForApiDomain, allZohoEnvironments, type Environment } from '
 import { knownAccountsEnvironment } from '../accounts/known-accounts-server.js';
 import { oauthServerOf } from '../accounts/oauth-server.js';
 import type { TokenGrant } from '../accounts/token-response.js';
+import type { AccountsAttempt } from '../accounts/accounts-client.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TokenStoreError } from '../errors/token-store-error.js';
 import { OAuthToken } from '../token/oauth-token.js';
@@ -65,7 +66,11 @@ export class TokenRenewer {
    * A refresh goes out once to a server that rotates refresh tokens (never blindly again: see
    * `RequestOptions.replayable`), and within `budgetFor`'s budget to one that does not (Zoho's limit).
    */
-  async renew(current: OAuthToken, budgetFor?: (refreshToken: string) => { take(): number | null }): Promise<Renewal> {
+  async renew(
+    current: OAuthToken,
+    budgetFor?: (refreshToken: string) => { take(): number | null },
+    onAttempt?: (attempt: AccountsAttempt) => void,
+  ): Promise<Renewal> {
     if (!current.refreshToken && !current.grantToken) {
       throw new TokenStoreError(
         ErrorCode.REAUTHORIZATION_REQUIRED,
@@ -77,7 +82,7 @@ export class TokenRenewer {
     const accounts = this.#config.accounts;
     if (current.refreshToken) {
       const server = oauthServerOf(environment);
-      const options = server.rotatesRefreshTokens ? { replayable: false } : { budget: budgetFor?.(current.refreshToken) };
+      const options = server.rotatesRefreshTokens ? { replayable: false, onAttempt } : { budget: budgetFor?.(current.refreshToken), onAttempt };
       const grant = await accounts.refresh({ accountsUrl: environment.accountsUrl, clientId, clientSecret, server, refreshToken: current.refreshToken }, options);
       return this.#apply(current, grant, 'refresh_token', environment);
     }
@@ -88,14 +93,14 @@ export class TokenRenewer {
       server: oauthServerOf(environment),
       code: String(current.grantToken),
       redirectUri: current.redirectUrl ?? this.#config.client?.redirectUri ?? null,
-    });
+    }, { onAttempt });
     const renewal = this.#apply(current, grant, 'authorization_code', environment);
-    if (!renewal.token.userName) await this.#nameUser(renewal, null);
+    if (!renewal.token.userName) await this.#nameUser(renewal, null, onAttempt);
     return renewal;
   }
 
   /** Exchanges a grant code from the authorize redirect into a complete token for the user. */
-  async exchange(grantCode: GrantCode): Promise<Renewal> {
+  async exchange(grantCode: GrantCode, onAttempt?: (attempt: AccountsAttempt) => void): Promise<Renewal> {
     const base = new OAuthToken({
       clientId: grantCode.clientId ?? this.#config.client?.clientId ?? null,
       clientSecret: grantCode.clientSecret ?? this.#config.client?.clientSecret ?? null,
@@ -113,10 +118,10 @@ export class TokenRenewer {
       code: grantCode.code,
       redirectUri: base.redirectUrl,
       codeVerifier: grantCode.codeVerifier ?? null,
-    });
+    }, { onAttempt });
     const environment = this.environmentFor(grant.apiDomain);
     const renewal = this.#apply(base, grant, 'authorization_code', environment);
-    if (!renewal.token.userName) await this.#nameUser(renewal, 'required');
+    if (!renewal.token.userName) await this.#nameUser(renewal, 'required', onAttempt);
     return renewal;
   }
 
@@ -154,9 +159,10 @@ export class TokenRenewer {
   }
 
   /** Names the token by its CRM user's email, as the official SDK does. */
-  async #nameUser(renewal: Renewal, required: 'required' | null): Promise<void> {
+  async #nameUser(renewal: Renewal, required: 'required' | null, onAttempt?: (attempt: AccountsAttempt) => void): Promise<void> {
     try {
-      const user = await this.#config.accounts.currentUser({ apiDomain: String(renewal.token.apiDomain), accessToken: String(renewal.token.accessToken) });
+      const request = { apiDomain: String(renewal.token.apiDomain), accessToken: String(renewal.token.accessToken) };
+      const user = await this.#config.accounts.currentUser(request, { onAttempt });
       const signature = new UserSignature(user.email);
       renewal.token.userSignature = signature;
       renewal.changes.userSignature = signature;

@@ -12,7 +12,7 @@ import type { Snippet } from './_snippets.js';
 import { startSnippetWorld, type SnippetWorld } from './_snippet-world.js';
 
 const REPO = resolve('.');
-const LINKED = ['better-sqlite3', 'pg', 'mysql2', 'ioredis', 'proper-lockfile', '@aws-sdk', '@smithy', '@zohocrm', '@types'];
+const LINKED = ['better-sqlite3', 'pg', 'mysql2', 'ioredis', 'proper-lockfile', '@aws-sdk', '@smithy', '@zohocrm', '@types', '@opentelemetry'];
 const PRELOAD = resolve('dist/test/docs/_snippet-network.js');
 const RUNNER = resolve('dist/test/docs/_snippet-runner.js');
 
