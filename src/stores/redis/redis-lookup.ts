@@ -11,8 +11,9 @@ const COLUMN_AT = Object.fromEntries(
 ) as Record<IndexedField, number>;
 // Index key names kept per field, so a value looked up again (the same user on every API call) is not hashed again.
 const INDEX_KEYS_KEPT = 10_000;
-// Replies that mean "this server or user cannot run SORT_RO" (Redis < 7, or an ACL without @dangerous).
-const UNSUPPORTED = /^(ERR unknown command|NOPERM)/;
+// Replies that mean "this server or user cannot run SORT_RO" (Redis < 7, an ACL without @dangerous, or a cluster,
+// where SORT's GET is refused).
+const UNSUPPORTED = /^(ERR unknown command|NOPERM|ERR GET option of SORT denied)/;
 
 /**
  * Lookups of one token in one round trip. By id: HMGET of the official columns. By an indexed value: SORT_RO of
