@@ -64,9 +64,16 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30
 
 class Processes {
   readonly #children = new Map<number, ChildProcess>();
+  readonly #args = new Map<number, readonly string[]>();
   readonly dir = mkdtempSync(join(tmpdir(), 'zts-redis-topology-'));
 
+  /** Starts a killed server again, as it was started (without persistence, it comes back empty). */
+  restart(port: number): Promise<void> {
+    return this.start(port, this.#args.get(port) ?? []);
+  }
+
   async start(port: number, args: readonly string[]): Promise<void> {
+    this.#args.set(port, args);
     const child = spawn('redis-server', [...args, '--port', String(port), '--bind', '127.0.0.1', '--dir', this.dir], { stdio: 'ignore' });
     this.#children.set(port, child);
     await until(`redis-server on port ${port}`, async () => (await onNode(port, 'PING')) === 'PONG');
@@ -169,18 +176,25 @@ export interface RedisSentinelHandle {
   masterPort(): Promise<number>;
   /** Asks the sentinels for a failover and resolves once they name a new master that answers as one. */
   failover(): Promise<number>;
+  /**
+   * SIGKILLs the master and resolves once the sentinels have promoted a replica; then starts the killed server again
+   * (empty), which the sentinels turn into a replica of the new master.
+   */
+  killMaster(): Promise<number>;
   stop(): Promise<void>;
 }
 
-/** Starts a master, one replica of it and 3 sentinels (quorum 2) watching them. */
-export async function startRedisSentinel(masterName = 'zts'): Promise<RedisSentinelHandle> {
+/** Starts a master, `replicas` replicas of it and 3 sentinels (quorum 2) watching them. */
+export async function startRedisSentinel(masterName = 'zts', replicas = 1): Promise<RedisSentinelHandle> {
   const processes = new Processes();
   try {
     const master = await freePort();
-    const replica = await freePort();
     await processes.start(master, EPHEMERAL);
-    await processes.start(replica, [...EPHEMERAL, '--replicaof', '127.0.0.1', String(master)]);
-    await until('the replica in sync', async () => String(await onNode(replica, 'INFO', 'replication')).includes('master_link_status:up'));
+    for (let i = 0; i < replicas; i += 1) {
+      const replica = await freePort();
+      await processes.start(replica, [...EPHEMERAL, '--replicaof', '127.0.0.1', String(master)]);
+      await until('the replica in sync', async () => String(await onNode(replica, 'INFO', 'replication')).includes('master_link_status:up'));
+    }
     const sentinels: number[] = [];
     for (let i = 0; i < 3; i += 1) {
       const port = await freePort();
@@ -208,24 +222,31 @@ export async function startRedisSentinel(masterName = 'zts'): Promise<RedisSenti
     // Every sentinel knows the replica and the two other sentinels: a failover can then be agreed and carried out.
     for (const port of sentinels) {
       await until(`sentinel ${port} ready`, async () => {
-        const replicas = (await onNode(port, 'SENTINEL', 'REPLICAS', masterName)) as unknown[];
         const others = (await onNode(port, 'SENTINEL', 'SENTINELS', masterName)) as unknown[];
-        return replicas.length === 1 && others.length === 2;
+        return (await onNode(port, 'SENTINEL', 'REPLICAS', masterName) as unknown[]).length === replicas && others.length === 2;
       });
     }
+    const promoted = async (before: number, cause: () => Promise<unknown>): Promise<number> => {
+      await cause();
+      let after = before;
+      await until('the failover', async () => {
+        after = await masterPort();
+        return after !== before && String(await onNode(after, 'ROLE')).startsWith('master');
+      }, 60_000);
+      return after;
+    };
     return {
       sentinels: sentinels.map((port) => ({ host: '127.0.0.1', port })),
       masterName,
       location: `redis+sentinel://${sentinels.map((port) => `127.0.0.1:${port}`).join(',')}/${masterName}`,
       masterPort,
-      async failover() {
+      failover: async () => promoted(await masterPort(), () => onNode(sentinels[0] as number, 'SENTINEL', 'FAILOVER', masterName)),
+      killMaster: async () => {
         const before = await masterPort();
-        await onNode(sentinels[0] as number, 'SENTINEL', 'FAILOVER', masterName);
-        let after = before;
-        await until('the failover', async () => {
-          after = await masterPort();
-          return after !== before && String(await onNode(after, 'ROLE')).startsWith('master');
-        });
+        // After an earlier failover the replicas follow the new master a moment later: a replica must be in sync.
+        await until('a replica in sync', async () => /connected_slaves:[1-9]/.test(String(await onNode(before, 'INFO', 'replication'))));
+        const after = await promoted(before, () => processes.kill(before));
+        await processes.restart(before);
         return after;
       },
       stop: () => processes.stop(),

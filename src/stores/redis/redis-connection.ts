@@ -75,11 +75,10 @@ export class RedisConnection {
     this.#closed = true;
     const client = this.#client ?? (await this.#opening?.catch(() => null)) ?? null;
     if (!client || !this.#ownsClient) return;
-    if (client.status === 'ready') {
-      await client.quit().catch(() => client.disconnect());
-    } else {
-      client.disconnect();
-    }
+    if (client.status === 'ready') await client.quit().catch(() => undefined);
+    // Also after QUIT: only disconnect() closes the connections to the Sentinels (failoverDetector), which would
+    // otherwise keep the process alive.
+    client.disconnect();
   }
 
   #send<T>(client: Redis, send: (client: Redis) => Promise<T>, deadlineMs = this.#deadlineMs): Promise<T> {
