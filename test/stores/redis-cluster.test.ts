@@ -1,11 +1,13 @@
 // The Redis store on a 3-master Redis Cluster of this test's own: every key of a store on one slot (a hash tag), the
 // conformance kit, the cluster location, 8 processes of saves, and a slot migration under a save loop.
 import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import { ErrorCode, OAuthToken, openStore, TokenStoreError } from 'zoho-token-store';
 import { RedisStore } from 'zoho-token-store/redis';
 import { completeToken, testTokenStore } from 'zoho-token-store/testing';
 import { runWorkers } from '../_processes.js';
+import { zoho } from '../cli/_cli.js';
 import { onNode, redisTopologiesMissing, startRedisCluster, type RedisClusterHandle } from '../_redis-topologies.js';
 import { randomPrefix } from './_redis-support.js';
 
@@ -77,6 +79,9 @@ describe('RedisStore on a Redis Cluster', { skip }, () => {
       const again = await openStore(`${cluster.nodes.at(-1)?.host}:${cluster.nodes.at(-1)?.port}`.replace(/^/, 'redis+cluster://'), { prefix });
       assert.equal((await again.findToken(new OAuthToken({ userSignature: 'location@example.com' })))?.id, token.id);
       await again.close();
+      const listed = await zoho(['list', '--json', '--store', `${cluster.location}?prefix=${encodeURIComponent(prefix)}`], { cwd: tmpdir() });
+      assert.equal(listed.code, 0, listed.stderr);
+      assert.ok(listed.stdout.includes('location@example.com'), listed.stdout);
     } finally {
       await store.close();
     }
