@@ -11,6 +11,7 @@ import { benchSQLiteStore } from './sqlite-store.bench.js';
 import { benchPostgresStore } from './postgres-store.bench.js';
 import { benchFileStore } from './file-store.bench.js';
 import { benchRedisStore } from './redis-store.bench.js';
+import { benchRedisCluster } from './redis-cluster.bench.js';
 import { benchMySQLStore } from './mysql-store.bench.js';
 import { benchEncryption } from './encryption.bench.js';
 import { benchOfficialSdk } from './official-sdk.bench.js';
@@ -26,6 +27,7 @@ const sections: Array<[string, () => Promise<void>]> = [
   ['postgres', benchPostgresStore],
   ['file', benchFileStore],
   ['redis', benchRedisStore],
+  ['redis-cluster', benchRedisCluster],
   ['mysql', benchMySQLStore],
   ['encryption', () => benchEncryption().then(() => undefined)],
   ['official', benchOfficialSdk],

@@ -7,6 +7,11 @@ export interface StoreLocation {
   readonly path: string | null;
   /** Server stores: the connection URL, password included (never print it; print `display`). */
   readonly url: URL | null;
+  /**
+   * Server stores whose location lists several servers (`redis+cluster://h1:7000,h2:7000`): each `host:port`, in
+   * order; `url` then holds the first. Absent for a location of one host.
+   */
+  readonly hosts?: readonly string[];
   /** Options from the query string (`?table=…`, `?prefix=…`). */
   readonly params: URLSearchParams;
   readonly display: string;
@@ -41,6 +46,8 @@ export interface StoreEngine {
     readonly example: string;
     /** What else a location may be written as, for the docs (`or a path ending in .db`). */
     readonly alternatives?: string;
+    /** Whether a location may list several `host:port`, comma-separated (cluster nodes, Sentinels). */
+    readonly manyHosts?: boolean;
     /** The query options a location may carry (`?table=`): any other is INVALID_CONFIG. */
     readonly query: readonly string[];
     /** The same store opened with its own `open`, for the docs (`PostgresStore.open({ url, schema, table })`). */

@@ -6,7 +6,7 @@ export type StoreSpec =
   | { kind: 'sqlite'; path: string }
   | { kind: 'mysql'; database: string }
   | { kind: 'postgres'; schema: string; port?: number }
-  | { kind: 'redis'; keyPrefix: string; port?: number }
+  | { kind: 'redis'; keyPrefix: string; port?: number; location?: string }
   | { kind: 'dynamodb'; endpoint: string; table: string };
 
 export type OpenedStore = TokenStore & { close(): Promise<void> };
@@ -31,6 +31,11 @@ export async function openStore(spec: StoreSpec): Promise<OpenedStore> {
       return PostgresStore.open({ connection: { host: '127.0.0.1', port: spec.port ?? 5432, user: 'postgres', database: 'test' }, schema: spec.schema });
     }
     case 'redis': {
+      // A cluster or Sentinels of the test's own (redis+cluster://…, redis+sentinel://…).
+      if (spec.location !== undefined) {
+        const { openStore: open } = await import('zoho-token-store');
+        return open(spec.location, { prefix: spec.keyPrefix });
+      }
       const { RedisStore } = await import('zoho-token-store/redis');
       // A port of its own: a throwaway server a test restarts.
       return new RedisStore({ url: `redis://127.0.0.1:${spec.port ?? 6379}`, keyPrefix: spec.keyPrefix });

@@ -1,65 +1,13 @@
 // Processes sharing one store refresh an expired token once: the acceptance of the embedded and server stores.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { OAuthToken, TokenManager } from 'zoho-token-store';
-import { AccountsEmulator, type EmulatorClient } from 'zoho-token-store/testing';
-import { go, startGoWorker, type GoWorker } from '../_go-workers.js';
+import { go } from '../_go-workers.js';
 import { skipUnless } from '../_services.js';
+import { assertOneRefreshAtExpiry, digestsOf, LOCK, setUp, startWorker } from './_refresh-race.js';
 import { sharedStoreCases } from './_store-cases.js';
-import { openStore, type StoreSpec } from './_stores.js';
-
-const WORKER = resolve('dist/test/integration/_refresh-worker.js');
-const LOCK = { waitMs: 15_000, leaseMs: 3_000 };
-const suffix = () => randomBytes(5).toString('hex');
-
-type Worker = GoWorker<{ digests: string[] }>;
-const startWorker = (job: object): Worker => startGoWorker(WORKER, job);
-const digestsOf = (result: Awaited<Worker['done']>): string[] => result.result?.digests ?? [];
-
-interface Setup {
-  readonly emulator: AccountsEmulator;
-  readonly client: EmulatorClient;
-  readonly user: string;
-  readonly refreshToken: string;
-  readonly job: (callers: number) => object;
-}
-
-/** Authorizes one user into the store through a TokenManager, then marks the stored access token expired. */
-async function setUp(spec: StoreSpec): Promise<Setup> {
-  const emulator = await AccountsEmulator.start({ dataCenters: ['us'] });
-  const client = emulator.registerClient();
-  const user = emulator.addUser({ email: `shared.${suffix()}@example.com` });
-  const store = await openStore(spec);
-  const environment = emulator.environment('us');
-  const manager = new TokenManager({ store, environment, client });
-  const token = await manager.exchangeGrant({
-    code: emulator.issueGrantCode({ client, user, scope: ['ZohoCRM.modules.ALL', 'ZohoCRM.users.READ'] }),
-    accountsServer: emulator.accountsUrl('us'),
-  });
-  await manager.close();
-  await store.saveToken(new OAuthToken({ id: token.id, refreshToken: token.refreshToken, expiresAt: 1 }));
-  await store.close();
-  emulator.stats.reset();
-  return {
-    emulator,
-    client,
-    user: user.email,
-    refreshToken: String(token.refreshToken),
-    job: (callers) => ({
-      store: spec,
-      accountsUrl: environment.accountsUrl,
-      apiDomain: environment.apiDomain,
-      client: { clientId: client.clientId, clientSecret: client.clientSecret, redirectUri: client.redirectUri },
-      user: user.email,
-      callers,
-      lock: LOCK,
-    }),
-  };
-}
 
 const folder = mkdtempSync(join(tmpdir(), 'zts-multi-refresh-'));
 after(() => rmSync(folder, { recursive: true, force: true }));
@@ -72,19 +20,9 @@ for (const storeCase of CASES) {
   describe(`${storeCase.kind}: processes sharing one store`, { skip }, () => {
     test('4 processes × 100 concurrent callers on one expired token → exactly 1 refresh request', async () => {
       const spec = await storeCase.spec();
-      const setup = await setUp(spec);
       try {
-        const workers = Array.from({ length: 4 }, () => startWorker(setup.job(100)));
-        await Promise.all(workers.map((worker) => worker.ready));
-        workers.forEach(go);
-        const results = await Promise.all(workers.map((worker) => worker.done));
-        for (const result of results) assert.equal(result.code, 0, result.stderr);
-        const digests = new Set(results.flatMap(digestsOf));
-        assert.equal(digests.size, 1, 'all 400 callers in 4 processes got one and the same access token');
-        assert.equal(setup.emulator.stats.refreshRequests(setup.refreshToken), 1);
-        assert.equal(setup.emulator.stats.throttled(), 0);
+        await assertOneRefreshAtExpiry(spec);
       } finally {
-        await setup.emulator.close();
         await storeCase.cleanUp(spec);
       }
     });

@@ -61,15 +61,40 @@ function processLocation(scheme: StoreScheme, rest: string): StoreLocation {
   return Object.freeze({ scheme, path: null, url: null, params: new URLSearchParams(), display: `${scheme}:` });
 }
 
-function serverLocation(scheme: StoreScheme, text: string): StoreLocation {
+// scheme://[userinfo@]hosts[/path][?query]: the authority ends at the first / ? or #.
+const AUTHORITY = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)(?:([^@/?#]*)@)?([^/?#]*)(.*)$/s;
+
+/**
+ * A location listing several servers (`h1:7000,h2:7000`) is read as the URL of the first, with every `host:port`
+ * kept in `hosts`; each must be a valid host and port.
+ */
+function splitHosts(scheme: StoreScheme, text: string, manyHosts: boolean): { text: string; hosts?: string[] } {
+  const match = AUTHORITY.exec(text);
+  if (!match || !(match[3] as string).includes(',')) return { text };
+  if (!manyHosts) throw invalid(`The ${scheme} store location names one host; write it as ${scheme}://host:port/….`);
+  const [, start, userinfo, list, rest] = match as unknown as [string, string, string | undefined, string, string];
+  const hosts = list.split(',');
+  for (const host of hosts) {
+    if (!/^[^\s:]+:\d{1,5}$/.test(host) || !URL.canParse(`x://${host}`)) {
+      throw invalid(`The ${scheme} store location lists its servers as host:port,host:port (each with its port).`);
+    }
+  }
+  return { text: `${start}${userinfo === undefined ? '' : `${userinfo}@`}${hosts[0]}${rest}`, hosts };
+}
+
+function serverLocation(scheme: StoreScheme, text: string, manyHosts: boolean): StoreLocation {
+  const split = splitHosts(scheme, text, manyHosts);
   let url: URL;
   try {
-    url = new URL(text);
+    url = new URL(split.text);
   } catch {
     throw invalid(`The ${scheme} store location is not a valid URL; write it as ${scheme}://user:password@host:port/….`);
   }
   if (url.hostname === '') throw invalid(`The ${scheme} store location names no host; write it as ${scheme}://host:port/….`);
-  return Object.freeze({ scheme, path: null, url, params: new URLSearchParams(url.searchParams), display: redactUrl(url) });
+  const params = new URLSearchParams(url.searchParams);
+  if (split.hosts === undefined) return Object.freeze({ scheme, path: null, url, params, display: redactUrl(url) });
+  const display = redactUrl(url).replace(`@${url.host}`, `@${split.hosts.join(',')}`).replace(`//${url.host}`, `//${split.hosts.join(',')}`);
+  return Object.freeze({ scheme, path: null, url, hosts: Object.freeze(split.hosts), params, display });
 }
 
 /**
@@ -91,5 +116,5 @@ export function parseStoreLocation(input: string): StoreLocation {
   const rest = text.slice(match[0].length);
   if (engine.location.kind === 'process') return processLocation(engine.scheme, rest);
   if (engine.location.kind === 'file') return fileLocation(engine.scheme, rest);
-  return serverLocation(engine.scheme, text);
+  return serverLocation(engine.scheme, text, engine.location.manyHosts === true);
 }

@@ -136,6 +136,7 @@ export class RedisBackend implements TokenBackend {
       const wait = new WriteLockWait(this.#config.writeLockWaitMs);
       // Only while no write holds the lock: a write that has read this token would otherwise bring it back.
       while ((await this.#deleteScript('', [id])) !== 1) await wait.pause();
+      await this.#connection.replicated(this.#keys.ids, 'delete the token');
     });
   }
 
@@ -151,6 +152,7 @@ export class RedisBackend implements TokenBackend {
           );
         }
       }
+      await this.#connection.replicated(this.#keys.ids, 'delete the tokens');
     });
   }
 
@@ -178,7 +180,9 @@ export class RedisBackend implements TokenBackend {
     const keys = [this.#keys.writeLock, this.#keys.record(next.id)];
     const args = [previous.version, version, this.#keys.prefix, next.id, ...changes];
     const done = await this.#connection.run((client) => COMPARE_AND_SET.run(client, keys, args));
-    return done === 1 ? { applied: { record: next, raw, version } } : 'stale';
+    if (done !== 1) return 'stale';
+    await this.#connection.replicated(this.#keys.ids, 'save the token');
+    return { applied: { record: next, raw, version } };
   }
 
   async #lockedWrite<T>(work: (writer: TokenWriter) => Promise<T>): Promise<LockedWrite<T, RedisRow>> {

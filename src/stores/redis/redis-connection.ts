@@ -1,7 +1,7 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
-import { loadRedisClient } from './redis-driver.js';
+import { loadRedisClient, loadRedisCluster } from './redis-driver.js';
 import { accessDenied, classifyRedisError, isAccessDenied, unavailable } from './redis-errors.js';
 import type { RedisStoreConfig } from './redis-options.js';
 
@@ -47,16 +47,38 @@ export class RedisConnection {
     return this.#send(client, send, deadlineMs);
   }
 
+  /**
+   * With `waitReplicas`, after a write: waits until that many replicas have every write this connection made
+   * (`WAIT`), sent in one pipeline with a read of `anchorKey`, a key of the write, so that on a cluster it reaches
+   * the master that took the write. Fewer in time: STORE_UNAVAILABLE with `outcomeUnknown` (the master has it).
+   */
+  async replicated(anchorKey: string, action: string): Promise<void> {
+    const acks = this.#config.replicaAcks;
+    if (acks === null) return;
+    const confirmed = await this.run(async (client) => {
+      const replies = (await client.pipeline().exists(anchorKey).wait(acks.replicas, acks.timeoutMs).exec()) ?? [];
+      const [error, count] = replies[1] ?? [new Error('WAIT had no reply'), 0];
+      if (error) throw error;
+      return Number(count);
+    }, acks.timeoutMs + this.#config.commandTimeoutMs);
+    if (confirmed < acks.replicas) {
+      throw new TokenStoreError(
+        ErrorCode.STORE_UNAVAILABLE,
+        `The Redis store could ${action} on the master, but only ${confirmed} of ${acks.replicas} replica(s) confirmed it within ${acks.timeoutMs} ms (waitReplicas); a failover now could lose it. Read the token again before relying on what is stored.`,
+        { outcomeUnknown: true },
+      );
+    }
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     const client = this.#client ?? (await this.#opening?.catch(() => null)) ?? null;
     if (!client || !this.#ownsClient) return;
-    if (client.status === 'ready') {
-      await client.quit().catch(() => client.disconnect());
-    } else {
-      client.disconnect();
-    }
+    if (client.status === 'ready') await client.quit().catch(() => undefined);
+    // Also after QUIT: only disconnect() closes the connections to the Sentinels (failoverDetector), which would
+    // otherwise keep the process alive.
+    client.disconnect();
   }
 
   #send<T>(client: Redis, send: (client: Redis) => Promise<T>, deadlineMs = this.#deadlineMs): Promise<T> {
@@ -90,9 +112,10 @@ export class RedisConnection {
   }
 
   async #create(): Promise<Redis> {
-    const RedisClient = await loadRedisClient();
+    const { commandTimeoutMs, connectTimeoutMs, connection, url, topology } = this.#config;
+    const RedisClient = topology.kind === 'cluster' ? null : await loadRedisClient();
+    const RedisCluster = topology.kind === 'cluster' ? await loadRedisCluster() : null;
     if (this.#closed) throw closedError();
-    const { commandTimeoutMs, connectTimeoutMs, connection, url } = this.#config;
     const options: RedisOptions = {
       lazyConnect: true,
       // Offline, a command waits for at most one reconnection attempt, and never longer than commandTimeout.
@@ -105,7 +128,38 @@ export class RedisConnection {
       autoResendUnfulfilledCommands: false,
       ...connection,
     };
-    const client = url === null ? new RedisClient(options) : new RedisClient(url, options);
+    let client: Redis;
+    if (RedisCluster !== null && topology.kind === 'cluster') {
+      const { lazyConnect: _lazy, retryStrategy: _retry, ...nodeOptions } = options;
+      // The Cluster type shares the command surface the store uses; it is held as a Redis from here on.
+      client = new RedisCluster([...topology.nodes], {
+        lazyConnect: true,
+        clusterRetryStrategy: reconnectDelay,
+        // MOVED and ASK are followed; after a failover, a slot move (TRYAGAIN) or CLUSTERDOWN the command is retried
+        // after a pause, all within the command's deadline.
+        retryDelayOnFailover: 100,
+        retryDelayOnClusterDown: 100,
+        retryDelayOnTryAgain: 100,
+        slotsRefreshTimeout: connectTimeoutMs,
+        redisOptions: nodeOptions,
+      }) as unknown as Redis;
+    } else if (RedisClient !== null && topology.kind === 'sentinel') {
+      client = new RedisClient({
+        ...options,
+        sentinels: topology.sentinels.map(({ host, port }) => ({ host, port })),
+        name: topology.masterName,
+        sentinelRetryStrategy: reconnectDelay,
+        // Reconnect as soon as the Sentinels announce a new master, rather than when the old one's socket fails.
+        failoverDetector: true,
+        // A master demoted to a replica answers writes with READONLY: reconnect (through the Sentinels) to the new one.
+        // The command itself fails, typed; it is not sent again behind its caller's back.
+        reconnectOnError: (error: Error) => (error.message.startsWith('READONLY') ? 1 : false),
+        ...connection,
+      });
+    } else {
+      const Client = RedisClient as NonNullable<typeof RedisClient>;
+      client = url === null ? new Client(options) : new Client(url, options);
+    }
     // Without a listener ioredis prints every connection error; the store keeps the latest to explain failures.
     client.on('error', (error: Error) => {
       this.#lastConnectionError = error;

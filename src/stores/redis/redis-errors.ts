@@ -25,13 +25,19 @@ const CLIENT_OFFLINE_MESSAGES = [
   'Command timed out',
   "Stream isn't writeable and enableOfflineQueue options is false",
 ];
+// ioredis's Cluster gives up with these while slots move (ASK/MOVED/TRYAGAIN past maxRedirections), a master fails
+// over, or no node answers; and a script that reaches a key already moved away from its node (the store's scripts
+// derive keys from the prefix) is stopped by the server: the cluster is between states, and a retry after it settles
+// works.
+const CLUSTER_UNSETTLED = /^(Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes is available|ERR Script attempted to access a non local key)/;
 
 const replyCode = (error: Error): string => error.message.split(' ', 1)[0] ?? '';
 
 function isOffline(error: Error): boolean {
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
-  if (error.name === 'MaxRetriesPerRequestError' || error.name === 'AbortError') return true;
+  if (error.name === 'MaxRetriesPerRequestError' || error.name === 'AbortError' || error.name === 'ClusterAllFailedError') return true;
+  if (CLUSTER_UNSETTLED.test(error.message)) return true;
   if (error.name === 'ReplyError') return UNAVAILABLE_REPLIES.has(replyCode(error));
   return CLIENT_OFFLINE_MESSAGES.includes(error.message);
 }

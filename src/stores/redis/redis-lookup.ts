@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { OFFICIAL_COLUMNS, type OfficialColumn } from '../../token/official-columns.js';
 import { INDEXES, type IndexedField, type RedisKeys } from './redis-keys.js';
 import { rowFromHash, rowFromRaw, type RawRow, type RedisRow } from './redis-record.js';
-import { FIND } from './redis-scripts.js';
+import { FIND, FIRST_OF_INDEX } from './redis-scripts.js';
 import { VERSION_FIELD } from './redis-version.js';
 
 // Where each indexed field's value sits in a row read by SORT_RO (official column order).
@@ -11,16 +11,18 @@ const COLUMN_AT = Object.fromEntries(
 ) as Record<IndexedField, number>;
 // Index key names kept per field, so a value looked up again (the same user on every API call) is not hashed again.
 const INDEX_KEYS_KEPT = 10_000;
-// Replies that mean "this server or user cannot run SORT_RO" (Redis < 7, or an ACL without @dangerous).
-const UNSUPPORTED = /^(ERR unknown command|NOPERM)/;
+// Replies that mean "this server or user cannot run SORT_RO" (Redis < 7, an ACL without @dangerous, or a cluster,
+// where SORT's GET is refused).
+const UNSUPPORTED = /^(ERR unknown command|NOPERM|ERR GET option of SORT denied)/;
 
 /**
  * Lookups of one token in one round trip. By id: HMGET of the official columns. By an indexed value: SORT_RO of
  * the value's index with BY nosort (sorted-set order: lowest id first) LIMIT 0 1 and GET of the first id's
  * hash fields, a native command that costs the server a fraction of a script (no Lua tables to build, no
  * conversion of replies in and out of Lua). The stored value is compared here, so a digest collision never
- * returns another token; when the first id does not hold the value, or when the server refuses SORT_RO, the
- * FIND script answers instead (it walks the index in the same order).
+ * returns another token; when the first id does not hold the value the FIND script answers instead (it walks the
+ * index in the same order). Where SORT_RO cannot run (Redis < 7, an ACL without it, a cluster refusing its GET) the
+ * FIRST_OF_INDEX script reads the same fields of the index's first member.
  */
 export class RedisLookup {
   readonly #keys: RedisKeys;
@@ -75,14 +77,17 @@ export class RedisLookup {
 
   #byIndex(client: Redis, field: IndexedField, value: string): Promise<RedisRow | null> {
     const key = this.#indexKey(field, value);
-    if (this.#sortArgs === null || !this.#sortSupported) return this.#byScript(client, key, field, value);
+    const firstRow = (reply: unknown): Promise<RedisRow | null> | RedisRow | null => {
+      if (!Array.isArray(reply) || reply.length === 0) return null;
+      if (reply[COLUMN_AT[field]] === value) return rowFromRaw(reply as RawRow);
+      return this.#byScript(client, key, field, value); // a digest collision: the script walks on
+    };
+    if (this.#sortArgs === null || !this.#sortSupported) {
+      return FIRST_OF_INDEX.run(client, [key], [this.#keys.prefix, ...this.#columns]).then(firstRow);
+    }
     // A promise chain rather than async/await: this is every findToken's path.
     return client.call('SORT_RO', key, ...this.#sortArgs).then(
-      (reply) => {
-        if (!Array.isArray(reply) || reply.length === 0) return null;
-        if (reply[COLUMN_AT[field]] === value) return rowFromRaw(reply as RawRow);
-        return this.#byScript(client, key, field, value); // a digest collision: the script walks on
-      },
+      firstRow,
       (error: unknown) => {
         if (!(error instanceof Error && UNSUPPORTED.test(error.message))) throw error;
         this.#sortSupported = false; // decided once per store: the script answers from now on

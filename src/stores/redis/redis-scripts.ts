@@ -69,6 +69,18 @@ export class RedisScript {
 export const FIND = new RedisScript(`return find(ARGV[1], KEYS[1], ARGV[2], ARGV[3])`);
 
 /**
+ * What SORT_RO … GET answers, where it cannot run (a cluster refuses SORT's GET): the fields of the index's first
+ * member. KEYS: index key. ARGV: prefix, then the fields. Without the helpers, so it costs little more than its two
+ * commands; the caller compares the value and asks FIND when the first member does not hold it.
+ */
+export const FIRST_OF_INDEX = new RedisScript(
+  `local id = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
+if not id then return {} end
+return redis.call('HMGET', ARGV[1] .. 'id:' .. id, unpack(ARGV, 2))`,
+  false,
+);
+
+/**
  * Takes the write lock and reads in one round trip. KEYS: lock, index key or record key. ARGV: owner, lease ms,
  * prefix, column ('' to read KEYS[2] as a record), value. 0 when another owner holds the lock; else as FIND.
  */

@@ -151,6 +151,7 @@ export class RedisWrite {
     this.#locked = false;
     if (done !== 1) throw new LockLost();
     this.committed = rows;
+    await this.#connection.replicated(this.#keys.ids, 'save the token');
   }
 
   /** Releases the lock if this write holds it. A failure is ignored: the lease ends the lock anyway. */

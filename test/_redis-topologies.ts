@@ -1,0 +1,258 @@
+// Throwaway Redis topologies of a test's own, on free ports, beside (never touching) the shared server: a 3-master
+// Redis Cluster, and a master + replica watched by 3 Sentinels (`redis-server --sentinel`). Each is stopped, its
+// processes killed and its folder removed, by `stop()`.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+
+export interface RedisNode {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Why these topologies cannot run here, or null when they can. */
+export function redisTopologiesMissing(): string | null {
+  if (spawnSync('redis-server', ['--version']).status !== 0) return 'redis-server is not installed';
+  if (spawnSync('redis-cli', ['--version']).status !== 0) return 'redis-cli is not installed';
+  return null;
+}
+
+// Below 55536: a cluster node's bus port is its own port + 10000 unless set; set here anyway, from another free port.
+async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = createServer();
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+      });
+    });
+    if (port > 0 && port < 55_536) return port;
+  }
+}
+
+function probe(port: number): Redis {
+  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  return client;
+}
+
+/** Runs one command on a node with a short-lived connection. */
+export async function onNode(port: number, ...args: [string, ...Array<string | number>]): Promise<unknown> {
+  const client = probe(port);
+  try {
+    await client.connect();
+    return await client.call(...args);
+  } finally {
+    client.disconnect();
+  }
+}
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await delay(100);
+  }
+  throw new Error(`${what}: not within ${timeoutMs} ms`);
+}
+
+class Processes {
+  readonly #children = new Map<number, ChildProcess>();
+  readonly #args = new Map<number, readonly string[]>();
+  readonly dir = mkdtempSync(join(tmpdir(), 'zts-redis-topology-'));
+
+  /** Starts a killed server again, as it was started (without persistence, it comes back empty). */
+  restart(port: number): Promise<void> {
+    return this.start(port, this.#args.get(port) ?? []);
+  }
+
+  async start(port: number, args: readonly string[]): Promise<void> {
+    this.#args.set(port, args);
+    const child = spawn('redis-server', [...args, '--port', String(port), '--bind', '127.0.0.1', '--dir', this.dir], { stdio: 'ignore' });
+    this.#children.set(port, child);
+    await until(`redis-server on port ${port}`, async () => (await onNode(port, 'PING')) === 'PONG');
+  }
+
+  async kill(port: number): Promise<void> {
+    const child = this.#children.get(port);
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.#children.keys()].map((port) => this.kill(port)));
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+// No persistence: a restarted or failed-over node holds only what replication gave it.
+const EPHEMERAL = ['--save', '', '--appendonly', 'no'];
+
+export interface RedisClusterHandle {
+  readonly nodes: readonly RedisNode[];
+  /** `redis+cluster://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3` */
+  readonly location: string;
+  /** The port of the master serving a key's slot. */
+  masterOf(key: string): Promise<number>;
+  /** Moves one slot, keys and all, to another master (CLUSTER SETSLOT … MIGRATING/IMPORTING, MIGRATE, SETSLOT NODE). */
+  migrateSlot(slot: number, toPort: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts 3 masters with `--cluster-enabled yes` and joins them with `redis-cli --cluster create`. */
+export async function startRedisCluster(): Promise<RedisClusterHandle> {
+  const processes = new Processes();
+  try {
+    const ports: number[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const port = await freePort();
+      const bus = await freePort();
+      ports.push(port);
+      await processes.start(port, [
+        ...EPHEMERAL,
+        '--cluster-enabled', 'yes',
+        '--cluster-port', String(bus),
+        '--cluster-config-file', join(processes.dir, `nodes-${port}.conf`),
+        '--cluster-node-timeout', '3000',
+      ]);
+    }
+    const created = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-yes'], { encoding: 'utf8' });
+    if (created.status !== 0) throw new Error(`redis-cli --cluster create failed: ${created.stdout}${created.stderr}`);
+    for (const port of ports) {
+      await until(`cluster state ok on ${port}`, async () => String(await onNode(port, 'CLUSTER', 'INFO')).includes('cluster_state:ok'));
+    }
+    const nodeIdOf = async (port: number): Promise<string> => String(await onNode(port, 'CLUSTER', 'MYID'));
+    const masterOf = async (key: string): Promise<number> => {
+      const slot = Number(await onNode(ports[0] as number, 'CLUSTER', 'KEYSLOT', key));
+      const slots = (await onNode(ports[0] as number, 'CLUSTER', 'SLOTS')) as Array<[number, number, [string, number]]>;
+      const range = slots.find(([from, to]) => slot >= from && slot <= to);
+      if (!range) throw new Error(`no master serves slot ${slot}`);
+      return range[2][1];
+    };
+    return {
+      nodes: ports.map((port) => ({ host: '127.0.0.1', port })),
+      location: `redis+cluster://${ports.map((port) => `127.0.0.1:${port}`).join(',')}`,
+      masterOf,
+      async migrateSlot(slot, toPort) {
+        const slots = (await onNode(ports[0] as number, 'CLUSTER', 'SLOTS')) as Array<[number, number, [string, number]]>;
+        const fromPort = slots.find(([from, to]) => slot >= from && slot <= to)?.[2][1];
+        if (fromPort === undefined || fromPort === toPort) throw new Error(`slot ${slot} is not on another master`);
+        const [fromId, toId] = [await nodeIdOf(fromPort), await nodeIdOf(toPort)];
+        await onNode(toPort, 'CLUSTER', 'SETSLOT', slot, 'IMPORTING', fromId);
+        await onNode(fromPort, 'CLUSTER', 'SETSLOT', slot, 'MIGRATING', toId);
+        // A few keys at a time, with pauses: the store's writes run while the slot is half moved (ASK, TRYAGAIN).
+        for (;;) {
+          const keys = (await onNode(fromPort, 'CLUSTER', 'GETKEYSINSLOT', slot, 5)) as string[];
+          if (keys.length === 0) break;
+          await onNode(fromPort, 'MIGRATE', '127.0.0.1', toPort, '', 0, 5_000, 'REPLACE', 'KEYS', ...keys);
+          await delay(20);
+        }
+        for (const port of [toPort, fromPort, ...ports.filter((p) => p !== toPort && p !== fromPort)]) {
+          await onNode(port, 'CLUSTER', 'SETSLOT', slot, 'NODE', toId);
+        }
+      },
+      stop: () => processes.stop(),
+    };
+  } catch (error) {
+    await processes.stop();
+    throw error;
+  }
+}
+
+export interface RedisSentinelHandle {
+  readonly sentinels: readonly RedisNode[];
+  readonly masterName: string;
+  /** `redis+sentinel://127.0.0.1:s1,127.0.0.1:s2,127.0.0.1:s3/<masterName>` */
+  readonly location: string;
+  /** The port of the current master, as the sentinels say. */
+  masterPort(): Promise<number>;
+  /** Asks the sentinels for a failover and resolves once they name a new master that answers as one. */
+  failover(): Promise<number>;
+  /**
+   * SIGKILLs the master and resolves once the sentinels have promoted a replica; then starts the killed server again
+   * (empty), which the sentinels turn into a replica of the new master.
+   */
+  killMaster(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Starts a master, `replicas` replicas of it and 3 sentinels (quorum 2) watching them. */
+export async function startRedisSentinel(masterName = 'zts', replicas = 1): Promise<RedisSentinelHandle> {
+  const processes = new Processes();
+  try {
+    const master = await freePort();
+    await processes.start(master, EPHEMERAL);
+    for (let i = 0; i < replicas; i += 1) {
+      const replica = await freePort();
+      await processes.start(replica, [...EPHEMERAL, '--replicaof', '127.0.0.1', String(master)]);
+      await until('the replica in sync', async () => String(await onNode(replica, 'INFO', 'replication')).includes('master_link_status:up'));
+    }
+    const sentinels: number[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const port = await freePort();
+      const config = join(processes.dir, `sentinel-${port}.conf`);
+      writeFileSync(
+        config,
+        [
+          `sentinel monitor ${masterName} 127.0.0.1 ${master} 2`,
+          `sentinel down-after-milliseconds ${masterName} 2000`,
+          `sentinel failover-timeout ${masterName} 10000`,
+          `sentinel parallel-syncs ${masterName} 1`,
+          '',
+        ].join('\n'),
+      );
+      sentinels.push(port);
+      await processes.start(port, [config, '--sentinel']);
+    }
+    const masterPort = async (): Promise<number> => {
+      for (const port of sentinels) {
+        const reply = (await onNode(port, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName).catch(() => null)) as [string, string] | null;
+        if (reply) return Number(reply[1]);
+      }
+      throw new Error('no sentinel answers');
+    };
+    // Every sentinel knows the replica and the two other sentinels: a failover can then be agreed and carried out.
+    for (const port of sentinels) {
+      await until(`sentinel ${port} ready`, async () => {
+        const others = (await onNode(port, 'SENTINEL', 'SENTINELS', masterName)) as unknown[];
+        return (await onNode(port, 'SENTINEL', 'REPLICAS', masterName) as unknown[]).length === replicas && others.length === 2;
+      });
+    }
+    const promoted = async (before: number, cause: () => Promise<unknown>): Promise<number> => {
+      await cause();
+      let after = before;
+      await until('the failover', async () => {
+        after = await masterPort();
+        return after !== before && String(await onNode(after, 'ROLE')).startsWith('master');
+      }, 60_000);
+      return after;
+    };
+    return {
+      sentinels: sentinels.map((port) => ({ host: '127.0.0.1', port })),
+      masterName,
+      location: `redis+sentinel://${sentinels.map((port) => `127.0.0.1:${port}`).join(',')}/${masterName}`,
+      masterPort,
+      failover: async () => promoted(await masterPort(), () => onNode(sentinels[0] as number, 'SENTINEL', 'FAILOVER', masterName)),
+      killMaster: async () => {
+        const before = await masterPort();
+        // After an earlier failover the replicas follow the new master a moment later: a replica must be in sync.
+        await until('a replica in sync', async () => /connected_slaves:[1-9]/.test(String(await onNode(before, 'INFO', 'replication'))));
+        const after = await promoted(before, () => processes.kill(before));
+        await processes.restart(before);
+        return after;
+      },
+      stop: () => processes.stop(),
+    };
+  } catch (error) {
+    await processes.stop();
+    throw error;
+  }
+}
