@@ -29,7 +29,7 @@ export class MySqlLockEngine implements LockEngine {
     const name = lockName('refresh', table.database, table.name, key);
     const owner = randomUUID();
     const micros = Math.ceil(leaseMs * 1_000);
-    let connection;
+    let connection: Awaited<ReturnType<typeof pool.getConnection>>;
     try {
       connection = await pool.getConnection();
     } catch (error) {
