@@ -14,7 +14,7 @@ export type { TokenStore } from './contract/token-store.js';
 // The type openStore resolves to; store authors build on the class itself, in zoho-token-store/kernel.
 export type { BackendTokenStore } from './kernel/backend-token-store.js';
 export type { RefreshLockScope } from './contract/refresh-lock.js';
-export { type EncryptionOptions, type EncryptionKey } from './encryption/encryption-options.js';
+export type { EncryptionOptions, EncryptionKey } from './encryption/encryption-options.js';
 
 export { MemoryStore, type MemoryStoreOptions } from './stores/memory/index.js';
 export { ListStore, type ListStoreOptions } from './stores/list/index.js';

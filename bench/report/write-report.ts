@@ -28,7 +28,7 @@ const versionOf = (name: string): string => {
   }
 };
 
-const escape = (text: string): string => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
+const escapeHtml = (text: string): string => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
 
 /**
  * `npm run bench -- --report DIR`: measures the report's figures, draws them with Vega-Lite (SVG, rendered in Node)
@@ -100,9 +100,9 @@ export async function writeReport(options: ReportOptions): Promise<void> {
 <style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;padding:0 1em}table{border-collapse:collapse}td{padding:2px 8px;border-bottom:1px solid #ddd}</style></head>
 <body>
 <h1>zoho-token-store bench report</h1>
-<p>Run ${escape(startedAt.toISOString())}. Every point is a median over batches; bars and ranges are the quartiles. Up to ${options.maxTokens.toLocaleString('en')} stored tokens and ${options.maxCallers.toLocaleString('en')} concurrent callers. Regenerate: <code>npm run bench -- --report DIR</code>.</p>
-<table>${rows.map(([key, value]) => `<tr><td>${escape(key)}</td><td>${escape(String(value))}</td></tr>`).join('')}</table>
-${charts.map(([file, title, svg]) => `<h2>${escape(title)}</h2>\n<figure>${svg}<figcaption>${escape(file)}</figcaption></figure>`).join('\n')}
+<p>Run ${escapeHtml(startedAt.toISOString())}. Every point is a median over batches; bars and ranges are the quartiles. Up to ${options.maxTokens.toLocaleString('en')} stored tokens and ${options.maxCallers.toLocaleString('en')} concurrent callers. Regenerate: <code>npm run bench -- --report DIR</code>.</p>
+<table>${rows.map(([key, value]) => `<tr><td>${escapeHtml(key)}</td><td>${escapeHtml(String(value))}</td></tr>`).join('')}</table>
+${charts.map(([file, title, svg]) => `<h2>${escapeHtml(title)}</h2>\n<figure>${svg}<figcaption>${escapeHtml(file)}</figcaption></figure>`).join('\n')}
 </body></html>
 `,
   );

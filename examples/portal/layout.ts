@@ -12,7 +12,7 @@ export interface Viewer {
   readonly csrfToken: string;
 }
 
-export function escape(value: unknown): string {
+export function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
@@ -42,28 +42,28 @@ td::before{content:attr(data-label) ": ";font-weight:600;color:#555}}`;
 /** A POST form of the signed-in student's session: the CSRF token goes with it. */
 export function postForm(viewer: Viewer, action: string, label: string, fields: Readonly<Record<string, string>> = {}, quiet = false): string {
   const hidden = Object.entries({ ...fields, csrf: viewer.csrfToken })
-    .map(([name, value]) => `<input type="hidden" name="${escape(name)}" value="${escape(value)}">`)
+    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('');
-  return `<form method="post" action="${escape(action)}">${hidden}<button class="button small${quiet ? ' quiet' : ''}" type="submit">${escape(label)}</button></form>`;
+  return `<form method="post" action="${escapeHtml(action)}">${hidden}<button class="button small${quiet ? ' quiet' : ''}" type="submit">${escapeHtml(label)}</button></form>`;
 }
 
 function header(viewer: Viewer | null): string {
   const brand = `<a class="brand" href="/">Zylker Academy</a>`;
   if (viewer === null) return `<header><div class="bar">${brand}</div></header>`;
-  const nav = `<nav aria-label="Your pages"><a href="/records">Records</a><a href="/sessions">Sessions</a><span class="who">Signed in as ${escape(viewer.user)}</span>${postForm(viewer, '/sign-out', 'Sign out', {}, true)}</nav>`;
+  const nav = `<nav aria-label="Your pages"><a href="/records">Records</a><a href="/sessions">Sessions</a><span class="who">Signed in as ${escapeHtml(viewer.user)}</span>${postForm(viewer, '/sign-out', 'Sign out', {}, true)}</nav>`;
   return `<header><div class="bar">${brand}${nav}</div></header>`;
 }
 
-/** The page around `main`: every value that did not come from this folder's own text goes through `escape`. */
+/** The page around `main`: every value that did not come from this folder's own text goes through `escapeHtml`. */
 export function layout(status: number, title: string, viewer: Viewer | null, main: string, extra: { headers?: Record<string, string>; head?: string } = {}): Page {
   const html = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)} · Zylker Academy</title><style>${STYLE}</style>${extra.head ?? ''}</head>
-<body>${header(viewer)}<main><h1>${escape(title)}</h1>${main}</main></body></html>`;
+<title>${escapeHtml(title)} · Zylker Academy</title><style>${STYLE}</style>${extra.head ?? ''}</head>
+<body>${header(viewer)}<main><h1>${escapeHtml(title)}</h1>${main}</main></body></html>`;
   return extra.headers ? { status, html, headers: extra.headers } : { status, html };
 }
 
-export const notice = (text: string): string => `<p class="notice">${escape(text)}</p>`;
+export const notice = (text: string): string => `<p class="notice">${escapeHtml(text)}</p>`;
 
-export const signInButton = (label = 'Sign in with Zoho'): string => `<p><a class="button" href="/sign-in">${escape(label)}</a></p>`;
+export const signInButton = (label = 'Sign in with Zoho'): string => `<p><a class="button" href="/sign-in">${escapeHtml(label)}</a></p>`;
 
 export const recordsLink = '<p><a class="button" href="/records">Back to your records</a></p>';

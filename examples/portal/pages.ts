@@ -1,4 +1,4 @@
-import { escape, layout, notice, postForm, recordsLink, signInButton, type Page, type Viewer } from './layout.js';
+import { escapeHtml, layout, notice, postForm, recordsLink, signInButton, type Page, type Viewer } from './layout.js';
 import type { Session } from './sessions.js';
 
 export type { Page, Viewer } from './layout.js';
@@ -11,9 +11,9 @@ export function homePage(): Page {
 export function recordsPage(viewer: Viewer, module: string, fields: readonly string[], records: readonly Record<string, unknown>[], page: { number: number; size: number; more: boolean }): Page {
   const labels = fields.map((field) => field.replaceAll('_', ' '));
   if (records.length === 0) return layout(200, `Your ${module}`, viewer, '<p>You have no records yet.</p>');
-  const head = labels.map((label) => `<th scope="col">${escape(label)}</th>`).join('');
+  const head = labels.map((label) => `<th scope="col">${escapeHtml(label)}</th>`).join('');
   const rows = records
-    .map((record) => `<tr>${fields.map((field, i) => `<td data-label="${escape(labels[i])}">${escape(display(record[field]))}</td>`).join('')}</tr>`)
+    .map((record) => `<tr>${fields.map((field, i) => `<td data-label="${escapeHtml(labels[i])}">${escapeHtml(display(record[field]))}</td>`).join('')}</tr>`)
     .join('\n');
   const first = (page.number - 1) * page.size + 1;
   const previous = page.number > 1 ? `<a class="button small quiet" rel="prev" href="/records?page=${page.number - 1}">Previous page</a>` : '<span></span>';
@@ -27,7 +27,7 @@ export function sessionsPage(viewer: Viewer, sessions: readonly Session[], curre
   const rows = sessions
     .map((session) => {
       const action = session === current ? '<td data-label="End">This browser</td>' : `<td data-label="End">${postForm(viewer, '/sessions/end', 'End', { session: session.handle }, true)}</td>`;
-      return `<tr><td data-label="Browser">${escape(session.device)}</td><td data-label="Signed in">${ago(now - session.createdAt)}</td><td data-label="Last used">${ago(now - session.lastSeenAt)}</td>${action}</tr>`;
+      return `<tr><td data-label="Browser">${escapeHtml(session.device)}</td><td data-label="Signed in">${ago(now - session.createdAt)}</td><td data-label="Last used">${ago(now - session.lastSeenAt)}</td>${action}</tr>`;
     })
     .join('\n');
   const table = `<table><thead><tr><th scope="col">Browser</th><th scope="col">Signed in</th><th scope="col">Last used</th><th scope="col">End</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;

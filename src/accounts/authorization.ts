@@ -27,7 +27,7 @@ export function authorizationUrl(request: AuthorizationRequest): URL {
     throw refuse('authorizationUrl needs { accountsUrl } as an absolute URL, such as zohoEnvironment(\'us\').accountsUrl.');
   }
   const url = new URL(request.accountsUrl);
-  url.pathname = url.pathname.replace(/\/$/, '') + '/oauth/v2/auth';
+  url.pathname = `${url.pathname.replace(/\/$/, '')}/oauth/v2/auth`;
   url.searchParams.set('scope', request.scope.join(','));
   url.searchParams.set('client_id', request.clientId);
   url.searchParams.set('response_type', 'code');

@@ -4,7 +4,7 @@ import type { TokenStore } from '../contract/token-store.js';
 import { BackendTokenStore } from './backend-token-store.js';
 import { asToken } from '../contract/token-argument.js';
 import { ErrorCode } from '../errors/codes.js';
-import { TokenArgumentError, TokenStoreError } from '../errors/token-store-error.js';
+import { TokenStoreError } from '../errors/token-store-error.js';
 import { supportsRefreshLock, type RefreshLease, type RefreshLockOptions, type RefreshLockScope } from '../contract/refresh-lock.js';
 import { OAuthToken } from '../token/oauth-token.js';
 import type { TokenRecord } from '../token/token-fields.js';

@@ -35,7 +35,7 @@ describe('zoho-tokens import of official token files (binary)', () => {
 
   it('reads a 10-column file with CRLF line ends and 9-column legacy rows in it', async () => {
     const rows = [1, 2].map((n) => officialRow(n));
-    const text = officialFile(rows).replace(/\n/g, '\r\n') + `3,legacy@example.com,1000.C,secret-3,1000.${'c'.repeat(32)}.${'d'.repeat(32)},,,,\r\n`;
+    const text = `${officialFile(rows).replace(/\n/g, '\r\n')}3,legacy@example.com,1000.C,secret-3,1000.${'c'.repeat(32)}.${'d'.repeat(32)},,,,\r\n`;
     await writeFile(join(dir, 'sdk_tokens.txt'), text);
     const result = await zoho(['import', 'file:sdk_tokens.txt', '--to', 'zohooauth.db'], { cwd: dir });
     assert.equal(result.code, 0, result.stderr);

@@ -45,7 +45,7 @@ describe('a store location whose file does not exist (binary)', () => {
   it('doctor reports it as a failed store check (exit 1), and creates nothing', async () => {
     const result = await zoho(['doctor', '--no-refresh', '--store', './typo.db'], { cwd: dir, env: setup.env });
     assert.equal(result.code, 1);
-    assert.match(result.stdout, /^FAIL  store {13}No store at sqlite:\.\/typo\.db: the file \.\/typo\.db does not exist\.$/m);
+    assert.match(result.stdout, /^FAIL {2}store {13}No store at sqlite:\.\/typo\.db: the file \.\/typo\.db does not exist\.$/m);
     assert.deepEqual(await readdir(dir), []);
   });
 

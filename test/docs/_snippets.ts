@@ -57,7 +57,7 @@ export function snippetsIn(name: string, text: string): Snippet[] {
         name: `${name}:${i + 1}`,
         language,
         ...marker,
-        code: lines.slice(i + 1, end).join('\n') + '\n',
+        code: `${lines.slice(i + 1, end).join('\n')}\n`,
         firstLine: i + 2,
       });
     }

@@ -29,6 +29,7 @@ const document = [
   '<!-- snippet: type-check -->',
   '```ts',
   "import { MemoryStore } from 'zoho-token-store';",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the block's own code, a template literal.
   "throw new Error(`never run: ${typeof MemoryStore}`);",
   '```',
   '```js',

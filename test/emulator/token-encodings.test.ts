@@ -32,7 +32,7 @@ test('a hand-written multipart body, as the form-data package writes it, with a 
   const { client, refreshToken } = await grantFor(emulator);
   const boundary = '--------------------------515890814546601021194782';
   const part = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-  const body = Object.entries(refreshParams(client, refreshToken)).map(([name, value]) => part(name, value)).join('') + `--${boundary}--\r\n`;
+  const body = `${Object.entries(refreshParams(client, refreshToken)).map(([name, value]) => part(name, value)).join('')}--${boundary}--\r\n`;
   const response = await fetch(`${emulator.accountsUrl()}/oauth/v2/token`, {
     method: 'POST',
     headers: { 'content-type': `multipart/form-data; boundary="${boundary}"` },

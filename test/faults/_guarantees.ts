@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import { isTokenStoreError, type OAuthToken, type TokenStore } from 'zoho-token-store';
-import { type TokenRecord } from 'zoho-token-store/kernel';
+import type { TokenRecord } from 'zoho-token-store/kernel';
 
 /** A token as stored, id included: the row to compare before and after a fault. */
 export async function storedRow(store: TokenStore, id: string): Promise<TokenRecord | null> {

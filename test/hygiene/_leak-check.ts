@@ -51,7 +51,9 @@ export class LeakCheck {
     try {
       return await run();
     } finally {
-      methods.forEach((name, i) => (console[name] = saved[i] as (typeof console)[typeof name]));
+      methods.forEach((name, i) => {
+        console[name] = saved[i] as (typeof console)[typeof name];
+      });
     }
   }
 

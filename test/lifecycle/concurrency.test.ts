@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { MemoryStore, OAuthToken, TokenManager, type TokenStore } from 'zoho-token-store';
+import { MemoryStore, OAuthToken, type TokenManager, type TokenStore } from 'zoho-token-store';
 import type { EmulatorClient, EmulatorUser } from 'zoho-token-store/testing';
 import { LifecycleHarness } from './_harness.js';
 

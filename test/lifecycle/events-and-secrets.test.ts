@@ -55,7 +55,10 @@ describe('events, logs and secrets', () => {
 
   test('the debug log tells the story with ids, users, statuses and durations', async () => {
     const lines: LogEntry[] = [];
-    const manager = h.manager({ store: new MemoryStore(), logger: levelLogger('debug', (entry) => (lines.push(entry), h.logs.push(entry))) });
+    const manager = h.manager({ store: new MemoryStore(), logger: levelLogger('debug', (entry) => {
+      lines.push(entry);
+      h.logs.push(entry);
+    }) });
     const user = h.user();
     const token = await h.authorize(manager, h.client(), user);
     h.emulator.clock.advance(HOUR);

@@ -43,7 +43,7 @@ describe('a standard OAuth 2.0 server that rotates refresh tokens', () => {
 
     for (let round = 1; round <= 3; round += 1) {
       const tokens = await Promise.all(Array.from({ length: 60 }, (_, i) => (managers[i % 2] as (typeof managers)[0]).accessToken({ user })));
-      tokens.forEach((token) => h.secrets.add(token));
+      for (const token of tokens) h.secrets.add(token);
       assert.equal(new Set(tokens).size, 1);
       assert.equal(server.refreshRequests - refreshesBefore, round, 'one refresh per expiry');
       assert.equal((await store.findToken(new OAuthToken({ userSignature: user })))?.refreshToken, server.currentRefreshToken, 'the newest refresh token is stored');

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { customEnvironment, discoverEnvironment, levelLogger, MemoryStore, OAuthToken, openStore, TokenManager, type Environment } from 'zoho-token-store';
+import { customEnvironment, levelLogger, MemoryStore, OAuthToken, openStore, TokenManager, type Environment } from 'zoho-token-store';
 import { AccountsClient, oauthServerOf } from 'zoho-token-store/accounts';
 import { go, startGoWorker } from '../_go-workers.js';
 import { LeakCheck } from '../hygiene/_leak-check.js';

@@ -263,7 +263,7 @@ test('a forged sign-out is refused: from a same-site page, and from the portal\'
     await page.goto(`http://127.0.0.1:${(sibling.address() as AddressInfo).port}/`);
     const [response] = await Promise.all([page.waitForResponse(`${demo.portal.url}/sign-out`), page.getByRole('button', { name: 'Win a prize' }).click()]);
     assert.equal(response.status(), 403);
-    assert.equal((await response.request().allHeaders())['cookie']?.includes(SESSION_COOKIE), true, 'the browser did send the session cookie');
+    assert.equal((await response.request().allHeaders()).cookie?.includes(SESSION_COOKIE), true, 'the browser did send the session cookie');
     await page.getByRole('heading', { name: 'Request refused' }).waitFor();
 
     // The portal's own page, its CSRF token changed: refused as well.
@@ -489,7 +489,7 @@ test('malformed requests get 400 (or 413, 431) and the portal goes on serving', 
   assert.equal((await raw('GET http://elsewhere.example/records HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).status, 400);
   assert.equal((await raw('HELLO\r\n\r\n')).status, 400);
   assert.equal((await raw(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)).status, 431);
-  const body = 'csrf=' + 'a'.repeat(10_000);
+  const body = `csrf=${'a'.repeat(10_000)}`;
   assert.equal((await raw(`POST /sign-out HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}`)).status, 413);
   assert.equal((await raw('POST /sign-out HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi')).status, 415);
   assert.equal((await raw('DELETE /records HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).status, 405);

@@ -24,7 +24,7 @@ const SECRET = '1000.secretvalue.thatmustnotleak';
 /** Counts the times `path` is opened through node:fs/promises (what the store reads with). */
 function countOpens(path: string): { readonly count: number; restore(): void } {
   const original = fsPromises.open;
-  const counter = { count: 0, restore: () => undefined as void };
+  const counter = { count: 0, restore: () => undefined as undefined };
   fsPromises.open = ((file: Parameters<typeof original>[0], ...rest: unknown[]) => {
     if (file === path) counter.count += 1;
     return (original as (...args: unknown[]) => ReturnType<typeof original>)(file, ...rest);

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { ErrorCode, ListStore, MemoryStore, OAuthToken, openStore, TokenStoreError, type OpenStoreOptions } from 'zoho-token-store';
-import { BackendTokenStore } from 'zoho-token-store/kernel';
+import type { BackendTokenStore } from 'zoho-token-store/kernel';
 import { FileStore } from 'zoho-token-store/file';
 import { MySQLStore } from 'zoho-token-store/mysql';
 import { PostgresStore } from 'zoho-token-store/postgres';
@@ -63,6 +63,7 @@ async function roundTrip(store: BackendTokenStore): Promise<OAuthToken> {
 interface Case {
   readonly location: string;
   // A class, private constructors included (SQLiteStore is made by open()).
+  // biome-ignore lint/complexity/noBannedTypes: `instanceof` needs a Function, and a private constructor fits no `new` signature.
   readonly type: Function & { readonly prototype: BackendTokenStore };
   readonly persistent: boolean;
   readonly skip: false | string;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { inspect } from 'node:util';
 import { OAuthToken } from 'zoho-token-store';
-import { type TokenRecord } from 'zoho-token-store/kernel';
+import type { TokenRecord } from 'zoho-token-store/kernel';
 import { PostgresStore } from 'zoho-token-store/postgres';
 import { completeToken } from 'zoho-token-store/testing';
 import { PostgresBackend } from '../../src/stores/postgres/postgres-backend.js';

@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../errors/codes.js';
 import { isTokenStoreError } from '../../errors/token-store-error.js';
-import { supportsRefreshLock } from '../../contract/refresh-lock.js';
+import { supportsRefreshLock, type RefreshLease } from '../../contract/refresh-lock.js';
 import type { OAuthToken } from '../../token/oauth-token.js';
 import { cliEnvironment } from '../accounts/cli-environment.js';
 import { forceRefresh } from '../accounts/force-refresh.js';
@@ -52,7 +52,7 @@ export async function doctor(options: DoctorOptions, context: CommandContext): P
   const finish = () => finished(findings, options.json === true, terminal);
 
   const location = parseStoreLocation(required(settings, 'store', 'doctor'));
-  let opened;
+  let opened: Awaited<ReturnType<typeof openStore>>;
   try {
     opened = await openStore(location); // a file that does not exist is a FAIL, and is not created
   } catch (error) {
@@ -106,7 +106,7 @@ async function checkRefreshLock(store: CliTokenStore): Promise<Finding> {
   try {
     const first = await store.acquireRefreshLock(key, { waitMs: 2_000, leaseMs: 10_000 });
     if (!first) return { ok: false, check, message: 'the refresh lock could not be taken within 2 s', hint: 'another process may hold it; check for stuck workers' };
-    let second;
+    let second: RefreshLease | null;
     try {
       second = await store.acquireRefreshLock(key, { waitMs: 200, leaseMs: 10_000 });
     } finally {

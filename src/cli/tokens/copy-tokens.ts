@@ -1,6 +1,6 @@
 import { isTokenStoreError } from '../../errors/token-store-error.js';
 import { MemoryStore } from '../../stores/memory/memory-store.js';
-import { OAuthToken } from '../../token/oauth-token.js';
+import type { OAuthToken } from '../../token/oauth-token.js';
 import type { TokenRecord } from '../../token/token-fields.js';
 import type { CliTokenStore } from '../stores/opened-store.js';
 

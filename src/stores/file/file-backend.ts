@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { open, realpath, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { LookupField } from '../../contract/matching-rule.js';
 import type { MaybePromise, TokenBackend, TokenWriter } from '../../contract/token-backend.js';
@@ -163,7 +164,7 @@ export class FileBackend implements TokenBackend {
   /** Reads the file through one handle, so the content and the signature belong to the same version. */
   async #read(): Promise<Version> {
     const readAt = Date.now();
-    let handle;
+    let handle: FileHandle;
     try {
       handle = await open(this.#config.path, 'r');
     } catch (error) {
@@ -277,7 +278,7 @@ export class FileBackend implements TokenBackend {
   /** Under the write lock: the file as it is now, re-read only when its signature changed. */
   async #latest(): Promise<Version> {
     if (this.#loading) await this.#loading.catch(() => undefined);
-    let now;
+    let now: Stats;
     try {
       now = await stat(this.#config.path);
     } catch (error) {

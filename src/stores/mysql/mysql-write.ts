@@ -117,13 +117,13 @@ export class LockedWriteSession {
  * deadlock against a locked save counts as a lost race (that save goes first).
  */
 export async function compareAndSet(db: MySqlQueryable, table: MySqlTable, previous: StoredRow, next: TokenRecord): Promise<CompareAndSetOutcome<StoredRow>> {
-  let raw;
+  let raw: ReturnType<typeof rawOf>;
   try {
     raw = rawOf(next, table);
   } catch {
     return 'locked';
   }
-  let header;
+  let header: ReturnType<typeof headerOf>;
   try {
     header = headerOf(await db.execute(table.update, updateBinds(table, raw, previous.raw)));
   } catch (error) {

@@ -218,7 +218,7 @@ export class PostgresBackend implements TokenBackend {
 
   /** One row by a lookup statement; remembered (by default) as the version the next save starts from. */
   async #readOn(db: PostgresQueryable, statement: string, value: string, remember = true): Promise<PostgresRow | null> {
-    let result;
+    let result: Awaited<ReturnType<typeof db.query>>;
     try {
       result = await db.query(statement, [value]);
     } catch (error) {

@@ -90,8 +90,12 @@ export class PostgresWakeChannel implements LockWakeChannel {
       const arrived = new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => resolve(false), PROBE_MS);
         timer.unref();
-        probe = { id, arrived: () => (clearTimeout(timer), resolve(true)) };
-        this.#cutProbe = () => (clearTimeout(timer), resolve(false));
+        const settle = (came: boolean): void => {
+          clearTimeout(timer);
+          resolve(came);
+        };
+        probe = { id, arrived: () => settle(true) };
+        this.#cutProbe = () => settle(false);
         if (this.#closed) this.#cutProbe();
       });
       await pool.query('SELECT pg_notify($1, $2)', [RELEASE_CHANNEL, id]);
