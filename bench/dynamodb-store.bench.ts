@@ -31,7 +31,9 @@ const digest = (value: string): string => createHash('sha256').update(value).dig
 
 /** A dynalite in a child process; resolves to its endpoint and a stop function. */
 async function startServer(): Promise<{ endpoint: string; stop(): void }> {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./dynalite-server.js', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./dynalite-server.js', import.meta.url))], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const port = await new Promise<string>((resolve, reject) => {
     child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
     child.once('exit', () => reject(new Error('dynalite did not start')));
@@ -57,12 +59,20 @@ export async function benchDynamoDBStore(): Promise<void> {
   });
   const store = await DynamoDBStore.open({ client: raw, table: TABLE, createTable: true });
   try {
-    await raw.send(new CreateTableCommand({
-      TableName: RAW,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-    }));
+    await raw.send(
+      new CreateTableCommand({
+        TableName: RAW,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+      }),
+    );
     const tokens = Array.from({ length: SIZE }, () => completeToken());
     for (let i = 0; i < SIZE; i += 25) await Promise.all(tokens.slice(i, i + 25).map((token) => store.saveToken(token)));
     // The raw side gets the same data: one item per token, and an index item per access token.
@@ -83,7 +93,9 @@ export async function benchDynamoDBStore(): Promise<void> {
     for (let i = 0; i < SIZE; i += 1) {
       const token = tokens[i] as OAuthToken;
       await raw.send(new PutItemCommand({ TableName: RAW, Item: itemOf(token, i) }));
-      await raw.send(new PutItemCommand({ TableName: RAW, Item: { pk: { S: `a#${digest(rawAccess[i] as string)}` }, sk: { S: String(i) } } }));
+      await raw.send(
+        new PutItemCommand({ TableName: RAW, Item: { pk: { S: `a#${digest(rawAccess[i] as string)}` }, sk: { S: String(i) } } }),
+      );
     }
     const pick = <T>(list: readonly T[], i: number): T => list[i % SIZE] as T;
     const byUser = tokens.map((token) => new OAuthToken({ userSignature: token.userName }));
@@ -105,21 +117,25 @@ export async function benchDynamoDBStore(): Promise<void> {
     const key = (i: number) => ({ pk: { S: `t#${i % SIZE}` }, sk: { S: '#' } });
     const getItem: Op = (i) => raw.send(new GetItemCommand({ TableName: RAW, Key: key(i), ConsistentRead: true }));
     const queryThenGet: Op = async (i) => {
-      const found = await raw.send(new QueryCommand({
-        TableName: RAW,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: `a#${digest(rawAccess[i % SIZE] as string)}` } },
-        ConsistentRead: true,
-      }));
+      const found = await raw.send(
+        new QueryCommand({
+          TableName: RAW,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: `a#${digest(rawAccess[i % SIZE] as string)}` } },
+          ConsistentRead: true,
+        }),
+      );
       return raw.send(new GetItemCommand({ TableName: RAW, Key: key(Number(found.Items?.[0]?.sk?.S)), ConsistentRead: true }));
     };
     const updateItem: Op = (i) =>
-      raw.send(new UpdateItemCommand({
-        TableName: RAW,
-        Key: key(i),
-        UpdateExpression: 'SET access_token = :a',
-        ExpressionAttributeValues: { ':a': { S: rawAccess[i % SIZE] as string } },
-      }));
+      raw.send(
+        new UpdateItemCommand({
+          TableName: RAW,
+          Key: key(i),
+          UpdateExpression: 'SET access_token = :a',
+          ExpressionAttributeValues: { ':a': { S: rawAccess[i % SIZE] as string } },
+        }),
+      );
     // A refresh: a new access token on every call (both sides make one the same way).
     const refreshed: Op = (i) => store.saveToken(new OAuthToken({ userSignature: pick(tokens, i).userName, accessToken: zohoLikeToken() }));
     // A refresh by hand that keeps the same index: the new index item, the item (on its version), the old index item.
@@ -129,13 +145,15 @@ export async function benchDynamoDBStore(): Promise<void> {
       const before = rawAccess[at] as string;
       rawAccess[at] = next;
       await raw.send(new PutItemCommand({ TableName: RAW, Item: { pk: { S: `a#${digest(next)}` }, sk: { S: String(at) } } }));
-      await raw.send(new UpdateItemCommand({
-        TableName: RAW,
-        Key: key(at),
-        UpdateExpression: 'SET access_token = :a',
-        ConditionExpression: 'access_token = :b',
-        ExpressionAttributeValues: { ':a': { S: next }, ':b': { S: before } },
-      }));
+      await raw.send(
+        new UpdateItemCommand({
+          TableName: RAW,
+          Key: key(at),
+          UpdateExpression: 'SET access_token = :a',
+          ConditionExpression: 'access_token = :b',
+          ExpressionAttributeValues: { ':a': { S: next }, ':b': { S: before } },
+        }),
+      );
       await raw.send(new DeleteItemCommand({ TableName: RAW, Key: { pk: { S: `a#${digest(before)}` }, sk: { S: String(at) } } }));
     };
 
@@ -143,7 +161,14 @@ export async function benchDynamoDBStore(): Promise<void> {
     await compare('find by user name', 'GetItem', getItem, 'findToken', (i) => store.findToken(pick(byUser, i)), 1.3);
     await compare('find by access token', 'GetItem', getItem, 'findToken', (i) => store.findToken(pick(byAccess, i)), 1.3);
     await compare('find by access token', 'Query+GetItem', queryThenGet, 'findToken', (i) => store.findToken(pick(byAccess, i)));
-    await compare('save (update by user name, nothing changed)', 'UpdateItem', updateItem, 'saveToken', (i) => store.saveToken(pick(updates, i)), 1.3);
+    await compare(
+      'save (update by user name, nothing changed)',
+      'UpdateItem',
+      updateItem,
+      'saveToken',
+      (i) => store.saveToken(pick(updates, i)),
+      1.3,
+    );
     await compare('save (new access token)', 'UpdateItem', updateItem, 'saveToken', refreshed, 1.3);
     await compare('save (new access token)', 'PutItem+UpdateItem+DeleteItem', indexedRefresh, 'saveToken', refreshed);
     await compare('drift check (same op twice)', 'GetItem', getItem, 'GetItem', getItem);

@@ -22,7 +22,6 @@ interface Kind {
   readonly cleanup?: () => Promise<void> | void;
 }
 
-
 async function filled(kind: Kind, tokens: readonly OAuthToken[], encryption?: EncryptionOptions): Promise<Closable> {
   const store = await kind.open(encryption);
   for (let i = 0; i < tokens.length; i += 50) await Promise.all(tokens.slice(i, i + 50).map((token) => store.saveToken(token.clone())));
@@ -71,7 +70,8 @@ export async function benchEncryption(size = SIZE): Promise<ComparisonRow[]> {
     { name: 'MemoryStore', open: async (encryption) => new MemoryStore(encryption ? { encryption } : {}) },
     {
       name: 'SQLiteStore',
-      open: (encryption) => SQLiteStore.open({ path: join(dir, `bench-${(files += 1)}.db`), durability: 'normal', ...(encryption ? { encryption } : {}) }),
+      open: (encryption) =>
+        SQLiteStore.open({ path: join(dir, `bench-${(files += 1)}.db`), durability: 'normal', ...(encryption ? { encryption } : {}) }),
     },
   ];
   if (await reachable(6379)) {
@@ -102,7 +102,11 @@ export async function benchEncryption(size = SIZE): Promise<ComparisonRow[]> {
       open: async (encryption) => {
         const schema = `zts_bench_enc_${randomBytes(5).toString('hex')}`;
         schemas.push(schema);
-        return PostgresStore.open({ connection: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test', max: 4 }, schema, ...(encryption ? { encryption } : {}) });
+        return PostgresStore.open({
+          connection: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test', max: 4 },
+          schema,
+          ...(encryption ? { encryption } : {}),
+        });
       },
       cleanup: async () => {
         const { default: pg } = await import('pg');

@@ -10,7 +10,8 @@ import { measure, printComparisons, printFigures, type ComparisonRow, type Measu
 const SIZES = [10, 1_000, 10_000];
 
 // The official store re-reads (and on save rewrites) the whole file per call: a few calls per batch are enough.
-const slow = (size: number): MeasureOptions => (size >= 10_000 ? { batches: 7, perBatch: 3 } : size >= 1_000 ? { batches: 11, perBatch: 10 } : {});
+const slow = (size: number): MeasureOptions =>
+  size >= 10_000 ? { batches: 7, perBatch: 3 } : size >= 1_000 ? { batches: 11, perBatch: 10 } : {};
 
 /**
  * FileStore against the official @zohocrm/typescript-sdk-8.0 FileStore on the same file content, at 10 / 1,000 /
@@ -31,9 +32,20 @@ export async function benchFileStore(): Promise<void> {
       const official = officialFileStore(theirPath);
       const names = tokens.map((token) => String(token.userName));
 
-      const theirFind = await measure('official findToken', (i) => official.findToken(officialToken({ userName: names[(i * 7919) % size] })), slow(size));
-      const ourFind = await measure('FileStore findToken', (i) => store.findToken(new OAuthToken({ userSignature: names[(i * 7919) % size] })));
-      rows.push({ what: `find, ${size} tokens`, subject: ourFind, anchor: theirFind, goal: size === 10_000 ? { minSpeedup: 100 } : undefined });
+      const theirFind = await measure(
+        'official findToken',
+        (i) => official.findToken(officialToken({ userName: names[(i * 7919) % size] })),
+        slow(size),
+      );
+      const ourFind = await measure('FileStore findToken', (i) =>
+        store.findToken(new OAuthToken({ userSignature: names[(i * 7919) % size] })),
+      );
+      rows.push({
+        what: `find, ${size} tokens`,
+        subject: ourFind,
+        anchor: theirFind,
+        goal: size === 10_000 ? { minSpeedup: 100 } : undefined,
+      });
 
       const theirSave = await measure(
         'official saveToken (no fsync)',
@@ -62,10 +74,15 @@ export async function benchFileStore(): Promise<void> {
   printComparisons('FileStore vs the official FileStore (@zohocrm/typescript-sdk-8.0), median per call', rows);
   printFigures(
     'FileStore findToken speed-up over the official FileStore',
-    rows.filter((row) => row.what.startsWith('find')).map((row) => [row.what, `${(row.anchor.medianNs / row.subject.medianNs).toFixed(0)}× faster`] as const),
+    rows
+      .filter((row) => row.what.startsWith('find'))
+      .map((row) => [row.what, `${(row.anchor.medianNs / row.subject.medianNs).toFixed(0)}× faster`] as const),
   );
   printFigures('FileStore durability', [
-    ['FileStore saveToken (fsync)', 'default: new file fsynced, renamed over the old one, directory fsynced; a crash keeps the old or new file'],
+    [
+      'FileStore saveToken (fsync)',
+      'default: new file fsynced, renamed over the old one, directory fsynced; a crash keeps the old or new file',
+    ],
     ['FileStore saveToken (fsync: false)', 'same atomic rename without fsync: safe against a process crash, not against power loss'],
     ['official saveToken', 'rewrites the file in place, no fsync, no lock: a crash mid-write leaves a short file'],
   ]);

@@ -27,8 +27,7 @@ function summary(label: string, samples: number[], operations: number): Measurem
 
 type Operation = (i: number) => unknown;
 
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
-  typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+const isThenable = (value: unknown): value is PromiseLike<unknown> => typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 
 async function runBatch(op: Operation, count: number, offset: number): Promise<number> {
   const start = process.hrtime.bigint();
@@ -125,7 +124,13 @@ export function printComparisons(title: string, rows: readonly ComparisonRow[]):
     ];
   });
   const widths = [0, 1, 2, 3].map((c) => Math.max(...lines.map((line) => (line[c] ?? '').length)));
-  for (const line of lines) console.log(line.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd());
+  for (const line of lines)
+    console.log(
+      line
+        .map((cell, c) => cell.padEnd(widths[c] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    );
 }
 
 /** Prints plain figures (no anchor), e.g. counts. */

@@ -36,7 +36,11 @@ const sections: Array<[string, () => Promise<void>]> = [
 
 const { values, positionals: only } = parseArgs({
   allowPositionals: true,
-  options: { report: { type: 'string' }, 'max-tokens': { type: 'string', default: '100000' }, 'max-callers': { type: 'string', default: '1000' } },
+  options: {
+    report: { type: 'string' },
+    'max-tokens': { type: 'string', default: '100000' },
+    'max-callers': { type: 'string', default: '1000' },
+  },
 });
 const whole = (name: string, text: string): number => {
   const value = Number(text);
@@ -45,7 +49,11 @@ const whole = (name: string, text: string): number => {
 };
 const report = values.report;
 if (report !== undefined) {
-  const options = { dir: report, maxTokens: whole('max-tokens', values['max-tokens'] ?? ''), maxCallers: whole('max-callers', values['max-callers'] ?? '') };
+  const options = {
+    dir: report,
+    maxTokens: whole('max-tokens', values['max-tokens'] ?? ''),
+    maxCallers: whole('max-callers', values['max-callers'] ?? ''),
+  };
   sections.push(['report', () => writeReport(options)]);
 }
 console.log(`# zoho-token-store bench — node ${process.version}, ${new Date().toISOString()}`);

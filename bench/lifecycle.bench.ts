@@ -13,8 +13,18 @@ export async function refreshesAtExpiry(
   const client = emulator.registerClient();
   const user = emulator.addUser();
   // A store of its own: the default (SQLite in the working directory) would leave a file behind.
-  const manager = new TokenManager({ environment: emulator.environment('us'), environments: [], clock: emulator.clock, store: new MemoryStore() });
-  const token = await manager.exchangeGrant({ code: emulator.issueGrantCode({ client, user }), clientId: client.clientId, clientSecret: client.clientSecret, redirectUri: client.redirectUri });
+  const manager = new TokenManager({
+    environment: emulator.environment('us'),
+    environments: [],
+    clock: emulator.clock,
+    store: new MemoryStore(),
+  });
+  const token = await manager.exchangeGrant({
+    code: emulator.issueGrantCode({ client, user }),
+    clientId: client.clientId,
+    clientSecret: client.clientSecret,
+    redirectUri: client.redirectUri,
+  });
   emulator.clock.advance(HOUR);
   let before = emulator.stats.refreshRequests();
   await Promise.all(Array.from({ length: callers }, () => manager.accessToken({ user: user.email })));
@@ -26,8 +36,20 @@ export async function refreshesAtExpiry(
   const accounts = new AccountsClient({ retry: { attempts: 1 }, clock: emulator.clock });
   before = emulator.stats.refreshRequests();
   const throttledBefore = emulator.stats.throttled();
-  const request = { accountsUrl: emulator.accountsUrl('us'), clientId: client.clientId, clientSecret: client.clientSecret, refreshToken: String(token.refreshToken) };
-  const outcomes = await Promise.all(Array.from({ length: callers }, () => accounts.refresh(request).then(() => 'ok', (error: { code?: string }) => error.code)));
+  const request = {
+    accountsUrl: emulator.accountsUrl('us'),
+    clientId: client.clientId,
+    clientSecret: client.clientSecret,
+    refreshToken: String(token.refreshToken),
+  };
+  const outcomes = await Promise.all(
+    Array.from({ length: callers }, () =>
+      accounts.refresh(request).then(
+        () => 'ok',
+        (error: { code?: string }) => error.code,
+      ),
+    ),
+  );
   return {
     manager: managerRequests,
     naive: emulator.stats.refreshRequests() - before,

@@ -94,7 +94,9 @@ export async function benchMySQLStore(): Promise<void> {
   try {
     store = await MySQLStore.open({ ...SERVER, database, createDatabase: true });
   } catch (error) {
-    console.log(`\n## MySQLStore: SKIPPED, MariaDB is not reachable on ${SERVER.host}:${SERVER.port} (${(error as { code?: string }).code})`);
+    console.log(
+      `\n## MySQLStore: SKIPPED, MariaDB is not reachable on ${SERVER.host}:${SERVER.port} (${(error as { code?: string }).code})`,
+    );
     return;
   }
   const pool = mysql.createPool({ ...SERVER, connectionLimit: 10 });
@@ -102,7 +104,8 @@ export async function benchMySQLStore(): Promise<void> {
     // Two sets of users in the one table: the raw pool writes to its own, so that its writes do not make every
     // row MySQLStore knows stale (that case is the retry path: see docs/mysql-store.md).
     const tokens = Array.from({ length: 2 * TOKENS }, (_, i) => completeToken({ userSignature: `bench.user${i}@example.com` }));
-    for (let start = 0; start < tokens.length; start += 50) await Promise.all(tokens.slice(start, start + 50).map((token) => store.saveToken(token)));
+    for (let start = 0; start < tokens.length; start += 50)
+      await Promise.all(tokens.slice(start, start + 50).map((token) => store.saveToken(token)));
     const names = tokens.slice(0, TOKENS).map((token) => String(token.userName));
     const rawNames = tokens.slice(TOKENS).map((token) => String(token.userName));
     const rawIds = tokens.slice(TOKENS).map((token) => String(token.id));
@@ -110,7 +113,13 @@ export async function benchMySQLStore(): Promise<void> {
     const pick = <T>(list: readonly T[], i: number): T => list[(i * 7_919) % TOKENS] as T;
 
     const queries = names.map((name) => new OAuthToken({ userSignature: name }));
-    const official = new DBBuilder().host(SERVER.host).portNumber(SERVER.port).userName(SERVER.user).password(SERVER.password).databaseName(database).build();
+    const official = new DBBuilder()
+      .host(SERVER.host)
+      .portNumber(SERVER.port)
+      .userName(SERVER.user)
+      .password(SERVER.password)
+      .databaseName(database)
+      .build();
     let fresh = 0;
     const expiry = (): string => String(Date.now() + 3_600_000);
     const [rawSelect, find] = await measurePaired(
@@ -119,44 +128,83 @@ export async function benchMySQLStore(): Promise<void> {
     );
     // Writes: a new access token and expiry for a stored user, as after every refresh.
     const [rawUpsert, save] = await measurePaired(
-      ['raw pool upsert', (i) =>
-        pool.execute(
-          `INSERT INTO ${table} (id, user_name, access_token, expiry_time) VALUES (?, ?, ?, ?)
+      [
+        'raw pool upsert',
+        (i) =>
+          pool.execute(
+            `INSERT INTO ${table} (id, user_name, access_token, expiry_time) VALUES (?, ?, ?, ?)
              ON DUPLICATE KEY UPDATE access_token = VALUES(access_token), expiry_time = VALUES(expiry_time)`,
-          [pick(rawIds, i), pick(rawNames, i), zohoLikeToken(), expiry()],
-        )],
-      ['saveToken', (i) => store.saveToken(new OAuthToken({ userSignature: pick(names, i), accessToken: zohoLikeToken(), expiresAt: Date.now() + 3_600_000 }))],
+            [pick(rawIds, i), pick(rawNames, i), zohoLikeToken(), expiry()],
+          ),
+      ],
+      [
+        'saveToken',
+        (i) =>
+          store.saveToken(
+            new OAuthToken({ userSignature: pick(names, i), accessToken: zohoLikeToken(), expiresAt: Date.now() + 3_600_000 }),
+          ),
+      ],
     );
     // The least a read-merge-write needs with the raw pool: the row, then its update.
     const [rawReadWrite, saveAgain] = await measurePaired(
-      ['raw SELECT+UPDATE', async (i) => {
-        await pool.execute(`SELECT ${COLUMNS} FROM ${table} WHERE user_name = ? LIMIT 1`, [pick(rawNames, i)]);
-        await pool.execute(`UPDATE ${table} SET access_token = ?, expiry_time = ? WHERE id = ?`, [zohoLikeToken(), expiry(), pick(rawIds, i)]);
-      }],
-      ['saveToken', (i) => store.saveToken(new OAuthToken({ userSignature: pick(names, i), accessToken: zohoLikeToken(), expiresAt: Date.now() + 3_600_000 }))],
+      [
+        'raw SELECT+UPDATE',
+        async (i) => {
+          await pool.execute(`SELECT ${COLUMNS} FROM ${table} WHERE user_name = ? LIMIT 1`, [pick(rawNames, i)]);
+          await pool.execute(`UPDATE ${table} SET access_token = ?, expiry_time = ? WHERE id = ?`, [
+            zohoLikeToken(),
+            expiry(),
+            pick(rawIds, i),
+          ]);
+        },
+      ],
+      [
+        'saveToken',
+        (i) =>
+          store.saveToken(
+            new OAuthToken({ userSignature: pick(names, i), accessToken: zohoLikeToken(), expiresAt: Date.now() + 3_600_000 }),
+          ),
+      ],
     );
     // A new user: the locked path (write lock, transaction, max(id) + 1, insert).
     const [rawInsert, insert] = await measurePaired(
-      ['raw pool INSERT', () => {
-        fresh += 1;
-        return pool.execute(`INSERT INTO ${table} (id, user_name, access_token) VALUES (?, ?, ?)`, [`r${fresh}`, `raw.new${fresh}@example.com`, zohoLikeToken()]);
-      }],
-      ['saveToken (new user)', () => {
-        fresh += 1;
-        return store.saveToken(completeToken({ userSignature: `store.new${fresh}@example.com` }));
-      }],
+      [
+        'raw pool INSERT',
+        () => {
+          fresh += 1;
+          return pool.execute(`INSERT INTO ${table} (id, user_name, access_token) VALUES (?, ?, ?)`, [
+            `r${fresh}`,
+            `raw.new${fresh}@example.com`,
+            zohoLikeToken(),
+          ]);
+        },
+      ],
+      [
+        'saveToken (new user)',
+        () => {
+          fresh += 1;
+          return store.saveToken(completeToken({ userSignature: `store.new${fresh}@example.com` }));
+        },
+      ],
       11,
       20,
     );
     // The official DBStore on the same table (a new connection per call), and that connection's cost alone.
     const [officialFind, officialSave, setup] = (await measureInRounds([
-      ['official findToken', (i) =>
-        official.findToken(new OfficialToken(null, null, null, null, null, null, null, new OfficialUser(pick(names, i)))), SLOW],
-      ['official saveToken', (i) => {
-        const token = new OfficialToken(null, null, null, null, null, null, zohoLikeToken(), new OfficialUser(pick(names, i)));
-        token.setExpiresIn(expiry());
-        return official.saveToken(token);
-      }, SLOW],
+      [
+        'official findToken',
+        (i) => official.findToken(new OfficialToken(null, null, null, null, null, null, null, new OfficialUser(pick(names, i)))),
+        SLOW,
+      ],
+      [
+        'official saveToken',
+        (i) => {
+          const token = new OfficialToken(null, null, null, null, null, null, zohoLikeToken(), new OfficialUser(pick(names, i)));
+          token.setExpiresIn(expiry());
+          return official.saveToken(token);
+        },
+        SLOW,
+      ],
       ['connect+end', () => connectionSetup(), SLOW],
     ])) as [Measurement, Measurement, Measurement];
 

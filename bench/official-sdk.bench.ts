@@ -1,7 +1,15 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Environment, FileStore as OfficialFileStore, InitializeBuilder, Levels, LogBuilder, OAuthBuilder, UserSignature } from '@zohocrm/typescript-sdk-8.0';
+import {
+  Environment,
+  FileStore as OfficialFileStore,
+  InitializeBuilder,
+  Levels,
+  LogBuilder,
+  OAuthBuilder,
+  UserSignature,
+} from '@zohocrm/typescript-sdk-8.0';
 import mysql from 'mysql2/promise';
 import { MemoryStore, OAuthToken, TokenManager, zohoEnvironment, type TokenStore } from 'zoho-token-store';
 import { FileStore } from 'zoho-token-store/file';
@@ -41,7 +49,8 @@ export async function benchOfficialSdk(): Promise<void> {
   const tokens = Array.from({ length: USERS }, () => completeToken({ expiresAt: Date.now() + 24 * 3_600_000 }));
   const names = tokens.map((token) => String(token.userName));
   const pick = (i: number): string => names[(i * 7919) % USERS] as string;
-  const getToken = (i: number) => (new OAuthBuilder().userSignature(new UserSignature(pick(i))).build() as unknown as { getToken(): Promise<unknown> }).getToken();
+  const getToken = (i: number) =>
+    (new OAuthBuilder().userSignature(new UserSignature(pick(i))).build() as unknown as { getToken(): Promise<unknown> }).getToken();
   const closers: Array<() => Promise<unknown>> = [];
   const rows: ComparisonRow[] = [];
   try {
@@ -70,7 +79,8 @@ export async function benchOfficialSdk(): Promise<void> {
       { label: 'bare Map store', store: bareMapStore(tokens), options: QUICK },
     ];
     const [officialFile, fileVia, sqliteVia, memoryVia, managed, floor] = (await inRounds(files, getToken, pick(0))) as Measurement[];
-    for (const subject of [fileVia, sqliteVia, memoryVia, managed]) rows.push({ what: `getToken, ${USERS} users`, subject: subject as Measurement, anchor: officialFile as Measurement });
+    for (const subject of [fileVia, sqliteVia, memoryVia, managed])
+      rows.push({ what: `getToken, ${USERS} users`, subject: subject as Measurement, anchor: officialFile as Measurement });
 
     const mysqlRows = await mysqlPair(getToken, pick(0), tokens, closers);
     rows.push(...mysqlRows);
@@ -85,14 +95,23 @@ export async function benchOfficialSdk(): Promise<void> {
     for (const close of closers.reverse()) await close().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
-  printComparisons(`The official SDK getting a token for a call (OAuthToken.getToken), ${USERS} users: ours via zoho-token-store/official vs its own stores, median per call`, rows);
+  printComparisons(
+    `The official SDK getting a token for a call (OAuthToken.getToken), ${USERS} users: ours via zoho-token-store/official vs its own stores, median per call`,
+    rows,
+  );
   printFigures(
     'Speed-up over the official SDK with its own store',
-    rows.filter((row) => row.what.startsWith('getToken')).map((row) => [row.subject.label, `${(row.anchor.medianNs / row.subject.medianNs).toFixed(0)}× faster than ${row.anchor.label}`] as const),
+    rows
+      .filter((row) => row.what.startsWith('getToken'))
+      .map(
+        (row) =>
+          [row.subject.label, `${(row.anchor.medianNs / row.subject.medianNs).toFixed(0)}× faster than ${row.anchor.label}`] as const,
+      ),
   );
 }
 
-const officialUser = (name: string): OfficialOAuthToken => new OAuthBuilder().userSignature(new UserSignature(name)).build() as unknown as OfficialOAuthToken;
+const officialUser = (name: string): OfficialOAuthToken =>
+  new OAuthBuilder().userSignature(new UserSignature(name)).build() as unknown as OfficialOAuthToken;
 
 /** The least a store can do for the official SDK: a Map lookup by user name, filling the SDK's token in place. */
 function bareMapStore(tokens: readonly OAuthToken[]): OfficialStore {
@@ -134,12 +153,22 @@ async function inRounds(subjects: readonly Subject[], op: (i: number) => Promise
 async function initialize(store: OfficialStore, op: (i: number) => Promise<unknown>, firstUser: string): Promise<void> {
   // A stored, valid user (op(0)'s): initializing then reads the store and calls no server.
   const token = new OAuthBuilder().userSignature(new UserSignature(firstUser)).build();
-  await new InitializeBuilder().environment(environment).token(token).store(store).logger(new LogBuilder().level(Levels.OFF).build()).initialize();
+  await new InitializeBuilder()
+    .environment(environment)
+    .token(token)
+    .store(store)
+    .logger(new LogBuilder().level(Levels.OFF).build())
+    .initialize();
   await op(0); // the first lookup of each store outside the timing
 }
 
 /** The official DBStore against MySQLStore via the bridge on one official table of 10,000 tokens. */
-async function mysqlPair(op: (i: number) => Promise<unknown>, firstUser: string, tokens: readonly OAuthToken[], closers: Array<() => Promise<unknown>>): Promise<ComparisonRow[]> {
+async function mysqlPair(
+  op: (i: number) => Promise<unknown>,
+  firstUser: string,
+  tokens: readonly OAuthToken[],
+  closers: Array<() => Promise<unknown>>,
+): Promise<ComparisonRow[]> {
   if (!(await reachable(MARIADB.port, MARIADB.host))) {
     console.log(`\n## official DBStore vs MySQLStore via the bridge: SKIPPED, MariaDB is not reachable on ${MARIADB.host}:${MARIADB.port}`);
     return [];
@@ -153,7 +182,20 @@ async function mysqlPair(op: (i: number) => Promise<unknown>, firstUser: string,
   await pool.query(`CREATE DATABASE \`${database}\``);
   await pool.query(OFFICIAL_CREATE_TABLE(database)); // as the official documentation creates it, filled in bulk below
   for (let i = 0; i < tokens.length; i += 1_000) {
-    const values = tokens.slice(i, i + 1_000).map((token, k) => [String(i + k + 1), token.userName, token.clientId, token.clientSecret, token.refreshToken, token.accessToken, token.grantToken, String(token.expiresAt), token.redirectUrl, token.apiDomain]);
+    const values = tokens
+      .slice(i, i + 1_000)
+      .map((token, k) => [
+        String(i + k + 1),
+        token.userName,
+        token.clientId,
+        token.clientSecret,
+        token.refreshToken,
+        token.accessToken,
+        token.grantToken,
+        String(token.expiresAt),
+        token.redirectUrl,
+        token.apiDomain,
+      ]);
     await pool.query(`INSERT INTO \`${database}\`.oauthtoken VALUES ?`, [values]);
   }
   const store = await MySQLStore.open({ ...MARIADB, database });

@@ -10,12 +10,15 @@ import { reachable } from './reachable.js';
 const SERVER = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' } as const;
 const SIZE = 1_000;
 
-
 /**
  * Measures the operations in turns (a, b, a, b, …) and keeps each one's median round: on a shared machine the
  * load changes by the second, and taking turns lets subject and anchor see the same load.
  */
-async function inTurns(rounds: number, ops: ReadonlyArray<readonly [string, (i: number) => unknown]>, options: MeasureOptions): Promise<Measurement[]> {
+async function inTurns(
+  rounds: number,
+  ops: ReadonlyArray<readonly [string, (i: number) => unknown]>,
+  options: MeasureOptions,
+): Promise<Measurement[]> {
   const runs = ops.map(() => [] as Measurement[]);
   for (let round = 0; round < rounds; round += 1) {
     for (const [index, [label, op]] of ops.entries()) runs[index]?.push(await measure(label, op, options));
@@ -59,7 +62,9 @@ export async function benchPostgresStore(): Promise<void> {
     )) as [Measurement, Measurement];
 
     // The raw upsert writes the same columns by user name in one statement: what a hand-written store would do.
-    const updates = tokens.map((token) => new OAuthToken({ userSignature: token.userName, accessToken: zohoLikeToken(), expiresAt: Date.now() }));
+    const updates = tokens.map(
+      (token) => new OAuthToken({ userSignature: token.userName, accessToken: zohoLikeToken(), expiresAt: Date.now() }),
+    );
     const assignments = OFFICIAL_COLUMNS.slice(2).map((column) => `${column} = COALESCE(EXCLUDED.${column}, ${qualified}.${column})`);
     const upsert = `INSERT INTO ${qualified} (${columns}) VALUES (${OFFICIAL_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
       ON CONFLICT (user_name) DO UPDATE SET ${assignments.join(', ')}`;
@@ -70,7 +75,10 @@ export async function benchPostgresStore(): Promise<void> {
           'pg upsert',
           (i) => {
             const row = recordToOfficialRow((updates[i % SIZE] as OAuthToken).toRecord(String(tokens[i % SIZE]?.id)));
-            return pool.query(upsert, OFFICIAL_COLUMNS.map((column) => row[column]));
+            return pool.query(
+              upsert,
+              OFFICIAL_COLUMNS.map((column) => row[column]),
+            );
           },
         ],
         ['saveToken', (i) => store.saveToken(updates[i % SIZE] as OAuthToken)],

@@ -45,7 +45,9 @@ export async function benchRedisCluster(): Promise<void> {
     const byUser = tokens.map((token) => new OAuthToken({ userSignature: token.userName }));
     const byAccess = tokens.map((token) => new OAuthToken({ accessToken: token.accessToken }));
     const updates = tokens.map((token) => new OAuthToken({ userSignature: token.userName, accessToken: token.accessToken }));
-    const refreshes = [0, 1].map(() => tokens.map((token) => new OAuthToken({ userSignature: token.userName, accessToken: zohoLikeToken() })));
+    const refreshes = [0, 1].map(() =>
+      tokens.map((token) => new OAuthToken({ userSignature: token.userName, accessToken: zohoLikeToken() })),
+    );
     const pick = <T>(list: readonly T[], i: number): T => list[i % SIZE] as T;
 
     type Op = (i: number) => unknown;
@@ -69,7 +71,10 @@ export async function benchRedisCluster(): Promise<void> {
     const refreshed: Op = (i) => store.saveToken(pick(refreshes[Math.floor(i / SIZE) % 2] as OAuthToken[], i));
     await compare('save (new access token)', 'HSET', hset, 'saveToken', refreshed, 1.3);
     await compare('drift check (same op twice)', 'HGETALL', hgetall, 'HGETALL', hgetall);
-    printComparisons(`RedisStore on a 3-master Redis Cluster (${SIZE} tokens) vs raw ioredis Cluster on the same master (median per call)`, rows);
+    printComparisons(
+      `RedisStore on a 3-master Redis Cluster (${SIZE} tokens) vs raw ioredis Cluster on the same master (median per call)`,
+      rows,
+    );
   } finally {
     await store.close();
     raw.disconnect();

@@ -11,7 +11,6 @@ const HOST = '127.0.0.1';
 const PORT = 6379;
 const SIZE = 1_000;
 
-
 const medianOf = (runs: readonly Measurement[]): Measurement => {
   const sorted = [...runs].sort((a, b) => a.medianNs - b.medianNs);
   const middle = sorted[Math.floor(sorted.length / 2)] as Measurement;
@@ -53,7 +52,9 @@ export async function benchRedisStore(): Promise<void> {
     const updates = tokens.map((token) => new OAuthToken({ userSignature: token.userName, accessToken: token.accessToken }));
     const pick = <T>(list: readonly T[], i: number): T => list[i % SIZE] as T;
     // A refresh: a new access token each time a user comes round again (two per user, alternating, made up front).
-    const refreshes = [0, 1].map(() => tokens.map((token) => new OAuthToken({ userSignature: token.userName, accessToken: zohoLikeToken() })));
+    const refreshes = [0, 1].map(() =>
+      tokens.map((token) => new OAuthToken({ userSignature: token.userName, accessToken: zohoLikeToken() })),
+    );
 
     // This machine's load drifts: each pair is measured in alternation (anchor, subject, ×5), and each side's
     // figure is the median of its five medians.

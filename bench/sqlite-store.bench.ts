@@ -35,11 +35,13 @@ async function measurePair(
   subject: readonly [string, Operation],
   perBatch?: number,
 ): Promise<[Measurement, Measurement]> {
-  const sizes = await Promise.all([anchor, subject].map(async ([, op]) => {
-    if (perBatch !== undefined) return perBatch;
-    const probeNs = await timeBatch(op, 200, 0);
-    return Math.max(1, Math.min(200_000, Math.round(BATCH_NS / Math.max(probeNs, 1))));
-  }));
+  const sizes = await Promise.all(
+    [anchor, subject].map(async ([, op]) => {
+      if (perBatch !== undefined) return perBatch;
+      const probeNs = await timeBatch(op, 200, 0);
+      return Math.max(1, Math.min(200_000, Math.round(BATCH_NS / Math.max(probeNs, 1))));
+    }),
+  );
   const [anchorSize, subjectSize] = sizes as [number, number];
   await timeBatch(anchor[1], anchorSize, 0); // warm-up
   await timeBatch(subject[1], subjectSize, 0);
@@ -92,7 +94,9 @@ async function benchOne(
   // Fill through a raw connection in one transaction (saving 10,000 tokens one fsync at a time takes a minute).
   const raw = new Database(path);
   raw.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
-  const insert = raw.prepare(`INSERT INTO oauthtoken (${OFFICIAL_COLUMNS.join(', ')}) VALUES (${OFFICIAL_COLUMNS.map(() => '?').join(', ')})`);
+  const insert = raw.prepare(
+    `INSERT INTO oauthtoken (${OFFICIAL_COLUMNS.join(', ')}) VALUES (${OFFICIAL_COLUMNS.map(() => '?').join(', ')})`,
+  );
   raw.transaction(() => {
     tokens.forEach((token, i) => {
       const row = recordToOfficialRow(token.toRecord(String(i + 1)));
@@ -106,12 +110,18 @@ async function benchOne(
   let sink = 0;
   // Three interleaved runs, the lowest median of each kept: lookups take microseconds, and on a shared machine a
   // burst of load during part of one run still moves a median by more than the difference being measured.
-  let [rawFind, find] = [{ label: '', medianNs: Infinity, operations: 0 }, { label: '', medianNs: Infinity, operations: 0 }];
+  let [rawFind, find] = [
+    { label: '', medianNs: Infinity, operations: 0 },
+    { label: '', medianNs: Infinity, operations: 0 },
+  ];
   for (let round = 0; round < 3; round += 1) {
     const [a, b] = await measurePair(
-      ['prepared SELECT', (i) => {
-        if (select.get(names[i % size])) sink += 1;
-      }],
+      [
+        'prepared SELECT',
+        (i) => {
+          if (select.get(names[i % size])) sink += 1;
+        },
+      ],
       ['findToken', (i) => store.findToken(queries[i % size] as OAuthToken)],
     );
     if (a.medianNs < rawFind.medianNs) rawFind = a;
@@ -126,8 +136,13 @@ async function benchOne(
   const perBatch = durability === 'full' ? 5 : undefined;
   const [rawSave, save] = await measurePair(
     ['prepared upsert', (i) => upsert.run(String(size + 1 + i), names[i % size], `1000.raw.${i}`, String(Date.now() + 3_600_000))],
-    ['saveToken', (i) =>
-      store.saveToken(new OAuthToken({ userSignature: names[i % size], accessToken: `1000.store.${i}`, expiresAt: Date.now() + 3_600_000 }))],
+    [
+      'saveToken',
+      (i) =>
+        store.saveToken(
+          new OAuthToken({ userSignature: names[i % size], accessToken: `1000.store.${i}`, expiresAt: Date.now() + 3_600_000 }),
+        ),
+    ],
     perBatch,
   );
   rows.push({ what: `find, ${size} rows (${durability})`, subject: find, anchor: rawFind, goal: { maxRatio: 3 } });

@@ -18,7 +18,9 @@ let store: TokenStore & { close(): Promise<void> };
 if (job.store.kind === 'own') {
   // No coordination: each process holds the token alone and refreshes it for its own callers.
   store = new MemoryStore();
-  await store.saveToken(new OAuthToken({ id: job.store.id, userSignature: job.store.userName, refreshToken: job.store.refreshToken, expiresAt: 1 }));
+  await store.saveToken(
+    new OAuthToken({ id: job.store.id, userSignature: job.store.userName, refreshToken: job.store.refreshToken, expiresAt: 1 }),
+  );
 } else {
   store = await openStampedeStore(job.store);
 }

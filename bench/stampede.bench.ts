@@ -51,7 +51,11 @@ function startWorker(job: object): Worker {
 }
 
 /** One round: a fresh user whose stored token has expired; resolves to the slowest process's time and the requests. */
-async function round(emulator: AccountsEmulator, store: StampedeStore | null, processes: number): Promise<{ ms: number; requests: number }> {
+async function round(
+  emulator: AccountsEmulator,
+  store: StampedeStore | null,
+  processes: number,
+): Promise<{ ms: number; requests: number }> {
   const client = emulator.registerClient();
   const user = emulator.addUser({ email: `stampede.${suffix()}@example.com` });
   emulator.faults.delay(0);
@@ -102,7 +106,12 @@ export async function benchStampede(): Promise<void> {
     { name: 'sqlite', store: () => ({ kind: 'sqlite', path: join(folder, `${suffix()}.db`) }), cleanUp: none },
     { name: 'file', store: () => ({ kind: 'file', path: join(folder, `${suffix()}.txt`) }), cleanUp: none },
     { name: 'mysql', port: 3306, store: () => ({ kind: 'mysql', database: `zts_bench_stampede_${suffix()}` }), cleanUp: dropMySqlDatabase },
-    { name: 'postgres', port: 5432, store: () => ({ kind: 'postgres', schema: `zts_bench_stampede_${suffix()}` }), cleanUp: dropPostgresSchema },
+    {
+      name: 'postgres',
+      port: 5432,
+      store: () => ({ kind: 'postgres', schema: `zts_bench_stampede_${suffix()}` }),
+      cleanUp: dropPostgresSchema,
+    },
   ];
   const only = (process.env.ZTS_STAMPEDE_STORES ?? '').split(',').filter(Boolean);
   const rows: Array<readonly [string, string]> = [];
@@ -143,7 +152,10 @@ export async function benchStampede(): Promise<void> {
     await emulator.close();
     rmSync(folder, { recursive: true, force: true });
   }
-  printFigures(`Cross-process stampede: ${PROCESSES} processes × ${CALLERS} callers, one expired token, accounts answering in ${ACCOUNTS_MS} ms (median of ${ROUNDS} rounds)`, rows);
+  printFigures(
+    `Cross-process stampede: ${PROCESSES} processes × ${CALLERS} callers, one expired token, accounts answering in ${ACCOUNTS_MS} ms (median of ${ROUNDS} rounds)`,
+    rows,
+  );
 }
 
 async function dropRedisPrefix(store: StampedeStore): Promise<void> {

@@ -8,7 +8,11 @@ import { measurePair, printComparisons, type Measurement } from './harness.js';
 const HOUR = 3_600_000;
 
 // Exporters that drop what they are given: the cost measured is the SDK's recording, not an export.
-const noopMetrics: PushMetricExporter = { export: (_metrics, done) => done({ code: 0 }), forceFlush: () => Promise.resolve(), shutdown: () => Promise.resolve() };
+const noopMetrics: PushMetricExporter = {
+  export: (_metrics, done) => done({ code: 0 }),
+  forceFlush: () => Promise.resolve(),
+  shutdown: () => Promise.resolve(),
+};
 const noopSpans: SpanExporter = { export: (_spans, done) => done({ code: 0 }), shutdown: () => Promise.resolve() };
 
 /**
@@ -16,7 +20,9 @@ const noopSpans: SpanExporter = { export: (_spans, done) => done({ code: 0 }), s
  * over one store, one recording to the OpenTelemetry SDK (no-op exporters), one with `telemetry: false`.
  */
 export async function benchTelemetry(size = 10_000, rounds = 5): Promise<{ withSdk: Measurement; without: Measurement; ratios: number[] }> {
-  const meterProvider = new MeterProvider({ readers: [new PeriodicExportingMetricReader({ exporter: noopMetrics, exportIntervalMillis: 1_000 })] });
+  const meterProvider = new MeterProvider({
+    readers: [new PeriodicExportingMetricReader({ exporter: noopMetrics, exportIntervalMillis: 1_000 })],
+  });
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(noopSpans)] });
   const store = new MemoryStore();
   const tokens = Array.from({ length: size }, () => completeToken({ expiresAt: Date.now() + 10 * HOUR }));
@@ -42,9 +48,10 @@ export async function benchTelemetry(size = 10_000, rounds = 5): Promise<{ withS
   const ratio = (pair: { subject: Measurement; anchor: Measurement }) => pair.subject.medianNs / pair.anchor.medianNs;
   pairs.sort((a, b) => ratio(a) - ratio(b));
   const { subject, anchor } = pairs[Math.floor(pairs.length / 2)] as { subject: Measurement; anchor: Measurement };
-  printComparisons(`OpenTelemetry overhead: accessToken from the cache, ${size.toLocaleString('en')} users (median per call; round of median ratio)`, [
-    { what: 'accessToken({ user })', subject, anchor, goal: { maxRatio: 1.2 } },
-  ]);
+  printComparisons(
+    `OpenTelemetry overhead: accessToken from the cache, ${size.toLocaleString('en')} users (median per call; round of median ratio)`,
+    [{ what: 'accessToken({ user })', subject, anchor, goal: { maxRatio: 1.2 } }],
+  );
   console.log(`ratio over ${rounds} rounds: ${ratio(pairs[0]!).toFixed(2)}× – ${ratio(pairs.at(-1)!).toFixed(2)}×`);
 
   // For scale: a request that misses the cache (cacheMaxAgeMs 0) reads the store, and records a store operation, a

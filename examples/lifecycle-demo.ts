@@ -3,13 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  authorizationUrl,
-  maskSecret,
-  parseAuthorizationRedirect,
-  TokenManager,
-  type TokenStore,
-} from 'zoho-token-store';
+import { authorizationUrl, maskSecret, parseAuthorizationRedirect, TokenManager, type TokenStore } from 'zoho-token-store';
 import { SQLiteStore } from 'zoho-token-store/sqlite';
 import { AccountsEmulator, type EmulatorClient, type EmulatorUser } from 'zoho-token-store/testing';
 
@@ -88,7 +82,9 @@ try {
 
   step('One hour passes (the emulator clock moves forward): the access token expires');
   emulator.clock.advance(HOUR);
-  const stale = await fetch(`${emulator.apiDomain('us')}/crm/v8/Leads`, { headers: { Authorization: `Zoho-oauthtoken ${adaToken.accessToken}` } });
+  const stale = await fetch(`${emulator.apiDomain('us')}/crm/v8/Leads`, {
+    headers: { Authorization: `Zoho-oauthtoken ${adaToken.accessToken}` },
+  });
   say(`the old access token now gets HTTP ${stale.status} ${((await stale.json()) as { code: string }).code}`);
 
   step('20 concurrent API calls for Ada: the manager refreshes once for all of them, and saves');
@@ -120,8 +116,10 @@ try {
   say(`revoke requests: ${emulator.stats.revokes()}; Ada's old token gets HTTP ${after.status}`);
   await showStore(store, emulator.clock.now());
 
-  console.log(`\nDone: ${emulator.stats.codeExchanges()} code exchanges, ${emulator.stats.refreshRequests()} refresh request(s), ` +
-    `${emulator.stats.apiRequests()} API requests, ${emulator.stats.throttled()} throttled.`);
+  console.log(
+    `\nDone: ${emulator.stats.codeExchanges()} code exchanges, ${emulator.stats.refreshRequests()} refresh request(s), ` +
+      `${emulator.stats.apiRequests()} API requests, ${emulator.stats.throttled()} throttled.`,
+  );
 } finally {
   await manager.close();
   await store.close();

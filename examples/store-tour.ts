@@ -17,7 +17,13 @@ async function tour(name: string, store: TokenStore): Promise<void> {
     expiresAt: Date.now() + 3_600_000,
     apiDomain: 'https://www.zohoapis.com',
   });
-  const bob = new OAuthToken({ ...ada, userSignature: 'bob@example.com', refreshToken: '1000.refresh.bob.0123456789abcdef', grantToken: null, accessToken: '1000.access.bob.0123456789abcdef' });
+  const bob = new OAuthToken({
+    ...ada,
+    userSignature: 'bob@example.com',
+    refreshToken: '1000.refresh.bob.0123456789abcdef',
+    grantToken: null,
+    accessToken: '1000.access.bob.0123456789abcdef',
+  });
   await store.saveToken(ada);
   await store.saveToken(bob);
   console.log(`  saved ada as token ${ada.id} and bob as token ${bob.id}`);
@@ -26,12 +32,23 @@ async function tour(name: string, store: TokenStore): Promise<void> {
   show('findToken by access token (no client)', await store.findToken(new OAuthToken({ accessToken: ada.accessToken })));
   const credentials = { clientId: ada.clientId, clientSecret: ada.clientSecret };
   show('findToken by grant token (with client)', await store.findToken(new OAuthToken({ ...credentials, grantToken: ada.grantToken })));
-  show('findToken by refresh token (with client)', await store.findToken(new OAuthToken({ ...credentials, refreshToken: bob.refreshToken })));
+  show(
+    'findToken by refresh token (with client)',
+    await store.findToken(new OAuthToken({ ...credentials, refreshToken: bob.refreshToken })),
+  );
   show('findToken by refresh token (no client)', await store.findToken(new OAuthToken({ refreshToken: bob.refreshToken })));
 
-  await store.saveToken(new OAuthToken({ userSignature: 'ada@example.com', accessToken: '1000.access.ada.renewed.0123456789', expiresAt: Date.now() + 3_600_000 }));
+  await store.saveToken(
+    new OAuthToken({
+      userSignature: 'ada@example.com',
+      accessToken: '1000.access.ada.renewed.0123456789',
+      expiresAt: Date.now() + 3_600_000,
+    }),
+  );
   const renewed = await store.findToken(new OAuthToken({ userSignature: 'ada@example.com' }));
-  console.log(`  after a partial save for ada: ${(await store.getTokens()).length} tokens; ada's refresh token kept: ${renewed?.refreshToken === ada.refreshToken}`);
+  console.log(
+    `  after a partial save for ada: ${(await store.getTokens()).length} tokens; ada's refresh token kept: ${renewed?.refreshToken === ada.refreshToken}`,
+  );
   console.log(`  ada as console.log shows it: ${String(renewed)}`);
 
   await store.deleteToken(String(bob.id));

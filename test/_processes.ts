@@ -8,12 +8,7 @@ export interface ProcessResult {
 }
 
 /** Runs a compiled script (path relative to the repo root, e.g. `dist/test/stores/_file-worker.js`) in a child process. */
-export function runNode(
-  script: string,
-  args: readonly string[] = [],
-  env: NodeJS.ProcessEnv = {},
-  cwd?: string,
-): Promise<ProcessResult> {
+export function runNode(script: string, args: readonly string[] = [], env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -17,7 +17,9 @@ export class RecordingServer {
       request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => {
         this.requests.push({ method: request.method ?? '', url: request.url ?? '', body });
-        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 'forged', expires_in: 3600, api_domain: this.origin }));
+        response
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ access_token: 'forged', expires_in: 3600, api_domain: this.origin }));
       });
     });
     this.#server.on('connection', (socket: Socket) => {

@@ -118,13 +118,19 @@ export async function startRedisCluster(): Promise<RedisClusterHandle> {
       ports.push(port);
       await processes.start(port, [
         ...EPHEMERAL,
-        '--cluster-enabled', 'yes',
-        '--cluster-port', String(bus),
-        '--cluster-config-file', join(processes.dir, `nodes-${port}.conf`),
-        '--cluster-node-timeout', '3000',
+        '--cluster-enabled',
+        'yes',
+        '--cluster-port',
+        String(bus),
+        '--cluster-config-file',
+        join(processes.dir, `nodes-${port}.conf`),
+        '--cluster-node-timeout',
+        '3000',
       ]);
     }
-    const created = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-yes'], { encoding: 'utf8' });
+    const created = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-yes'], {
+      encoding: 'utf8',
+    });
     if (created.status !== 0) throw new Error(`redis-cli --cluster create failed: ${created.stdout}${created.stderr}`);
     for (const port of ports) {
       await until(`cluster state ok on ${port}`, async () => String(await onNode(port, 'CLUSTER', 'INFO')).includes('cluster_state:ok'));
@@ -193,7 +199,9 @@ export async function startRedisSentinel(masterName = 'zts', replicas = 1): Prom
     for (let i = 0; i < replicas; i += 1) {
       const replica = await freePort();
       await processes.start(replica, [...EPHEMERAL, '--replicaof', '127.0.0.1', String(master)]);
-      await until('the replica in sync', async () => String(await onNode(replica, 'INFO', 'replication')).includes('master_link_status:up'));
+      await until('the replica in sync', async () =>
+        String(await onNode(replica, 'INFO', 'replication')).includes('master_link_status:up'),
+      );
     }
     const sentinels: number[] = [];
     for (let i = 0; i < 3; i += 1) {
@@ -223,16 +231,20 @@ export async function startRedisSentinel(masterName = 'zts', replicas = 1): Prom
     for (const port of sentinels) {
       await until(`sentinel ${port} ready`, async () => {
         const others = (await onNode(port, 'SENTINEL', 'SENTINELS', masterName)) as unknown[];
-        return (await onNode(port, 'SENTINEL', 'REPLICAS', masterName) as unknown[]).length === replicas && others.length === 2;
+        return ((await onNode(port, 'SENTINEL', 'REPLICAS', masterName)) as unknown[]).length === replicas && others.length === 2;
       });
     }
     const promoted = async (before: number, cause: () => Promise<unknown>): Promise<number> => {
       await cause();
       let after = before;
-      await until('the failover', async () => {
-        after = await masterPort();
-        return after !== before && String(await onNode(after, 'ROLE')).startsWith('master');
-      }, 60_000);
+      await until(
+        'the failover',
+        async () => {
+          after = await masterPort();
+          return after !== before && String(await onNode(after, 'ROLE')).startsWith('master');
+        },
+        60_000,
+      );
       return after;
     };
     return {

@@ -11,7 +11,12 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
-const base = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: 560, height: 320, config: { font: 'sans-serif', legend: { labelLimit: 400 } } } as const;
+const base = {
+  $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+  width: 560,
+  height: 320,
+  config: { font: 'sans-serif', legend: { labelLimit: 400 } },
+} as const;
 
 /** Lines of medians per store against the number of stored tokens, each point with its quartile range; both axes log. */
 export function tokenCostChart(values: readonly object[]): TopLevelSpec {
@@ -22,9 +27,21 @@ export function tokenCostChart(values: readonly object[]): TopLevelSpec {
     ...base,
     title: 'Getting a token for an API call vs stored tokens',
     data: { values: values as Array<Record<string, unknown>> },
-    transform: [{ calculate: 'datum.medianNs / 1000', as: 'median' }, { calculate: 'datum.lowNs / 1000', as: 'low' }, { calculate: 'datum.highNs / 1000', as: 'high' }],
+    transform: [
+      { calculate: 'datum.medianNs / 1000', as: 'median' },
+      { calculate: 'datum.lowNs / 1000', as: 'low' },
+      { calculate: 'datum.highNs / 1000', as: 'high' },
+    ],
     layer: [
-      { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'median', type: 'quantitative', ...y }, color, strokeDash: { field: 'by', type: 'nominal', title: 'by' } } },
+      {
+        mark: { type: 'line', point: true },
+        encoding: {
+          x,
+          y: { field: 'median', type: 'quantitative', ...y },
+          color,
+          strokeDash: { field: 'by', type: 'nominal', title: 'by' },
+        },
+      },
       { mark: { type: 'rule' }, encoding: { x, y: { field: 'low', type: 'quantitative', ...y }, y2: { field: 'high' }, color } },
     ],
   } as TopLevelSpec;
@@ -56,8 +73,19 @@ export function encryptionChart(values: readonly object[]): TopLevelSpec {
     title: 'Encryption overhead: findToken encrypted ÷ plain',
     data: { values: values as Array<Record<string, unknown>> },
     layer: [
-      { mark: { type: 'bar' }, encoding: { y, yOffset: { field: 'lookup' }, x: { field: 'ratio', type: 'quantitative', title: 'times the plain store (median)' }, color: { field: 'lookup', type: 'nominal', title: 'lookup' } } },
-      { mark: { type: 'rule', color: 'black' }, encoding: { y, yOffset: { field: 'lookup' }, x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } } },
+      {
+        mark: { type: 'bar' },
+        encoding: {
+          y,
+          yOffset: { field: 'lookup' },
+          x: { field: 'ratio', type: 'quantitative', title: 'times the plain store (median)' },
+          color: { field: 'lookup', type: 'nominal', title: 'lookup' },
+        },
+      },
+      {
+        mark: { type: 'rule', color: 'black' },
+        encoding: { y, yOffset: { field: 'lookup' }, x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } },
+      },
     ],
   } as TopLevelSpec;
 }

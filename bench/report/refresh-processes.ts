@@ -12,14 +12,22 @@ const WORKER = resolve('dist/test/integration/_refresh-worker.js');
  * Refresh requests when `processes` processes sharing one SQLite file each have `callers` concurrent callers ask for
  * one expired token; beside it, the same number of callers each refreshing for itself (the official SDK's flow).
  */
-export async function refreshesAcrossProcesses(emulator: AccountsEmulator, dir: string, processes: number, callers: number): Promise<{ manager: number; naive: number }> {
+export async function refreshesAcrossProcesses(
+  emulator: AccountsEmulator,
+  dir: string,
+  processes: number,
+  callers: number,
+): Promise<{ manager: number; naive: number }> {
   const spec: StoreSpec = { kind: 'sqlite', path: join(dir, `processes-${processes}-${callers}.db`) };
   const client = emulator.registerClient();
   const user = emulator.addUser();
   const environment = emulator.environment('us');
   const store = await openStore(spec);
   const manager = new TokenManager({ store, environment, environments: [], client, telemetry: false });
-  const token = await manager.exchangeGrant({ code: emulator.issueGrantCode({ client, user }), accountsServer: emulator.accountsUrl('us') });
+  const token = await manager.exchangeGrant({
+    code: emulator.issueGrantCode({ client, user }),
+    accountsServer: emulator.accountsUrl('us'),
+  });
   await manager.close();
   await store.saveToken(new OAuthToken({ id: token.id, refreshToken: token.refreshToken, expiresAt: 1 }));
   await store.close();

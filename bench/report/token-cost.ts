@@ -44,7 +44,8 @@ const QUICK: MeasureOptions = { batches: 11, targetBatchMs: 10 };
 const slowOptions = (size: number): MeasureOptions => (size >= 10_000 ? { batches: 7, perBatch: 3 } : { batches: 9, perBatch: 10 });
 
 async function saveAll(store: TokenStore, tokens: readonly OAuthToken[], parallel: number): Promise<void> {
-  for (let i = 0; i < tokens.length; i += parallel) await Promise.all(tokens.slice(i, i + parallel).map((token) => store.saveToken(token.clone())));
+  for (let i = 0; i < tokens.length; i += parallel)
+    await Promise.all(tokens.slice(i, i + parallel).map((token) => store.saveToken(token.clone())));
 }
 
 /** Stores of this package on the local disk and in memory, and the official FileStore on the same file content. */
@@ -65,11 +66,20 @@ async function localPlace(dir: string, tokens: readonly OAuthToken[], names: rea
   const official = officialFileStore(join(dir, `official-${size}.txt`));
   return {
     subjects: [
-      { store: 'TokenManager.accessToken (cache)', by: 'zoho-token-store', find: (i) => manager.accessToken(selectors[(i * 7919) % size] as { user: string }) },
+      {
+        store: 'TokenManager.accessToken (cache)',
+        by: 'zoho-token-store',
+        find: (i) => manager.accessToken(selectors[(i * 7919) % size] as { user: string }),
+      },
       { store: 'MemoryStore', by: 'zoho-token-store', find: (i) => memory.findToken(query(i)) },
       { store: 'SQLiteStore', by: 'zoho-token-store', find: (i) => sqlite.findToken(query(i)) },
       { store: 'FileStore', by: 'zoho-token-store', find: (i) => file.findToken(query(i)) },
-      { store: 'official FileStore', by: 'official SDK', find: (i) => official.findToken(officialToken({ userName: names[(i * 7919) % size] as string })), slow: true },
+      {
+        store: 'official FileStore',
+        by: 'official SDK',
+        find: (i) => official.findToken(officialToken({ userName: names[(i * 7919) % size] as string })),
+        slow: true,
+      },
     ],
     close: async () => {
       await manager.close();
@@ -96,7 +106,10 @@ async function serverPlace(tokens: readonly OAuthToken[], names: readonly string
   }
   if (await reachable(5432)) {
     const schema = `zts_bench_report_${randomBytes(5).toString('hex')}`;
-    const postgres = await PostgresStore.open({ connection: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test', max: 8 }, schema });
+    const postgres = await PostgresStore.open({
+      connection: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test', max: 8 },
+      schema,
+    });
     await saveAll(postgres, tokens, 50);
     subjects.push({ store: 'PostgresStore', by: 'zoho-token-store', find: (i) => postgres.findToken(query(i)) });
     closers.push(async () => {
@@ -114,13 +127,31 @@ async function serverPlace(tokens: readonly OAuthToken[], names: readonly string
     await pool.query(`CREATE DATABASE \`${database}\``);
     await pool.query(OFFICIAL_CREATE_TABLE(database)); // the official table, filled in bulk
     for (let i = 0; i < size; i += 1_000) {
-      const values = tokens.slice(i, i + 1_000).map((token, k) => [String(i + k + 1), token.userName, token.clientId, token.clientSecret, token.refreshToken, token.accessToken, token.grantToken, String(token.expiresAt), token.redirectUrl, token.apiDomain]);
+      const values = tokens
+        .slice(i, i + 1_000)
+        .map((token, k) => [
+          String(i + k + 1),
+          token.userName,
+          token.clientId,
+          token.clientSecret,
+          token.refreshToken,
+          token.accessToken,
+          token.grantToken,
+          String(token.expiresAt),
+          token.redirectUrl,
+          token.apiDomain,
+        ]);
       await pool.query(`INSERT INTO \`${database}\`.oauthtoken VALUES ?`, [values]);
     }
     const store = await MySQLStore.open({ ...MARIADB, database });
     const official = officialDbStore(database);
     subjects.push({ store: 'MySQLStore', by: 'zoho-token-store', find: (i) => store.findToken(query(i)) });
-    subjects.push({ store: 'official DBStore (MySQL)', by: 'official SDK', find: (i) => official.findToken(officialToken({ userName: names[(i * 7919) % size] as string }) as never), slow: true });
+    subjects.push({
+      store: 'official DBStore (MySQL)',
+      by: 'official SDK',
+      find: (i) => official.findToken(officialToken({ userName: names[(i * 7919) % size] as string }) as never),
+      slow: true,
+    });
     closers.push(async () => {
       await store.close();
       await pool.query(`DROP DATABASE IF EXISTS \`${database}\``);
@@ -155,7 +186,14 @@ async function costs(dir: string, sizes: readonly number[]): Promise<CostPoint[]
         if (first !== undefined) await measure('settle', first.find, QUICK);
         for (const subject of place.subjects) {
           const m = await measure(subject.store, subject.find, subject.slow ? slowOptions(size) : QUICK);
-          points.push({ store: subject.store, by: subject.by, tokens: size, medianNs: m.medianNs, lowNs: m.lowNs ?? m.medianNs, highNs: m.highNs ?? m.medianNs });
+          points.push({
+            store: subject.store,
+            by: subject.by,
+            tokens: size,
+            medianNs: m.medianNs,
+            lowNs: m.lowNs ?? m.medianNs,
+            highNs: m.highNs ?? m.medianNs,
+          });
           console.log(`  ${subject.store}, ${size} tokens: ${(m.medianNs / 1000).toFixed(2)} µs`);
         }
       } finally {

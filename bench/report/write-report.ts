@@ -28,7 +28,8 @@ const versionOf = (name: string): string => {
   }
 };
 
-const escapeHtml = (text: string): string => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
+const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
 
 /**
  * `npm run bench -- --report DIR`: measures the report's figures, draws them with Vega-Lite (SVG, rendered in Node)
@@ -44,7 +45,10 @@ export async function writeReport(options: ReportOptions): Promise<void> {
   const refresh: Array<{ callers: number; processes: string; flow: string; requests: number }> = [];
   const row = (callers: number, processes: number, manager: number, naive: number) => {
     const label = processes === 1 ? '1 process' : `${processes} processes (SQLite file)`;
-    refresh.push({ callers, processes: label, flow: 'TokenManager', requests: manager }, { callers, processes: label, flow: 'each caller for itself (official SDK flow)', requests: naive });
+    refresh.push(
+      { callers, processes: label, flow: 'TokenManager', requests: manager },
+      { callers, processes: label, flow: 'each caller for itself (official SDK flow)', requests: naive },
+    );
     console.log(`  ${callers} callers in ${label}: TokenManager ${manager} request(s), each caller for itself ${naive}`);
   };
   const emulator = await AccountsEmulator.start({ dataCenters: ['us'] });
@@ -89,9 +93,17 @@ export async function writeReport(options: ReportOptions): Promise<void> {
     memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
     os: `${osType()} ${release()}`,
     node: process.version,
-    versions: Object.fromEntries(['zoho-token-store', '@zohocrm/typescript-sdk-8.0', 'better-sqlite3', 'pg', 'mysql2', 'ioredis', 'vega', 'vega-lite'].map((name) => [name, name === 'zoho-token-store' ? (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version : versionOf(name)])),
+    versions: Object.fromEntries(
+      ['zoho-token-store', '@zohocrm/typescript-sdk-8.0', 'better-sqlite3', 'pg', 'mysql2', 'ioredis', 'vega', 'vega-lite'].map((name) => [
+        name,
+        name === 'zoho-token-store' ? (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version : versionOf(name),
+      ]),
+    ),
   };
-  writeFileSync(join(options.dir, 'data.json'), `${JSON.stringify({ startedAt: startedAt.toISOString(), machine, options, cost, refresh, encryption }, null, 2)}\n`);
+  writeFileSync(
+    join(options.dir, 'data.json'),
+    `${JSON.stringify({ startedAt: startedAt.toISOString(), machine, options, cost, refresh, encryption }, null, 2)}\n`,
+  );
   const rows = Object.entries({ cpu: machine.cpu, memory: machine.memory, os: machine.os, node: machine.node, ...machine.versions });
   writeFileSync(
     join(options.dir, 'index.html'),

@@ -8,7 +8,14 @@ import type { Visit } from './visit.js';
 
 /** A form of a session that is not this session's (no token, an old one, another's): nothing is changed. */
 function forgedForm(visit: Visit): Reply {
-  return { page: problemPage(403, 'Request refused', 'This form was not sent from the portal\'s own page (or the page was too old); nothing was changed. Please try again from the portal.', visit.viewer) };
+  return {
+    page: problemPage(
+      403,
+      'Request refused',
+      "This form was not sent from the portal's own page (or the page was too old); nothing was changed. Please try again from the portal.",
+      visit.viewer,
+    ),
+  };
 }
 
 /** The session of a POST whose form carries its CSRF token, or the reply that refuses it (nothing changed). */
@@ -47,7 +54,8 @@ export async function signOut(context: PortalContext, visit: Visit, form: URLSea
     const code = isTokenStoreError(error) ? error.code : 'UNKNOWN';
     if (code !== ErrorCode.TOKEN_NOT_FOUND) {
       log.event('sign_out_failed', { user: log.user(user), code });
-      const text = 'Zoho could not be reached to revoke the portal\'s access, so nothing changed: you are still signed in, and the portal still holds its access to your Zoho account. Please try again in a moment.';
+      const text =
+        "Zoho could not be reached to revoke the portal's access, so nothing changed: you are still signed in, and the portal still holds its access to your Zoho account. Please try again in a moment.";
       return { page: problemPage(503, 'Sign-out did not finish', text, visit.viewer, { 'retry-after': '30' }) };
     }
     result = 'nothing-stored';
@@ -72,7 +80,8 @@ export function endSession(context: PortalContext, visit: Visit, form: URLSearch
   const session = postingSession(visit, form);
   if (!isSession(session)) return session;
   const handle = form.get('session') ?? '';
-  if (handle === session.handle) return { page: problemPage(400, 'That is this browser', 'To end the session of this browser, sign out.', visit.viewer) };
+  if (handle === session.handle)
+    return { page: problemPage(400, 'That is this browser', 'To end the session of this browser, sign out.', visit.viewer) };
   if (!context.sessions.endByHandle(session.user, handle)) {
     return { page: problemPage(404, 'No such session', 'That session has ended already.', visit.viewer) };
   }

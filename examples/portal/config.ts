@@ -31,12 +31,17 @@ export interface PortalConfig {
 
 export const CALLBACK_PATH = '/oauth/callback';
 
-const list = (text: string | undefined, fallback: string): string[] => (text ?? fallback).split(',').map((s) => s.trim()).filter(Boolean);
+const list = (text: string | undefined, fallback: string): string[] =>
+  (text ?? fallback)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** A log key from PORTAL_LOG_KEY (64 hex digits), else a random one: pseudonyms then change at each start. */
 export function logKeyOf(hex: string | undefined): Buffer {
   if (hex === undefined || hex === '') return randomBytes(32);
-  if (!/^[0-9a-fA-F]{64,}$/.test(hex)) throw new Error('PORTAL_LOG_KEY must be 64 hex digits (32 bytes) or more; `openssl rand -hex 32` makes one.');
+  if (!/^[0-9a-fA-F]{64,}$/.test(hex))
+    throw new Error('PORTAL_LOG_KEY must be 64 hex digits (32 bytes) or more; `openssl rand -hex 32` makes one.');
   return Buffer.from(hex, 'hex');
 }
 
@@ -49,7 +54,9 @@ export function zohoConfig(env: NodeJS.ProcessEnv, publicOrigin: string, store: 
   };
   const redirectUri = env.ZOHO_REDIRECT_URI ?? `${publicOrigin}${CALLBACK_PATH}`;
   if (new URL(redirectUri).origin !== publicOrigin) {
-    throw new Error(`ZOHO_REDIRECT_URI must be on the portal's public origin ${publicOrigin} (set PORTAL_PUBLIC_URL to the origin students use).`);
+    throw new Error(
+      `ZOHO_REDIRECT_URI must be on the portal's public origin ${publicOrigin} (set PORTAL_PUBLIC_URL to the origin students use).`,
+    );
   }
   return {
     clientId: need('ZOHO_CLIENT_ID'),

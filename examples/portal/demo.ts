@@ -27,7 +27,14 @@ export interface DemoOptions {
 }
 
 /** The portal against the local Zoho emulator, with two demo students: what `npm run portal` starts. */
-export async function startDemo({ host, port = 3000, publicUrl, storeLocation, logKey = logKeyOf(undefined), log = (line) => console.log(line) }: DemoOptions = {}): Promise<Demo> {
+export async function startDemo({
+  host,
+  port = 3000,
+  publicUrl,
+  storeLocation,
+  logKey = logKeyOf(undefined),
+  log = (line) => console.log(line),
+}: DemoOptions = {}): Promise<Demo> {
   const emulator = await AccountsEmulator.start({ dataCenters: ['us', 'eu'] });
   const closers: Array<() => Promise<void>> = [() => emulator.close()];
   let closed: Promise<void> | null = null;

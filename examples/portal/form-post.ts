@@ -40,4 +40,5 @@ export async function readForm(request: IncomingMessage): Promise<URLSearchParam
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
-export const isRefusal = (value: unknown): value is Refusal => typeof value === 'object' && value !== null && 'reason' in value && 'status' in value;
+export const isRefusal = (value: unknown): value is Refusal =>
+  typeof value === 'object' && value !== null && 'reason' in value && 'status' in value;

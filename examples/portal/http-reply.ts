@@ -2,13 +2,16 @@ import type { ServerResponse } from 'node:http';
 import type { Page } from './layout.js';
 
 /** What a route answers: a page, or a redirect; either may set cookies. */
-export type Reply = { readonly page: Page; readonly cookies?: readonly string[] } | { readonly redirect: string; readonly cookies?: readonly string[] };
+export type Reply =
+  | { readonly page: Page; readonly cookies?: readonly string[] }
+  | { readonly redirect: string; readonly cookies?: readonly string[] };
 
 // No script at all, forms only to this origin, no framing. A Referer only to this origin, so a callback URL never
 // travels further (`same-origin`, not `no-referrer`: under no-referrer the browser sends `Origin: null` with the
 // portal's own forms, and the Origin check could not tell them from forged ones).
 const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'referrer-policy': 'same-origin',
   'x-content-type-options': 'nosniff',
   'cache-control': 'no-store',
@@ -24,6 +27,13 @@ export function send(response: ServerResponse, reply: Reply, https: boolean): nu
     return 303;
   }
   const { status, html, headers: extra } = reply.page;
-  response.writeHead(status, { ...headers, ...extra, 'content-type': 'text/html; charset=utf-8', 'content-length': String(Buffer.byteLength(html)) }).end(html);
+  response
+    .writeHead(status, {
+      ...headers,
+      ...extra,
+      'content-type': 'text/html; charset=utf-8',
+      'content-length': String(Buffer.byteLength(html)),
+    })
+    .end(html);
   return status;
 }

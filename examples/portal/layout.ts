@@ -40,7 +40,13 @@ table,tbody,tr,td{display:block;width:100%}tr{border-bottom:1px solid #ddd;paddi
 td::before{content:attr(data-label) ": ";font-weight:600;color:#555}}`;
 
 /** A POST form of the signed-in student's session: the CSRF token goes with it. */
-export function postForm(viewer: Viewer, action: string, label: string, fields: Readonly<Record<string, string>> = {}, quiet = false): string {
+export function postForm(
+  viewer: Viewer,
+  action: string,
+  label: string,
+  fields: Readonly<Record<string, string>> = {},
+  quiet = false,
+): string {
   const hidden = Object.entries({ ...fields, csrf: viewer.csrfToken })
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('');
@@ -55,7 +61,13 @@ function header(viewer: Viewer | null): string {
 }
 
 /** The page around `main`: every value that did not come from this folder's own text goes through `escapeHtml`. */
-export function layout(status: number, title: string, viewer: Viewer | null, main: string, extra: { headers?: Record<string, string>; head?: string } = {}): Page {
+export function layout(
+  status: number,
+  title: string,
+  viewer: Viewer | null,
+  main: string,
+  extra: { headers?: Record<string, string>; head?: string } = {},
+): Page {
   const html = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · Zylker Academy</title><style>${STYLE}</style>${extra.head ?? ''}</head>
 <body>${header(viewer)}<main><h1>${escapeHtml(title)}</h1>${main}</main></body></html>`;

@@ -27,7 +27,9 @@ if (env.ZOHO_CLIENT_ID) {
   const demo = await startDemo({ host, port, ...(publicUrl ? { publicUrl } : {}), storeLocation: env.PORTAL_STORE, logKey });
   close = demo.close;
   console.error(`Zylker Academy portal (emulator): ${demo.portal.url}`);
-  console.error(`Demo students: ${demo.students.map((student) => `${student.fullName} <${student.email}> (${student.dataCenter})`).join(', ')}; pick one on the emulator's consent page.`);
+  console.error(
+    `Demo students: ${demo.students.map((student) => `${student.fullName} <${student.email}> (${student.dataCenter})`).join(', ')}; pick one on the emulator's consent page.`,
+  );
 }
 console.error('Ctrl-C to stop.');
 

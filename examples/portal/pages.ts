@@ -8,16 +8,30 @@ export function homePage(): Page {
 }
 
 /** One page of the student's records, with links to the pages before and after it. */
-export function recordsPage(viewer: Viewer, module: string, fields: readonly string[], records: readonly Record<string, unknown>[], page: { number: number; size: number; more: boolean }): Page {
+export function recordsPage(
+  viewer: Viewer,
+  module: string,
+  fields: readonly string[],
+  records: readonly Record<string, unknown>[],
+  page: { number: number; size: number; more: boolean },
+): Page {
   const labels = fields.map((field) => field.replaceAll('_', ' '));
   if (records.length === 0) return layout(200, `Your ${module}`, viewer, '<p>You have no records yet.</p>');
   const head = labels.map((label) => `<th scope="col">${escapeHtml(label)}</th>`).join('');
   const rows = records
-    .map((record) => `<tr>${fields.map((field, i) => `<td data-label="${escapeHtml(labels[i])}">${escapeHtml(display(record[field]))}</td>`).join('')}</tr>`)
+    .map(
+      (record) =>
+        `<tr>${fields.map((field, i) => `<td data-label="${escapeHtml(labels[i])}">${escapeHtml(display(record[field]))}</td>`).join('')}</tr>`,
+    )
     .join('\n');
   const first = (page.number - 1) * page.size + 1;
-  const previous = page.number > 1 ? `<a class="button small quiet" rel="prev" href="/records?page=${page.number - 1}">Previous page</a>` : '<span></span>';
-  const next = page.more ? `<a class="button small quiet" rel="next" href="/records?page=${page.number + 1}">Next page</a>` : '<span></span>';
+  const previous =
+    page.number > 1
+      ? `<a class="button small quiet" rel="prev" href="/records?page=${page.number - 1}">Previous page</a>`
+      : '<span></span>';
+  const next = page.more
+    ? `<a class="button small quiet" rel="next" href="/records?page=${page.number + 1}">Next page</a>`
+    : '<span></span>';
   const pager = `<nav class="pager" aria-label="Pages">${previous}<span>Page ${page.number} · records ${first}–${first + records.length - 1}</span>${next}</nav>`;
   return layout(200, `Your ${module}`, viewer, `<table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>${pager}`);
 }
@@ -26,12 +40,16 @@ export function recordsPage(viewer: Viewer, module: string, fields: readonly str
 export function sessionsPage(viewer: Viewer, sessions: readonly Session[], current: Session, now: number): Page {
   const rows = sessions
     .map((session) => {
-      const action = session === current ? '<td data-label="End">This browser</td>' : `<td data-label="End">${postForm(viewer, '/sessions/end', 'End', { session: session.handle }, true)}</td>`;
+      const action =
+        session === current
+          ? '<td data-label="End">This browser</td>'
+          : `<td data-label="End">${postForm(viewer, '/sessions/end', 'End', { session: session.handle }, true)}</td>`;
       return `<tr><td data-label="Browser">${escapeHtml(session.device)}</td><td data-label="Signed in">${ago(now - session.createdAt)}</td><td data-label="Last used">${ago(now - session.lastSeenAt)}</td>${action}</tr>`;
     })
     .join('\n');
   const table = `<table><thead><tr><th scope="col">Browser</th><th scope="col">Signed in</th><th scope="col">Last used</th><th scope="col">End</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
-  const text = '<p>Where you are signed in to the portal. "End" signs that browser out; "Sign out" (above) signs you out everywhere and removes the portal\'s access to your Zoho account.</p>';
+  const text =
+    '<p>Where you are signed in to the portal. "End" signs that browser out; "Sign out" (above) signs you out everywhere and removes the portal\'s access to your Zoho account.</p>';
   return layout(200, 'Your sessions', viewer, `${text}${table}`);
 }
 
@@ -40,11 +58,12 @@ export type SignOutResult = 'revoked' | 'already-revoked' | 'nothing-stored';
 /** After sign-out: exactly what was revoked. */
 export function signedOutPage(result: SignOutResult, sessionsEnded: number): Page {
   const access = {
-    revoked: 'Zoho has revoked the portal\'s access to your Zoho account, and the portal has deleted its copy.',
-    'already-revoked': 'Zoho had already ended the portal\'s access to your Zoho account; the portal has deleted its copy.',
+    revoked: "Zoho has revoked the portal's access to your Zoho account, and the portal has deleted its copy.",
+    'already-revoked': "Zoho had already ended the portal's access to your Zoho account; the portal has deleted its copy.",
     'nothing-stored': 'The portal held no access to your Zoho account any more, so there was nothing to revoke.',
   }[result];
-  const sessions = sessionsEnded === 1 ? 'This browser is signed out.' : `You are signed out in all ${sessionsEnded} browsers where you were signed in.`;
+  const sessions =
+    sessionsEnded === 1 ? 'This browser is signed out.' : `You are signed out in all ${sessionsEnded} browsers where you were signed in.`;
   return layout(200, 'You are signed out', null, `${notice(`${sessions} ${access}`)}${signInButton('Sign in again with Zoho')}`);
 }
 
@@ -77,8 +96,9 @@ export function reauthorizePage(user: string): Page {
     401,
     'Please sign in again',
     null,
-    notice(`Zoho no longer accepts this portal's access for ${user} (access was revoked or has ended), so you are signed out everywhere. Sign in again to continue.`) +
-      signInButton('Sign in again with Zoho'),
+    notice(
+      `Zoho no longer accepts this portal's access for ${user} (access was revoked or has ended), so you are signed out everywhere. Sign in again to continue.`,
+    ) + signInButton('Sign in again with Zoho'),
   );
 }
 
@@ -86,7 +106,13 @@ export function reauthorizePage(user: string): Page {
  * An error page. A signed-in student keeps their header (their name, their pages, "Sign out") and a way back to
  * their records; anyone else is offered to sign in.
  */
-export function problemPage(status: number, title: string, text: string, viewer: Viewer | null = null, headers?: Record<string, string>): Page {
+export function problemPage(
+  status: number,
+  title: string,
+  text: string,
+  viewer: Viewer | null = null,
+  headers?: Record<string, string>,
+): Page {
   return layout(status, title, viewer, `${notice(text)}${viewer === null ? signInButton() : recordsLink}`, headers ? { headers } : {});
 }
 

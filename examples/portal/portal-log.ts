@@ -42,7 +42,8 @@ export class PortalLog {
   /** A library log entry (token ids, codes, durations; never a secret), with user names made pseudonyms. */
   library(level: string, message: string, fields: Readonly<Record<string, LogValue | undefined>>): void {
     const safe: Record<string, LogValue | undefined> = {};
-    for (const [name, value] of Object.entries(fields)) safe[name] = USER_FIELDS.has(name) && typeof value === 'string' ? this.user(value) : value;
+    for (const [name, value] of Object.entries(fields))
+      safe[name] = USER_FIELDS.has(name) && typeof value === 'string' ? this.user(value) : value;
     this.event('library', { level, message, ...safe });
   }
 }

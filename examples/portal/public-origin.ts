@@ -9,8 +9,17 @@ export function publicOriginOf(publicUrl: string): string {
   } catch {
     throw new Error(`The portal's public URL "${publicUrl}" is not a URL; give its origin, e.g. https://portal.school.example.`);
   }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
-    throw new Error('The portal\'s public URL must be an http or https origin with no path, e.g. https://portal.school.example (the portal is served at the root).');
+  if (
+    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+    url.pathname !== '/' ||
+    url.search ||
+    url.hash ||
+    url.username ||
+    url.password
+  ) {
+    throw new Error(
+      "The portal's public URL must be an http or https origin with no path, e.g. https://portal.school.example (the portal is served at the root).",
+    );
   }
   return url.origin;
 }

@@ -24,23 +24,39 @@ export async function records(context: PortalContext, visit: Visit): Promise<Rep
     const query = new URLSearchParams({ fields: config.fields.join(','), page: String(page), per_page: String(RECORDS_PER_PAGE) });
     const response = await manager.fetch({ user }, `/crm/v8/${config.module}?${query}`);
     if (response.status === 204) {
-      if (page === 1) return { page: recordsPage(viewer, config.module, config.fields, [], { number: 1, size: RECORDS_PER_PAGE, more: false }) };
+      if (page === 1)
+        return { page: recordsPage(viewer, config.module, config.fields, [], { number: 1, size: RECORDS_PER_PAGE, more: false }) };
       return { page: problemPage(404, 'No such page', `You have fewer records than page ${page} would show.`, viewer) };
     }
     if (!response.ok) throw new Error(`CRM answered HTTP ${response.status}`);
     const body = (await response.json()) as { data?: Record<string, unknown>[]; info?: { more_records?: boolean } };
-    return { page: recordsPage(viewer, config.module, config.fields, body.data ?? [], { number: page, size: RECORDS_PER_PAGE, more: body.info?.more_records === true }) };
+    return {
+      page: recordsPage(viewer, config.module, config.fields, body.data ?? [], {
+        number: page,
+        size: RECORDS_PER_PAGE,
+        more: body.info?.more_records === true,
+      }),
+    };
   } catch (error) {
     const code = isTokenStoreError(error) ? error.code : 'CRM';
     if (code === ErrorCode.REAUTHORIZATION_REQUIRED || code === ErrorCode.TOKEN_NOT_FOUND) {
       // The portal has no access for this student any more: none of their sessions can show anything.
       const ended = sessions.endAllOf(user);
       log.event('access_ended', { user: log.user(user), code, sessions_ended: ended });
-      const reply = code === ErrorCode.REAUTHORIZATION_REQUIRED ? reauthorizePage(user) : problemPage(401, 'Please sign in', 'The portal no longer holds access to your Zoho account (you signed out in another browser). Sign in to continue.');
+      const reply =
+        code === ErrorCode.REAUTHORIZATION_REQUIRED
+          ? reauthorizePage(user)
+          : problemPage(
+              401,
+              'Please sign in',
+              'The portal no longer holds access to your Zoho account (you signed out in another browser). Sign in to continue.',
+            );
       return { page: reply, cookies: [cookies.clear(cookies.session)] };
     }
     log.event('records_failed', { user: log.user(user), code });
-    return { page: problemPage(502, 'Zoho is not answering', 'Your records could not be loaded just now; please try again in a moment.', viewer) };
+    return {
+      page: problemPage(502, 'Zoho is not answering', 'Your records could not be loaded just now; please try again in a moment.', viewer),
+    };
   }
 }
 

@@ -17,7 +17,11 @@ export class ReplacedRefreshTokens {
     const saveToken = async (token: OAuthToken): Promise<void> => {
       const replaced = scope.getStore();
       if (replaced === undefined || !token.refreshToken) return store.saveToken(token);
-      const before = token.id ? await store.findTokenById(token.id) : token.userName ? await store.findToken(new OAuthToken({ userSignature: token.userName })) : null;
+      const before = token.id
+        ? await store.findTokenById(token.id)
+        : token.userName
+          ? await store.findToken(new OAuthToken({ userSignature: token.userName }))
+          : null;
       await store.saveToken(token);
       if (before?.refreshToken && before.refreshToken !== token.refreshToken && before.id === token.id) replaced.push(before);
     };

@@ -14,16 +14,29 @@ const REVOKE_WAIT_MS = 5_000;
 export async function revokeReplaced({ config, manager, log }: PortalContext, replaced: readonly OAuthToken[]): Promise<void> {
   for (const token of replaced) {
     const environment =
-      (token.apiDomain ? environmentForApiDomain(token.apiDomain, [config.environment, ...config.environments, ...allZohoEnvironments()]) : null) ?? config.environment;
+      (token.apiDomain
+        ? environmentForApiDomain(token.apiDomain, [config.environment, ...config.environments, ...allZohoEnvironments()])
+        : null) ?? config.environment;
     try {
-      const remote = await manager.accounts.revoke({
-        accountsUrl: environment.accountsUrl,
-        refreshToken: String(token.refreshToken),
-        client: { clientId: token.clientId ?? config.clientId, clientSecret: token.clientSecret ?? config.clientSecret, server: oauthServerOf(environment) },
-      }, { signal: AbortSignal.timeout(REVOKE_WAIT_MS) });
+      const remote = await manager.accounts.revoke(
+        {
+          accountsUrl: environment.accountsUrl,
+          refreshToken: String(token.refreshToken),
+          client: {
+            clientId: token.clientId ?? config.clientId,
+            clientSecret: token.clientSecret ?? config.clientSecret,
+            server: oauthServerOf(environment),
+          },
+        },
+        { signal: AbortSignal.timeout(REVOKE_WAIT_MS) },
+      );
       log.event('previous_token_revoked', { user: log.user(token.userName), token_id: token.id, remote });
     } catch (error) {
-      log.event('previous_token_revoke_failed', { user: log.user(token.userName), token_id: token.id, code: isTokenStoreError(error) ? error.code : error instanceof Error ? error.name : 'UNKNOWN' });
+      log.event('previous_token_revoke_failed', {
+        user: log.user(token.userName),
+        token_id: token.id,
+        code: isTokenStoreError(error) ? error.code : error instanceof Error ? error.name : 'UNKNOWN',
+      });
     }
   }
 }

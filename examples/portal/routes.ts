@@ -44,10 +44,26 @@ export async function route(context: PortalContext, visit: Visit): Promise<Reply
     const foreign = refuseForeignPost(request, context.publicOrigin);
     if (foreign !== null) {
       context.log.event('post_refused', { route: url.pathname, reason: foreign.reason });
-      return { page: problemPage(403, 'Request refused', 'This request did not come from the portal\'s own pages, so it was refused; nothing was changed.', viewer) };
+      return {
+        page: problemPage(
+          403,
+          'Request refused',
+          "This request did not come from the portal's own pages, so it was refused; nothing was changed.",
+          viewer,
+        ),
+      };
     }
     const form = await readForm(request);
-    if (isRefusal(form)) return { page: problemPage(form.status, 'Request refused', 'The portal\'s forms send a short urlencoded form; this was something else, so nothing was changed.', viewer, { connection: 'close' }) };
+    if (isRefusal(form))
+      return {
+        page: problemPage(
+          form.status,
+          'Request refused',
+          "The portal's forms send a short urlencoded form; this was something else, so nothing was changed.",
+          viewer,
+          { connection: 'close' },
+        ),
+      };
     return found.POST(context, visit, form);
   }
   const allow = [found.GET ? 'GET' : '', url.pathname === '/' ? 'HEAD' : '', found.POST ? 'POST' : ''].filter(Boolean).join(', ');

@@ -105,7 +105,13 @@ export async function startPortal({ host = '127.0.0.1', port = 3000, publicUrl, 
     return closed;
   };
   context.log.event('started', { url, public_origin: context.publicOrigin });
-  return { url, publicOrigin: context.publicOrigin, manager: running, stats: () => ({ pendingSignIns: context.pending.size, sessions: context.sessions.size }), close };
+  return {
+    url,
+    publicOrigin: context.publicOrigin,
+    manager: running,
+    stats: () => ({ pendingSignIns: context.pending.size, sessions: context.sessions.size }),
+    close,
+  };
 }
 
 /** One request, start to log line. Nothing in it can throw past here: a bug is a 500 page, never a dead process. */

@@ -25,7 +25,12 @@ export interface SessionLimits {
   readonly idleMs: number;
 }
 
-export const DEFAULT_SESSION_LIMITS: SessionLimits = Object.freeze({ maxSessions: 10_000, maxPerUser: 10, maxAgeMs: 8 * 3_600_000, idleMs: 2 * 3_600_000 });
+export const DEFAULT_SESSION_LIMITS: SessionLimits = Object.freeze({
+  maxSessions: 10_000,
+  maxPerUser: 10,
+  maxAgeMs: 8 * 3_600_000,
+  idleMs: 2 * 3_600_000,
+});
 
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
@@ -56,7 +61,14 @@ export class SessionRegistry {
     if (own && own.size >= this.#limits.maxPerUser) this.#endKey(this.#leastRecent(own));
     while (this.#byKey.size >= this.#limits.maxSessions) this.#endKey(this.#byKey.keys().next().value as string);
     const id = randomBytes(32).toString('base64url');
-    const session: Session = { handle: randomBytes(12).toString('base64url'), user, csrfToken: randomBytes(24).toString('base64url'), device, createdAt: now, lastSeenAt: now };
+    const session: Session = {
+      handle: randomBytes(12).toString('base64url'),
+      user,
+      csrfToken: randomBytes(24).toString('base64url'),
+      device,
+      createdAt: now,
+      lastSeenAt: now,
+    };
     const key = keyOf(id);
     this.#byKey.set(key, session);
     if (own) own.add(key);

@@ -66,9 +66,10 @@ export async function finishSignIn(context: PortalContext, visit: Visit): Promis
   const state = url.searchParams.get('state');
   const started = state === null ? null : pending.take(state, now);
   if (url.searchParams.has('error')) return refused('Zoho did not grant access (the consent was rejected).', visit.viewer);
-  if (started === null) return refused('This sign-in has expired or was already used (a sign-in must be finished within 10 minutes).', visit.viewer);
+  if (started === null)
+    return refused('This sign-in has expired or was already used (a sign-in must be finished within 10 minutes).', visit.viewer);
   if (readCookie(visit.request.headers.cookie, cookies.signIn) !== started.browser) {
-    return refused('This sign-in was started in another browser, or this browser did not keep the portal\'s cookie.', visit.viewer);
+    return refused("This sign-in was started in another browser, or this browser did not keep the portal's cookie.", visit.viewer);
   }
   let redirect: AuthorizationRedirect;
   try {
@@ -78,7 +79,7 @@ export async function finishSignIn(context: PortalContext, visit: Visit): Promis
   }
   throttle.codeSeen(now);
   const accountsServer = trustedAccountsServer(redirect, context);
-  if (accountsServer === null) return refused('The sign-in names an accounts server that is not Zoho\'s.', visit.viewer);
+  if (accountsServer === null) return refused("The sign-in names an accounts server that is not Zoho's.", visit.viewer);
   let token: OAuthToken;
   let previous: OAuthToken[];
   try {
@@ -115,12 +116,25 @@ function exchangeFailed({ log, throttle, now }: PortalContext, error: unknown, v
   switch (code) {
     case ErrorCode.ACCOUNTS_UNAVAILABLE:
       return {
-        page: problemPage(503, 'Zoho is not answering', 'Zoho\'s sign-in service could not be reached, so this sign-in could not finish; nothing was saved. Please try again in a few minutes.', viewer, { 'retry-after': '60' }),
+        page: problemPage(
+          503,
+          'Zoho is not answering',
+          "Zoho's sign-in service could not be reached, so this sign-in could not finish; nothing was saved. Please try again in a few minutes.",
+          viewer,
+          { 'retry-after': '60' },
+        ),
       };
     case ErrorCode.REAUTHORIZATION_REQUIRED:
-      return refused('Zoho refused this sign-in\'s code (it was already used, or it expired: codes last a couple of minutes).', viewer);
+      return refused("Zoho refused this sign-in's code (it was already used, or it expired: codes last a couple of minutes).", viewer);
     default:
-      return { page: problemPage(500, 'Sign-in is not working', 'The portal could not complete the sign-in with Zoho (its Zoho settings may be wrong). Whoever runs the portal can see why in its log.', viewer) };
+      return {
+        page: problemPage(
+          500,
+          'Sign-in is not working',
+          'The portal could not complete the sign-in with Zoho (its Zoho settings may be wrong). Whoever runs the portal can see why in its log.',
+          viewer,
+        ),
+      };
   }
 }
 
@@ -129,6 +143,7 @@ function exchangeFailed({ log, throttle, now }: PortalContext, error: unknown, v
  * server's (the manager refuses any other itself; checking first lets the page say so before anything is sent).
  */
 function trustedAccountsServer(redirect: AuthorizationRedirect, { config }: PortalContext): string | null {
-  const named = redirect.accountsServer ?? (redirect.location ? zohoEnvironment(redirect.location).accountsUrl : config.environment.accountsUrl);
+  const named =
+    redirect.accountsServer ?? (redirect.location ? zohoEnvironment(redirect.location).accountsUrl : config.environment.accountsUrl);
   return isKnownAccountsServer(named, [config.environment, ...config.environments]) ? new URL(named).origin : null;
 }

@@ -102,8 +102,7 @@ interface Answer {
   readonly body: Record<string, unknown> | null;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Why a try failed, in words safe to log (an HTTP status or a socket error code, never a URL or a body). */
 function reasonOf(error: unknown): string {
@@ -170,7 +169,10 @@ export class AccountsClient {
    * Revokes a refresh token (and every access token made from it). Resolves to `true` when the server revoked it,
    * `false` when it did not know the token (already revoked: HTTP 400), so a retried revoke is safe.
    */
-  async revoke(request: { accountsUrl: string; refreshToken: string; client?: ClientCredentials }, options: RequestOptions = {}): Promise<boolean> {
+  async revoke(
+    request: { accountsUrl: string; refreshToken: string; client?: ClientCredentials },
+    options: RequestOptions = {},
+  ): Promise<boolean> {
     const operation: AccountsOperation = 'revoke a refresh token';
     const server = request.client?.server;
     let url: URL;
@@ -201,10 +203,14 @@ export class AccountsClient {
     const headers = { Authorization: `Zoho-oauthtoken ${request.accessToken}` };
     const answer = await this.#send(operation, url, { method: 'GET', headers }, options);
     if (answer.status === 401) {
-      throw new AccountsError(ErrorCode.API_UNAUTHORIZED, 'Zoho refused the access token to read the current user (HTTP 401); refresh it and try again.', {
-        status: 401,
-        oauthError: typeof answer.body?.code === 'string' ? answer.body.code : null,
-      });
+      throw new AccountsError(
+        ErrorCode.API_UNAUTHORIZED,
+        'Zoho refused the access token to read the current user (HTTP 401); refresh it and try again.',
+        {
+          status: 401,
+          oauthError: typeof answer.body?.code === 'string' ? answer.body.code : null,
+        },
+      );
     }
     const users = answer.body?.users;
     const user: unknown = Array.isArray(users) ? users[0] : undefined;
@@ -314,7 +320,14 @@ export class AccountsClient {
 }
 
 /** What `onAttempt` is told about one try. */
-function attemptOf(url: URL, init: RequestInit, attempt: number, started: number, statusCode: number | null, errorType: string | null): AccountsAttempt {
+function attemptOf(
+  url: URL,
+  init: RequestInit,
+  attempt: number,
+  started: number,
+  statusCode: number | null,
+  errorType: string | null,
+): AccountsAttempt {
   const scheme = url.protocol === 'http:' ? 'http' : 'https';
   return {
     method: init.method === 'GET' ? 'GET' : 'POST',

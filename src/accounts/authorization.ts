@@ -24,7 +24,7 @@ export interface AuthorizationRequest {
 /** The URL to send the user's browser to. */
 export function authorizationUrl(request: AuthorizationRequest): URL {
   if (typeof request?.accountsUrl !== 'string' || !URL.canParse(request.accountsUrl)) {
-    throw refuse('authorizationUrl needs { accountsUrl } as an absolute URL, such as zohoEnvironment(\'us\').accountsUrl.');
+    throw refuse("authorizationUrl needs { accountsUrl } as an absolute URL, such as zohoEnvironment('us').accountsUrl.");
   }
   const url = new URL(request.accountsUrl);
   url.pathname = `${url.pathname.replace(/\/$/, '')}/oauth/v2/auth`;
@@ -66,7 +66,8 @@ const HOW_TO_CALL =
 
 /** The redirect as a URL: an absolute URL, or a request path resolved against `baseUrl`. Never echoes the input. */
 function redirectUrlOf(redirect: unknown, options: ParseAuthorizationRedirectOptions): URL {
-  if (typeof options !== 'object' || options === null) throw refuse(`parseAuthorizationRedirect: options must be an object; ${HOW_TO_CALL}.`);
+  if (typeof options !== 'object' || options === null)
+    throw refuse(`parseAuthorizationRedirect: options must be an object; ${HOW_TO_CALL}.`);
   const unknown = unknownOption(options, ['baseUrl']);
   if (unknown !== null) throw refuse(`parseAuthorizationRedirect: ${describeUnknown(unknown, ['baseUrl'])}`);
   const { baseUrl } = options;
@@ -79,9 +80,12 @@ function redirectUrlOf(redirect: unknown, options: ParseAuthorizationRedirectOpt
   }
   if (URL.canParse(redirect)) return new URL(redirect);
   if (baseUrl === undefined) {
-    throw refuse(`parseAuthorizationRedirect got a redirect that is not an absolute URL (a request path needs the app's base URL); ${HOW_TO_CALL}.`);
+    throw refuse(
+      `parseAuthorizationRedirect got a redirect that is not an absolute URL (a request path needs the app's base URL); ${HOW_TO_CALL}.`,
+    );
   }
-  if (!URL.canParse(redirect, String(baseUrl))) throw refuse(`parseAuthorizationRedirect: the redirect is not a URL or a request path; ${HOW_TO_CALL}.`);
+  if (!URL.canParse(redirect, String(baseUrl)))
+    throw refuse(`parseAuthorizationRedirect: the redirect is not a URL or a request path; ${HOW_TO_CALL}.`);
   return new URL(redirect, baseUrl);
 }
 

@@ -68,9 +68,7 @@ export function zohoEnvironment(dataCenter: DataCenterCode, kind: EnvironmentKin
 
 /** Every Zoho environment: 9 data centers × production, sandbox, developer. */
 export function allZohoEnvironments(): Environment[] {
-  return DATA_CENTER_CODES.flatMap((code) =>
-    (Object.keys(PREFIX) as EnvironmentKind[]).map((kind) => zohoEnvironment(code, kind)),
-  );
+  return DATA_CENTER_CODES.flatMap((code) => (Object.keys(PREFIX) as EnvironmentKind[]).map((kind) => zohoEnvironment(code, kind)));
 }
 
 /**
@@ -78,7 +76,9 @@ export function allZohoEnvironments(): Environment[] {
  * endpoints and header; `tokenEndpoint`, `revocationEndpoint`, `clientAuthentication` and `authorizationScheme` name
  * a standard server's (or use `discoverEnvironment`). See docs/lifecycle.md, "Standard OAuth 2.0 servers".
  */
-export function customEnvironment(options: { accountsUrl: string; apiDomain: string; kind?: EnvironmentKind } & OAuthServerSettings): Environment {
+export function customEnvironment(
+  options: { accountsUrl: string; apiDomain: string; kind?: EnvironmentKind } & OAuthServerSettings,
+): Environment {
   if (typeof options !== 'object' || options === null) {
     throw new TokenStoreError(ErrorCode.INVALID_CONFIG, 'customEnvironment needs { accountsUrl, apiDomain }.');
   }

@@ -68,7 +68,10 @@ export function errorFromBody(
         `Zoho does not know this client id at this accounts server (to ${operation}); check the client id, and use the data center the authorize redirect named ("accounts-server").`,
       );
     case 'unauthorized_client':
-      return make(ErrorCode.INVALID_CLIENT, `The accounts server does not allow this client to ${operation} (unauthorized_client); check the client's grant types there.`);
+      return make(
+        ErrorCode.INVALID_CLIENT,
+        `The accounts server does not allow this client to ${operation} (unauthorized_client); check the client's grant types there.`,
+      );
     case 'invalid_scope':
     case 'invalid_request':
     case 'unsupported_grant_type':
@@ -77,7 +80,10 @@ export function errorFromBody(
         `The accounts server refused the request to ${operation} as malformed for it (${body.error}); check the environment's endpoints, client authentication and scopes.`,
       );
     case 'invalid_client_secret':
-      return make(ErrorCode.INVALID_CLIENT_SECRET, `Zoho refused the client secret (to ${operation}); check the client secret of this client id.`);
+      return make(
+        ErrorCode.INVALID_CLIENT_SECRET,
+        `Zoho refused the client secret (to ${operation}); check the client secret of this client id.`,
+      );
     default:
       return make(
         ErrorCode.ACCOUNTS_PROTOCOL,

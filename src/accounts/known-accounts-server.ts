@@ -39,9 +39,10 @@ export function knownAccountsEnvironment(server: string, candidates: readonly En
   const origin = httpOriginOf(server);
   const wanted = server.replace(/\/$/, '');
   const known =
-    origin === null ? undefined
-    : (candidates.find((candidate) => candidate.accountsUrl === wanted) ??
-      candidates.find((candidate) => httpOriginOf(candidate.accountsUrl) === origin));
+    origin === null
+      ? undefined
+      : (candidates.find((candidate) => candidate.accountsUrl === wanted) ??
+        candidates.find((candidate) => httpOriginOf(candidate.accountsUrl) === origin));
   if (known !== undefined) return known;
   throw new TokenStoreError(
     ErrorCode.UNTRUSTED_ACCOUNTS_SERVER,

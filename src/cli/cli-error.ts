@@ -23,7 +23,12 @@ export class CliError extends Error {
   /** The command's `--json` document already reports this failure (doctor's checks, migrate's failures): no error document follows it. */
   readonly inResult: boolean;
 
-  constructor(exitCode: ExitCodeValue, message: string, hint: string | null = null, options: { cause?: unknown; code?: string; inResult?: boolean } = {}) {
+  constructor(
+    exitCode: ExitCodeValue,
+    message: string,
+    hint: string | null = null,
+    options: { cause?: unknown; code?: string; inResult?: boolean } = {},
+  ) {
     super(message);
     this.exitCode = exitCode;
     this.hint = hint;

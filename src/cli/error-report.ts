@@ -32,7 +32,7 @@ const HINT_OF_CODE: Partial<Record<string, string>> = {
   [ErrorCode.INVALID_CLIENT_SECRET]: 'check the client secret stored with the token (or --client-secret)',
   [ErrorCode.THROTTLED]: 'Zoho allows 10 access tokens per refresh token in 10 minutes; wait and retry',
   [ErrorCode.ACCOUNTS_UNAVAILABLE]: 'check the network and the accounts URL, then retry',
-  [ErrorCode.STORE_UNAVAILABLE]: 'check that the store\'s server is running and reachable, then retry',
+  [ErrorCode.STORE_UNAVAILABLE]: "check that the store's server is running and reachable, then retry",
   [ErrorCode.STORE_ACCESS_DENIED]: 'check the user name, password and grants in the store location',
   [ErrorCode.STORE_CORRUPT]: 'repair the store (or point --store at another one); nothing was changed',
   [ErrorCode.TOKEN_STORE]: 'rerun with --debug to see the underlying error',

@@ -105,7 +105,11 @@ export async function main(argv: readonly string[], terminal: Terminal = process
     .option('--reveal', 'print secrets (client secret, refresh, access and grant tokens) in clear')
     .action(
       action(async (context, flags, [idOrUser]) =>
-        (await import('./commands/show.js')).show(idOrUser as string, { json: flags.json === true, reveal: flags.reveal === true }, context),
+        (await import('./commands/show.js')).show(
+          idOrUser as string,
+          { json: flags.json === true, reveal: flags.reveal === true },
+          context,
+        ),
       ),
     );
 
@@ -118,7 +122,11 @@ export async function main(argv: readonly string[], terminal: Terminal = process
     .addOption(jsonOption())
     .action(
       action(async (context, flags, [idOrUser]) =>
-        (await import('./commands/delete.js')).deleteTokens(idOrUser, { all: flags.all === true, yes: flags.yes === true, json: flags.json === true }, context),
+        (await import('./commands/delete.js')).deleteTokens(
+          idOrUser,
+          { all: flags.all === true, yes: flags.yes === true, json: flags.json === true },
+          context,
+        ),
       ),
     );
 
@@ -153,7 +161,11 @@ export async function main(argv: readonly string[], terminal: Terminal = process
     .addOption(jsonOption())
     .action(
       action(async (context, flags, [source]) =>
-        (await import('./commands/import.js')).importTokens(source as string, { to: flags.to as string, dryRun: flags.dryRun === true, json: flags.json === true }, context),
+        (await import('./commands/import.js')).importTokens(
+          source as string,
+          { to: flags.to as string, dryRun: flags.dryRun === true, json: flags.json === true },
+          context,
+        ),
       ),
     );
 
@@ -170,7 +182,11 @@ export async function main(argv: readonly string[], terminal: Terminal = process
         .addOption(storeOption())
         .addOption(jsonOption()),
     ),
-  ).action(action(async (context, flags, [idOrUser]) => (await import('./commands/refresh.js')).refresh(idOrUser as string, context, { json: flags.json === true })));
+  ).action(
+    action(async (context, flags, [idOrUser]) =>
+      (await import('./commands/refresh.js')).refresh(idOrUser as string, context, { json: flags.json === true }),
+    ),
+  );
 
   clientOptions(
     accountsOptions(
@@ -180,7 +196,11 @@ export async function main(argv: readonly string[], terminal: Terminal = process
         .addOption(storeOption())
         .addOption(jsonOption()),
     ),
-  ).action(action(async (context, flags, [idOrUser]) => (await import('./commands/revoke.js')).revoke(idOrUser as string, context, { json: flags.json === true })));
+  ).action(
+    action(async (context, flags, [idOrUser]) =>
+      (await import('./commands/revoke.js')).revoke(idOrUser as string, context, { json: flags.json === true }),
+    ),
+  );
 
   clientOptions(
     accountsOptions(
@@ -188,14 +208,16 @@ export async function main(argv: readonly string[], terminal: Terminal = process
         .command('login')
         .description('authorize the app for a user in the browser (or with a self-client --code) and save the token')
         .addOption(storeOption())
-        .option('--code <grant-code>', 'exchange a grant code from the API console\'s self-client tab instead')
-        .option('--open', 'open the authorization URL in the browser ($BROWSER, else the system\'s)')
+        .option('--code <grant-code>', "exchange a grant code from the API console's self-client tab instead")
+        .option('--open', "open the authorization URL in the browser ($BROWSER, else the system's)")
         .option('--port <port>', 'the local port the redirect comes back to (default 8000)', parsePort)
         .option('--redirect-uri <uri>', 'the registered redirect URI (default http://127.0.0.1:PORT/callback)')
         .option('--scope <scopes>', 'comma-separated scopes (default ZohoCRM.modules.ALL,ZohoCRM.users.READ)')
-        .option('--user <name>', 'store the token under this name instead of the CRM user\'s email')
+        .option('--user <name>', "store the token under this name instead of the CRM user's email")
         .option('--timeout <seconds>', 'how long to wait for the browser (default 300)', parsePositive)
-        .addOption(jsonOption('print the saved token as one JSON document on stdout (secrets masked; the authorization URL goes to stderr)')),
+        .addOption(
+          jsonOption('print the saved token as one JSON document on stdout (secrets masked; the authorization URL goes to stderr)'),
+        ),
     ),
   ).action(
     action(async (context, flags) =>
@@ -236,10 +258,10 @@ export async function main(argv: readonly string[], terminal: Terminal = process
     .command('emulator')
     .description('run the Zoho accounts emulator on 127.0.0.1 for local development (Ctrl-C stops it)')
     .option('--dc <codes>', 'data centers to serve, comma-separated (default all nine)')
-    .option('--port <port>', 'the first data center\'s port; the next ones follow (default: ephemeral ports)')
+    .option('--port <port>', "the first data center's port; the next ones follow (default: ephemeral ports)")
     .option('--client-id <id>', 'the client id to register (default: a generated one)')
     .option('--client-secret <secret>', 'the client secret to register (default: a generated one)')
-    .option('--redirect-uri <uri>', 'the client\'s redirect URI (default http://127.0.0.1:8000/callback)')
+    .option('--redirect-uri <uri>', "the client's redirect URI (default http://127.0.0.1:8000/callback)")
     .option('--user <email>', 'the user who consents (default ada@example.com)')
     .option('--write-config <file>', 'write accountsUrl, clientId, clientSecret, redirectUri to a JSON file for --config')
     .option('--reveal', 'print the client secret')

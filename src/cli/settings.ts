@@ -46,7 +46,10 @@ async function readConfigFile(path: string): Promise<Settings> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as { code?: string }).code;
-    throw usageError(`The config file ${path} cannot be read (${code ?? 'error'}).`, 'check the path given to --config or ZOHO_TOKENS_CONFIG');
+    throw usageError(
+      `The config file ${path} cannot be read (${code ?? 'error'}).`,
+      'check the path given to --config or ZOHO_TOKENS_CONFIG',
+    );
   }
   let parsed: unknown;
   try {

@@ -19,7 +19,11 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      current[j] = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     previous = current;
   }
@@ -58,7 +62,8 @@ export function describeUnknown(name: string, known: readonly string[], aliases:
  * naming the owner (`MemoryStore: unknown option "x"; …`).
  */
 export function checkKnownOptions(owner: string, options: unknown, known: readonly string[]): void {
-  if (typeof options !== 'object' || options === null) throw new TokenStoreError(ErrorCode.INVALID_CONFIG, `${owner}: options must be an object.`);
+  if (typeof options !== 'object' || options === null)
+    throw new TokenStoreError(ErrorCode.INVALID_CONFIG, `${owner}: options must be an object.`);
   const unknown = unknownOption(options, known);
   if (unknown !== null) throw new TokenStoreError(ErrorCode.INVALID_CONFIG, `${owner}: ${describeUnknown(unknown, known)}`);
 }

@@ -9,10 +9,7 @@ export interface MatchKey {
   readonly value: string;
 }
 
-type MatchableToken = Pick<
-  OAuthToken,
-  'userName' | 'accessToken' | 'clientId' | 'clientSecret' | 'grantToken' | 'refreshToken'
->;
+type MatchableToken = Pick<OAuthToken, 'userName' | 'accessToken' | 'clientId' | 'clientSecret' | 'grantToken' | 'refreshToken'>;
 
 /** The fields the matching rule can match on. */
 export type MatchField = Exclude<LookupField, 'id'>;

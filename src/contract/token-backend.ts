@@ -5,8 +5,7 @@ import type { LookupField } from './matching-rule.js';
 export type MaybePromise<T> = T | Promise<T>;
 
 /** True when a backend answered with a promise rather than a value. */
-export const isPromise = <T>(value: MaybePromise<T>): value is Promise<T> =>
-  typeof (value as Promise<T> | null)?.then === 'function';
+export const isPromise = <T>(value: MaybePromise<T>): value is Promise<T> => typeof (value as Promise<T> | null)?.then === 'function';
 
 /** Reads a backend offers inside and outside a write. */
 export interface TokenReader {

@@ -1,12 +1,18 @@
 import type { LookupField } from '../contract/matching-rule.js';
-import { isPromise, type MaybePromise, type ReencryptResult, type TokenBackend, type TokenReader, type TokenWriter } from '../contract/token-backend.js';
+import {
+  isPromise,
+  type MaybePromise,
+  type ReencryptResult,
+  type TokenBackend,
+  type TokenReader,
+  type TokenWriter,
+} from '../contract/token-backend.js';
 import type { RefreshLease, RefreshLockOptions, RefreshLockScope } from '../contract/refresh-lock.js';
 import type { TokenRecord } from '../token/token-fields.js';
 import { encryptionConfig, type EncryptionConfig, type EncryptionOptions } from './encryption-options.js';
 import { FieldCipher, isLookupSecretField, type LookupSecretField } from './field-cipher.js';
 import { KeyRing } from './key-ring.js';
 import { RecordCipher } from './record-cipher.js';
-
 
 /** `then` that stays synchronous for a synchronous value (memory and SQLite lookups cost no promise). */
 function chain<T, R>(value: MaybePromise<T>, next: (value: T) => MaybePromise<R>): MaybePromise<R> {

@@ -39,14 +39,14 @@ export const KEY_ID_PATTERN = /^[A-Za-z0-9_-]{1,16}$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$|^[A-Za-z0-9_-]+$/;
 const KNOWN_OPTIONS = ['keys', 'currentKeyId', 'acceptPlaintext', 'cacheSize'];
 
-const invalid = (owner: string, message: string): TokenStoreError =>
-  new TokenStoreError(ErrorCode.INVALID_CONFIG, `${owner}: ${message}`);
+const invalid = (owner: string, message: string): TokenStoreError => new TokenStoreError(ErrorCode.INVALID_CONFIG, `${owner}: ${message}`);
 
 /** Reads one key. Messages name the key id, never the key. */
 function keyBytes(owner: string, id: string, key: unknown): Buffer {
   let bytes: Buffer | null = null;
   if (key instanceof Uint8Array) bytes = Buffer.from(key);
-  else if (typeof key === 'string' && BASE64.test(key.trim())) bytes = Buffer.from(key.trim(), key.includes('-') || key.includes('_') ? 'base64url' : 'base64');
+  else if (typeof key === 'string' && BASE64.test(key.trim()))
+    bytes = Buffer.from(key.trim(), key.includes('-') || key.includes('_') ? 'base64url' : 'base64');
   if (bytes === null || bytes.length !== 32) {
     throw new TokenStoreError(
       ErrorCode.KEY_INVALID,
@@ -62,7 +62,8 @@ function keyBytes(owner: string, id: string, key: unknown): Buffer {
  * for a key that is not 32 bytes. `owner` names the store in messages.
  */
 export function encryptionConfig(options: EncryptionOptions, owner: string): EncryptionConfig {
-  if (options === null || typeof options !== 'object') throw invalid(owner, 'option "encryption" must be an object with "keys" and "currentKeyId".');
+  if (options === null || typeof options !== 'object')
+    throw invalid(owner, 'option "encryption" must be an object with "keys" and "currentKeyId".');
   const unknown = unknownOption(options, KNOWN_OPTIONS);
   if (unknown !== null) throw invalid(owner, `encryption: ${describeUnknown(unknown, KNOWN_OPTIONS)}`);
   const { keys, currentKeyId, acceptPlaintext = false, cacheSize = 10_000 } = options;

@@ -12,10 +12,8 @@ export type LookupSecretField = Exclude<SecretField, 'clientSecret'>;
 export const isLookupSecretField = (field: string): field is LookupSecretField =>
   field === 'accessToken' || field === 'refreshToken' || field === 'grantToken';
 
-
 type PerField<T> = Record<SecretField, T>;
-const perField = <T>(make: () => T): PerField<T> =>
-  Object.fromEntries(SECRET_FIELDS.map((field) => [field, make()])) as PerField<T>;
+const perField = <T>(make: () => T): PerField<T> => Object.fromEntries(SECRET_FIELDS.map((field) => [field, make()])) as PerField<T>;
 
 /**
  * Encrypts and decrypts one field's value with AES-256-GCM. The associated data binds each envelope to its format,

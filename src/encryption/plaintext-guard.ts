@@ -3,7 +3,6 @@ import { TokenArgumentError, TokenStoreError } from '../errors/token-store-error
 import { SECRET_FIELDS, type TokenRecord } from '../token/token-fields.js';
 import { ENVELOPE_PREFIX, isEnvelope } from './envelope.js';
 
-
 /**
  * For stores without encryption: refuses a stored record that holds encrypted values, rather than hand out an
  * envelope as if it were a token (which Zoho would reject, and a refresh could then overwrite). An encrypting

@@ -100,7 +100,8 @@ export class RecordCipher {
     const secret = record.clientSecret;
     if (secret === null) return null;
     const kept = previous?.clientSecret ?? null;
-    if (isEnvelope(kept) && kept.startsWith(this.#currentPrefix) && this.#fields.open('clientSecret', kept, record.id) === secret) return kept;
+    if (isEnvelope(kept) && kept.startsWith(this.#currentPrefix) && this.#fields.open('clientSecret', kept, record.id) === secret)
+      return kept;
     return this.#fields.sealRandom('clientSecret', secret);
   }
 }

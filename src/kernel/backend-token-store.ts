@@ -15,7 +15,6 @@ import { isPromise, type MaybePromise, type ReencryptResult, type TokenBackend, 
 import type { TokenStore } from '../contract/token-store.js';
 import type { FencedSaveProvider, FencedSaveResult, SaveCondition } from '../contract/fenced-save.js';
 
-
 /**
  * A `TokenStore` built on a `TokenBackend`: the six methods of the contract, the matching rule and the merge,
  * written once for every engine. Stores in this package extend it; a custom store can too, by writing only a
@@ -66,20 +65,24 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider, Fence
   }
 
   saveToken(token: OAuthToken): Promise<void> {
-    return this.#run('save a token', () => {
-      const candidate = OAuthToken.from(asToken(token, 'saveToken'));
-      if (!candidate.accessToken && !candidate.refreshToken && !candidate.grantToken) {
-        throw new TokenStoreError(
-          ErrorCode.TOKEN_INCOMPLETE,
-          'saveToken needs an access, refresh or grant token; this token has none, so nothing was saved.',
-        );
-      }
-      const guardLabel = this.#guard ? this.#label : null;
-      if (guardLabel !== null) refuseEnvelopeLike(candidate);
-      return this.#backend.write((writer) => upsert(writer, candidate, guardLabel));
-    }, (id) => {
-      token.id = id;
-    });
+    return this.#run(
+      'save a token',
+      () => {
+        const candidate = OAuthToken.from(asToken(token, 'saveToken'));
+        if (!candidate.accessToken && !candidate.refreshToken && !candidate.grantToken) {
+          throw new TokenStoreError(
+            ErrorCode.TOKEN_INCOMPLETE,
+            'saveToken needs an access, refresh or grant token; this token has none, so nothing was saved.',
+          );
+        }
+        const guardLabel = this.#guard ? this.#label : null;
+        if (guardLabel !== null) refuseEnvelopeLike(candidate);
+        return this.#backend.write((writer) => upsert(writer, candidate, guardLabel));
+      },
+      (id) => {
+        token.id = id;
+      },
+    );
   }
 
   /**
@@ -88,41 +91,63 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider, Fence
    * `changed` (another writer stored something else since; nothing written) or `gone` (deleted; nothing written).
    */
   saveTokenIf(token: OAuthToken, condition: SaveCondition): Promise<FencedSaveResult> {
-    return this.#run('save a token', () => {
-      const candidate = OAuthToken.from(asToken(token, 'saveTokenIf'));
-      const id = candidate.id;
-      if (id === null) throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, 'saveTokenIf needs the id of the stored token to update.');
-      if (!candidate.accessToken && !candidate.refreshToken && !candidate.grantToken) {
-        throw new TokenStoreError(ErrorCode.TOKEN_INCOMPLETE, 'saveTokenIf needs an access, refresh or grant token; this token has none, so nothing was saved.');
-      }
-      const guardLabel = this.#guard ? this.#label : null;
-      if (guardLabel !== null) refuseEnvelopeLike(candidate);
-      return this.#backend.write((writer) => fencedUpdate(writer, id, candidate, condition, guardLabel));
-    }, (result) => result);
+    return this.#run(
+      'save a token',
+      () => {
+        const candidate = OAuthToken.from(asToken(token, 'saveTokenIf'));
+        const id = candidate.id;
+        if (id === null)
+          throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, 'saveTokenIf needs the id of the stored token to update.');
+        if (!candidate.accessToken && !candidate.refreshToken && !candidate.grantToken) {
+          throw new TokenStoreError(
+            ErrorCode.TOKEN_INCOMPLETE,
+            'saveTokenIf needs an access, refresh or grant token; this token has none, so nothing was saved.',
+          );
+        }
+        const guardLabel = this.#guard ? this.#label : null;
+        if (guardLabel !== null) refuseEnvelopeLike(candidate);
+        return this.#backend.write((writer) => fencedUpdate(writer, id, candidate, condition, guardLabel));
+      },
+      (result) => result,
+    );
   }
 
   deleteToken(id: string): Promise<void> {
-    return this.#run('delete a token', () => {
-      const valid = normalizeId(id, 'deleteToken');
-      return valid === null ? undefined : this.#backend.deleteById(valid);
-    }, () => undefined);
+    return this.#run(
+      'delete a token',
+      () => {
+        const valid = normalizeId(id, 'deleteToken');
+        return valid === null ? undefined : this.#backend.deleteById(valid);
+      },
+      () => undefined,
+    );
   }
 
   getTokens(): Promise<OAuthToken[]> {
-    return this.#run('list tokens', () => this.#backend.list(), (records) =>
-      [...records].sort((a, b) => compareIds(a.id, b.id)).map((record) => OAuthToken.fromRecord(this.#readable(record))),
+    return this.#run(
+      'list tokens',
+      () => this.#backend.list(),
+      (records) => [...records].sort((a, b) => compareIds(a.id, b.id)).map((record) => OAuthToken.fromRecord(this.#readable(record))),
     );
   }
 
   deleteTokens(): Promise<void> {
-    return this.#run('delete all tokens', () => this.#backend.deleteAll(), () => undefined);
+    return this.#run(
+      'delete all tokens',
+      () => this.#backend.deleteAll(),
+      () => undefined,
+    );
   }
 
   findTokenById(id: string): Promise<OAuthToken | null> {
-    return this.#run('find a token by id', () => {
-      const valid = normalizeId(id, 'findTokenById');
-      return valid === null ? null : this.#backend.findBy('id', valid);
-    }, (record) => (record ? OAuthToken.fromRecord(this.#readable(record)) : null));
+    return this.#run(
+      'find a token by id',
+      () => {
+        const valid = normalizeId(id, 'findTokenById');
+        return valid === null ? null : this.#backend.findBy('id', valid);
+      },
+      (record) => (record ? OAuthToken.fromRecord(this.#readable(record)) : null),
+    );
   }
 
   /**
@@ -132,12 +157,19 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider, Fence
    * on a store opened without the `encryption` option.
    */
   reencrypt(): Promise<ReencryptResult> {
-    return this.#run('re-encrypt tokens', () => {
-      if (!this.#backend.reencrypt) {
-        throw new TokenStoreError(ErrorCode.INVALID_CONFIG, `The ${this.#label} has no encryption configured; open it with the "encryption" option to re-encrypt.`);
-      }
-      return this.#backend.reencrypt();
-    }, (result) => result);
+    return this.#run(
+      're-encrypt tokens',
+      () => {
+        if (!this.#backend.reencrypt) {
+          throw new TokenStoreError(
+            ErrorCode.INVALID_CONFIG,
+            `The ${this.#label} has no encryption configured; open it with the "encryption" option to re-encrypt.`,
+          );
+        }
+        return this.#backend.reencrypt();
+      },
+      (result) => result,
+    );
   }
 
   /**
@@ -167,7 +199,11 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider, Fence
    * on first use. Safe to call again; a failed attempt is tried afresh.
    */
   ready(): Promise<void> {
-    return this.#run('open', () => this.#backend.open?.(), () => undefined);
+    return this.#run(
+      'open',
+      () => this.#backend.open?.(),
+      () => undefined,
+    );
   }
 
   /**
@@ -229,7 +265,6 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider, Fence
   }
 }
 
-
 /** The fenced save, run inside the backend's serialised write: the check and the update are one step. */
 async function fencedUpdate(
   writer: TokenWriter,
@@ -244,7 +279,7 @@ async function fencedUpdate(
   if (stored.accessToken !== condition.accessToken || stored.refreshToken !== condition.refreshToken) return 'changed';
   const record = mergeIntoStored(stored, token);
   if (record.userName !== stored.userName) {
-    throw new TokenStoreError(ErrorCode.INVALID_ARGUMENT, 'saveTokenIf cannot change a token\'s user name; save it with saveToken.');
+    throw new TokenStoreError(ErrorCode.INVALID_ARGUMENT, "saveTokenIf cannot change a token's user name; save it with saveToken.");
   }
   await writer.update(record);
   return 'saved';

@@ -13,7 +13,6 @@ import { encryptionConfig, type EncryptionOptions } from '../encryption/encrypti
 import { isLookupSecretField } from '../encryption/field-cipher.js';
 import type { RecordCipher } from '../encryption/record-cipher.js';
 
-
 /** A token whose fields are `record`'s, with the id given (null for none). */
 function tokenOf(record: TokenRecord, id: string | null, token: OAuthToken): OAuthToken {
   const result = OAuthToken.fromRecord(record, token.userSignature);

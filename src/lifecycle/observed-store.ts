@@ -51,13 +51,19 @@ export function observedStore(store: TokenStore, observer: StoreObserver): Token
     getTokens: () => store.getTokens(),
     deleteTokens: () => store.deleteTokens(),
   };
-  if (supportsFencedSave(store)) observed.saveTokenIf = timed('saveTokenIf', (token: Parameters<typeof store.saveTokenIf>[0], condition: Parameters<typeof store.saveTokenIf>[1]) => store.saveTokenIf(token, condition));
+  if (supportsFencedSave(store))
+    observed.saveTokenIf = timed(
+      'saveTokenIf',
+      (token: Parameters<typeof store.saveTokenIf>[0], condition: Parameters<typeof store.saveTokenIf>[1]) =>
+        store.saveTokenIf(token, condition),
+    );
   if (supportsRefreshLock(store)) {
     observed.refreshLockScope = store.refreshLockScope;
     observed.acquireRefreshLock = (key: string, options: RefreshLockOptions): Promise<RefreshLease | null> => {
       if (!observer.active()) return store.acquireRefreshLock(key, options);
       const started = now();
-      const end = (result: LockWaitResult, error: unknown) => observer.lockWait(result, options.waitMs, performance.timeOrigin + started, now() - started, error);
+      const end = (result: LockWaitResult, error: unknown) =>
+        observer.lockWait(result, options.waitMs, performance.timeOrigin + started, now() - started, error);
       return store.acquireRefreshLock(key, options).then(
         (lease) => {
           end(lease !== null ? 'acquired' : options.waitMs === 0 ? 'busy' : 'timeout', null);

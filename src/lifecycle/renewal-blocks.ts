@@ -22,9 +22,13 @@ export class RenewalBlocks {
     if (!block) return;
     const remaining = block.throttledUntil - now;
     if (remaining > 0) {
-      throw new AccountsError(ErrorCode.THROTTLED, `Zoho throttled token ${tokenId}; no request is sent until the advised wait ends (error.retryAfterMs).`, {
-        retryAfterMs: remaining,
-      });
+      throw new AccountsError(
+        ErrorCode.THROTTLED,
+        `Zoho throttled token ${tokenId}; no request is sent until the advised wait ends (error.retryAfterMs).`,
+        {
+          retryAfterMs: remaining,
+        },
+      );
     }
     if (block.refusedRefreshToken !== null && block.refusedRefreshToken === current.refreshToken) {
       throw new AccountsError(

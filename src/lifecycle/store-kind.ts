@@ -15,7 +15,11 @@ const KINDS: Readonly<Record<string, StoreKind>> = {
 
 /** The kind of a store, from the closed set telemetry reports (`other` for anything this package did not make). */
 export function storeKindOf(store: object): StoreKind {
-  for (let proto: object | null = Object.getPrototypeOf(store) as object | null; proto !== null; proto = Object.getPrototypeOf(proto) as object | null) {
+  for (
+    let proto: object | null = Object.getPrototypeOf(store) as object | null;
+    proto !== null;
+    proto = Object.getPrototypeOf(proto) as object | null
+  ) {
     const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
     if (typeof name === 'string' && Object.hasOwn(KINDS, name)) return KINDS[name] as StoreKind;
   }

@@ -95,9 +95,11 @@ export class TokenLookup {
       // Only the key's fields: findToken keeps the fields a query sets, and stored values (a rotated refresh
       // token, a newer access token) must win over the ones the caller configured.
       const query =
-        key.field === 'userName' ? new OAuthToken({ userSignature: key.value })
-        : key.field === 'accessToken' ? new OAuthToken({ accessToken: key.value })
-        : new OAuthToken({ clientId: token.clientId, clientSecret: token.clientSecret, [key.field]: key.value });
+        key.field === 'userName'
+          ? new OAuthToken({ userSignature: key.value })
+          : key.field === 'accessToken'
+            ? new OAuthToken({ accessToken: key.value })
+            : new OAuthToken({ clientId: token.clientId, clientSecret: token.clientSecret, [key.field]: key.value });
       const found = await store.findToken(query);
       if (found) return persisted(found);
     }
@@ -109,5 +111,8 @@ export class TokenLookup {
 export const persisted = (token: OAuthToken): Snapshot => ({ token, persisted: true, flightKey: `id:${String(token.id)}` });
 
 export function notFound(what: string): TokenStoreError {
-  return new TokenStoreError(ErrorCode.TOKEN_NOT_FOUND, `No stored token for ${what}; authorize the user first (TokenManager.exchangeGrant).`);
+  return new TokenStoreError(
+    ErrorCode.TOKEN_NOT_FOUND,
+    `No stored token for ${what}; authorize the user first (TokenManager.exchangeGrant).`,
+  );
 }

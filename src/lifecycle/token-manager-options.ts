@@ -103,8 +103,21 @@ export const DEFAULT_LOCK_KEEP_ALIVE_MS = 300_000;
 const invalid = (message: string): TokenStoreError => new TokenStoreError(ErrorCode.INVALID_CONFIG, message);
 
 const KNOWN_OPTIONS = [
-  'environment', 'environments', 'store', 'tokens', 'client', 'logger', 'clock', 'refreshMarginMs', 'cacheMaxAgeMs',
-  'refreshLock', 'refreshBudget', 'retry', 'accounts', 'fetch', 'telemetry',
+  'environment',
+  'environments',
+  'store',
+  'tokens',
+  'client',
+  'logger',
+  'clock',
+  'refreshMarginMs',
+  'cacheMaxAgeMs',
+  'refreshLock',
+  'refreshBudget',
+  'retry',
+  'accounts',
+  'fetch',
+  'telemetry',
 ];
 // `client` is not checked for unknown names: it is often a wider record (an app's config, the emulator's client).
 const KNOWN_LOCK = ['waitMs', 'leaseMs', 'keepAliveMs'];
@@ -133,7 +146,8 @@ function duration(name: string, value: unknown, fallback: number, min = 0): numb
 function isStore(value: unknown): value is TokenStore {
   const store = value as Partial<TokenStore> | null;
   return (
-    typeof store === 'object' && store !== null &&
+    typeof store === 'object' &&
+    store !== null &&
     ['findToken', 'saveToken', 'deleteToken', 'getTokens', 'deleteTokens', 'findTokenById'].every(
       (method) => typeof (store as Record<string, unknown>)[method] === 'function',
     )
@@ -142,7 +156,11 @@ function isStore(value: unknown): value is TokenStore {
 
 function isLogger(value: unknown): value is Logger {
   const logger = value as Record<string, unknown> | null;
-  return typeof logger === 'object' && logger !== null && ['debug', 'info', 'warn', 'error'].every((level) => typeof logger[level] === 'function');
+  return (
+    typeof logger === 'object' &&
+    logger !== null &&
+    ['debug', 'info', 'warn', 'error'].every((level) => typeof logger[level] === 'function')
+  );
 }
 
 /** Validates the options once, fills the defaults and freezes the result; nothing is opened on failure. */
@@ -157,7 +175,10 @@ export function tokenManagerConfig(options: TokenManagerOptions = {}): TokenMana
   const tokens = options.tokens === undefined ? [] : Array.isArray(options.tokens) ? options.tokens : [options.tokens];
   if (!tokens.every((token: unknown) => token instanceof OAuthToken)) throw invalid('tokens must be OAuthToken instances.');
   const client = options.client ?? null;
-  if (client !== null && (typeof client.clientId !== 'string' || !client.clientId || typeof client.clientSecret !== 'string' || !client.clientSecret)) {
+  if (
+    client !== null &&
+    (typeof client.clientId !== 'string' || !client.clientId || typeof client.clientSecret !== 'string' || !client.clientSecret)
+  ) {
     throw invalid('client needs a non-empty clientId and clientSecret.');
   }
   checkRedirectUri(client?.redirectUri);
@@ -210,8 +231,12 @@ function telemetryOption(value: TokenManagerOptions['telemetry']): TokenManagerC
   if (value === undefined) return 'auto';
   if (value === false) return false;
   const api = (value as Partial<TelemetryOptions> | null)?.api;
-  if (typeof api?.metrics?.getMeterProvider !== 'function' || typeof api.trace?.getTracerProvider !== 'function' || typeof api.context?.active !== 'function') {
-    throw invalid('telemetry must be false or { api } with api the @opentelemetry/api module (import * as api from \'@opentelemetry/api\').');
+  if (
+    typeof api?.metrics?.getMeterProvider !== 'function' ||
+    typeof api.trace?.getTracerProvider !== 'function' ||
+    typeof api.context?.active !== 'function'
+  ) {
+    throw invalid('telemetry must be false or { api }, with api the module namespace of @opentelemetry/api (import * as api of the package).');
   }
   checkNames('TokenManager option "telemetry"', value, ['api', 'meterProvider', 'tracerProvider']);
   return Object.freeze({ ...value });
@@ -219,8 +244,5 @@ function telemetryOption(value: TokenManagerOptions['telemetry']): TokenManagerC
 
 /** The default store: SQLite on a file, so tokens survive restarts and processes on one host share them. */
 function defaultStore(): TokenStore {
-  return new LazyTokenStore(
-    () => import('../stores/sqlite/sqlite-store.js').then(({ SQLiteStore }) => SQLiteStore.open()),
-    'host',
-  );
+  return new LazyTokenStore(() => import('../stores/sqlite/sqlite-store.js').then(({ SQLiteStore }) => SQLiteStore.open()), 'host');
 }

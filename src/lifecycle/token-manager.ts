@@ -10,7 +10,15 @@ import { RefreshBudget } from './refresh-budget.js';
 import { OAuthToken } from '../token/oauth-token.js';
 import { RenewalBlocks } from './renewal-blocks.js';
 import { authenticatedFetch, type FetchInput } from './authenticated-fetch.js';
-import { LifecycleEvents, type LifecycleEventName, type LifecycleListener, type LockWaitResult, type RenewalOutcome, type StoreKind, type StoreOperationName } from './lifecycle-events.js';
+import {
+  LifecycleEvents,
+  type LifecycleEventName,
+  type LifecycleListener,
+  type LockWaitResult,
+  type RenewalOutcome,
+  type StoreKind,
+  type StoreOperationName,
+} from './lifecycle-events.js';
 import type { AccountsAttempt } from '../accounts/accounts-client.js';
 import { errorTypeOf, observedStore } from './observed-store.js';
 import { RenewalTrail, RenewalTrails } from './renewal-trail.js';
@@ -71,7 +79,11 @@ export class TokenManager {
     // The default store is SQLite, opened on first use.
     this.#storeKind = this.#config.ownsStore ? 'sqlite' : storeKindOf(this.#config.store);
     this.#store = observedStore(this.#config.store, {
-      active: () => this.#events.has('storeOperation') || this.#events.has('lockWait') || this.#events.has('renewalEnded') || this.#events.has('leaseLost'),
+      active: () =>
+        this.#events.has('storeOperation') ||
+        this.#events.has('lockWait') ||
+        this.#events.has('renewalEnded') ||
+        this.#events.has('leaseLost'),
       operation: (operation, startedAt, durationMs, error) => this.#storeOperationEnded(operation, startedAt, durationMs, error),
       lockWait: (result, waitMs, startedAt, durationMs, error) => this.#lockWaitEnded(result, waitMs, startedAt, durationMs, error),
       leaseLost: () => this.#events.emit('leaseLost', { storeKind: this.#storeKind }),
@@ -155,7 +167,10 @@ export class TokenManager {
     }
     const server: unknown = grantCode.accountsServer;
     if (server !== undefined && server !== null && typeof server !== 'string') {
-      throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, 'exchangeGrant: "accountsServer" must be a URL string (the redirect\'s accounts-server), or null.');
+      throw new TokenArgumentError(
+        ErrorCode.INVALID_ARGUMENT,
+        'exchangeGrant: "accountsServer" must be a URL string (the redirect\'s accounts-server), or null.',
+      );
     }
     await this.#telemetryLoaded();
     return this.#traced(null, 'authorization_code', async () => {
@@ -202,7 +217,10 @@ export class TokenManager {
           clientSecret: token.clientSecret ?? this.#config.client?.clientSecret ?? '',
           server: oauthServerOf(environment),
         };
-        remote = await this.#config.accounts.revoke({ accountsUrl: environment.accountsUrl, refreshToken: token.refreshToken, client }, { onAttempt: this.#onAttempt });
+        remote = await this.#config.accounts.revoke(
+          { accountsUrl: environment.accountsUrl, refreshToken: token.refreshToken, client },
+          { onAttempt: this.#onAttempt },
+        );
       }
       await this.#store.deleteToken(tokenId);
       this.#cache.drop(tokenId);
@@ -323,7 +341,11 @@ export class TokenManager {
   }
 
   /** A caller that joined a renewal another caller started: `coalesced`, with that renewal's error if it failed. */
-  #joined(run: Promise<TokenCredentials>, tokenId: string | null, grantType: 'refresh_token' | 'authorization_code'): Promise<TokenCredentials> {
+  #joined(
+    run: Promise<TokenCredentials>,
+    tokenId: string | null,
+    grantType: 'refresh_token' | 'authorization_code',
+  ): Promise<TokenCredentials> {
     if (!this.#events.has('renewalEnded')) return run;
     const trail = new RenewalTrail();
     return run.then(
@@ -338,7 +360,14 @@ export class TokenManager {
     );
   }
 
-  #renewalEnded(trail: RenewalTrail, tokenId: string | null, grantType: 'refresh_token' | 'authorization_code', outcome: RenewalOutcome, error: unknown, withSteps = true): void {
+  #renewalEnded(
+    trail: RenewalTrail,
+    tokenId: string | null,
+    grantType: 'refresh_token' | 'authorization_code',
+    outcome: RenewalOutcome,
+    error: unknown,
+    withSteps = true,
+  ): void {
     this.#events.emit('renewalEnded', {
       tokenId,
       outcome,
@@ -362,14 +391,29 @@ export class TokenManager {
 
   #storeOperationEnded(operation: StoreOperationName, startedAt: number, durationMs: number, error: unknown): void {
     const trail = this.#trails.current;
-    const event = { operation, storeKind: this.#storeKind, startedAt, durationMs, errorType: error === null ? null : errorTypeOf(error), inRenewal: trail !== undefined };
+    const event = {
+      operation,
+      storeKind: this.#storeKind,
+      startedAt,
+      durationMs,
+      errorType: error === null ? null : errorTypeOf(error),
+      inRenewal: trail !== undefined,
+    };
     trail?.steps.push({ kind: 'store', ...event });
     this.#events.emit('storeOperation', event);
   }
 
   #lockWaitEnded(result: LockWaitResult, waitMs: number, startedAt: number, durationMs: number, error: unknown): void {
     const trail = this.#trails.current;
-    const event = { storeKind: this.#storeKind, result, waitMs, startedAt, durationMs, errorType: error === null ? null : errorTypeOf(error), inRenewal: trail !== undefined };
+    const event = {
+      storeKind: this.#storeKind,
+      result,
+      waitMs,
+      startedAt,
+      durationMs,
+      errorType: error === null ? null : errorTypeOf(error),
+      inRenewal: trail !== undefined,
+    };
     trail?.steps.push({ kind: 'lock', ...event });
     this.#events.emit('lockWait', event);
   }
@@ -436,7 +480,8 @@ export class TokenManager {
     // Grant codes are single use, so processes configured with the same code take the lock named after it (a hash,
     // never the code) and re-read: the first exchanges and saves, the others find its token by the grant token.
     const grantToken = snapshot.token.grantToken;
-    const lease = grantToken && !snapshot.token.refreshToken ? await this.#lock(grantLockKey(grantToken), this.#config.lockWaitMs) : undefined;
+    const lease =
+      grantToken && !snapshot.token.refreshToken ? await this.#lock(grantLockKey(grantToken), this.#config.lockWaitMs) : undefined;
     try {
       if (lease !== undefined) {
         const again = await this.#lookup.readToken(snapshot.token);
@@ -487,7 +532,8 @@ export class TokenManager {
    * store now holds another one, which another holder rotated in. Resolves to the stored token then, else null.
    */
   async #rotatedElsewhere(current: OAuthToken, error: unknown): Promise<OAuthToken | null> {
-    if ((error as { code?: string } | null)?.code !== ErrorCode.REAUTHORIZATION_REQUIRED || current.id === null || !current.refreshToken) return null;
+    if ((error as { code?: string } | null)?.code !== ErrorCode.REAUTHORIZATION_REQUIRED || current.id === null || !current.refreshToken)
+      return null;
     const stored = await this.#store.findTokenById(current.id).catch(() => null);
     if (stored === null || !stored.refreshToken || stored.refreshToken === current.refreshToken) return null;
     this.#config.logger.info('refresh token was rotated by another holder meanwhile; using the stored one', { tokenId: current.id });
@@ -554,7 +600,10 @@ export class TokenManager {
       server: oauthServerOf(environment),
     };
     try {
-      await this.#config.accounts.revoke({ accountsUrl: environment.accountsUrl, refreshToken: String(token.refreshToken), client }, { onAttempt: this.#onAttempt });
+      await this.#config.accounts.revoke(
+        { accountsUrl: environment.accountsUrl, refreshToken: String(token.refreshToken), client },
+        { onAttempt: this.#onAttempt },
+      );
       this.#config.logger.info('revoked the refresh token of a renewal that could not be saved', { tokenId });
     } catch (error) {
       this.#config.logger.warn('could not revoke the refresh token of a renewal that could not be saved', {
@@ -644,7 +693,11 @@ export class TokenManager {
     if (current.id === null || !current.accessToken || current.expiresAt === null || this.#rejected.has(current.accessToken)) return null;
     const left = current.expiresAt - this.#config.clock.now();
     if (left <= 0) return null;
-    this.#config.logger.warn('serving the current access token until it expires; renewal failed', { tokenId: current.id, code, leftMs: left });
+    this.#config.logger.warn('serving the current access token until it expires; renewal failed', {
+      tokenId: current.id,
+      code,
+      leftMs: left,
+    });
     const trail = this.#trails.current;
     if (trail !== undefined) trail.graced = true;
     return this.#remember(current, Math.min(left, GRACE_RETRY_MS));
@@ -653,7 +706,13 @@ export class TokenManager {
   #emitRefreshed(renewal: Renewal, reason: RefreshReason | 'authorized'): void {
     const { token } = renewal;
     const tokenId = String(token.id);
-    this.#config.logger.info('access token renewed', { tokenId, user: token.userName, grantType: renewal.grantType, reason, rotated: renewal.rotated });
+    this.#config.logger.info('access token renewed', {
+      tokenId,
+      user: token.userName,
+      grantType: renewal.grantType,
+      reason,
+      rotated: renewal.rotated,
+    });
     this.#events.emit('refreshed', {
       tokenId,
       userName: token.userName,
@@ -713,4 +772,3 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 
 /** The lock key for exchanging a grant code: a hash, so the code itself never reaches a lock name or a log. */
 const grantLockKey = (grantToken: string): string => `grant-${createHash('sha256').update(grantToken).digest('hex').slice(0, 24)}`;
-

@@ -82,18 +82,26 @@ export class TokenRenewer {
     const accounts = this.#config.accounts;
     if (current.refreshToken) {
       const server = oauthServerOf(environment);
-      const options = server.rotatesRefreshTokens ? { replayable: false, onAttempt } : { budget: budgetFor?.(current.refreshToken), onAttempt };
-      const grant = await accounts.refresh({ accountsUrl: environment.accountsUrl, clientId, clientSecret, server, refreshToken: current.refreshToken }, options);
+      const options = server.rotatesRefreshTokens
+        ? { replayable: false, onAttempt }
+        : { budget: budgetFor?.(current.refreshToken), onAttempt };
+      const grant = await accounts.refresh(
+        { accountsUrl: environment.accountsUrl, clientId, clientSecret, server, refreshToken: current.refreshToken },
+        options,
+      );
       return this.#apply(current, grant, 'refresh_token', environment);
     }
-    const grant = await accounts.exchangeGrant({
-      accountsUrl: environment.accountsUrl,
-      clientId,
-      clientSecret,
-      server: oauthServerOf(environment),
-      code: String(current.grantToken),
-      redirectUri: current.redirectUrl ?? this.#config.client?.redirectUri ?? null,
-    }, { onAttempt });
+    const grant = await accounts.exchangeGrant(
+      {
+        accountsUrl: environment.accountsUrl,
+        clientId,
+        clientSecret,
+        server: oauthServerOf(environment),
+        code: String(current.grantToken),
+        redirectUri: current.redirectUrl ?? this.#config.client?.redirectUri ?? null,
+      },
+      { onAttempt },
+    );
     const renewal = this.#apply(current, grant, 'authorization_code', environment);
     if (!renewal.token.userName) await this.#nameUser(renewal, null, onAttempt);
     return renewal;
@@ -110,15 +118,18 @@ export class TokenRenewer {
     // Checked before anything else is sent: the redirect's accounts-server comes through the browser, forgeable.
     const named = knownAccountsEnvironment(grantCode.accountsServer ?? this.#config.environment.accountsUrl, this.#candidates);
     const { clientId, clientSecret } = this.#credentialsOf(base);
-    const grant = await this.#config.accounts.exchangeGrant({
-      accountsUrl: named.accountsUrl,
-      clientId,
-      clientSecret,
-      server: oauthServerOf(named),
-      code: grantCode.code,
-      redirectUri: base.redirectUrl,
-      codeVerifier: grantCode.codeVerifier ?? null,
-    }, { onAttempt });
+    const grant = await this.#config.accounts.exchangeGrant(
+      {
+        accountsUrl: named.accountsUrl,
+        clientId,
+        clientSecret,
+        server: oauthServerOf(named),
+        code: grantCode.code,
+        redirectUri: base.redirectUrl,
+        codeVerifier: grantCode.codeVerifier ?? null,
+      },
+      { onAttempt },
+    );
     const environment = this.environmentFor(grant.apiDomain);
     const renewal = this.#apply(base, grant, 'authorization_code', environment);
     if (!renewal.token.userName) await this.#nameUser(renewal, 'required', onAttempt);

@@ -32,7 +32,9 @@ export function levelLogger(level: LogLevel, write: (entry: LogEntry) => void): 
   const rank = LOG_LEVELS.indexOf(level);
   if (rank < 0) throw new TypeError(`Log level must be one of ${LOG_LEVELS.join(', ')}.`);
   const at = (entryLevel: LogEntry['level']) =>
-    LOG_LEVELS.indexOf(entryLevel) >= rank ? (message: string, fields: LogFields = {}) => write({ level: entryLevel, message, fields }) : noop;
+    LOG_LEVELS.indexOf(entryLevel) >= rank
+      ? (message: string, fields: LogFields = {}) => write({ level: entryLevel, message, fields })
+      : noop;
   return Object.freeze({ debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') });
 }
 

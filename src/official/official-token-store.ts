@@ -36,7 +36,10 @@ export class OfficialTokenStore {
     this.#store = manager?.store ?? (storeOrManager as TokenStore);
     for (const method of ['findToken', 'saveToken', 'deleteToken', 'getTokens', 'deleteTokens', 'findTokenById'] as const) {
       if (typeof (this.#store as unknown as Record<string, unknown>)[method] !== 'function') {
-        throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, `OfficialTokenStore needs a TokenStore: the store given has no ${method}() method.`);
+        throw new TokenArgumentError(
+          ErrorCode.INVALID_ARGUMENT,
+          `OfficialTokenStore needs a TokenStore: the store given has no ${method}() method.`,
+        );
       }
     }
   }
@@ -122,7 +125,10 @@ export class OfficialTokenStore {
   reportInvalidToken(token: OfficialOAuthToken | string): void {
     const accessToken = typeof token === 'string' ? token : token?.getAccessToken?.();
     if (this.#manager === null) {
-      throw new TokenStoreError(ErrorCode.INVALID_CONFIG, 'reportInvalidToken needs managed mode: build the OfficialTokenStore with a TokenManager.');
+      throw new TokenStoreError(
+        ErrorCode.INVALID_CONFIG,
+        'reportInvalidToken needs managed mode: build the OfficialTokenStore with a TokenManager.',
+      );
     }
     if (typeof accessToken === 'string' && accessToken !== '') this.#manager.reportInvalidToken(accessToken);
   }
@@ -164,5 +170,8 @@ function isManager(value: object): value is TokenManager {
 }
 
 function noTokenWithId(): TokenStoreError {
-  return new TokenStoreError(ErrorCode.TOKEN_NOT_FOUND, 'No stored token has this id; authorize the user first or use the id saveToken gave the token.');
+  return new TokenStoreError(
+    ErrorCode.TOKEN_NOT_FOUND,
+    'No stored token has this id; authorize the user first or use the id saveToken gave the token.',
+  );
 }

@@ -41,13 +41,17 @@ export interface OfficialOAuthToken {
 }
 
 // Official tokens built with no arguments hold `undefined`; the official format has no difference between '' and null.
-const text = (value: string | null | undefined): string | null => (value === undefined || value === null || value === '' ? null : String(value));
+const text = (value: string | null | undefined): string | null =>
+  value === undefined || value === null || value === '' ? null : String(value);
 
 function expiryOf(expiresIn: string | null | undefined): number | null {
   const value = text(expiresIn);
   if (value === null) return null;
   if (!/^\d{1,16}$/.test(value) || !Number.isSafeInteger(Number(value))) {
-    throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, 'The official token\'s expiry time (setExpiresIn) must be epoch milliseconds as digits.');
+    throw new TokenArgumentError(
+      ErrorCode.INVALID_ARGUMENT,
+      "The official token's expiry time (setExpiresIn) must be epoch milliseconds as digits.",
+    );
   }
   return Number(value);
 }

@@ -37,7 +37,16 @@ interface TokenFields extends Omit<TokenRecord, 'id'> {
 }
 
 const INIT_OPTIONS: readonly string[] = [
-  'id', 'userSignature', 'clientId', 'clientSecret', 'redirectUrl', 'grantToken', 'refreshToken', 'accessToken', 'expiresAt', 'apiDomain',
+  'id',
+  'userSignature',
+  'clientId',
+  'clientSecret',
+  'redirectUrl',
+  'grantToken',
+  'refreshToken',
+  'accessToken',
+  'expiresAt',
+  'apiDomain',
 ];
 // Names people reach for: the getter (`userName`), the official columns, the official SDK's builder methods.
 const INIT_ALIASES: Readonly<Record<string, string>> = {
@@ -61,10 +70,14 @@ const INIT_ALIASES: Readonly<Record<string, string>> = {
 function checkInitNames(init: OAuthTokenInit): void {
   if (init instanceof OAuthToken) return;
   if (typeof init !== 'object' || init === null) {
-    throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, 'OAuthToken takes an object of fields, e.g. new OAuthToken({ userSignature, refreshToken }).');
+    throw new TokenArgumentError(
+      ErrorCode.INVALID_ARGUMENT,
+      'OAuthToken takes an object of fields, e.g. new OAuthToken({ userSignature, refreshToken }).',
+    );
   }
   const unknown = unknownOption(init, INIT_OPTIONS);
-  if (unknown !== null) throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, `OAuthToken: ${describeUnknown(unknown, INIT_OPTIONS, INIT_ALIASES)}`);
+  if (unknown !== null)
+    throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, `OAuthToken: ${describeUnknown(unknown, INIT_OPTIONS, INIT_ALIASES)}`);
 }
 
 function validatedFields(init: OAuthTokenInit): TokenFields {

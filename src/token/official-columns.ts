@@ -37,9 +37,9 @@ export const FIELD_OF_COLUMN = {
 } as const satisfies Record<OfficialColumn, keyof TokenRecord>;
 
 /** The official column that stores each record field. */
-export const COLUMN_OF_FIELD = Object.fromEntries(
-  Object.entries(FIELD_OF_COLUMN).map(([column, field]) => [field, column]),
-) as { [F in keyof TokenRecord]: OfficialColumn };
+export const COLUMN_OF_FIELD = Object.fromEntries(Object.entries(FIELD_OF_COLUMN).map(([column, field]) => [field, column])) as {
+  [F in keyof TokenRecord]: OfficialColumn;
+};
 
 export function recordToOfficialRow(record: TokenRecord): OfficialRow {
   return {

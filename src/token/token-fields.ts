@@ -17,15 +17,7 @@ export interface TokenRecord {
 }
 
 /** The text fields of a token, in the official column order (minus `id`, `user_name` and `expiry_time`). */
-export const TEXT_FIELDS = [
-  'clientId',
-  'clientSecret',
-  'refreshToken',
-  'accessToken',
-  'grantToken',
-  'redirectUrl',
-  'apiDomain',
-] as const;
+export const TEXT_FIELDS = ['clientId', 'clientSecret', 'refreshToken', 'accessToken', 'grantToken', 'redirectUrl', 'apiDomain'] as const;
 
 export type TextField = (typeof TEXT_FIELDS)[number];
 

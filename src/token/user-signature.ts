@@ -7,7 +7,7 @@ export class UserSignature {
 
   constructor(name: string) {
     if (typeof name !== 'string' || name.length === 0) {
-      throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, 'UserSignature needs a non-empty name string (the user\'s email).');
+      throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, "UserSignature needs a non-empty name string (the user's email).");
     }
     this.name = name;
   }

@@ -26,7 +26,7 @@ test('createPkcePair: a 43-character verifier of 32 random bytes, its S256 chall
   assert.equal(new Set(pairs.map((pair) => pair.verifier)).size, pairs.length, 'every verifier is new');
 });
 
-test('a code authorized with the challenge is exchanged with the verifier, and refused with another pair\'s', async (t) => {
+test("a code authorized with the challenge is exchanged with the verifier, and refused with another pair's", async (t) => {
   const emulator = await AccountsEmulator.start({ dataCenters: ['us'] });
   t.after(() => emulator.close());
   const client = emulator.registerClient();

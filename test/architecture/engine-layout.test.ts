@@ -14,13 +14,26 @@ for (const engine of STORE_ENGINES) {
     const expected = [...EVERY_ENGINE, ...(engine.packages.length > 0 ? SHARED_ENGINE : [])].map((part) =>
       part.endsWith('.ts') ? part : `${engine.scheme}-${part}.ts`,
     );
-    assert.deepEqual(expected.filter((file) => !files.includes(file)), [], 'missing files');
-    assert.deepEqual(files.filter((file) => file !== 'index.ts' && !file.startsWith(`${engine.scheme}-`)), [], 'files not named after the engine');
+    assert.deepEqual(
+      expected.filter((file) => !files.includes(file)),
+      [],
+      'missing files',
+    );
+    assert.deepEqual(
+      files.filter((file) => file !== 'index.ts' && !file.startsWith(`${engine.scheme}-`)),
+      [],
+      'files not named after the engine',
+    );
   });
 }
 
 test('every folder under src/stores is an engine, the location grammar, or shared SQL naming', () => {
-  const folders = readdirSync('src/stores', { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  const folders = readdirSync('src/stores', { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
   const engines = STORE_ENGINES.map((engine) => engine.scheme);
-  assert.deepEqual(folders.filter((folder) => !engines.includes(folder) && folder !== 'location' && folder !== 'sql'), []);
+  assert.deepEqual(
+    folders.filter((folder) => !engines.includes(folder) && folder !== 'location' && folder !== 'sql'),
+    [],
+  );
 });

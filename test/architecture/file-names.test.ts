@@ -9,7 +9,9 @@ import { test } from 'node:test';
 const EXEMPT = new Set(['index.ts', 'main.ts']);
 
 test('no two source files share a name, index.ts and main.ts aside', () => {
-  const files = readdirSync('src', { recursive: true }).map(String).filter((file) => file.endsWith('.ts'));
+  const files = readdirSync('src', { recursive: true })
+    .map(String)
+    .filter((file) => file.endsWith('.ts'));
   const byName = new Map<string, string[]>();
   for (const file of files) byName.set(basename(file), [...(byName.get(basename(file)) ?? []), file]);
   const shared = [...byName.entries()].filter(([name, paths]) => paths.length > 1 && !EXEMPT.has(name));

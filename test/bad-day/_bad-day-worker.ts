@@ -49,7 +49,12 @@ for (const outcome of outcomes) {
     failed[code] = (failed[code] ?? 0) + 1;
   }
 }
-const report: BadDayReport = { served: outcomes.filter((outcome) => outcome.status === 'fulfilled').length, failed, digests: [...digests], lastMs };
+const report: BadDayReport = {
+  served: outcomes.filter((outcome) => outcome.status === 'fulfilled').length,
+  failed,
+  digests: [...digests],
+  lastMs,
+};
 process.stdout.write(`${JSON.stringify(report)}\n`);
 await manager.close();
 await store.close();

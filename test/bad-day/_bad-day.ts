@@ -119,7 +119,12 @@ export async function reportsOf(workers: readonly Worker[]): Promise<BadDayRepor
 }
 
 /** The totals of a round: callers served, failures by code, distinct tokens served, and the slowest caller. */
-export function totals(reports: readonly BadDayReport[]): { served: number; failed: Record<string, number>; digests: Set<string>; lastMs: number } {
+export function totals(reports: readonly BadDayReport[]): {
+  served: number;
+  failed: Record<string, number>;
+  digests: Set<string>;
+  lastMs: number;
+} {
   const failed: Record<string, number> = {};
   for (const report of reports) for (const [code, count] of Object.entries(report.failed)) failed[code] = (failed[code] ?? 0) + count;
   return {

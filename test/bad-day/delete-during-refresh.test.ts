@@ -58,7 +58,9 @@ describe('a token deleted while its refresh is in flight', () => {
     test(`${rotation ? 'a rotating server' : 'Zoho'}: no row re-created, the caller gets TOKEN_NOT_FOUND${rotation ? ', the new refresh token revoked' : ''}`, async () => {
       const runnable = cases.filter((storeCase) => storeCase.skip === false);
       const outcomes = await Promise.allSettled(runnable.map((storeCase) => deleteRound(storeCase, rotation)));
-      const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [String((outcome.reason as Error)?.message ?? outcome.reason)] : []));
+      const failures = outcomes.flatMap((outcome) =>
+        outcome.status === 'rejected' ? [String((outcome.reason as Error)?.message ?? outcome.reason)] : [],
+      );
       assert.deepEqual(failures, []);
     });
   }

@@ -9,16 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { DEFAULT_LOCK_LEASE_MS } from 'zoho-token-store';
 import type { PgBouncer } from '../_pgbouncer.js';
 import { openStore } from '../integration/_stores.js';
-import {
-  authorizedExpired,
-  badDayCases,
-  maybePgBouncer,
-  reportsOf,
-  startRound,
-  totals,
-  until,
-  type BadDayCase,
-} from './_bad-day.js';
+import { authorizedExpired, badDayCases, maybePgBouncer, reportsOf, startRound, totals, until, type BadDayCase } from './_bad-day.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'zts-bad-day-paused-'));
 let bouncer: PgBouncer | null = null;
@@ -50,8 +41,15 @@ async function pausedRound(storeCase: BadDayCase): Promise<void> {
     await store.close();
     assert.equal(after?.accessToken, committed?.accessToken, `${where}: the thawed holder must not overwrite the newer token`);
     assert.deepEqual(late?.failed, {}, `${where}: the thawed holder's caller`);
-    assert.deepEqual(late?.digests, rest.digests.size === 1 ? [...rest.digests] : [], `${where}: the thawed holder serves the stored token`);
-    assert.ok(setup.emulator.stats.refreshRequests() <= 2, `${where}: ${setup.emulator.stats.refreshRequests()} refresh requests (at most 2)`);
+    assert.deepEqual(
+      late?.digests,
+      rest.digests.size === 1 ? [...rest.digests] : [],
+      `${where}: the thawed holder serves the stored token`,
+    );
+    assert.ok(
+      setup.emulator.stats.refreshRequests() <= 2,
+      `${where}: ${setup.emulator.stats.refreshRequests()} refresh requests (at most 2)`,
+    );
   } finally {
     await setup.emulator.close();
     await storeCase.cleanUp(spec);
@@ -70,7 +68,9 @@ describe(`a lock holder frozen past its lease (${DEFAULT_LOCK_LEASE_MS} ms, the 
   test(`the store never ends with an older token than one committed; at most 2 refresh requests (${cases.map((c) => c.label).join(', ')})`, async () => {
     const runnable = cases.filter((storeCase) => storeCase.skip === false);
     const outcomes = await Promise.allSettled(runnable.map(pausedRound));
-    const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [String((outcome.reason as Error)?.message ?? outcome.reason)] : []));
+    const failures = outcomes.flatMap((outcome) =>
+      outcome.status === 'rejected' ? [String((outcome.reason as Error)?.message ?? outcome.reason)] : [],
+    );
     assert.deepEqual(failures, []);
   });
 });

@@ -29,7 +29,20 @@ function freePort(): Promise<number> {
 
 /** A throwaway redis-server that keeps its data across a restart (append-only file, fsync on every write). */
 async function startServer(port: number, dir: string): Promise<ChildProcess> {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'always',
+    '--dir',
+    dir,
+  ];
   const child = spawn('redis-server', args, { stdio: 'ignore' });
   const probe = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   probe.on('error', () => undefined);
@@ -69,7 +82,7 @@ describe('the Redis server restarts while callers wait for the refresh lock', { 
     try {
       setup.emulator.faults.delay(4_000);
       const workers = await startRound(setup, 4, 50);
-      await until(() => setup.emulator.stats.refreshRequests() === 1, 'the holder\'s refresh request');
+      await until(() => setup.emulator.stats.refreshRequests() === 1, "the holder's refresh request");
       await delay(300); // the others are waiting for the lock now
       await stopServer(server);
       await delay(1_000);

@@ -43,7 +43,9 @@ async function slowRound(storeCase: BadDayCase, delayMs: number, rotation: boole
 async function everyStore(delayMs: number, rotation: boolean): Promise<void> {
   const runnable = cases.filter((storeCase) => storeCase.skip === false);
   const outcomes = await Promise.allSettled(runnable.map((storeCase) => slowRound(storeCase, delayMs, rotation)));
-  const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [String((outcome.reason as Error)?.message ?? outcome.reason)] : []));
+  const failures = outcomes.flatMap((outcome) =>
+    outcome.status === 'rejected' ? [String((outcome.reason as Error)?.message ?? outcome.reason)] : [],
+  );
   assert.deepEqual(failures, []);
   for (const storeCase of cases) if (storeCase.skip !== false) console.warn(`\n*** ${storeCase.label}: ${storeCase.skip} ***\n`);
 }

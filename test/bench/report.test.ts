@@ -15,11 +15,14 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 function textsOf(node: unknown, out: string[] = []): string[] {
   if (typeof node === 'string' || typeof node === 'number') out.push(String(node));
   else if (Array.isArray(node)) for (const child of node) textsOf(child, out);
-  else if (typeof node === 'object' && node !== null) for (const [key, child] of Object.entries(node)) if (!key.startsWith('@_')) textsOf(child, out);
+  else if (typeof node === 'object' && node !== null)
+    for (const [key, child] of Object.entries(node)) if (!key.startsWith('@_')) textsOf(child, out);
   return out;
 }
 
-test('the report: an HTML page with three SVG charts drawn from the measured data, machine and versions on the page', { timeout: 10 * 60_000 }, async () => {
+test('the report: an HTML page with three SVG charts drawn from the measured data, machine and versions on the page', {
+  timeout: 10 * 60_000,
+}, async () => {
   const run = await runNode('dist/bench/index.js', ['--report', dir, '--max-tokens', '100', '--max-callers', '10', 'report']);
   assert.equal(run.code, 0, run.stderr);
 
@@ -33,22 +36,40 @@ test('the report: an HTML page with three SVG charts drawn from the measured dat
   for (const store of ['MemoryStore', 'SQLiteStore', 'FileStore', 'official FileStore', 'TokenManager.accessToken (cache)']) {
     assert.equal(data.cost.filter((point) => point.store === store).length, 2, `${store} at each size`);
   }
-  for (const point of data.cost) assert.ok(point.lowNs <= point.medianNs && point.medianNs <= point.highNs && point.medianNs > 0, `${point.store}: a median within its spread`);
-  assert.deepEqual(data.refresh.filter((row) => row.flow === 'TokenManager').map((row) => [row.callers, row.processes, row.requests]), [
-    [1, '1 process', 1],
-    [10, '1 process', 1],
-    [20, '2 processes (SQLite file)', 1],
-  ]);
-  assert.deepEqual(data.refresh.filter((row) => row.flow !== 'TokenManager').map((row) => row.requests), [1, 10, 20]);
+  for (const point of data.cost)
+    assert.ok(
+      point.lowNs <= point.medianNs && point.medianNs <= point.highNs && point.medianNs > 0,
+      `${point.store}: a median within its spread`,
+    );
+  assert.deepEqual(
+    data.refresh.filter((row) => row.flow === 'TokenManager').map((row) => [row.callers, row.processes, row.requests]),
+    [
+      [1, '1 process', 1],
+      [10, '1 process', 1],
+      [20, '2 processes (SQLite file)', 1],
+    ],
+  );
+  assert.deepEqual(
+    data.refresh.filter((row) => row.flow !== 'TokenManager').map((row) => row.requests),
+    [1, 10, 20],
+  );
   assert.ok(data.encryption.some((row) => row.store === 'MemoryStore' && row.ratio > 0));
   assert.equal(data.machine.node, process.version);
 
   const parser = new XMLParser({ ignoreAttributes: false });
   const page = readFileSync(join(dir, 'index.html'), 'utf8');
-  assert.ok(page.includes(process.version) && page.includes(data.machine.versions['@zohocrm/typescript-sdk-8.0'] ?? '?'), 'machine and versions on the page');
+  assert.ok(
+    page.includes(process.version) && page.includes(data.machine.versions['@zohocrm/typescript-sdk-8.0'] ?? '?'),
+    'machine and versions on the page',
+  );
   const expected: Record<string, string[]> = {
     'token-cost.svg': ['stored tokens', 'MemoryStore', 'official FileStore', 'zoho-token-store', 'official SDK'],
-    'refresh-requests.svg': ['concurrent callers in all', 'TokenManager', 'each caller for itself (official SDK flow)', '2 processes (SQLite file)'],
+    'refresh-requests.svg': [
+      'concurrent callers in all',
+      'TokenManager',
+      'each caller for itself (official SDK flow)',
+      '2 processes (SQLite file)',
+    ],
     'encryption-overhead.svg': ['MemoryStore', 'SQLiteStore', 'by access token, cache off'],
   };
   for (const [file, labels] of Object.entries(expected)) {

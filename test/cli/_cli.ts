@@ -69,7 +69,10 @@ export const unique = (): string => randomBytes(4).toString('hex');
 export function assertNoSecrets(result: CliResult, secrets: ReadonlyArray<string | null | undefined>): void {
   for (const secret of secrets) {
     if (!secret) continue;
-    assert.ok(!result.stdout.includes(secret) && !result.stderr.includes(secret), `a secret value leaked into the output:\n${result.stdout}\n${result.stderr}`);
+    assert.ok(
+      !result.stdout.includes(secret) && !result.stderr.includes(secret),
+      `a secret value leaked into the output:\n${result.stdout}\n${result.stderr}`,
+    );
   }
 }
 
@@ -93,13 +96,24 @@ export interface OfficialRowInit {
   apiDomain?: string;
 }
 
-export const OFFICIAL_HEADER_10 = 'id,user_mail,client_id,client_secret,refresh_token,access_token,grant_token,expiry_time,redirect_url,api_domain';
+export const OFFICIAL_HEADER_10 =
+  'id,user_mail,client_id,client_secret,refresh_token,access_token,grant_token,expiry_time,redirect_url,api_domain';
 export const OFFICIAL_HEADER_9 = 'id,user_mail,client_id,client_secret,refresh_token,access_token,grant_token,expiry_time,redirect_url';
 
 /** A token file exactly as the official SDKs write it: values joined with commas, no quoting. */
 export function officialFile(rows: readonly OfficialRowInit[], columns: 9 | 10 = 10): string {
   const lines = rows.map((row) => {
-    const values = [row.id, row.user, row.clientId, row.clientSecret, row.refreshToken, row.accessToken, row.grantToken, row.expiryTime, row.redirectUrl];
+    const values = [
+      row.id,
+      row.user,
+      row.clientId,
+      row.clientSecret,
+      row.refreshToken,
+      row.accessToken,
+      row.grantToken,
+      row.expiryTime,
+      row.redirectUrl,
+    ];
     if (columns === 10) values.push(row.apiDomain);
     return values.map((value) => value ?? '').join(',');
   });

@@ -30,4 +30,3 @@ export const normalized = (rows: readonly OfficialRowInit[]): OfficialRowInit[] 
     redirectUrl: row.redirectUrl ?? '',
     apiDomain: row.apiDomain ?? '',
   }));
-

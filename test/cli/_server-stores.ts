@@ -25,7 +25,9 @@ export interface ServerStoreKind {
   create(): ServerStoreTarget;
 }
 
-async function readWith<T extends { getTokens(): Promise<OAuthToken[]>; close(): Promise<void> }>(open: () => Promise<T>): Promise<OAuthToken[]> {
+async function readWith<T extends { getTokens(): Promise<OAuthToken[]>; close(): Promise<void> }>(
+  open: () => Promise<T>,
+): Promise<OAuthToken[]> {
   const store = await open();
   try {
     return await store.getTokens();
@@ -136,4 +138,5 @@ export const SERVER_STORES: readonly ServerStoreKind[] = [
 ];
 
 /** `skip` for a server store's tests: false when its server answers (in CI an absent server fails instead). */
-export const skipFor = async (kind: ServerStoreKind): Promise<false | string> => (kind.service === undefined ? false : skipUnless(kind.service));
+export const skipFor = async (kind: ServerStoreKind): Promise<false | string> =>
+  kind.service === undefined ? false : skipUnless(kind.service);

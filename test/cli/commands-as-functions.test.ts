@@ -40,7 +40,16 @@ describe('commands are plain async functions (no process, no binary)', () => {
     ({ dir, cleanup } = await tempDir());
     source = join(dir, 'source.db');
     const store = await SQLiteStore.open({ path: source });
-    await store.saveToken(new OAuthToken({ userSignature: 'ada@example.com', clientId: '1000.C', clientSecret: 's', refreshToken: zohoValue(), accessToken: zohoValue(), expiresAt: NOW + 600_000 }));
+    await store.saveToken(
+      new OAuthToken({
+        userSignature: 'ada@example.com',
+        clientId: '1000.C',
+        clientSecret: 's',
+        refreshToken: zohoValue(),
+        accessToken: zohoValue(),
+        expiresAt: NOW + 600_000,
+      }),
+    );
     await store.close();
   });
   after(() => cleanup());
@@ -66,13 +75,19 @@ describe('commands are plain async functions (no process, no binary)', () => {
 
   it('delete --all throws a usage CliError without a terminal, and asks on one', async () => {
     const piped = recordingTerminal();
-    await assert.rejects(deleteTokens(undefined, { all: true }, context(piped.terminal, `sqlite:${join(dir, 'a.db')}`)), (error: unknown) => {
-      assert.ok(error instanceof CliError);
-      assert.equal(error.exitCode, ExitCode.USAGE);
-      return true;
-    });
+    await assert.rejects(
+      deleteTokens(undefined, { all: true }, context(piped.terminal, `sqlite:${join(dir, 'a.db')}`)),
+      (error: unknown) => {
+        assert.ok(error instanceof CliError);
+        assert.equal(error.exitCode, ExitCode.USAGE);
+        return true;
+      },
+    );
     const declined = recordingTerminal({ interactive: true, answers: ['no'] });
-    await assert.rejects(deleteTokens(undefined, { all: true }, context(declined.terminal, `sqlite:${join(dir, 'a.db')}`)), /Nothing was deleted/);
+    await assert.rejects(
+      deleteTokens(undefined, { all: true }, context(declined.terminal, `sqlite:${join(dir, 'a.db')}`)),
+      /Nothing was deleted/,
+    );
     const confirmed = recordingTerminal({ interactive: true, answers: ['y'] });
     await deleteTokens(undefined, { all: true }, context(confirmed.terminal, `sqlite:${join(dir, 'a.db')}`));
     assert.deepEqual(confirmed.out, [`Deleted 1 token from sqlite:${join(dir, 'a.db')}.`]);

@@ -37,7 +37,10 @@ describe('zoho-tokens doctor (binary)', () => {
     setup.emulator.revokeRefreshToken(shown.refreshToken as string);
     const result = await zoho(['doctor', ...store], { cwd: dir, env: setup.env });
     assert.equal(result.code, 1);
-    assert.match(result.stdout, /^FAIL {2}token refresh {5}Zoho refused the refresh token of token 1 \(ada@example\.com\): the user removed the app or the token was revoked\n {24}hint: run zoho-tokens login for this user$/m);
+    assert.match(
+      result.stdout,
+      /^FAIL {2}token refresh {5}Zoho refused the refresh token of token 1 \(ada@example\.com\): the user removed the app or the token was revoked\n {24}hint: run zoho-tokens login for this user$/m,
+    );
     assert.match(result.stderr, /^zoho-tokens: doctor found 1 problem\./);
     assertNoSecrets(result, [shown.refreshToken, shown.accessToken, shown.clientSecret]);
   });
@@ -47,7 +50,10 @@ describe('zoho-tokens doctor (binary)', () => {
     await chmod(join(dir, 'sdk_tokens.txt'), 0o644);
     const result = await zoho(['doctor', '--no-refresh', '--store', 'file:./sdk_tokens.txt'], { cwd: dir, env: setup.env });
     assert.equal(result.code, 0, result.stdout);
-    assert.match(result.stdout, /^warn {2}file permissions .*sdk_tokens\.txt is readable or writable by others \(mode 644\); it holds refresh tokens\n {24}hint: chmod 600 /m);
+    assert.match(
+      result.stdout,
+      /^warn {2}file permissions .*sdk_tokens\.txt is readable or writable by others \(mode 644\); it holds refresh tokens\n {24}hint: chmod 600 /m,
+    );
     assert.match(result.stdout, /^ok {4}refresh lock {6}works/m);
   });
 
@@ -74,7 +80,10 @@ describe('zoho-tokens doctor (binary)', () => {
     it('says the clock is off and by how much', async () => {
       const result = await zoho(['doctor', '--no-refresh', '--accounts-url', url, ...store], { cwd: dir });
       assert.equal(result.code, 1);
-      assert.match(result.stdout, /^FAIL {2}clock {13}this machine's clock is (29\d|30\d) s behind http:\/\/127\.0\.0\.1:\d+: tokens will be refreshed too late or too early\n {24}hint: synchronise the clock/m);
+      assert.match(
+        result.stdout,
+        /^FAIL {2}clock {13}this machine's clock is (29\d|30\d) s behind http:\/\/127\.0\.0\.1:\d+: tokens will be refreshed too late or too early\n {24}hint: synchronise the clock/m,
+      );
     });
   });
 });

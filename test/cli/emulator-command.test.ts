@@ -31,7 +31,10 @@ describe('zoho-tokens emulator (binary)', () => {
 
   it('runs the emulator until SIGTERM; its config file lets login, list and refresh work against it', async () => {
     const port = await freePort();
-    const { child, output, ready, closed } = startEmulator(['--dc', 'us,eu', '--write-config', 'dev.json', '--redirect-uri', `http://127.0.0.1:${port}/callback`], dir);
+    const { child, output, ready, closed } = startEmulator(
+      ['--dc', 'us,eu', '--write-config', 'dev.json', '--redirect-uri', `http://127.0.0.1:${port}/callback`],
+      dir,
+    );
     try {
       await ready;
       const { stdout } = output;

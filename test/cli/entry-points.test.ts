@@ -21,7 +21,7 @@ function importWithoutCliDeps(files: readonly string[]) {
 }
 
 describe('the CLI stays out of the library', () => {
-  it('every library entry point loads when the CLI\'s dependencies are not installed', async () => {
+  it("every library entry point loads when the CLI's dependencies are not installed", async () => {
     const entries = Object.values(pkg.exports)
       .map((target) => (typeof target === 'string' ? target : target.default))
       .filter((file): file is string => typeof file === 'string' && file.endsWith('.js'))
@@ -51,7 +51,10 @@ describe('the CLI stays out of the library', () => {
       const help = await runNode(link, ['--help']);
       assert.equal(help.code, 0, help.stderr);
       assert.match(help.stdout, /^Usage: zoho-tokens \[options\] \[command\]/);
-      const imported = await runNode('--input-type=module', ['-e', `await import(${JSON.stringify(resolve('dist/src/cli/main.js'))}); console.log('imported')`]);
+      const imported = await runNode('--input-type=module', [
+        '-e',
+        `await import(${JSON.stringify(resolve('dist/src/cli/main.js'))}); console.log('imported')`,
+      ]);
       assert.equal(imported.stdout, 'imported\n');
     } finally {
       await cleanup();

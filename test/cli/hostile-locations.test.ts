@@ -51,7 +51,9 @@ describe('zoho-tokens with a hostile store location', () => {
 
   test('PostgreSQL: a hostile schema or table name creates no schema', { skip: postgresSkip }, async () => {
     const schema = uniqueName('cli');
-    await refused(`postgres://postgres:hunter2@127.0.0.1:5432/test?schema=${schema}&table=${encodeURIComponent('a"; DROP SCHEMA public; --')}`);
+    await refused(
+      `postgres://postgres:hunter2@127.0.0.1:5432/test?schema=${schema}&table=${encodeURIComponent('a"; DROP SCHEMA public; --')}`,
+    );
     await refused(`postgres://postgres@127.0.0.1:5432/test?schema=${encodeURIComponent(`${schema}.x`)}`);
     const pool = adminPool();
     try {

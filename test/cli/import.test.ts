@@ -29,7 +29,10 @@ describe('zoho-tokens import of official token files (binary)', () => {
     const result = await zoho(['import', 'sdk_tokens.txt', '--to', 'sqlite:./zohooauth.db'], { cwd: dir });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^copied 3, updated 0, skipped 0, failed 0$/m);
-    assertNoSecrets(result, rows.flatMap((row) => [row.clientSecret, row.refreshToken, row.accessToken]));
+    assertNoSecrets(
+      result,
+      rows.flatMap((row) => [row.clientSecret, row.refreshToken, row.accessToken]),
+    );
     assert.deepEqual(await readSqlite(join(dir, 'zohooauth.db')), normalized(rows));
   });
 
@@ -100,7 +103,16 @@ describe('zoho-tokens import of the official MySQL table (binary)', async () => 
         expiry_time varchar(20), redirect_url varchar(255), api_domain varchar(255), primary key (id))`);
       for (const row of rows) {
         await connection.query('INSERT INTO oauthtoken VALUES (?,?,?,?,?,?,?,?,?,?)', [
-          row.id, row.user, row.clientId, row.clientSecret, row.refreshToken, row.accessToken, row.grantToken || null, row.expiryTime, row.redirectUrl, row.apiDomain,
+          row.id,
+          row.user,
+          row.clientId,
+          row.clientSecret,
+          row.refreshToken,
+          row.accessToken,
+          row.grantToken || null,
+          row.expiryTime,
+          row.redirectUrl,
+          row.apiDomain,
         ]);
       }
     } finally {
@@ -113,7 +125,9 @@ describe('zoho-tokens import of the official MySQL table (binary)', async () => 
     assert.deepEqual(await readSqlite(join(dir, 'zohooauth.db')), normalized(rows));
     const second = await zoho(['import', source, '--to', 'sqlite:./zohooauth.db'], { cwd: dir });
     assert.match(second.stdout, /^copied 0, updated 0, skipped 12, failed 0$/m);
-    const missingTable = await zoho(['import', `mysql://root@127.0.0.1:3306/${database}?table=nothing_here`, '--to', 'zohooauth.db'], { cwd: dir });
+    const missingTable = await zoho(['import', `mysql://root@127.0.0.1:3306/${database}?table=nothing_here`, '--to', 'zohooauth.db'], {
+      cwd: dir,
+    });
     assert.equal(missingTable.code, 1);
     assert.match(missingTable.stderr, /has no table nothing_here/);
   });

@@ -49,7 +49,19 @@ describe('--json (binary, against the accounts emulator)', () => {
   it('login --code, show, list: the token, secrets masked unless show --reveal', async () => {
     const token = await loggedIn();
     const shown = documentOf(await zoho(['show', 'ada@example.com', '--json', ...store], { cwd: dir }));
-    assert.deepEqual(Object.keys(shown), ['id', 'user', 'clientId', 'clientSecret', 'refreshToken', 'accessToken', 'grantToken', 'expiresAt', 'status', 'redirectUrl', 'apiDomain']);
+    assert.deepEqual(Object.keys(shown), [
+      'id',
+      'user',
+      'clientId',
+      'clientSecret',
+      'refreshToken',
+      'accessToken',
+      'grantToken',
+      'expiresAt',
+      'status',
+      'redirectUrl',
+      'apiDomain',
+    ]);
     for (const field of ['clientSecret', 'refreshToken', 'accessToken']) assert.match(String(shown[field]), MASKED, field);
     const listed = await zoho(['list', '--json', ...store], { cwd: dir });
     assert.deepEqual(JSON.parse(listed.stdout), [shown]);
@@ -58,7 +70,10 @@ describe('--json (binary, against the accounts emulator)', () => {
 
   it('login in the browser: the authorization URL goes to stderr, the saved token is the one document on stdout', async () => {
     const browser = await fakeBrowser(dir);
-    const result = await zoho(['login', '--open', '--json', '--port', String(setup.port), ...store], { cwd: dir, env: { ...setup.env, BROWSER: browser } });
+    const result = await zoho(['login', '--open', '--json', '--port', String(setup.port), ...store], {
+      cwd: dir,
+      env: { ...setup.env, BROWSER: browser },
+    });
     assert.equal(result.code, 0, result.stderr);
     assert.equal(documentOf(result).user, 'ada@example.com');
     assert.match(result.stderr, /^http:\/\/127\.0\.0\.1:\d+\/oauth\/v2\/auth\?/m);
@@ -78,7 +93,14 @@ describe('--json (binary, against the accounts emulator)', () => {
     });
     const revoked = await zoho(['revoke', 'ada@example.com', '--json', ...store], { cwd: dir, env: setup.env });
     assert.equal(revoked.code, 0, revoked.stderr);
-    assert.deepEqual(documentOf(revoked), { id: '1', user: 'ada@example.com', store: 'sqlite:./zohooauth.db', revoked: true, hadRefreshToken: true, deleted: true });
+    assert.deepEqual(documentOf(revoked), {
+      id: '1',
+      user: 'ada@example.com',
+      store: 'sqlite:./zohooauth.db',
+      revoked: true,
+      hadRefreshToken: true,
+      deleted: true,
+    });
     assertNoSecrets(refreshed, [token.accessToken, after.accessToken as string, token.refreshToken, token.clientSecret]);
     assertNoSecrets(revoked, [token.refreshToken, token.clientSecret]);
   });
@@ -93,8 +115,14 @@ describe('--json (binary, against the accounts emulator)', () => {
     assert.equal(one.code, 0, one.stderr);
     assert.deepEqual(documentOf(one), { store: 'sqlite:./zohooauth.db', deleted: [{ id: '1', user: 'ada@example.com' }] });
     const all = documentOf(await zoho(['delete', '--all', '--yes', '--json', ...store], { cwd: dir }));
-    assert.deepEqual((all.deleted as Array<{ id: string }>).map((token) => token.id), ['2', '3']);
-    assert.deepEqual(documentOf(await zoho(['delete', '--all', '--yes', '--json', ...store], { cwd: dir })), { store: 'sqlite:./zohooauth.db', deleted: [] });
+    assert.deepEqual(
+      (all.deleted as Array<{ id: string }>).map((token) => token.id),
+      ['2', '3'],
+    );
+    assert.deepEqual(documentOf(await zoho(['delete', '--all', '--yes', '--json', ...store], { cwd: dir })), {
+      store: 'sqlite:./zohooauth.db',
+      deleted: [],
+    });
   });
 
   it('doctor: every check, and ok false with exit 1 when one fails (no second document)', async () => {
@@ -103,7 +131,15 @@ describe('--json (binary, against the accounts emulator)', () => {
     assert.equal(healthy.code, 0, healthy.stdout + healthy.stderr);
     const report = documentOf(healthy) as { ok: boolean; checks: Array<Record<string, unknown>> };
     assert.equal(report.ok, true);
-    assert.deepEqual(report.checks.map((check) => [check.check, check.status]), [['store', 'ok'], ['refresh lock', 'ok'], ['clock', 'ok'], ['token refresh', 'ok']]);
+    assert.deepEqual(
+      report.checks.map((check) => [check.check, check.status]),
+      [
+        ['store', 'ok'],
+        ['refresh lock', 'ok'],
+        ['clock', 'ok'],
+        ['token refresh', 'ok'],
+      ],
+    );
     assert.deepEqual(Object.keys(report.checks[0] ?? {}), ['check', 'status', 'message', 'hint']);
     const token = documentOf(await zoho(['show', '1', '--json', '--reveal', ...store], { cwd: dir }));
     setup.emulator.revokeRefreshToken(String(token.refreshToken));
@@ -123,13 +159,30 @@ describe('--json (binary, against the accounts emulator)', () => {
     await writeFile(join(dir, 'sdk_tokens.txt'), officialFile([officialRow(1), officialRow(2)]));
     const imported = await zoho(['import', 'sdk_tokens.txt', '--to', 'sqlite:./imported.db', '--json'], { cwd: dir });
     assert.equal(imported.code, 0, imported.stderr);
-    assert.deepEqual(documentOf(imported), { from: 'sdk_tokens.txt', to: 'sqlite:./imported.db', dryRun: false, copied: 2, updated: 0, skipped: 0, failed: 0, failures: [] });
-    const migrated = await zoho(['migrate', '--from', 'sqlite:./imported.db', '--to', 'sqlite:./copy.db', '--dry-run', '--json'], { cwd: dir });
+    assert.deepEqual(documentOf(imported), {
+      from: 'sdk_tokens.txt',
+      to: 'sqlite:./imported.db',
+      dryRun: false,
+      copied: 2,
+      updated: 0,
+      skipped: 0,
+      failed: 0,
+      failures: [],
+    });
+    const migrated = await zoho(['migrate', '--from', 'sqlite:./imported.db', '--to', 'sqlite:./copy.db', '--dry-run', '--json'], {
+      cwd: dir,
+    });
     assert.equal(migrated.code, 0, migrated.stderr);
     assert.equal(documentOf(migrated).dryRun, true);
     assert.equal(documentOf(migrated).copied, 2);
     // Two source tokens of one user cannot both land on one stored token: one fails, reported in the document.
-    await writeFile(join(dir, 'twins.txt'), officialFile([{ ...officialRow(1), user: 'twin@example.com' }, { ...officialRow(2), user: 'twin@example.com' }]));
+    await writeFile(
+      join(dir, 'twins.txt'),
+      officialFile([
+        { ...officialRow(1), user: 'twin@example.com' },
+        { ...officialRow(2), user: 'twin@example.com' },
+      ]),
+    );
     const failing = await zoho(['import', 'twins.txt', '--to', 'sqlite:./twice.db', '--json'], { cwd: dir });
     assert.equal(failing.code, 1);
     const summary = documentOf(failing) as { failed: number; failures: Array<{ sourceId: string; reason: string }> };
@@ -151,10 +204,14 @@ describe('--json (binary, against the accounts emulator)', () => {
   it('emulator: one line of JSON once ready, the client secret masked unless --reveal', async () => {
     for (const reveal of [false, true]) {
       const port = await freePort();
-      const child = spawn(process.execPath, [BIN, 'emulator', '--json', '--dc', 'us,eu', ...(reveal ? ['--reveal'] : []), '--redirect-uri', `http://127.0.0.1:${port}/cb`], {
-        cwd: dir,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [BIN, 'emulator', '--json', '--dc', 'us,eu', ...(reveal ? ['--reveal'] : []), '--redirect-uri', `http://127.0.0.1:${port}/cb`],
+        {
+          cwd: dir,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let stdout = '';
       const line = await new Promise<string>((resolve) =>
         child.stdout.on('data', (chunk: Buffer) => {
@@ -165,8 +222,17 @@ describe('--json (binary, against the accounts emulator)', () => {
       const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
       child.kill('SIGTERM');
       assert.equal(await closed, 0);
-      const running = JSON.parse(line) as { accountsUrl: string; dataCenters: Array<{ dataCenter: string; accountsUrl: string; apiDomain: string }>; clientSecret: string; redirectUri: string; user: { email: string; dataCenter: string } };
-      assert.deepEqual(running.dataCenters.map((dc) => dc.dataCenter), ['us', 'eu']);
+      const running = JSON.parse(line) as {
+        accountsUrl: string;
+        dataCenters: Array<{ dataCenter: string; accountsUrl: string; apiDomain: string }>;
+        clientSecret: string;
+        redirectUri: string;
+        user: { email: string; dataCenter: string };
+      };
+      assert.deepEqual(
+        running.dataCenters.map((dc) => dc.dataCenter),
+        ['us', 'eu'],
+      );
       assert.equal(running.accountsUrl, running.dataCenters[0]?.accountsUrl);
       assert.equal(running.redirectUri, `http://127.0.0.1:${port}/cb`);
       assert.deepEqual(running.user, { email: 'ada@example.com', dataCenter: 'us' });

@@ -43,7 +43,10 @@ describe('zoho-tokens list and show (binary, file and sqlite stores)', () => {
     const result = await zoho(['list', '--json', '--store', 'sqlite:./zohooauth.db'], { cwd: dir });
     assert.equal(result.code, 0, result.stderr);
     const listed = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
-    assert.deepEqual(listed.map((token) => token.status), ['valid', 'expiring', 'expired', 'no access token']);
+    assert.deepEqual(
+      listed.map((token) => token.status),
+      ['valid', 'expiring', 'expired', 'no access token'],
+    );
     assert.equal(listed[0]?.refreshToken, `****${valid.refreshToken?.slice(-4)}`);
     assert.equal(listed[0]?.expiresAt, new Date(Number(valid.expiryTime)).toISOString());
     assertNoSecrets(result, secrets);
@@ -69,7 +72,10 @@ describe('zoho-tokens list and show (binary, file and sqlite stores)', () => {
     const result = await zoho(['show', 'nobody@example.com', '--store', 'sqlite:./zohooauth.db'], { cwd: dir });
     assert.equal(result.code, 3);
     assert.equal(result.stdout, '');
-    assert.match(result.stderr, /^zoho-tokens: No token with id or user "nobody@example\.com" in sqlite:\.\/zohooauth\.db\.\nhint: run `zoho-tokens list`/);
+    assert.match(
+      result.stderr,
+      /^zoho-tokens: No token with id or user "nobody@example\.com" in sqlite:\.\/zohooauth\.db\.\nhint: run `zoho-tokens list`/,
+    );
     assert.ok(!result.stderr.includes('    at '), 'no stack trace without --debug');
   });
 
@@ -81,7 +87,10 @@ describe('zoho-tokens list and show (binary, file and sqlite stores)', () => {
     const fromFile = await zoho(['--config', 'config.json', 'list'], { cwd: dir });
     assert.equal(fromFile.code, 0, fromFile.stderr);
     assert.deepEqual(firstColumn(fromFile.stdout), ['ID', '1', '2', '3', '4']);
-    const flagWins = await zoho(['list', '--store', 'sqlite:./other.db'], { cwd: dir, env: { ZOHO_TOKENS_STORE: 'sqlite:./zohooauth.db' } });
+    const flagWins = await zoho(['list', '--store', 'sqlite:./other.db'], {
+      cwd: dir,
+      env: { ZOHO_TOKENS_STORE: 'sqlite:./zohooauth.db' },
+    });
     assert.equal(flagWins.code, 2, 'list never creates the store it is pointed at');
     assert.match(flagWins.stderr, /No store at sqlite:\.\/other\.db/);
   });
@@ -108,4 +117,8 @@ describe('zoho-tokens list and show (binary, file and sqlite stores)', () => {
   });
 });
 
-const firstColumn = (text: string) => text.trim().split('\n').map((line) => line.split(/\s+/)[0]);
+const firstColumn = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .map((line) => line.split(/\s+/)[0]);

@@ -32,7 +32,10 @@ describe('zoho-tokens login (binary, against the accounts emulator)', () => {
     assert.equal(authorizeUrl.origin, setup.emulator.accountsUrl('us'));
     assert.equal(authorizeUrl.searchParams.get('code_challenge_method'), 'S256');
     assert.equal(authorizeUrl.searchParams.get('redirect_uri'), `http://127.0.0.1:${setup.port}/callback`);
-    assert.match(result.stdout, /^Saved token 1 for ada@example\.com in sqlite:\.\/zohooauth\.db \(api domain http:\/\/127\.0\.0\.1:\d+, refresh token \*{4}\w{4}, access token expires in 60m\)\.$/m);
+    assert.match(
+      result.stdout,
+      /^Saved token 1 for ada@example\.com in sqlite:\.\/zohooauth\.db \(api domain http:\/\/127\.0\.0\.1:\d+, refresh token \*{4}\w{4}, access token expires in 60m\)\.$/m,
+    );
     assert.equal(setup.emulator.stats.codeExchanges(), exchanges + 1);
     const token = await stored();
     assert.equal(token.user, 'ada@example.com');
@@ -68,7 +71,7 @@ describe('zoho-tokens login (binary, against the accounts emulator)', () => {
     assert.match(stdout, /Saved token 1 for ada@example\.com/);
   });
 
-  it('a redirect naming an accounts server it does not know (on the emulator\'s host): UNTRUSTED_ACCOUNTS_SERVER, nothing sent there', async () => {
+  it("a redirect naming an accounts server it does not know (on the emulator's host): UNTRUSTED_ACCOUNTS_SERVER, nothing sent there", async () => {
     const forged = await RecordingServer.start();
     try {
       const child = spawn(process.execPath, [BIN, 'login', '--port', String(setup.port), '--store', 'sqlite:./zohooauth.db'], {
@@ -89,7 +92,12 @@ describe('zoho-tokens login (binary, against the accounts emulator)', () => {
       const state = new URL(await firstLine).searchParams.get('state') ?? '';
       const exchanges = setup.emulator.stats.codeExchanges();
       const callback = new URL(`http://127.0.0.1:${setup.port}/callback`);
-      callback.search = new URLSearchParams({ state, code: '1000.forged.code', location: 'us', 'accounts-server': forged.origin }).toString();
+      callback.search = new URLSearchParams({
+        state,
+        code: '1000.forged.code',
+        location: 'us',
+        'accounts-server': forged.origin,
+      }).toString();
       assert.equal((await fetch(callback)).status, 200);
       assert.equal(await closed, 1);
       assert.match(stderr, /\[UNTRUSTED_ACCOUNTS_SERVER\]\nhint: .*--accounts-url/);
@@ -107,7 +115,11 @@ describe('zoho-tokens login (binary, against the accounts emulator)', () => {
   it('--code: exchanges a self-client grant code, no browser', async () => {
     const selfClient = setup.emulator.registerClient({ selfClient: true });
     const code = setup.emulator.issueGrantCode({ client: selfClient, user: setup.user, selfClient: true });
-    const env = { ZOHO_TOKENS_ACCOUNTS_URL: setup.env.ZOHO_TOKENS_ACCOUNTS_URL, ZOHO_TOKENS_CLIENT_ID: selfClient.clientId, ZOHO_TOKENS_CLIENT_SECRET: selfClient.clientSecret };
+    const env = {
+      ZOHO_TOKENS_ACCOUNTS_URL: setup.env.ZOHO_TOKENS_ACCOUNTS_URL,
+      ZOHO_TOKENS_CLIENT_ID: selfClient.clientId,
+      ZOHO_TOKENS_CLIENT_SECRET: selfClient.clientSecret,
+    };
     const result = await zoho(['login', '--code', code, '--store', 'sqlite:./zohooauth.db'], { cwd: dir, env });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^Saved token 1 for ada@example\.com/);

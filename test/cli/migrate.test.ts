@@ -56,7 +56,11 @@ describe('zoho-tokens migrate (binary)', () => {
   it('updates a token whose source changed, clearing a field the source no longer has, and keeps the stored id', async () => {
     assert.equal((await zoho(['migrate', '--from', 'sdk_tokens.txt', '--to', 'zohooauth.db'], { cwd: dir })).code, 0);
     const changed = rows.map((row) => ({ ...row }));
-    changed[0] = { ...(changed[0] as OfficialRowInit), accessToken: `1000.${'a'.repeat(32)}.${'b'.repeat(32)}`, expiryTime: '1999999999999' };
+    changed[0] = {
+      ...(changed[0] as OfficialRowInit),
+      accessToken: `1000.${'a'.repeat(32)}.${'b'.repeat(32)}`,
+      expiryTime: '1999999999999',
+    };
     changed[2] = { ...(changed[2] as OfficialRowInit), grantToken: '' }; // row 3 had a grant token
     // The same user under another id in the source: matched by user, so the stored id stays.
     changed[1] = { ...(changed[1] as OfficialRowInit), id: '77' };
@@ -90,7 +94,9 @@ describe('zoho-tokens migrate (binary)', () => {
 
   it('refuses the same store on both sides, and exits 2 without --to', async () => {
     assert.equal((await zoho(['migrate', '--from', 'zohooauth.db', '--to', 'sqlite:zohooauth.db'], { cwd: dir })).code, 2);
-    const samePath = await zoho(['migrate', '--from', 'sqlite:./zohooauth.db', '--to', `sqlite:${join(dir, 'zohooauth.db')}`], { cwd: dir });
+    const samePath = await zoho(['migrate', '--from', 'sqlite:./zohooauth.db', '--to', `sqlite:${join(dir, 'zohooauth.db')}`], {
+      cwd: dir,
+    });
     assert.equal(samePath.code, 2);
     assert.match(samePath.stderr, /name the same store/);
     assert.equal((await zoho(['migrate', '--from', 'zohooauth.db'], { cwd: dir })).code, 2);

@@ -33,7 +33,10 @@ describe('a store location whose file does not exist (binary)', () => {
         const result = await zoho([...command, '--store', location], { cwd: dir, env });
         assert.equal(result.code, 2, `${command.join(' ')}: ${result.stderr}`);
         assert.equal(result.stdout, '');
-        assert.match(result.stderr, /^zoho-tokens: No store at \S+: the file \S+ does not exist\.\nhint: check the path; only login, import --to and migrate --to create a store\n$/);
+        assert.match(
+          result.stderr,
+          /^zoho-tokens: No store at \S+: the file \S+ does not exist\.\nhint: check the path; only login, import --to and migrate --to create a store\n$/,
+        );
         const json = await zoho([...command, '--store', location, '--json'], { cwd: dir, env });
         assert.equal(json.code, 2);
         assert.equal((JSON.parse(json.stdout) as { error: { code: string } }).error.code, 'STORE_NOT_FOUND');
@@ -69,7 +72,10 @@ describe('a store location whose file does not exist (binary)', () => {
   it('a server store whose host does not exist: exit 5, a message that says the host was not found and a hint to check it', async () => {
     const result = await zoho(['list', '--store', 'postgres://app:Sup3rSecretPw@nonexistent.invalid:5432/db'], { cwd: dir });
     assert.equal(result.code, 5);
-    assert.match(result.stderr, /the host "nonexistent\.invalid" was not found \(ENOTFOUND\): check the host name\..*\[STORE_UNAVAILABLE\]\nhint: check the host name in the store location \(--store\)\n$/);
+    assert.match(
+      result.stderr,
+      /the host "nonexistent\.invalid" was not found \(ENOTFOUND\): check the host name\..*\[STORE_UNAVAILABLE\]\nhint: check the host name in the store location \(--store\)\n$/,
+    );
     assert.ok(!result.stderr.includes('Sup3rSecretPw'));
   });
 

@@ -28,13 +28,19 @@ describe('zoho-tokens refresh and revoke (binary, against the accounts emulator)
     const before = await stored();
     const requests = setup.emulator.stats.refreshRequests(before.refreshToken as string);
     // Only the accounts URL: the client credentials are the ones stored with the token.
-    const result = await zoho(['refresh', 'ada@example.com', ...store], { cwd: dir, env: { ZOHO_TOKENS_ACCOUNTS_URL: setup.env.ZOHO_TOKENS_ACCOUNTS_URL } });
+    const result = await zoho(['refresh', 'ada@example.com', ...store], {
+      cwd: dir,
+      env: { ZOHO_TOKENS_ACCOUNTS_URL: setup.env.ZOHO_TOKENS_ACCOUNTS_URL },
+    });
     assert.equal(result.code, 0, result.stderr);
     const after = await stored();
     assert.notEqual(after.accessToken, before.accessToken);
     assert.equal(after.refreshToken, before.refreshToken);
     assert.equal(setup.emulator.stats.refreshRequests(before.refreshToken as string), requests + 1);
-    assert.equal(result.stdout, `Refreshed token 1 (ada@example.com): access token ****${after.accessToken?.slice(-4)}, expires ${after.expiresAt} (in 60m).\n`);
+    assert.equal(
+      result.stdout,
+      `Refreshed token 1 (ada@example.com): access token ****${after.accessToken?.slice(-4)}, expires ${after.expiresAt} (in 60m).\n`,
+    );
     assertNoSecrets(result, [before.accessToken, after.accessToken, after.refreshToken, after.clientSecret]);
   });
 

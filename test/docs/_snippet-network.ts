@@ -15,7 +15,8 @@ const NO_BODY = new Set([101, 204, 205, 304]);
 
 function localUrl(url: string): string | null {
   for (const [publicOrigin, localOrigin] of network.requests) {
-    if (url === publicOrigin || url.startsWith(`${publicOrigin}/`) || url.startsWith(`${publicOrigin}?`)) return localOrigin + url.slice(publicOrigin.length);
+    if (url === publicOrigin || url.startsWith(`${publicOrigin}/`) || url.startsWith(`${publicOrigin}?`))
+      return localOrigin + url.slice(publicOrigin.length);
   }
   return null;
 }
@@ -23,7 +24,8 @@ function localUrl(url: string): string | null {
 async function publicAnswer(response: Response): Promise<Response> {
   if (NO_BODY.has(response.status) || !(response.headers.get('content-type') ?? '').includes('json')) return response;
   let text = await response.text();
-  for (const [localOrigin, publicOrigin] of network.answers) text = text.split(JSON.stringify(localOrigin)).join(JSON.stringify(publicOrigin));
+  for (const [localOrigin, publicOrigin] of network.answers)
+    text = text.split(JSON.stringify(localOrigin)).join(JSON.stringify(publicOrigin));
   const headers = new Headers(response.headers);
   headers.delete('content-length');
   return new Response(text, { status: response.status, statusText: response.statusText, headers });

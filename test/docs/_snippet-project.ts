@@ -12,7 +12,18 @@ import type { Snippet } from './_snippets.js';
 import { startSnippetWorld, type SnippetWorld } from './_snippet-world.js';
 
 const REPO = resolve('.');
-const LINKED = ['better-sqlite3', 'pg', 'mysql2', 'ioredis', 'proper-lockfile', '@aws-sdk', '@smithy', '@zohocrm', '@types', '@opentelemetry'];
+const LINKED = [
+  'better-sqlite3',
+  'pg',
+  'mysql2',
+  'ioredis',
+  'proper-lockfile',
+  '@aws-sdk',
+  '@smithy',
+  '@zohocrm',
+  '@types',
+  '@opentelemetry',
+];
 const PRELOAD = resolve('dist/test/docs/_snippet-network.js');
 const RUNNER = resolve('dist/test/docs/_snippet-runner.js');
 
@@ -31,7 +42,11 @@ export interface SnippetProject {
 
 const fileName = (snippet: Snippet): string =>
   snippet.savedAs?.replace(/\.(ts|js)$/, '') ??
-  snippet.name.replace(/^docs\//, '').replace(/\.md:/, '-').replace(/[^\w-]/g, '-').toLowerCase();
+  snippet.name
+    .replace(/^docs\//, '')
+    .replace(/\.md:/, '-')
+    .replace(/[^\w-]/g, '-')
+    .toLowerCase();
 const sourceOf = (dir: string, snippet: Snippet): string => join(dir, 'src', `${fileName(snippet)}.${snippet.language}`);
 const builtOf = (dir: string, snippet: Snippet): string => join(dir, 'out', `${fileName(snippet)}.js`);
 
@@ -73,8 +88,13 @@ export async function createSnippetProject(all: readonly Snippet[]): Promise<Sni
 
   // TypeScript blocks are checked and compiled; JavaScript blocks that run are run as written.
   const checked = snippets.filter((snippet) => snippet.language === 'ts' || snippet.mode === 'type-check');
-  const diagnostics = typeCheck(dir, checked.map((snippet) => sourceOf(dir, snippet)));
-  const unplaced = [...diagnostics.entries()].filter(([file]) => !checked.some((snippet) => resolve(sourceOf(dir, snippet)) === resolve(file)));
+  const diagnostics = typeCheck(
+    dir,
+    checked.map((snippet) => sourceOf(dir, snippet)),
+  );
+  const unplaced = [...diagnostics.entries()].filter(
+    ([file]) => !checked.some((snippet) => resolve(sourceOf(dir, snippet)) === resolve(file)),
+  );
 
   return {
     dir,
@@ -97,7 +117,12 @@ export async function createSnippetProject(all: readonly Snippet[]): Promise<Sni
         const file = snippet.language === 'ts' ? builtOf(dir, snippet) : sourceOf(dir, snippet);
         // A block written as a node:test file runs as one; any other block is imported, then its process ends.
         const args = /from ['"]node:test['"]/.test(snippet.code) ? [file] : [RUNNER, file];
-        const result = await runCommand(process.execPath, ['--import', PRELOAD, ...args], { cwd: folder, env: childEnv(prepared.env), timeoutMs, allowFailure: true });
+        const result = await runCommand(process.execPath, ['--import', PRELOAD, ...args], {
+          cwd: folder,
+          env: childEnv(prepared.env),
+          timeoutMs,
+          allowFailure: true,
+        });
         return { code: result.code, output: result.stdout + result.stderr };
       } finally {
         await prepared.cleanup();

@@ -39,7 +39,12 @@ const uniqueName = (): string => `docs_${randomBytes(5).toString('hex')}`;
 
 async function exchange(zoho: AccountsEmulator, client: EmulatorClient, user: EmulatorUser): Promise<OAuthToken> {
   const code = zoho.issueGrantCode({ client, user, selfClient: true });
-  const body = new URLSearchParams({ grant_type: 'authorization_code', client_id: client.clientId, client_secret: client.clientSecret, code });
+  const body = new URLSearchParams({
+    grant_type: 'authorization_code',
+    client_id: client.clientId,
+    client_secret: client.clientSecret,
+    code,
+  });
   const response = await fetch(`${zoho.accountsUrl('us')}/oauth/v2/token`, { method: 'POST', body });
   const grant = (await response.json()) as { access_token: string; refresh_token: string; expires_in: number };
   return new OAuthToken({
@@ -91,7 +96,9 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
 /** A Redis server of the snippets' own, so the key prefixes the docs show never meet another test's keys. */
 async function startRedis(): Promise<{ url: string; flush(): Promise<void>; stop(): Promise<void> }> {
   const port = await freePort();
-  const server: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const server: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
   const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
   await waitForPort(port, 30_000);
   const { Redis } = await import('ioredis');
@@ -184,7 +191,15 @@ export async function startSnippetWorld(): Promise<SnippetWorld> {
         env.OAUTH_CLIENT_SECRET = oidc.clientSecret;
       }
       const network = {
-        requests: [...requests, ...(oidc ? [[STANDARD_SERVER.issuer, oidc.url], [STANDARD_SERVER.api, oidc.apiUrl]] : [])],
+        requests: [
+          ...requests,
+          ...(oidc
+            ? [
+                [STANDARD_SERVER.issuer, oidc.url],
+                [STANDARD_SERVER.api, oidc.apiUrl],
+              ]
+            : []),
+        ],
         answers,
       };
       env.SNIPPET_NETWORK = JSON.stringify(network);

@@ -33,7 +33,9 @@ function parseMarker(where: string, text: string): Marker {
   if (saved) return { mode: 'run', savedAs: saved[1]! };
   const excerpt = /^excerpt of ([\w./-]+)$/.exec(text);
   if (excerpt && !excerpt[1]!.includes('..')) return { mode: 'excerpt', excerptOf: excerpt[1]! };
-  throw new Error(`${where}: unknown snippet marker "${text}" (the markers are "type-check", "saved as <name>.ts" and "excerpt of <path>")`);
+  throw new Error(
+    `${where}: unknown snippet marker "${text}" (the markers are "type-check", "saved as <name>.ts" and "excerpt of <path>")`,
+  );
 }
 
 const LANGUAGES: Record<string, 'js' | 'ts'> = { js: 'js', javascript: 'js', mjs: 'js', ts: 'ts', typescript: 'ts', mts: 'ts' };
@@ -49,9 +51,16 @@ export function snippetsIn(name: string, text: string): Snippet[] {
     const end = lines.findIndex((line, j) => j > i && line.trim() === open[1]);
     if (end < 0) throw new Error(`${name}:${i + 1}: a code block is never closed`);
     const language = LANGUAGES[open[2]!.toLowerCase()];
-    const markerText = MARKER.exec(lines.slice(0, i).reverse().find((line) => line.trim() !== '')?.trim() ?? '')?.[1];
+    const markerText = MARKER.exec(
+      lines
+        .slice(0, i)
+        .reverse()
+        .find((line) => line.trim() !== '')
+        ?.trim() ?? '',
+    )?.[1];
     const marker = markerText === undefined ? { mode: 'run' as const } : parseMarker(`${name}:${i}`, markerText);
-    if (markerText !== undefined && language === undefined) throw new Error(`${name}:${i}: a snippet marker before a block that is not js or ts`);
+    if (markerText !== undefined && language === undefined)
+      throw new Error(`${name}:${i}: a snippet marker before a block that is not js or ts`);
     if (language !== undefined) {
       snippets.push({
         name: `${name}:${i + 1}`,

@@ -15,7 +15,11 @@ describe('links in README.md, CONTRIBUTING.md and docs/', () => {
 
   before(async () => {
     // The file list npm would pack now (the build's output aside, it depends only on "files").
-    const { stdout } = await runCommand('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: '.', env: childEnv(), timeoutMs: 120_000 });
+    const { stdout } = await runCommand('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: '.',
+      env: childEnv(),
+      timeoutMs: 120_000,
+    });
     const [result] = JSON.parse(stdout.slice(stdout.indexOf('['))) as Array<{ files: Array<{ path: string }> }>;
     packed = new Set(result!.files.map((file) => file.path));
   });
@@ -33,7 +37,8 @@ describe('links in README.md, CONTRIBUTING.md and docs/', () => {
     if (!existsSync(file)) return `${file} does not exist`;
     if (statSync(file).isDirectory()) return `${file} is a folder (link to a file; npm and node_modules show no folder pages)`;
     if (!packed.has(file)) return `${file} is not in the package (add it to "files", or link to ${REPOSITORY}/blob/main/${file})`;
-    if (anchor !== undefined && file.endsWith('.md') && !anchorsOf(file).has(anchor)) return `${file} has no heading with the anchor #${anchor}`;
+    if (anchor !== undefined && file.endsWith('.md') && !anchorsOf(file).has(anchor))
+      return `${file} has no heading with the anchor #${anchor}`;
     return null;
   }
 
@@ -60,7 +65,11 @@ describe('links in README.md, CONTRIBUTING.md and docs/', () => {
       }
     }
     assert.ok(linksOf('README.md').length >= 20, 'the README links to the docs');
-    assert.deepEqual(documents().filter((file) => !reached.has(file)), [], 'documents no link leads to');
+    assert.deepEqual(
+      documents().filter((file) => !reached.has(file)),
+      [],
+      'documents no link leads to',
+    );
   });
 
   it('every Markdown file a document names in code (`notes.md`) is in the repository', () => {

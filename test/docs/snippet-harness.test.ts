@@ -30,7 +30,7 @@ const document = [
   '```ts',
   "import { MemoryStore } from 'zoho-token-store';",
   // biome-ignore lint/suspicious/noTemplateCurlyInString: the block's own code, a template literal.
-  "throw new Error(`never run: ${typeof MemoryStore}`);",
+  'throw new Error(`never run: ${typeof MemoryStore}`);',
   '```',
   '```js',
   "await fetch('https://zoho.example.org/');",
@@ -50,7 +50,16 @@ const document = [
 
 describe('the documentation snippet test', { timeout: 10 * MINUTE }, () => {
   const snippets = snippetsIn('STALE.md', document);
-  const [works, renamedExport, throws, typeError, typeCheckOnly, otherHost, , importsSaved] = snippets as [Snippet, Snippet, Snippet, Snippet, Snippet, Snippet, Snippet, Snippet];
+  const [works, renamedExport, throws, typeError, typeCheckOnly, otherHost, , importsSaved] = snippets as [
+    Snippet,
+    Snippet,
+    Snippet,
+    Snippet,
+    Snippet,
+    Snippet,
+    Snippet,
+    Snippet,
+  ];
   const use = useSnippets(snippets);
 
   it('reads the js and ts blocks with their document line, and their mode', () => {

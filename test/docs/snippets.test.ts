@@ -24,7 +24,10 @@ describe('the code in the README and the docs', { timeout: 60 * MINUTE }, () => 
 
   for (const snippet of snippets.filter((each) => each.mode === 'excerpt')) {
     it(`${snippet.name} shows ${snippet.excerptOf} as it is`, () => {
-      assert.ok(excerptMatches(snippet.code, readFileSync(snippet.excerptOf!, 'utf8')), `${snippet.name} must show lines of ${snippet.excerptOf} as they are there`);
+      assert.ok(
+        excerptMatches(snippet.code, readFileSync(snippet.excerptOf!, 'utf8')),
+        `${snippet.name} must show lines of ${snippet.excerptOf} as they are there`,
+      );
     });
   }
 

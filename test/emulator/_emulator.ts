@@ -13,7 +13,12 @@ export async function startEmulator(t: { after(fn: () => unknown): void }, optio
 }
 
 /** POSTs parameters to a path of the accounts server, in one of the three encodings Zoho accepts. */
-export async function post(baseUrl: string, path: string, params: Record<string, string>, encoding: Encoding = 'urlencoded'): Promise<Response> {
+export async function post(
+  baseUrl: string,
+  path: string,
+  params: Record<string, string>,
+  encoding: Encoding = 'urlencoded',
+): Promise<Response> {
   const url = new URL(path, baseUrl);
   if (encoding === 'query') {
     for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
@@ -26,7 +31,11 @@ export async function post(baseUrl: string, path: string, params: Record<string,
 }
 
 /** POSTs to the token endpoint and returns status and JSON body. */
-export async function token(baseUrl: string, params: Record<string, string>, encoding: Encoding = 'urlencoded'): Promise<{ status: number; body: Json }> {
+export async function token(
+  baseUrl: string,
+  params: Record<string, string>,
+  encoding: Encoding = 'urlencoded',
+): Promise<{ status: number; body: Json }> {
   const response = await post(baseUrl, '/oauth/v2/token', params, encoding);
   return { status: response.status, body: (await response.json()) as Json };
 }
@@ -38,7 +47,10 @@ export interface Grant {
 }
 
 /** A client, a user and the tokens of one code exchange, all at data center `dc`. */
-export async function grantFor(emulator: AccountsEmulator, dc: DataCenterCode = 'us'): Promise<{ client: EmulatorClient; user: EmulatorUser } & Grant> {
+export async function grantFor(
+  emulator: AccountsEmulator,
+  dc: DataCenterCode = 'us',
+): Promise<{ client: EmulatorClient; user: EmulatorUser } & Grant> {
   const client = emulator.registerClient({ dataCenter: dc });
   const user = emulator.addUser({ dataCenter: dc });
   return { client, user, ...(await exchange(emulator, client, user)) };
@@ -54,7 +66,8 @@ export async function exchange(emulator: AccountsEmulator, client: EmulatorClien
     code,
     redirect_uri: client.redirectUri,
   });
-  if (typeof body.access_token !== 'string' || typeof body.refresh_token !== 'string') throw new Error(`exchange failed: ${String(body.error)}`);
+  if (typeof body.access_token !== 'string' || typeof body.refresh_token !== 'string')
+    throw new Error(`exchange failed: ${String(body.error)}`);
   return { accessToken: body.access_token, refreshToken: body.refresh_token, body };
 }
 

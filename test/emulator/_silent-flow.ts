@@ -13,7 +13,11 @@ try {
   await post(emulator.accountsUrl(), '/oauth/v2/token', refreshParams(client, refreshToken));
   emulator.faults.dropNext(1);
   await token(emulator.accountsUrl(), refreshParams(client, refreshToken)).catch(() => undefined);
-  await fetch(`${emulator.accountsUrl()}/oauth/v2/token`, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: 'broken' });
+  await fetch(`${emulator.accountsUrl()}/oauth/v2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'multipart/form-data; boundary=x' },
+    body: 'broken',
+  });
   await fetch(`${emulator.apiDomain()}/crm/v8/users?type=CurrentUser`, { headers: { authorization: bearer(accessToken) } });
   emulator.revokeRefreshToken(refreshToken);
   await fetch(`${emulator.apiDomain()}/crm/v8/users?type=CurrentUser`, { headers: { authorization: bearer(accessToken) } });

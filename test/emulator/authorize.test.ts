@@ -69,7 +69,11 @@ test("the US server sends a user of another data center to that data center's ac
   assert.equal(query.get('accounts-server'), emulator.accountsUrl('eu'));
 
   const atUs = await token(emulator.accountsUrl('us'), {
-    grant_type: 'authorization_code', client_id: client.clientId, client_secret: client.clientSecret, code: query.get('code') ?? '', redirect_uri: client.redirectUri,
+    grant_type: 'authorization_code',
+    client_id: client.clientId,
+    client_secret: client.clientSecret,
+    code: query.get('code') ?? '',
+    redirect_uri: client.redirectUri,
   });
   assert.deepEqual(atUs.body, { error: 'invalid_client' });
   const atEu = await exchangeCode(client, query);
@@ -135,7 +139,10 @@ test('a refresh token comes only the first time, unless prompt=consent', async (
   const again = await exchangeCode(client, await consent(authorizeUrl(emulator.accountsUrl(), client, { login_hint: user.email })));
   assert.match(String(again.body.access_token), TOKEN_SHAPE);
   assert.equal('refresh_token' in again.body, false);
-  const forced = await exchangeCode(client, await consent(authorizeUrl(emulator.accountsUrl(), client, { login_hint: user.email, prompt: 'consent' })));
+  const forced = await exchangeCode(
+    client,
+    await consent(authorizeUrl(emulator.accountsUrl(), client, { login_hint: user.email, prompt: 'consent' })),
+  );
   assert.match(String(forced.body.refresh_token), TOKEN_SHAPE);
   assert.notEqual(forced.body.refresh_token, first.body.refresh_token);
 
@@ -151,9 +158,13 @@ test('PKCE with S256: the right verifier exchanges the code; a wrong or missing 
   const client = emulator.registerClient();
   const { verifier, s256 } = pkcePair();
   const challenge = { code_challenge: s256, code_challenge_method: 'S256', prompt: 'consent' };
-  const good = await exchangeCode(client, await consent(authorizeUrl(emulator.accountsUrl(), client, challenge)), { code_verifier: verifier });
+  const good = await exchangeCode(client, await consent(authorizeUrl(emulator.accountsUrl(), client, challenge)), {
+    code_verifier: verifier,
+  });
   assert.match(String(good.body.access_token), TOKEN_SHAPE);
-  const wrong = await exchangeCode(client, await consent(authorizeUrl(emulator.accountsUrl(), client, challenge)), { code_verifier: pkcePair().verifier });
+  const wrong = await exchangeCode(client, await consent(authorizeUrl(emulator.accountsUrl(), client, challenge)), {
+    code_verifier: pkcePair().verifier,
+  });
   assert.deepEqual(wrong.body, { error: 'invalid_code' });
   const missing = await exchangeCode(client, await consent(authorizeUrl(emulator.accountsUrl(), client, challenge)));
   assert.deepEqual(missing.body, { error: 'invalid_code' });
@@ -163,11 +174,21 @@ test('PKCE with plain (also the default method): the verifier equals the challen
   const emulator = await startEmulator(t);
   const client = emulator.registerClient();
   const { verifier } = pkcePair();
-  const explicit = await exchangeCode(client, await consent(authorizeUrl(emulator.accountsUrl(), client, { code_challenge: verifier, code_challenge_method: 'plain' })), { code_verifier: verifier });
+  const explicit = await exchangeCode(
+    client,
+    await consent(authorizeUrl(emulator.accountsUrl(), client, { code_challenge: verifier, code_challenge_method: 'plain' })),
+    { code_verifier: verifier },
+  );
   assert.match(String(explicit.body.access_token), TOKEN_SHAPE);
-  const byDefault = await exchangeCode(client, await consent(authorizeUrl(emulator.accountsUrl(), client, { code_challenge: verifier })), { code_verifier: verifier });
+  const byDefault = await exchangeCode(client, await consent(authorizeUrl(emulator.accountsUrl(), client, { code_challenge: verifier })), {
+    code_verifier: verifier,
+  });
   assert.match(String(byDefault.body.access_token), TOKEN_SHAPE);
-  const s256Verifier = await exchangeCode(client, await consent(authorizeUrl(emulator.accountsUrl(), client, { code_challenge: verifier })), { code_verifier: `${verifier}x` });
+  const s256Verifier = await exchangeCode(
+    client,
+    await consent(authorizeUrl(emulator.accountsUrl(), client, { code_challenge: verifier })),
+    { code_verifier: `${verifier}x` },
+  );
   assert.deepEqual(s256Verifier.body, { error: 'invalid_code' });
 });
 
@@ -177,7 +198,13 @@ test('issueGrantCode takes a PKCE challenge too', async (t) => {
   const user = emulator.addUser();
   const { verifier, s256 } = pkcePair();
   const code = emulator.issueGrantCode({ client, user, pkce: { method: 'S256', challenge: s256 } });
-  const params = { grant_type: 'authorization_code', client_id: client.clientId, client_secret: client.clientSecret, code, redirect_uri: client.redirectUri };
+  const params = {
+    grant_type: 'authorization_code',
+    client_id: client.clientId,
+    client_secret: client.clientSecret,
+    code,
+    redirect_uri: client.redirectUri,
+  };
   const { body } = await token(emulator.accountsUrl(), { ...params, code_verifier: verifier });
   assert.match(String(body.refresh_token), TOKEN_SHAPE);
 });
@@ -194,9 +221,18 @@ test('a browser gets a consent page: the chosen user and Accept post back and re
   assert.match(html, /<button type="submit" name="decision" value="accept">Accept<\/button>/);
   assert.match(html, /value="grace@example.com" checked/);
   assert.ok(html.includes('Ada &#60;b&#62;Lovelace&#60;/b&#62;') && html.includes('value="st&#34;ate"'), 'every value is escaped');
-  const form = new URLSearchParams([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m): [string, string] => [m[1] as string, (m[2] as string).replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)))]));
+  const form = new URLSearchParams(
+    [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m): [string, string] => [
+      m[1] as string,
+      (m[2] as string).replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))),
+    ]),
+  );
   const post = (decision: string) =>
-    fetch(`${emulator.accountsUrl()}/oauth/v2/auth`, { method: 'POST', redirect: 'manual', body: new URLSearchParams([...form, ['login_hint', grace.email], ['decision', decision]]) });
+    fetch(`${emulator.accountsUrl()}/oauth/v2/auth`, {
+      method: 'POST',
+      redirect: 'manual',
+      body: new URLSearchParams([...form, ['login_hint', grace.email], ['decision', decision]]),
+    });
   const accepted = new URL((await post('accept')).headers.get('location') ?? '');
   assert.equal(accepted.searchParams.get('state'), 'st"ate');
   assert.equal(accepted.searchParams.get('location'), 'eu');
@@ -204,7 +240,13 @@ test('a browser gets a consent page: the chosen user and Accept post back and re
   const { body } = await exchangeCode(client, accepted.searchParams);
   assert.equal(typeof body.access_token, 'string');
   const rejected = new URL((await post('reject')).headers.get('location') ?? '');
-  assert.deepEqual([...rejected.searchParams], [['state', 'st"ate'], ['error', 'access_denied']]);
+  assert.deepEqual(
+    [...rejected.searchParams],
+    [
+      ['state', 'st"ate'],
+      ['error', 'access_denied'],
+    ],
+  );
 });
 
 test("the grant-code limit bites at the exchange, not at the consent: the 11th consent still redirects with a code, whose exchange is access_denied (the library's THROTTLED)", async (t) => {
@@ -212,7 +254,8 @@ test("the grant-code limit bites at the exchange, not at the consent: the 11th c
   const client = emulator.registerClient();
   const user = emulator.addUser();
   const redirects = [];
-  for (let i = 0; i < 11; i += 1) redirects.push(await consent(authorizeUrl(emulator.accountsUrl(), client, { state: `s${i}`, login_hint: user.email })));
+  for (let i = 0; i < 11; i += 1)
+    redirects.push(await consent(authorizeUrl(emulator.accountsUrl(), client, { state: `s${i}`, login_hint: user.email })));
   for (const query of redirects) {
     assert.match(query.get('code') ?? '', TOKEN_SHAPE, 'every consent redirects with a code');
     assert.equal(query.get('error'), null);
@@ -221,7 +264,17 @@ test("the grant-code limit bites at the exchange, not at the consent: the 11th c
   const eleventh = redirects[10] as URLSearchParams;
   const accounts = new AccountsClient({ retry: { attempts: 1 } });
   await assert.rejects(
-    accounts.exchangeGrant({ accountsUrl: eleventh.get('accounts-server') ?? '', clientId: client.clientId, clientSecret: client.clientSecret, redirectUri: client.redirectUri, code: eleventh.get('code') ?? '' }),
-    (error: unknown) => isAccountsError(error) && error.code === 'THROTTLED' && error.oauthError === 'access_denied' && error.retryAfterMs === DEFAULT_THROTTLE_RETRY_MS,
+    accounts.exchangeGrant({
+      accountsUrl: eleventh.get('accounts-server') ?? '',
+      clientId: client.clientId,
+      clientSecret: client.clientSecret,
+      redirectUri: client.redirectUri,
+      code: eleventh.get('code') ?? '',
+    }),
+    (error: unknown) =>
+      isAccountsError(error) &&
+      error.code === 'THROTTLED' &&
+      error.oauthError === 'access_denied' &&
+      error.retryAfterMs === DEFAULT_THROTTLE_RETRY_MS,
   );
 });

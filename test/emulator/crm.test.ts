@@ -10,17 +10,32 @@ test('GET /crm/v8/users?type=CurrentUser answers the user the token belongs to',
   const user = emulator.addUser({ email: 'ada@example.com', fullName: 'Ada King Lovelace', orgId: '700123' });
   emulator.addUser({ email: 'bob@example.com', orgId: '700123' });
   const code = emulator.issueGrantCode({ client, user });
-  const { body } = await token(emulator.accountsUrl(), { grant_type: 'authorization_code', client_id: client.clientId, client_secret: client.clientSecret, code, redirect_uri: client.redirectUri });
+  const { body } = await token(emulator.accountsUrl(), {
+    grant_type: 'authorization_code',
+    client_id: client.clientId,
+    client_secret: client.clientSecret,
+    code,
+    redirect_uri: client.redirectUri,
+  });
   const me = await crm(emulator.apiDomain(), '/crm/v8/users?type=CurrentUser', bearer(String(body.access_token)));
   assert.equal(me.status, 200);
   const users = me.body.users as Record<string, unknown>[];
   assert.equal(users.length, 1);
   assert.deepEqual(
-    { id: users[0]!.id, email: users[0]!.email, full_name: users[0]!.full_name, first_name: users[0]!.first_name, last_name: users[0]!.last_name },
+    {
+      id: users[0]!.id,
+      email: users[0]!.email,
+      full_name: users[0]!.full_name,
+      first_name: users[0]!.first_name,
+      last_name: users[0]!.last_name,
+    },
     { id: user.id, email: 'ada@example.com', full_name: 'Ada King Lovelace', first_name: 'Ada', last_name: 'King Lovelace' },
   );
   const all = await crm(emulator.apiDomain(), '/crm/v8/users', bearer(String(body.access_token)));
-  assert.deepEqual((all.body.users as { email: string }[]).map((u) => u.email), ['ada@example.com', 'bob@example.com']);
+  assert.deepEqual(
+    (all.body.users as { email: string }[]).map((u) => u.email),
+    ['ada@example.com', 'bob@example.com'],
+  );
 });
 
 test('other CRM paths answer 200 with an empty data list naming the path', async (t) => {
@@ -28,7 +43,11 @@ test('other CRM paths answer 200 with an empty data list naming the path', async
   const { accessToken } = await grantFor(emulator);
   const leads = await crm(emulator.apiDomain(), '/crm/v8/Leads?fields=Last_Name', bearer(accessToken));
   assert.deepEqual(leads, { status: 200, body: { data: [], method: 'GET', path: '/crm/v8/Leads' } });
-  const posted = await fetch(`${emulator.apiDomain()}/crm/v2/Contacts`, { method: 'POST', headers: { authorization: bearer(accessToken) }, body: '{"data":[]}' });
+  const posted = await fetch(`${emulator.apiDomain()}/crm/v2/Contacts`, {
+    method: 'POST',
+    headers: { authorization: bearer(accessToken) },
+    body: '{"data":[]}',
+  });
   assert.deepEqual(await posted.json(), { data: [], method: 'POST', path: '/crm/v2/Contacts' });
 });
 
@@ -60,7 +79,13 @@ test('a token with no ZohoCRM scope is 401 OAUTH_SCOPE_MISMATCH', async (t) => {
   const client = emulator.registerClient();
   const user = emulator.addUser();
   const code = emulator.issueGrantCode({ client, user, scope: ['ZohoBooks.fullaccess.all'] });
-  const { body } = await token(emulator.accountsUrl(), { grant_type: 'authorization_code', client_id: client.clientId, client_secret: client.clientSecret, code, redirect_uri: client.redirectUri });
+  const { body } = await token(emulator.accountsUrl(), {
+    grant_type: 'authorization_code',
+    client_id: client.clientId,
+    client_secret: client.clientSecret,
+    code,
+    redirect_uri: client.redirectUri,
+  });
   const answer = await crm(emulator.apiDomain(), '/crm/v8/Leads', bearer(String(body.access_token)));
   assert.equal(answer.status, 401);
   assert.equal(answer.body.code, 'OAUTH_SCOPE_MISMATCH');
@@ -72,20 +97,36 @@ test("a module seeded with addRecords answers Zoho's Records API: the token user
   const ada = emulator.addUser({ email: 'ada@example.com', fullName: 'Ada Lovelace' });
   const bob = emulator.addUser({ email: 'bob@example.com' });
   const carol = emulator.addUser({ email: 'carol@example.com' });
-  const seeded = emulator.addRecords(ada, 'Contacts', [{ Full_Name: 'One', Email: 'one@example.com' }, { Full_Name: 'Two' }, { Full_Name: 'Three' }]);
+  const seeded = emulator.addRecords(ada, 'Contacts', [
+    { Full_Name: 'One', Email: 'one@example.com' },
+    { Full_Name: 'Two' },
+    { Full_Name: 'Three' },
+  ]);
   emulator.addRecords(bob, 'Contacts', [{ Full_Name: 'Bob’s own' }]);
   const tokenOf = async (user: typeof ada) => {
     const code = emulator.issueGrantCode({ client, user });
-    const { body } = await token(emulator.accountsUrl(), { grant_type: 'authorization_code', client_id: client.clientId, client_secret: client.clientSecret, code, redirect_uri: client.redirectUri });
+    const { body } = await token(emulator.accountsUrl(), {
+      grant_type: 'authorization_code',
+      client_id: client.clientId,
+      client_secret: client.clientSecret,
+      code,
+      redirect_uri: client.redirectUri,
+    });
     return bearer(String(body.access_token));
   };
   const adaAuth = await tokenOf(ada);
   const all = await crm(emulator.apiDomain(), '/crm/v8/contacts?fields=Full_Name', adaAuth);
   assert.equal(all.status, 200);
-  assert.deepEqual(all.body.data, seeded.map((record) => ({ id: record.id, Full_Name: record.Full_Name })));
+  assert.deepEqual(
+    all.body.data,
+    seeded.map((record) => ({ id: record.id, Full_Name: record.Full_Name })),
+  );
   assert.deepEqual((all.body.info as Record<string, unknown>).more_records, false);
   const page = await crm(emulator.apiDomain(), '/crm/v8/Contacts?per_page=2&page=1', adaAuth);
-  assert.deepEqual((page.body.data as { Full_Name: string }[]).map((record) => record.Full_Name), ['One', 'Two']);
+  assert.deepEqual(
+    (page.body.data as { Full_Name: string }[]).map((record) => record.Full_Name),
+    ['One', 'Two'],
+  );
   assert.deepEqual(page.body.info, { per_page: 2, count: 2, page: 1, sort_by: 'id', sort_order: 'desc', more_records: true });
   assert.deepEqual((page.body.data as { Owner: unknown }[])[0]?.Owner, { id: ada.id, name: 'Ada Lovelace', email: 'ada@example.com' });
   const beyond = await fetch(`${emulator.apiDomain()}/crm/v8/Contacts?page=3&per_page=2`, { headers: { authorization: adaAuth } });

@@ -17,7 +17,11 @@ test('failNext: the next N token and revoke requests answer that HTTP status, th
   assert.equal(emulator.stats.accessTokensIssued(refreshToken), 1, 'but issue nothing');
 
   emulator.faults.failNext(1);
-  assert.equal((await post(emulator.accountsUrl(), '/oauth/v2/token', refreshParams(client, refreshToken))).status, 500, 'the default status is 500');
+  assert.equal(
+    (await post(emulator.accountsUrl(), '/oauth/v2/token', refreshParams(client, refreshToken))).status,
+    500,
+    'the default status is 500',
+  );
   assert.throws(() => emulator.faults.failNext(1, 200), { code: 'INVALID_ARGUMENT' });
   assert.throws(() => emulator.faults.failNext(-1), { code: 'INVALID_ARGUMENT' });
 });
@@ -49,11 +53,19 @@ test('delay: every response waits that long; 0 turns it off', async (t) => {
   assert.ok(performance.now() - started >= 290, 'the response waited for the delay');
   emulator.faults.delay(0);
   // The switch is off: a request sent with a 250 ms abort deadline now gets through.
-  const quick = await fetch(`${emulator.accountsUrl()}/oauth/v2/token`, { method: 'POST', body: new URLSearchParams(refreshParams(client, refreshToken)), signal: AbortSignal.timeout(250) });
+  const quick = await fetch(`${emulator.accountsUrl()}/oauth/v2/token`, {
+    method: 'POST',
+    body: new URLSearchParams(refreshParams(client, refreshToken)),
+    signal: AbortSignal.timeout(250),
+  });
   assert.equal(quick.status, 200);
   emulator.faults.delay(5_000);
   await assert.rejects(
-    fetch(`${emulator.accountsUrl()}/oauth/v2/token`, { method: 'POST', body: new URLSearchParams(refreshParams(client, refreshToken)), signal: AbortSignal.timeout(200) }),
+    fetch(`${emulator.accountsUrl()}/oauth/v2/token`, {
+      method: 'POST',
+      body: new URLSearchParams(refreshParams(client, refreshToken)),
+      signal: AbortSignal.timeout(200),
+    }),
     { name: 'TimeoutError' },
   );
 });

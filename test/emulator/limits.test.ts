@@ -7,17 +7,20 @@ const CURRENT_USER = '/crm/v8/users?type=CurrentUser';
 
 test('defaults are the reference numbers', async (t) => {
   const emulator = await startEmulator(t);
-  assert.deepEqual({ ...emulator.limits }, {
-    accessTokensPerRefreshWindow: 10,
-    refreshWindowMs: 600_000,
-    activeAccessTokensPerRefresh: 10,
-    refreshTokensPerUserPerClient: 20,
-    accessTokenTtlMs: 3_600_000,
-    grantCodeTtlMs: 120_000,
-    grantCodesPerClientWindow: 10,
-    grantCodeWindowMs: 600_000,
-    selfClientCodeTtlMs: 180_000,
-  });
+  assert.deepEqual(
+    { ...emulator.limits },
+    {
+      accessTokensPerRefreshWindow: 10,
+      refreshWindowMs: 600_000,
+      activeAccessTokensPerRefresh: 10,
+      refreshTokensPerUserPerClient: 20,
+      accessTokenTtlMs: 3_600_000,
+      grantCodeTtlMs: 120_000,
+      grantCodesPerClientWindow: 10,
+      grantCodeWindowMs: 600_000,
+      selfClientCodeTtlMs: 180_000,
+    },
+  );
   assert.ok(Object.isFrozen(emulator.limits));
 });
 
@@ -67,7 +70,8 @@ test('beyond activeAccessTokensPerRefresh live access tokens, the oldest is inva
   const emulator = await startEmulator(t, { limits: { activeAccessTokensPerRefresh: 3 } });
   const { client, refreshToken, accessToken: first } = await grantFor(emulator);
   const issued = [first];
-  for (let i = 0; i < 3; i += 1) issued.push(String((await token(emulator.accountsUrl(), refreshParams(client, refreshToken))).body.access_token));
+  for (let i = 0; i < 3; i += 1)
+    issued.push(String((await token(emulator.accountsUrl(), refreshParams(client, refreshToken))).body.access_token));
   const statuses = [];
   for (const access of issued) statuses.push((await crm(emulator.apiDomain(), CURRENT_USER, bearer(access))).status);
   assert.deepEqual(statuses, [401, 200, 200, 200]);
@@ -116,16 +120,24 @@ test('the 21st refresh token of a user for a client deletes the oldest, with its
     assert.equal((await crm(emulator.apiDomain(), CURRENT_USER, bearer(kept.accessToken))).status, 200);
   }
   // The cap is per client: the other client's refresh token of the same user is untouched.
-  assert.match(String((await token(emulator.accountsUrl(), refreshParams(otherClient, otherGrant.refreshToken))).body.access_token), TOKEN_SHAPE);
+  assert.match(
+    String((await token(emulator.accountsUrl(), refreshParams(otherClient, otherGrant.refreshToken))).body.access_token),
+    TOKEN_SHAPE,
+  );
 });
 
 test('the refresh-token cap is a setting', async (t) => {
   const emulator = await startEmulator(t, { limits: { refreshTokensPerUserPerClient: 2 } });
   const client = emulator.registerClient();
   const user = emulator.addUser();
-  const [a, b, c] = [await exchange(emulator, client, user), await exchange(emulator, client, user), await exchange(emulator, client, user)];
+  const [a, b, c] = [
+    await exchange(emulator, client, user),
+    await exchange(emulator, client, user),
+    await exchange(emulator, client, user),
+  ];
   assert.deepEqual((await token(emulator.accountsUrl(), refreshParams(client, a.refreshToken))).body, { error: 'invalid_code' });
-  for (const kept of [b, c]) assert.match(String((await token(emulator.accountsUrl(), refreshParams(client, kept.refreshToken))).body.access_token), TOKEN_SHAPE);
+  for (const kept of [b, c])
+    assert.match(String((await token(emulator.accountsUrl(), refreshParams(client, kept.refreshToken))).body.access_token), TOKEN_SHAPE);
 });
 
 test('limits are validated before anything listens', async () => {

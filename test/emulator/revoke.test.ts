@@ -69,7 +69,11 @@ test('invalidateAccessToken ends that access token only: its refresh token and i
   const refused = await crm(emulator.apiDomain(), CURRENT_USER, bearer(accessToken));
   assert.equal(refused.status, 401);
   assert.equal(refused.body.code, 'INVALID_TOKEN');
-  assert.equal((await crm(emulator.apiDomain(), CURRENT_USER, bearer(sibling))).status, 200, 'another access token of the same refresh token');
+  assert.equal(
+    (await crm(emulator.apiDomain(), CURRENT_USER, bearer(sibling))).status,
+    200,
+    'another access token of the same refresh token',
+  );
   const renewed = String((await token(emulator.accountsUrl(), refreshParams(client, refreshToken))).body.access_token);
   assert.match(renewed, TOKEN_SHAPE, 'the refresh token still refreshes');
   assert.equal((await crm(emulator.apiDomain(), CURRENT_USER, bearer(renewed))).status, 200);

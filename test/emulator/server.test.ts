@@ -31,7 +31,10 @@ test('one listener per data center on 127.0.0.1, each its own ephemeral port, al
   for (const dc of emulator.dataCenters) {
     assert.equal(emulator.apiDomain(dc), emulator.accountsUrl(dc));
     const environment = emulator.environment(dc);
-    assert.deepEqual({ ...environment }, { dataCenter: 'custom', kind: 'production', accountsUrl: emulator.accountsUrl(dc), apiDomain: emulator.apiDomain(dc) });
+    assert.deepEqual(
+      { ...environment },
+      { dataCenter: 'custom', kind: 'production', accountsUrl: emulator.accountsUrl(dc), apiDomain: emulator.apiDomain(dc) },
+    );
   }
   // A token response's api_domain finds its environment among the emulator's.
   const environments = emulator.dataCenters.map((dc) => emulator.environment(dc));
@@ -46,7 +49,12 @@ test('every data center keeps its own tokens: api_domain names the listener of t
     const { body, client, refreshToken } = await grantFor(emulator, dc);
     assert.equal(body.api_domain, emulator.apiDomain(dc));
     for (const other of (['in', 'cn', 'uk'] as const).filter((d) => d !== dc)) {
-      const params = { grant_type: 'refresh_token', client_id: client.clientId, client_secret: client.clientSecret, refresh_token: refreshToken };
+      const params = {
+        grant_type: 'refresh_token',
+        client_id: client.clientId,
+        client_secret: client.clientSecret,
+        refresh_token: refreshToken,
+      };
       assert.deepEqual((await token(emulator.accountsUrl(other), params)).body, { error: 'invalid_client' });
     }
   }
@@ -136,7 +144,9 @@ test('close() does not wait for a client stuck halfway through a request', async
   socket.on('error', () => undefined);
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
   // Headers promise 100 bytes of body; only 10 come. The server is mid-request, not idle.
-  socket.write('POST /oauth/v2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type');
+  socket.write(
+    'POST /oauth/v2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type',
+  );
   await new Promise((resolve) => setTimeout(resolve, 50));
   await within(10_000, Promise.all([emulator.close(), socketClosed]), 'close() waited for the stuck client');
 });
@@ -173,7 +183,8 @@ test('main.js prints the URLs, a client and a user, serves them, and stops on SI
     const field = (label: string) => new RegExp(`${label}\\s+(\\S+)`).exec(stdout)?.[1] ?? '';
     const usUrl = /^\s+us\s+accounts (\S+)/m.exec(stdout)?.[1] ?? '';
     assert.match(usUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
-    for (const dc of DEFAULT_EMULATOR_DATA_CENTERS) assert.match(stdout, new RegExp(`^\\s+${dc}\\s+accounts http://127\\.0\\.0\\.1:\\d+`, 'm'));
+    for (const dc of DEFAULT_EMULATOR_DATA_CENTERS)
+      assert.match(stdout, new RegExp(`^\\s+${dc}\\s+accounts http://127\\.0\\.0\\.1:\\d+`, 'm'));
     const clientId = field('client id');
     const clientSecret = field('client secret');
     assert.match(clientId, /^1000\./);
@@ -181,7 +192,13 @@ test('main.js prints the URLs, a client and a user, serves them, and stops on SI
     const authorize = /authorize: (\S+)/.exec(stdout)?.[1] ?? '';
     const response = await fetch(authorize, { redirect: 'manual' });
     const code = new URL(response.headers.get('location') ?? '').searchParams.get('code') ?? '';
-    const { body } = await token(usUrl, { grant_type: 'authorization_code', client_id: clientId, client_secret: clientSecret, code, redirect_uri: field('redirect uri') });
+    const { body } = await token(usUrl, {
+      grant_type: 'authorization_code',
+      client_id: clientId,
+      client_secret: clientSecret,
+      code,
+      redirect_uri: field('redirect uri'),
+    });
     assert.match(String(body.refresh_token), TOKEN_SHAPE);
     assert.doesNotMatch(stdout, /1000\.[0-9a-f]{32}\.[0-9a-f]{32}/, 'no token value is printed');
   } finally {

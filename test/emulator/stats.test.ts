@@ -6,7 +6,12 @@ test('counters: refresh requests and issued tokens per refresh token, code excha
   const emulator = await startEmulator(t);
   const { client, user, refreshToken: a, accessToken } = await grantFor(emulator);
   const { refreshToken: b } = await exchange(emulator, client, user);
-  await token(emulator.accountsUrl(), { grant_type: 'authorization_code', client_id: client.clientId, client_secret: client.clientSecret, code: 'used-or-not' });
+  await token(emulator.accountsUrl(), {
+    grant_type: 'authorization_code',
+    client_id: client.clientId,
+    client_secret: client.clientSecret,
+    code: 'used-or-not',
+  });
 
   await token(emulator.accountsUrl(), refreshParams(client, a));
   await token(emulator.accountsUrl(), refreshParams(client, a));
@@ -30,7 +35,14 @@ test('counters: refresh requests and issued tokens per refresh token, code excha
   assert.equal(stats.throttled(), 0);
 
   stats.reset();
-  for (const count of [stats.codeExchanges(), stats.refreshRequests(), stats.refreshRequests(a), stats.accessTokensIssued(a), stats.revokes(), stats.apiRequests()]) {
+  for (const count of [
+    stats.codeExchanges(),
+    stats.refreshRequests(),
+    stats.refreshRequests(a),
+    stats.accessTokensIssued(a),
+    stats.revokes(),
+    stats.apiRequests(),
+  ]) {
     assert.equal(count, 0);
   }
 });

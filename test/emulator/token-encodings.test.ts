@@ -10,7 +10,13 @@ for (const encoding of ['query', 'urlencoded', 'multipart'] as const satisfies r
     const code = emulator.issueGrantCode({ client, user });
     const exchanged = await token(
       emulator.accountsUrl(),
-      { grant_type: 'authorization_code', client_id: client.clientId, client_secret: client.clientSecret, code, redirect_uri: client.redirectUri },
+      {
+        grant_type: 'authorization_code',
+        client_id: client.clientId,
+        client_secret: client.clientSecret,
+        code,
+        redirect_uri: client.redirectUri,
+      },
       encoding,
     );
     assert.equal(exchanged.status, 200);
@@ -32,7 +38,9 @@ test('a hand-written multipart body, as the form-data package writes it, with a 
   const { client, refreshToken } = await grantFor(emulator);
   const boundary = '--------------------------515890814546601021194782';
   const part = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-  const body = `${Object.entries(refreshParams(client, refreshToken)).map(([name, value]) => part(name, value)).join('')}--${boundary}--\r\n`;
+  const body = `${Object.entries(refreshParams(client, refreshToken))
+    .map(([name, value]) => part(name, value))
+    .join('')}--${boundary}--\r\n`;
   const response = await fetch(`${emulator.accountsUrl()}/oauth/v2/token`, {
     method: 'POST',
     headers: { 'content-type': `multipart/form-data; boundary="${boundary}"` },
@@ -76,7 +84,10 @@ test('the token endpoint takes only POST; unknown paths are 404', async (t) => {
 
 test('a body over 64 KiB is refused with 413', async (t) => {
   const emulator = await startEmulator(t);
-  const response = await fetch(`${emulator.accountsUrl()}/oauth/v2/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', pad: 'x'.repeat(70_000) }) });
+  const response = await fetch(`${emulator.accountsUrl()}/oauth/v2/token`, {
+    method: 'POST',
+    body: new URLSearchParams({ grant_type: 'refresh_token', pad: 'x'.repeat(70_000) }),
+  });
   assert.equal(response.status, 413);
   assert.equal(emulator.stats.refreshRequests(), 0);
 });

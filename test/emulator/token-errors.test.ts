@@ -4,7 +4,13 @@ import { THROTTLE_BODY } from 'zoho-token-store/testing';
 import { exchange, grantFor, refreshParams, startEmulator, token, TOKEN_SHAPE } from './_emulator.js';
 
 function codeParams(client: { clientId: string; clientSecret: string; redirectUri: string }, code: string): Record<string, string> {
-  return { grant_type: 'authorization_code', client_id: client.clientId, client_secret: client.clientSecret, code, redirect_uri: client.redirectUri };
+  return {
+    grant_type: 'authorization_code',
+    client_id: client.clientId,
+    client_secret: client.clientSecret,
+    code,
+    redirect_uri: client.redirectUri,
+  };
 }
 
 test('every refusal is HTTP 200 with the error body; an unknown client id is invalid_client', async (t) => {
@@ -50,7 +56,10 @@ test('a grant code is single use: the second exchange is invalid_code', async (t
   assert.match(String(first.body.access_token), TOKEN_SHAPE);
   const second = await token(emulator.accountsUrl(), codeParams(client, code));
   assert.deepEqual(second.body, { error: 'invalid_code' });
-  const neverIssued = await token(emulator.accountsUrl(), codeParams(client, '1000.0123456789abcdef0123456789abcdef.0123456789abcdef0123456789abcdef'));
+  const neverIssued = await token(
+    emulator.accountsUrl(),
+    codeParams(client, '1000.0123456789abcdef0123456789abcdef.0123456789abcdef0123456789abcdef'),
+  );
   assert.deepEqual(neverIssued.body, { error: 'invalid_code' });
 });
 
@@ -75,7 +84,12 @@ test('self-client codes take their own ttl and need no redirect_uri', async (t) 
   const tenMinutes = emulator.issueGrantCode({ client, user, ttlMs: 600_000, accessType: 'online' });
   const byDefault = emulator.issueGrantCode({ client, user });
   emulator.clock.advance(emulator.limits.selfClientCodeTtlMs + 1);
-  const params = (code: string) => ({ grant_type: 'authorization_code', client_id: client.clientId, client_secret: client.clientSecret, code });
+  const params = (code: string) => ({
+    grant_type: 'authorization_code',
+    client_id: client.clientId,
+    client_secret: client.clientSecret,
+    code,
+  });
   assert.deepEqual((await token(emulator.accountsUrl(), params(byDefault))).body, { error: 'invalid_code' });
   const exchanged = await token(emulator.accountsUrl(), params(tenMinutes));
   assert.match(String(exchanged.body.refresh_token), TOKEN_SHAPE, 'a self-client code always yields a refresh token');
@@ -111,7 +125,10 @@ test('a wrong or revoked refresh token is invalid_code; refresh tokens never rot
     assert.equal(body.expires_in, 3600);
     assert.equal(body.api_domain, emulator.apiDomain());
   }
-  const wrong = await token(emulator.accountsUrl(), refreshParams(client, '1000.ffffffffffffffffffffffffffffffff.ffffffffffffffffffffffffffffffff'));
+  const wrong = await token(
+    emulator.accountsUrl(),
+    refreshParams(client, '1000.ffffffffffffffffffffffffffffffff.ffffffffffffffffffffffffffffffff'),
+  );
   assert.deepEqual(wrong.body, { error: 'invalid_code' });
   emulator.revokeRefreshToken(refreshToken);
   assert.deepEqual((await token(emulator.accountsUrl(), refreshParams(client, refreshToken))).body, { error: 'invalid_code' });
@@ -128,7 +145,10 @@ test('more grant codes than grantCodesPerClientWindow: the extra ones answer acc
   assert.deepEqual(answers[10], { error: 'access_denied' });
   // Another client has its own count.
   const other = emulator.registerClient();
-  assert.match(String((await token(emulator.accountsUrl(), codeParams(other, emulator.issueGrantCode({ client: other, user })))).body.access_token), TOKEN_SHAPE);
+  assert.match(
+    String((await token(emulator.accountsUrl(), codeParams(other, emulator.issueGrantCode({ client: other, user })))).body.access_token),
+    TOKEN_SHAPE,
+  );
   emulator.clock.advance(emulator.limits.grantCodeWindowMs);
   const later = await exchange(emulator, client, user);
   assert.match(later.accessToken, TOKEN_SHAPE);
@@ -138,28 +158,49 @@ test('client_credentials: a self client with soid gets an org token; without soi
   const emulator = await startEmulator(t);
   const client = emulator.registerClient({ selfClient: true });
   const user = emulator.addUser({ orgId: '60012345' });
-  const base = { grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret, scope: 'ZohoCRM.modules.ALL,ZohoCRM.users.READ' };
+  const base = {
+    grant_type: 'client_credentials',
+    client_id: client.clientId,
+    client_secret: client.clientSecret,
+    scope: 'ZohoCRM.modules.ALL,ZohoCRM.users.READ',
+  };
   assert.deepEqual((await token(emulator.accountsUrl(), base)).body, { error: 'missing_org_info' });
   assert.deepEqual((await token(emulator.accountsUrl(), { ...base, soid: '60012345' })).body, { error: 'missing_org_info' });
   const ok = await token(emulator.accountsUrl(), { ...base, soid: `ZohoCRM.${user.orgId}` }, 'multipart');
   assert.match(String(ok.body.access_token), TOKEN_SHAPE);
   assert.equal('refresh_token' in ok.body, false);
   assert.equal(ok.body.scope, 'ZohoCRM.modules.ALL ZohoCRM.users.READ');
-  const me = await fetch(`${emulator.apiDomain()}/crm/v8/users?type=CurrentUser`, { headers: { authorization: `Zoho-oauthtoken ${String(ok.body.access_token)}` } });
+  const me = await fetch(`${emulator.apiDomain()}/crm/v8/users?type=CurrentUser`, {
+    headers: { authorization: `Zoho-oauthtoken ${String(ok.body.access_token)}` },
+  });
   const users = ((await me.json()) as { users: { email: string }[] }).users;
-  assert.deepEqual(users.map((u) => u.email), [user.email]);
+  assert.deepEqual(
+    users.map((u) => u.email),
+    [user.email],
+  );
 
   assert.deepEqual((await token(emulator.accountsUrl('eu'), { ...base, soid: `ZohoCRM.${user.orgId}` })).body, { error: 'invalid_client' });
-  assert.deepEqual((await token(emulator.accountsUrl(), { ...base, client_secret: 'x', soid: `ZohoCRM.${user.orgId}` })).body, { error: 'invalid_client_secret' });
+  assert.deepEqual((await token(emulator.accountsUrl(), { ...base, client_secret: 'x', soid: `ZohoCRM.${user.orgId}` })).body, {
+    error: 'invalid_client_secret',
+  });
   const web = emulator.registerClient();
-  const asWeb = await token(emulator.accountsUrl(), { ...base, client_id: web.clientId, client_secret: web.clientSecret, soid: `ZohoCRM.${user.orgId}` });
+  const asWeb = await token(emulator.accountsUrl(), {
+    ...base,
+    client_id: web.clientId,
+    client_secret: web.clientSecret,
+    soid: `ZohoCRM.${user.orgId}`,
+  });
   assert.deepEqual(asWeb.body, { error: 'unauthorized_client' });
 });
 
 test('an unknown grant_type is unsupported_grant_type', async (t) => {
   const emulator = await startEmulator(t);
   const client = emulator.registerClient();
-  const { body } = await token(emulator.accountsUrl(), { grant_type: 'password', client_id: client.clientId, client_secret: client.clientSecret });
+  const { body } = await token(emulator.accountsUrl(), {
+    grant_type: 'password',
+    client_id: client.clientId,
+    client_secret: client.clientSecret,
+  });
   assert.deepEqual(body, { error: 'unsupported_grant_type' });
 });
 

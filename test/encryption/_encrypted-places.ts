@@ -39,7 +39,11 @@ export interface Place {
   remove(): Promise<void>;
 }
 
-const sortedJson = (rows: readonly unknown[]): string => rows.map((row) => JSON.stringify(row)).sort().join('\n');
+const sortedJson = (rows: readonly unknown[]): string =>
+  rows
+    .map((row) => JSON.stringify(row))
+    .sort()
+    .join('\n');
 
 export async function newPlace(kind: StoreKind): Promise<Place> {
   switch (kind) {
@@ -192,12 +196,18 @@ export async function newPlace(kind: StoreKind): Promise<Place> {
       // Every item of the table, every attribute, keys included (locks aside: they come and go, holding no token data).
       const items = async () => {
         const sdk = await import('@aws-sdk/client-dynamodb');
-        const client = new sdk.DynamoDBClient({ endpoint: options.endpoint, region: options.region, credentials: { ...options.credentials } });
+        const client = new sdk.DynamoDBClient({
+          endpoint: options.endpoint,
+          region: options.region,
+          credentials: { ...options.credentials },
+        });
         try {
           const found: unknown[] = [];
           let start: Record<string, unknown> | undefined;
           do {
-            const page = await client.send(new sdk.ScanCommand({ TableName: options.table, ConsistentRead: true, ExclusiveStartKey: start as never }));
+            const page = await client.send(
+              new sdk.ScanCommand({ TableName: options.table, ConsistentRead: true, ExclusiveStartKey: start as never }),
+            );
             found.push(...(page.Items ?? []).filter((item) => !item.pk?.S?.startsWith('lock#')));
             start = page.LastEvaluatedKey;
           } while (start !== undefined);

@@ -58,7 +58,11 @@ async function withPlace(kind: StoreKind, run: (place: Place) => Promise<void>):
   }
 }
 
-async function withStore<T>(place: Place, encryption: Parameters<Place['open']>[0], run: (store: BackendTokenStore) => Promise<T>): Promise<T> {
+async function withStore<T>(
+  place: Place,
+  encryption: Parameters<Place['open']>[0],
+  run: (store: BackendTokenStore) => Promise<T>,
+): Promise<T> {
   const store = await place.open(encryption);
   try {
     return await run(store);
@@ -91,7 +95,12 @@ export function encryptionScenarios(kind: StoreKind, skip: string | false, kitSc
           for (const token of tokens) await assertFindable(store, token);
           // A save matched by refresh token to an A-row updates that row; a new token is written under B.
           const first = tokens[0] as OAuthToken;
-          const renewed = new OAuthToken({ refreshToken: first.refreshToken, clientId: first.clientId, clientSecret: first.clientSecret, accessToken: completeToken().accessToken });
+          const renewed = new OAuthToken({
+            refreshToken: first.refreshToken,
+            clientId: first.clientId,
+            clientSecret: first.clientSecret,
+            accessToken: completeToken().accessToken,
+          });
           await store.saveToken(renewed);
           assert.equal(renewed.id, first.id);
           first.accessToken = renewed.accessToken;
@@ -122,7 +131,10 @@ export function encryptionScenarios(kind: StoreKind, skip: string | false, kitSc
             await rejectsWith(store.findToken(new OAuthToken({ userSignature: token.userName })), ErrorCode.KEY_INVALID);
             await rejectsWith(store.findTokenById(token.id as string), ErrorCode.KEY_INVALID);
             await rejectsWith(store.getTokens(), ErrorCode.KEY_INVALID);
-            await rejectsWith(store.saveToken(new OAuthToken({ userSignature: token.userName, accessToken: 'new-access' })), ErrorCode.KEY_INVALID);
+            await rejectsWith(
+              store.saveToken(new OAuthToken({ userSignature: token.userName, accessToken: 'new-access' })),
+              ErrorCode.KEY_INVALID,
+            );
             await rejectsWith(store.reencrypt(), ErrorCode.KEY_INVALID);
             // A lookup by value under a key that did not write it finds no row: the store cannot tell it is there.
             assert.equal(await store.findToken(new OAuthToken({ accessToken: token.accessToken })), null);
@@ -133,7 +145,10 @@ export function encryptionScenarios(kind: StoreKind, skip: string | false, kitSc
         await withStore(place, undefined, async (store) => {
           await rejectsWith(store.findToken(new OAuthToken({ userSignature: token.userName })), ErrorCode.KEY_INVALID);
           await rejectsWith(store.getTokens(), ErrorCode.KEY_INVALID);
-          await rejectsWith(store.saveToken(new OAuthToken({ userSignature: token.userName, accessToken: 'new-access' })), ErrorCode.KEY_INVALID);
+          await rejectsWith(
+            store.saveToken(new OAuthToken({ userSignature: token.userName, accessToken: 'new-access' })),
+            ErrorCode.KEY_INVALID,
+          );
           await rejectsWith(store.reencrypt(), ErrorCode.INVALID_CONFIG);
         });
         assert.equal(await place.rows(), before, 'stored rows changed');
@@ -167,7 +182,10 @@ export function encryptionScenarios(kind: StoreKind, skip: string | false, kitSc
             // 180 bytes fit the column in clear, but not once encrypted (5 + 1 + 1 + 4/3 × 208 = 285 characters).
             const long = completeToken({ accessToken: `1000.${'a'.repeat(175)}` });
             await rejectsWith(store.saveToken(long), ErrorCode.INVALID_ARGUMENT);
-            await rejectsWith(store.saveToken(new OAuthToken({ userSignature: kept?.userName, accessToken: long.accessToken })), ErrorCode.INVALID_ARGUMENT);
+            await rejectsWith(
+              store.saveToken(new OAuthToken({ userSignature: kept?.userName, accessToken: long.accessToken })),
+              ErrorCode.INVALID_ARGUMENT,
+            );
             assert.equal(await place.rows(), before);
           });
         }));

@@ -3,7 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { describe, test } from 'node:test';
 import { ErrorCode, ListStore, MemoryStore, OAuthToken, type EncryptionOptions } from 'zoho-token-store';
-import { BackendTokenStore, EncryptingBackend, encryptTokenStore, supportsRefreshLock, MAX_ENCRYPTED_SECRET_BYTES } from 'zoho-token-store/kernel';
+import {
+  BackendTokenStore,
+  EncryptingBackend,
+  encryptTokenStore,
+  supportsRefreshLock,
+  MAX_ENCRYPTED_SECRET_BYTES,
+} from 'zoho-token-store/kernel';
 import { completeToken, testTokenStore } from 'zoho-token-store/testing';
 import { MemoryBackend } from '../../src/stores/memory/memory-backend.js';
 import { NaiveStore } from '../kit/_naive-store.js';
@@ -33,8 +39,14 @@ describe('encryption options are checked before anything is opened', () => {
   ];
   for (const [name, encryption, code] of cases) {
     test(name, () => {
-      assert.equal(codeOf(() => new MemoryStore({ encryption: encryption as EncryptionOptions })), code);
-      assert.equal(codeOf(() => encryptTokenStore(new NaiveStore(), encryption as EncryptionOptions)), code);
+      assert.equal(
+        codeOf(() => new MemoryStore({ encryption: encryption as EncryptionOptions })),
+        code,
+      );
+      assert.equal(
+        codeOf(() => encryptTokenStore(new NaiveStore(), encryption as EncryptionOptions)),
+        code,
+      );
     });
   }
 
@@ -65,7 +77,10 @@ describe('encryption options are checked before anything is opened', () => {
 });
 
 describe('MemoryStore with encryption passes the conformance kit', () => {
-  testTokenStore(test, () => new MemoryStore({ encryption: RING_AB }), { maxSecretBytes: MAX_ENCRYPTED_SECRET_BYTES, dispose: (store) => store.close() });
+  testTokenStore(test, () => new MemoryStore({ encryption: RING_AB }), {
+    maxSecretBytes: MAX_ENCRYPTED_SECRET_BYTES,
+    dispose: (store) => store.close(),
+  });
 });
 
 describe('encryptTokenStore over a hand-written store passes the conformance kit', () => {
@@ -96,7 +111,10 @@ describe('encryptTokenStore over a custom store', () => {
         for (const field of SECRET_FIELDS) assert.equal(found?.[field], token[field]);
       }
     }
-    assert.deepEqual((await store.getTokens()).map((t) => t.accessToken), tokens.map((t) => t.accessToken));
+    assert.deepEqual(
+      (await store.getTokens()).map((t) => t.accessToken),
+      tokens.map((t) => t.accessToken),
+    );
     assert.equal((await store.findTokenById(tokens[1]?.id as string))?.refreshToken, tokens[1]?.refreshToken);
   });
 
@@ -106,7 +124,12 @@ describe('encryptTokenStore over a custom store', () => {
     for (const token of tokens) await encryptTokenStore(inner, RING_A).saveToken(token);
     const rotating = encryptTokenStore(inner, RING_AB);
     const first = tokens[0] as OAuthToken;
-    const renewed = new OAuthToken({ refreshToken: first.refreshToken, clientId: first.clientId, clientSecret: first.clientSecret, accessToken: 'renewed-access-token' });
+    const renewed = new OAuthToken({
+      refreshToken: first.refreshToken,
+      clientId: first.clientId,
+      clientSecret: first.clientSecret,
+      accessToken: 'renewed-access-token',
+    });
     await rotating.saveToken(renewed);
     assert.equal(renewed.id, first.id, 'the save did not update the row stored under the old key');
     assert.equal((await inner.getTokens()).length, 3);
@@ -118,7 +141,8 @@ describe('encryptTokenStore over a custom store', () => {
     assert.deepEqual(await rotating.reencrypt(), { rewritten: 0 });
     assert.ok(!(await rawOf(inner)).includes('zts1.a.'));
     const after = encryptTokenStore(inner, RING_B);
-    for (const token of tokens) assert.equal((await after.findToken(new OAuthToken({ accessToken: token.accessToken })))?.refreshToken, token.refreshToken);
+    for (const token of tokens)
+      assert.equal((await after.findToken(new OAuthToken({ accessToken: token.accessToken })))?.refreshToken, token.refreshToken);
   });
 
   test('the refresh lock is offered only when the wrapped store has one', () => {
@@ -157,7 +181,9 @@ describe('a store without encryption meets encrypted rows', () => {
     await assert.rejects(inner.findToken(new OAuthToken({ userSignature: token.userName })), { code: ErrorCode.KEY_INVALID });
     await assert.rejects(inner.getTokens(), { code: ErrorCode.KEY_INVALID });
     await assert.rejects(inner.findTokenById(token.id as string), { code: ErrorCode.KEY_INVALID });
-    await assert.rejects(inner.saveToken(new OAuthToken({ userSignature: token.userName, accessToken: 'x' })), { code: ErrorCode.KEY_INVALID });
+    await assert.rejects(inner.saveToken(new OAuthToken({ userSignature: token.userName, accessToken: 'x' })), {
+      code: ErrorCode.KEY_INVALID,
+    });
     await assert.rejects(inner.reencrypt(), { code: ErrorCode.INVALID_CONFIG });
   });
 
@@ -175,7 +201,13 @@ describe('a store without encryption meets encrypted rows', () => {
   });
 
   test('encryptTokenStore refuses a store built on BackendTokenStore, which has its own option', () => {
-    assert.equal(codeOf(() => encryptTokenStore(new ListStore(), RING_A)), ErrorCode.INVALID_CONFIG);
-    assert.equal(codeOf(() => encryptTokenStore(new MemoryStore(), RING_A)), ErrorCode.INVALID_CONFIG);
+    assert.equal(
+      codeOf(() => encryptTokenStore(new ListStore(), RING_A)),
+      ErrorCode.INVALID_CONFIG,
+    );
+    assert.equal(
+      codeOf(() => encryptTokenStore(new MemoryStore(), RING_A)),
+      ErrorCode.INVALID_CONFIG,
+    );
   });
 });

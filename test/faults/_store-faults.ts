@@ -52,7 +52,8 @@ export const PG_PASSWORD = `pg-password-${process.pid}-${Date.now().toString(36)
 let folder: string | null = null;
 let files = 0;
 /** A new file path in this module's temporary folder (created on first use). */
-const tempFile = (extension: string): string => join((folder ??= mkdtempSync(join(tmpdir(), 'zts-faults-'))), `tokens-${++files}.${extension}`);
+const tempFile = (extension: string): string =>
+  join((folder ??= mkdtempSync(join(tmpdir(), 'zts-faults-'))), `tokens-${++files}.${extension}`);
 export const removeFolder = (): void => {
   if (folder !== null) rmSync(folder, { recursive: true, force: true });
   folder = null;
@@ -72,7 +73,10 @@ async function proxied(kind: 'mysql' | 'postgres' | 'redis', target: { host: str
   } else if (kind === 'postgres') {
     const schema = uniqueName('faults');
     const { PostgresStore } = await import('zoho-token-store/postgres');
-    store = await PostgresStore.open({ connection: { ...PG_CONNECTION, password: PG_PASSWORD, port: proxy.port, max: 3, connectionTimeoutMillis: 2_000 }, schema });
+    store = await PostgresStore.open({
+      connection: { ...PG_CONNECTION, password: PG_PASSWORD, port: proxy.port, max: 3, connectionTimeoutMillis: 2_000 },
+      schema,
+    });
     witness = await openStore({ kind: 'postgres', schema });
     cleanUp = async () => {
       const admin = adminPool();

@@ -56,7 +56,11 @@ describe('transient faults that pass within the retries: the caller succeeds, on
     { name: 'HTTP 502 on two tries', arm: (f) => f.failNext(2, 502), requests: 3 },
     { name: 'HTTP 503 on two tries', arm: (f) => f.failNext(2, 503), requests: 3 },
     { name: 'a connection reset on two tries', arm: (f) => f.dropNext(2) },
-    { name: `a slow answer below the timeout (${SLOW_BELOW_MS} ms of ${RETRY.timeoutMs} ms)`, arm: (f) => f.delay(SLOW_BELOW_MS), requests: 1 },
+    {
+      name: `a slow answer below the timeout (${SLOW_BELOW_MS} ms of ${RETRY.timeoutMs} ms)`,
+      arm: (f) => f.delay(SLOW_BELOW_MS),
+      requests: 1,
+    },
   ];
   for (const fault of faults) {
     test(fault.name, async () => {
@@ -90,7 +94,9 @@ describe('transient faults that outlast the retries: ACCOUNTS_UNAVAILABLE, nothi
       const requests = h.emulator.stats.refreshRequests(refreshToken);
       fault.arm(h.emulator.faults);
       // 20 concurrent callers share one renewal: the server sees one caller's retries, not 20 × 3 requests.
-      const outcomes = await Promise.all(Array.from({ length: 20 }, () => failsWith(manager.accessToken({ id }), ErrorCode.ACCOUNTS_UNAVAILABLE)));
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, () => failsWith(manager.accessToken({ id }), ErrorCode.ACCOUNTS_UNAVAILABLE)),
+      );
       assert.equal(new Set(outcomes).size, 1, 'concurrent callers share one renewal and its error');
       if (fault.requests !== undefined) assert.equal(h.emulator.stats.refreshRequests(refreshToken) - requests, fault.requests);
       assertUnchanged(await storedRow(manager.store, id), before, fault.name);
@@ -115,7 +121,12 @@ describe('transient faults that outlast the retries: ACCOUNTS_UNAVAILABLE, nothi
   test('a grant exchange while the server fails: ACCOUNTS_UNAVAILABLE, nothing saved; the same code works once it is back', async () => {
     const manager = h.manager({ store: new MemoryStore(), retry: RETRY });
     const client = h.client();
-    const exchange = { code: h.grantCode(client, h.user()), clientId: client.clientId, clientSecret: client.clientSecret, redirectUri: client.redirectUri };
+    const exchange = {
+      code: h.grantCode(client, h.user()),
+      clientId: client.clientId,
+      clientSecret: client.clientSecret,
+      redirectUri: client.redirectUri,
+    };
     h.emulator.faults.failNext(100, 500);
     await failsWith(manager.exchangeGrant(exchange), ErrorCode.ACCOUNTS_UNAVAILABLE);
     assert.equal((await manager.store.getTokens()).length, 0);
@@ -141,7 +152,7 @@ describe('throttling: THROTTLED with retryAfterMs, not retried, nothing stored c
     assertRenewed(await storedRow(manager.store, id), before, served);
   });
 
-  test('too many requests (past Zoho\'s access tokens per refresh token): THROTTLED, the row kept, recovery after the wait', async () => {
+  test("too many requests (past Zoho's access tokens per refresh token): THROTTLED, the row kept, recovery after the wait", async () => {
     const probe = await LifecycleHarness.start({ dataCenters: ['us'], limits: { accessTokensPerRefreshWindow: 2 } });
     try {
       const manager = probe.manager({ store: new MemoryStore(), retry: RETRY });

@@ -64,7 +64,9 @@ for (const storeCase of STORE_FAULT_CASES) {
       const before = await storedRow(under.witness, id);
       const requests = h.emulator.stats.refreshRequests(refreshToken);
       await under.cut();
-      const errors = await Promise.all(Array.from({ length: CALLERS }, () => failsWith(manager.accessToken({ id }), ErrorCode.STORE_UNAVAILABLE)));
+      const errors = await Promise.all(
+        Array.from({ length: CALLERS }, () => failsWith(manager.accessToken({ id }), ErrorCode.STORE_UNAVAILABLE)),
+      );
       const sent = h.emulator.stats.refreshRequests(refreshToken) - requests;
       // 0: no refresh request while the store cannot be read or locked; 1: one renewal shared by every caller.
       assert.equal(sent, storeCase.requestsDuringFault);
@@ -81,7 +83,9 @@ for (const storeCase of STORE_FAULT_CASES) {
       await setUp(onNextTokenAnswer(() => under.cut()));
       const before = await storedRow(under.witness, id);
       const requests = h.emulator.stats.refreshRequests(refreshToken);
-      const errors = await Promise.all(Array.from({ length: CALLERS }, () => failsWith(manager.accessToken({ id }), ErrorCode.STORE_UNAVAILABLE)));
+      const errors = await Promise.all(
+        Array.from({ length: CALLERS }, () => failsWith(manager.accessToken({ id }), ErrorCode.STORE_UNAVAILABLE)),
+      );
       assert.ok(errors.length === CALLERS);
       assert.equal(h.emulator.stats.refreshRequests(refreshToken) - requests, 1, `${CALLERS} concurrent callers: one refresh request`);
       assertUnchanged(await storedRow(under.witness, id), before, 'a failed save');
@@ -97,7 +101,11 @@ for (const storeCase of STORE_FAULT_CASES) {
       // A lock lease left by the failed renewal must not make the recovered store wait for it to end.
       assert.ok(Date.now() - restored < LOCK.waitMs, `recovered in ${Date.now() - restored} ms, within the lock wait`);
       assertRenewed(await storedRow(under.witness, id), before, served);
-      assert.equal(h.emulator.stats.refreshRequests(refreshToken) - requests, spent + 1, 'the unsaved access token is not reused: one more refresh');
+      assert.equal(
+        h.emulator.stats.refreshRequests(refreshToken) - requests,
+        spent + 1,
+        'the unsaved access token is not reused: one more refresh',
+      );
       assert.equal((await under.witness.getTokens()).length, 1, 'nothing deleted, nothing duplicated');
     });
 
@@ -107,7 +115,8 @@ for (const storeCase of STORE_FAULT_CASES) {
       const rowsBefore = (await under.witness.getTokens()).length;
       const client = h.client();
       const user = h.user();
-      const exchange = (code: string) => authorizing.exchangeGrant({ code, clientId: client.clientId, clientSecret: client.clientSecret, redirectUri: client.redirectUri });
+      const exchange = (code: string) =>
+        authorizing.exchangeGrant({ code, clientId: client.clientId, clientSecret: client.clientSecret, redirectUri: client.redirectUri });
       await failsWith(exchange(h.grantCode(client, user)), ErrorCode.STORE_UNAVAILABLE);
       await under.restore();
       assert.equal((await under.witness.getTokens()).length, rowsBefore, 'nothing stored for the failed exchange');

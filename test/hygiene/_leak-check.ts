@@ -47,7 +47,8 @@ export class LeakCheck {
   async console<T>(run: () => Promise<T>): Promise<T> {
     const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
     const saved = methods.map((name) => console[name]);
-    for (const name of methods) console[name] = (...args: unknown[]) => this.text(`console.${name}`, args.map((arg) => inspect(arg, DEEP)).join(' '));
+    for (const name of methods)
+      console[name] = (...args: unknown[]) => this.text(`console.${name}`, args.map((arg) => inspect(arg, DEEP)).join(' '));
     try {
       return await run();
     } finally {
@@ -67,7 +68,8 @@ export class LeakCheck {
     assert.ok(this.#texts.length > 0, 'the check needs captured text');
     for (const { origin, text } of this.#texts) {
       for (const secret of secrets) {
-        if (text.includes(secret)) assert.fail(`a secret value leaked into ${origin}: ${text.replaceAll(secret, '<SECRET>').slice(0, 600)}`);
+        if (text.includes(secret))
+          assert.fail(`a secret value leaked into ${origin}: ${text.replaceAll(secret, '<SECRET>').slice(0, 600)}`);
       }
     }
   }

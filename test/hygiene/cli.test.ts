@@ -33,7 +33,9 @@ after(async () => {
   await admin.end();
 });
 
-test('every command, succeeding and failing, prints no secret; show --reveal prints them, and only it', { skip: skipPostgres }, async () => {
+test('every command, succeeding and failing, prints no secret; show --reveal prints them, and only it', {
+  skip: skipPostgres,
+}, async () => {
   const leaks = new LeakCheck();
   const sqlite = 'sqlite:./tokens.db';
   const postgres = `postgres://postgres:${encodeURIComponent(PG_PASSWORD)}@127.0.0.1:${proxy.port}/test?schema=${schema}`;
@@ -71,7 +73,10 @@ test('every command, succeeding and failing, prints no secret; show --reveal pri
   await run(['login', '--code', 'not-a-real-code-0123456789', '--debug', '--store', sqlite], 4);
   // the browser flow (PKCE, local redirect receiver), with --debug
   const browser = await fakeBrowser(dir);
-  await run(['login', '--open', '--debug', '--port', String(setup.port), '--store', 'sqlite:./browser.db'], 0, { ...env, BROWSER: browser });
+  await run(['login', '--open', '--debug', '--port', String(setup.port), '--store', 'sqlite:./browser.db'], 0, {
+    ...env,
+    BROWSER: browser,
+  });
   await reveal('sqlite:./browser.db', '1');
   const first = await reveal(sqlite, '1');
   await reveal(postgres, '1');

@@ -75,12 +75,17 @@ async function wholeLife(leaks: LeakCheck, under: StoreUnderFault, kind: string)
   wrongSecret.clientSecret = `wrong-secret-${kind}-0123456789`;
   leaks.secret(wrongSecret.clientSecret);
   const wrongClient = h.manager({ store: under.store, retry: RETRY, tokens: wrongSecret });
-  await expectFailure(leaks, `${kind}: invalid_client_secret`, wrongClient.accounts.refresh({
-    accountsUrl: h.emulator.accountsUrl('eu'),
-    clientId: String(wrongSecret.clientId),
-    clientSecret: wrongSecret.clientSecret,
-    refreshToken: String(wrongSecret.refreshToken),
-  }), ErrorCode.INVALID_CLIENT_SECRET);
+  await expectFailure(
+    leaks,
+    `${kind}: invalid_client_secret`,
+    wrongClient.accounts.refresh({
+      accountsUrl: h.emulator.accountsUrl('eu'),
+      clientId: String(wrongSecret.clientId),
+      clientSecret: wrongSecret.clientSecret,
+      refreshToken: String(wrongSecret.refreshToken),
+    }),
+    ErrorCode.INVALID_CLIENT_SECRET,
+  );
 
   // The store failing: before a renewal, and between Zoho's answer and the save.
   h.emulator.clock.advance(HOUR);
@@ -123,7 +128,10 @@ describe('secret hygiene of the whole lifecycle at debug level', () => {
       }
       for (const error of h.errors) leaks.error('harness error', error);
       for (const secret of h.secrets) leaks.secret(secret);
-      assert.ok(h.logs.some((entry) => entry.level === 'debug'), 'debug lines were captured');
+      assert.ok(
+        h.logs.some((entry) => entry.level === 'debug'),
+        'debug lines were captured',
+      );
       leaks.assertClean(10);
     });
   }
@@ -137,7 +145,12 @@ describe('secret hygiene of the whole lifecycle at debug level', () => {
     const { MySQLStore } = await import('zoho-token-store/mysql');
     const { RedisStore } = await import('zoho-token-store/redis');
     await leaks.console(async () => {
-      await expectFailure(leaks, 'MySQL, a wrong password', MySQLStore.open({ host: '127.0.0.1', user: 'root', password, database: 'test' }), ErrorCode.STORE_ACCESS_DENIED);
+      await expectFailure(
+        leaks,
+        'MySQL, a wrong password',
+        MySQLStore.open({ host: '127.0.0.1', user: 'root', password, database: 'test' }),
+        ErrorCode.STORE_ACCESS_DENIED,
+      );
       const redis = new RedisStore({ url: `redis://nosuchuser:${password}@127.0.0.1:6379`, keyPrefix: randomPrefix('hygiene') });
       await expectFailure(leaks, 'Redis, an unknown user', redis.getTokens(), ErrorCode.STORE_ACCESS_DENIED);
       leaks.object('a Redis store with a password', redis);

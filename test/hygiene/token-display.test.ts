@@ -8,13 +8,29 @@ import { zohoLikeToken } from 'zoho-token-store/testing';
 import { LeakCheck } from './_leak-check.js';
 
 test('String, template literals, util.inspect (deep, hidden), util.format, console-style and JSON output mask every secret', () => {
-  const secrets = { clientSecret: zohoLikeToken(), refreshToken: zohoLikeToken(), accessToken: zohoLikeToken(), grantToken: zohoLikeToken() };
-  const token = new OAuthToken({ id: '7', userSignature: 'ada@example.com', clientId: '1000.CLIENT', ...secrets, expiresAt: 1_900_000_000_000 });
+  const secrets = {
+    clientSecret: zohoLikeToken(),
+    refreshToken: zohoLikeToken(),
+    accessToken: zohoLikeToken(),
+    grantToken: zohoLikeToken(),
+  };
+  const token = new OAuthToken({
+    id: '7',
+    userSignature: 'ada@example.com',
+    clientId: '1000.CLIENT',
+    ...secrets,
+    expiresAt: 1_900_000_000_000,
+  });
   const leaks = new LeakCheck();
   leaks.secret(...Object.values(secrets));
   const nested = { tokens: [token], byUser: new Map([['ada', token]]), set: new Set([token]) };
   leaks.text('String', String(token), `${token}`, token.toString());
-  leaks.text('inspect', inspect(token), inspect(nested, { depth: Infinity, showHidden: true, getters: true }), inspect([token], { colors: true }));
+  leaks.text(
+    'inspect',
+    inspect(token),
+    inspect(nested, { depth: Infinity, showHidden: true, getters: true }),
+    inspect([token], { colors: true }),
+  );
   for (const directive of ['%s', '%o', '%O', '%j']) leaks.text(`format ${directive}`, format(directive, token), format(directive, nested));
   leaks.text('JSON', JSON.stringify(token), JSON.stringify(nested.tokens), JSON.stringify({ token }, null, 2));
   leaks.object('the token', token);

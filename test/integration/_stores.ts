@@ -28,7 +28,10 @@ export async function openStore(spec: StoreSpec): Promise<OpenedStore> {
     case 'postgres': {
       const { PostgresStore } = await import('zoho-token-store/postgres');
       // A port of its own: a pooler (PgBouncer) in front of the shared server.
-      return PostgresStore.open({ connection: { host: '127.0.0.1', port: spec.port ?? 5432, user: 'postgres', database: 'test' }, schema: spec.schema });
+      return PostgresStore.open({
+        connection: { host: '127.0.0.1', port: spec.port ?? 5432, user: 'postgres', database: 'test' },
+        schema: spec.schema,
+      });
     }
     case 'redis': {
       // A cluster or Sentinels of the test's own (redis+cluster://…, redis+sentinel://…).

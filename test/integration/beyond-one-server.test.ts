@@ -2,7 +2,13 @@
 // transaction mode, a 3-master Redis Cluster, and a Redis master found through Sentinels — each of the test's own.
 import { after, before, describe, test } from 'node:test';
 import { pgbouncerMissing, startPgBouncer, type PgBouncer } from '../_pgbouncer.js';
-import { redisTopologiesMissing, startRedisCluster, startRedisSentinel, type RedisClusterHandle, type RedisSentinelHandle } from '../_redis-topologies.js';
+import {
+  redisTopologiesMissing,
+  startRedisCluster,
+  startRedisSentinel,
+  type RedisClusterHandle,
+  type RedisSentinelHandle,
+} from '../_redis-topologies.js';
 import { skipUnless } from '../_services.js';
 import { randomPrefix } from '../stores/_redis-support.js';
 import { assertOneRefreshAtExpiry } from './_refresh-race.js';
@@ -44,5 +50,7 @@ describe('Redis Sentinel: processes sharing one store', { skip: redisMissing ===
     sentinel = await startRedisSentinel();
   });
   after(() => sentinel?.stop());
-  test(TEST, () => assertOneRefreshAtExpiry({ kind: 'redis', location: `${sentinel.location}?waitReplicas=1`, keyPrefix: randomPrefix('race') }));
+  test(TEST, () =>
+    assertOneRefreshAtExpiry({ kind: 'redis', location: `${sentinel.location}?waitReplicas=1`, keyPrefix: randomPrefix('race') }),
+  );
 });

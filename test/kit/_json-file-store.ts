@@ -65,7 +65,9 @@ class JsonFileBackend implements TokenBackend {
     try {
       records = JSON.parse(text) as TokenRecord[];
     } catch (error) {
-      throw new TokenStoreError(ErrorCode.STORE_CORRUPT, `${this.#path} is not a JSON token file; restore it, or move it away.`, { cause: error });
+      throw new TokenStoreError(ErrorCode.STORE_CORRUPT, `${this.#path} is not a JSON token file; restore it, or move it away.`, {
+        cause: error,
+      });
     }
     this.#records = new Map(records.map((record) => [record.id, record]));
   }

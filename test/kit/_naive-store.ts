@@ -34,7 +34,8 @@ export class NaiveStore implements TokenStore {
   #match(token: OAuthToken): ((row: OAuthToken) => boolean) | null {
     const d = this.defects;
     // The caseInsensitive variant compares the way a MySQL column with a _ci collation does.
-    const same = (a: string | null, b: string | null) => (d.caseInsensitive ? a?.toLowerCase().trim() === b?.toLowerCase().trim() : a === b);
+    const same = (a: string | null, b: string | null) =>
+      d.caseInsensitive ? a?.toLowerCase().trim() === b?.toLowerCase().trim() : a === b;
     if (token.userName) return (row) => same(row.userName, token.userName);
     if (token.accessToken && !token.clientId && !token.clientSecret) return (row) => same(row.accessToken, token.accessToken);
     const credentials = (token.clientId && token.clientSecret) || d.refreshWithoutClientCredentials;
@@ -49,7 +50,8 @@ export class NaiveStore implements TokenStore {
     if (this.defects.sharesReferences) return token;
     const copy = token.clone();
     if (this.defects.emptyStringsKept) {
-      for (const field of FIELDS) if (copy[field] === null && field !== 'expiresAt') (copy as unknown as Record<string, unknown>)[field] = '';
+      for (const field of FIELDS)
+        if (copy[field] === null && field !== 'expiresAt') (copy as unknown as Record<string, unknown>)[field] = '';
     }
     if (this.defects.trimsValues) {
       for (const field of FIELDS) {
@@ -78,14 +80,15 @@ export class NaiveStore implements TokenStore {
     }
     const byId = token.id ? this.#rows.find((row) => row.id === token.id) : undefined;
     const match = this.#match(token);
-    const existing = this.defects.alwaysInsert ? undefined : byId ?? (match ? this.#rows.find(match) : undefined);
+    const existing = this.defects.alwaysInsert ? undefined : (byId ?? (match ? this.#rows.find(match) : undefined));
     if (existing) {
       if (token.userName && token.userName !== existing.userName && this.#rows.some((row) => row.userName === token.userName)) {
         throw new TokenStoreError(ErrorCode.TOKEN_CONFLICT, 'user name taken');
       }
       if (token.userSignature) existing.userSignature = token.userSignature;
       for (const field of FIELDS) {
-        if (token[field] !== null || this.defects.saveOverwritesWithNull) (existing as unknown as Record<string, unknown>)[field] = token[field];
+        if (token[field] !== null || this.defects.saveOverwritesWithNull)
+          (existing as unknown as Record<string, unknown>)[field] = token[field];
       }
       given.id = existing.id;
       return;

@@ -6,15 +6,22 @@ import { NaiveStore, type Defects } from './_naive-store.js';
 const settings = { scale: 300, concurrency: 50 };
 
 describe('the conformance kit', () => {
-  it('passes a hand-written store that keeps the contract (so each failure below is the defect\'s)', async () => {
+  it("passes a hand-written store that keeps the contract (so each failure below is the defect's)", async () => {
     const report = await checkTokenStore(() => new NaiveStore(), settings);
-    assert.deepEqual(report.failed.map((failure) => failure.message), []);
+    assert.deepEqual(
+      report.failed.map((failure) => failure.message),
+      [],
+    );
     assert.ok(report.passed.length >= 25, `expected every rule to run, ran ${report.passed.length}`);
   });
 
   const cases: Array<[string, Defects, string]> = [
     ['matches refresh before grant', { refreshBeforeGrant: true }, 'find.grant-before-refresh'],
-    ['matches a refresh token without client credentials (the official && / || slip)', { refreshWithoutClientCredentials: true }, 'find.refresh-needs-client-credentials'],
+    [
+      'matches a refresh token without client credentials (the official && / || slip)',
+      { refreshWithoutClientCredentials: true },
+      'find.refresh-needs-client-credentials',
+    ],
     ['duplicates on save', { alwaysInsert: true }, 'save.updates-by-user-name'],
     ['hands out the stored objects', { sharesReferences: true }, 'find.returns-copies'],
     ['throws for an unknown id in findTokenById', { throwsOnUnknownId: true }, 'find-by-id.unknown-is-null'],

@@ -47,7 +47,10 @@ export class LifecycleHarness {
       }
     }
     const response = await fetch(input, init);
-    const text = await response.clone().text().catch(() => '');
+    const text = await response
+      .clone()
+      .text()
+      .catch(() => '');
     try {
       const json = JSON.parse(text) as Record<string, unknown>;
       for (const field of SECRET_FIELDS) if (typeof json[field] === 'string') this.secrets.add(json[field]);
@@ -114,7 +117,8 @@ export class LifecycleHarness {
 
   /** Records a token's secret values (for the leak check). */
   remember(token: OAuthToken | null): void {
-    for (const value of [token?.accessToken, token?.refreshToken, token?.grantToken, token?.clientSecret]) if (value) this.secrets.add(value);
+    for (const value of [token?.accessToken, token?.refreshToken, token?.grantToken, token?.clientSecret])
+      if (value) this.secrets.add(value);
   }
 
   async rememberStore(store: TokenStore): Promise<void> {

@@ -33,7 +33,8 @@ export class InMemoryTelemetry {
     if (errors.length > 0) throw errors[0];
     const out = new Map<string, Point[]>();
     for (const scope of resourceMetrics.scopeMetrics) {
-      for (const metric of scope.metrics) out.set(metric.descriptor.name, [...(out.get(metric.descriptor.name) ?? []), ...(metric.dataPoints as Point[])]);
+      for (const metric of scope.metrics)
+        out.set(metric.descriptor.name, [...(out.get(metric.descriptor.name) ?? []), ...(metric.dataPoints as Point[])]);
     }
     return out;
   }
@@ -60,11 +61,17 @@ export function pointsOf(metrics: Map<string, Point[]>, name: string, match: Rec
 
 /** The count of histogram points (or the sum of counter points) matching. */
 export function countOf(metrics: Map<string, Point[]>, name: string, match: Record<string, unknown> = {}): number {
-  return pointsOf(metrics, name, match).reduce((sum, point) => sum + (typeof point.value === 'number' ? point.value : point.value.count), 0);
+  return pointsOf(metrics, name, match).reduce(
+    (sum, point) => sum + (typeof point.value === 'number' ? point.value : point.value.count),
+    0,
+  );
 }
 
 export function sumOf(metrics: Map<string, Point[]>, name: string, match: Record<string, unknown> = {}): number {
-  return pointsOf(metrics, name, match).reduce((sum, point) => sum + (typeof point.value === 'number' ? point.value : (point.value.sum ?? 0)), 0);
+  return pointsOf(metrics, name, match).reduce(
+    (sum, point) => sum + (typeof point.value === 'number' ? point.value : (point.value.sum ?? 0)),
+    0,
+  );
 }
 
 /** The spans whose parent is `parent` (by span id), in start order. */

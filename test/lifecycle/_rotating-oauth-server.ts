@@ -47,14 +47,16 @@ export class RotatingOAuthServer {
     let text = '';
     for await (const chunk of request as AsyncIterable<Buffer>) text += chunk.toString();
     const params = new URLSearchParams(text);
-    if (request.url !== '/oauth/v2/token' || params.get('grant_type') !== 'refresh_token') return { status: 400, body: { error: 'unsupported_grant_type' } };
+    if (request.url !== '/oauth/v2/token' || params.get('grant_type') !== 'refresh_token')
+      return { status: 400, body: { error: 'unsupported_grant_type' } };
     this.refreshRequests += 1;
     if (this.nextAnswer) {
       const answer = this.nextAnswer;
       this.nextAnswer = null;
       return answer;
     }
-    if (params.get('client_id') !== this.clientId || params.get('client_secret') !== this.clientSecret) return { status: 401, body: { error: 'invalid_client' } };
+    if (params.get('client_id') !== this.clientId || params.get('client_secret') !== this.clientSecret)
+      return { status: 401, body: { error: 'invalid_client' } };
     if (params.get('refresh_token') !== this.#current) {
       this.reusedRefreshTokens += 1;
       return { status: 400, body: { error: 'invalid_grant', error_description: 'refresh token already used' } };

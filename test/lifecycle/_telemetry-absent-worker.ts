@@ -18,12 +18,19 @@ if (mode === 'import') {
     });
     const client = emulator.registerClient();
     const user = emulator.addUser();
-    const token = await manager.exchangeGrant({ code: emulator.issueGrantCode({ client, user }), clientId: client.clientId, clientSecret: client.clientSecret, redirectUri: client.redirectUri });
+    const token = await manager.exchangeGrant({
+      code: emulator.issueGrantCode({ client, user }),
+      clientId: client.clientId,
+      clientSecret: client.clientSecret,
+      redirectUri: client.redirectUri,
+    });
     const first = await manager.accessToken({ user: user.email });
     emulator.clock.advance(3_600_000);
     const renewed = await manager.accessToken({ user: user.email });
     await manager.close();
-    console.log(JSON.stringify({ served: first === token.accessToken, refreshed: renewed !== first, refreshes: emulator.stats.refreshRequests() }));
+    console.log(
+      JSON.stringify({ served: first === token.accessToken, refreshed: renewed !== first, refreshes: emulator.stats.refreshRequests() }),
+    );
   } finally {
     await emulator.close();
   }

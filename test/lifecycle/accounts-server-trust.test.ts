@@ -3,7 +3,17 @@
 // environment keep working.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { allZohoEnvironments, customEnvironment, ErrorCode, isKnownAccountsServer, MemoryStore, parseAuthorizationRedirect, TokenStoreError, zohoEnvironment, type DataCenterCode } from 'zoho-token-store';
+import {
+  allZohoEnvironments,
+  customEnvironment,
+  ErrorCode,
+  isKnownAccountsServer,
+  MemoryStore,
+  parseAuthorizationRedirect,
+  TokenStoreError,
+  zohoEnvironment,
+  type DataCenterCode,
+} from 'zoho-token-store';
 import { RecordingServer } from '../_recording-server.js';
 import { LifecycleHarness } from './_harness.js';
 
@@ -43,7 +53,12 @@ describe('a forged accounts-server is refused before anything is sent', () => {
     const redirect = parseAuthorizationRedirect(forgedCallback(forged.origin));
     const codesBefore = h.emulator.stats.codeExchanges();
     const error = await h.rejects(
-      manager.exchangeGrant({ code: redirect.code, accountsServer: redirect.accountsServer, clientId: client.clientId, clientSecret: client.clientSecret }),
+      manager.exchangeGrant({
+        code: redirect.code,
+        accountsServer: redirect.accountsServer,
+        clientId: client.clientId,
+        clientSecret: client.clientSecret,
+      }),
       ErrorCode.UNTRUSTED_ACCOUNTS_SERVER,
     );
     assert.ok(error instanceof TokenStoreError);
@@ -76,12 +91,19 @@ describe('a forged accounts-server is refused before anything is sent', () => {
       '',
     ];
     for (const accountsServer of lookAlikes) {
-      const exchange = manager.exchangeGrant({ code: '1000.abc.def', accountsServer, clientId: client.clientId, clientSecret: client.clientSecret });
+      const exchange = manager.exchangeGrant({
+        code: '1000.abc.def',
+        accountsServer,
+        clientId: client.clientId,
+        clientSecret: client.clientSecret,
+      });
       await h.rejects(exchange, ErrorCode.UNTRUSTED_ACCOUNTS_SERVER);
       assert.equal(isKnownAccountsServer(accountsServer, [h.emulator.environment('us')]), false, accountsServer);
     }
     assert.deepEqual(spy.urls, []);
-    await assert.rejects(manager.exchangeGrant({ code: '1000.abc.def', accountsServer: 42 as never }), { code: ErrorCode.INVALID_ARGUMENT });
+    await assert.rejects(manager.exchangeGrant({ code: '1000.abc.def', accountsServer: 42 as never }), {
+      code: ErrorCode.INVALID_ARGUMENT,
+    });
   });
 });
 
@@ -115,14 +137,20 @@ describe('known servers still work', () => {
     const code = h.grantCode(client, user);
     const callback = `https://app.example.com/callback?state=s1&code=${code}&location=eu&accounts-server=${encodeURIComponent('https://accounts.zoho.eu')}`;
     const redirect = parseAuthorizationRedirect(callback);
-    const token = await manager.exchangeGrant({ code: redirect.code, accountsServer: redirect.accountsServer, clientId: client.clientId, clientSecret: client.clientSecret, redirectUri: client.redirectUri });
+    const token = await manager.exchangeGrant({
+      code: redirect.code,
+      accountsServer: redirect.accountsServer,
+      clientId: client.clientId,
+      clientSecret: client.clientSecret,
+      redirectUri: client.redirectUri,
+    });
     h.remember(token);
     assert.equal(sent[0], 'https://accounts.zoho.eu/oauth/v2/token');
     assert.equal(token.userName, user.email);
     assert.equal(token.apiDomain, h.emulator.apiDomain('eu'));
   });
 
-  test('a configured custom environment (the emulator\'s EU server, named with a trailing slash): exchanged there', async () => {
+  test("a configured custom environment (the emulator's EU server, named with a trailing slash): exchanged there", async () => {
     const eu = customEnvironment({ accountsUrl: h.emulator.accountsUrl('eu'), apiDomain: h.emulator.apiDomain('eu') });
     const manager = h.manager({ store: new MemoryStore(), environment: zohoEnvironment('us'), environments: [eu] });
     const client = h.client({ dataCenter: 'eu' });

@@ -24,7 +24,7 @@ describe('parseAuthorizationRedirect', () => {
     assert.deepEqual({ ...parseAuthorizationRedirect(new URL(`https://app.example.com/callback?${QUERY}`)) }, EXPECTED);
   });
 
-  test('the request path node:http hands over, with the app\'s base URL (string or URL)', async () => {
+  test("the request path node:http hands over, with the app's base URL (string or URL)", async () => {
     const seen: AuthorizationRedirect[] = [];
     const server = createServer((request, response) => {
       seen.push(parseAuthorizationRedirect(request.url ?? '', { baseUrl: 'https://app.example.com' }));
@@ -39,7 +39,10 @@ describe('parseAuthorizationRedirect', () => {
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
-    assert.deepEqual(seen.map((redirect) => ({ ...redirect })), [EXPECTED, EXPECTED]);
+    assert.deepEqual(
+      seen.map((redirect) => ({ ...redirect })),
+      [EXPECTED, EXPECTED],
+    );
   });
 
   test('garbage is a TokenArgumentError (INVALID_ARGUMENT) that says what to pass, never ERR_INVALID_URL', () => {
@@ -48,10 +51,22 @@ describe('parseAuthorizationRedirect', () => {
       refused(() => parseAuthorizationRedirect(value as never), /needs the redirect \(a URL string or URL\)/);
     }
     refused(() => parseAuthorizationRedirect('http://[::1', { baseUrl: 'https://app.example.com' }), /not a URL or a request path/);
-    refused(() => parseAuthorizationRedirect(`/callback?${QUERY}`, { baseUrl: 'app.example.com' }), /baseUrl must be the app's absolute base URL/);
+    refused(
+      () => parseAuthorizationRedirect(`/callback?${QUERY}`, { baseUrl: 'app.example.com' }),
+      /baseUrl must be the app's absolute base URL/,
+    );
     refused(() => parseAuthorizationRedirect(`/callback?${QUERY}`, { base: 'https://app.example.com' } as never), /unknown option "base"/);
     refused(() => parseAuthorizationRedirect(`/callback?${QUERY}`, null as never), /options must be an object/);
-    refused(() => authorizationUrl({ accountsUrl: 'accounts.zoho.com', clientId: '1000.X', redirectUri: 'https://app.example.com/cb', scope: ['ZohoCRM.users.READ'] }), /absolute URL/);
+    refused(
+      () =>
+        authorizationUrl({
+          accountsUrl: 'accounts.zoho.com',
+          clientId: '1000.X',
+          redirectUri: 'https://app.example.com/cb',
+          scope: ['ZohoCRM.users.READ'],
+        }),
+      /absolute URL/,
+    );
   });
 
   test('messages never repeat the redirect (it holds the grant code)', () => {

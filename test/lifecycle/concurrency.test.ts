@@ -78,12 +78,15 @@ describe('one refresh per expiry', () => {
     const before = h.emulator.stats.refreshRequests();
     const throttledBefore = h.emulator.stats.throttled();
 
-    const calls = users.flatMap(({ user }) => Array.from({ length: 20 }, () => manager.accessToken({ user: user.email }).then((token) => ({ user, token }))));
+    const calls = users.flatMap(({ user }) =>
+      Array.from({ length: 20 }, () => manager.accessToken({ user: user.email }).then((token) => ({ user, token }))),
+    );
     const results = await Promise.all(calls);
     assert.equal(h.emulator.stats.refreshRequests() - before, 50);
     for (const { token } of users) assert.equal(h.emulator.stats.refreshRequests(String(token.refreshToken)), 1, 'one refresh per user');
     assert.equal(h.emulator.stats.throttled(), throttledBefore, 'no throttle answer');
-    for (const { token } of users) assert.ok(h.emulator.stats.accessTokensIssued(String(token.refreshToken)) <= h.emulator.limits.accessTokensPerRefreshWindow);
+    for (const { token } of users)
+      assert.ok(h.emulator.stats.accessTokensIssued(String(token.refreshToken)) <= h.emulator.limits.accessTokensPerRefreshWindow);
 
     // Every user's 20 callers got one token, and no two users got the same one.
     const byUser = new Map<string, Set<string>>();
@@ -96,7 +99,7 @@ describe('one refresh per expiry', () => {
     assert.equal(all.size, 50);
   });
 
-  test('interleaved API calls for different users never carry each other\'s token', async () => {
+  test("interleaved API calls for different users never carry each other's token", async () => {
     const manager = h.manager();
     const users = await authorizeUsers(manager, 10);
     h.emulator.clock.advance(HOUR); // half the calls refresh, half are served from the cache afterwards

@@ -19,7 +19,12 @@ test('a TokenManager given no store keeps tokens in SQLite at ./zohooauth.db, an
     const user = emulator.addUser({ email: 'default.store@example.com' });
     const code = emulator.issueGrantCode({ client, user, scope: ['ZohoCRM.modules.ALL', 'ZohoCRM.users.READ'] });
     const worker = resolve('dist/test/lifecycle/_default-store-worker.js');
-    const child = await runNode(worker, [emulator.accountsUrl('us'), emulator.apiDomain('us'), client.clientId, client.clientSecret, client.redirectUri, code], {}, folder);
+    const child = await runNode(
+      worker,
+      [emulator.accountsUrl('us'), emulator.apiDomain('us'), client.clientId, client.clientSecret, client.redirectUri, code],
+      {},
+      folder,
+    );
     assert.equal(child.code, 0, child.stderr);
     const reported = JSON.parse(child.stdout) as { id: string; user: string };
     assert.equal(reported.user, 'default.store@example.com');

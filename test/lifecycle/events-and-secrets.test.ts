@@ -18,7 +18,8 @@ describe('events, logs and secrets', () => {
   test('a whole life emits saved, refreshed (authorized, expiring, rejected), refreshFailed and revoked, with ids and users only', async () => {
     const manager = h.manager({ store: new MemoryStore() });
     const seen: Array<[string, Record<string, unknown>]> = [];
-    for (const name of ['refreshed', 'refreshFailed', 'revoked', 'saved'] as const) manager.on(name, (event) => seen.push([name, { ...event }]));
+    for (const name of ['refreshed', 'refreshFailed', 'revoked', 'saved'] as const)
+      manager.on(name, (event) => seen.push([name, { ...event }]));
     const client = h.client();
     const user = h.user();
     const token = await h.authorize(manager, client, user);
@@ -33,7 +34,16 @@ describe('events, logs and secrets', () => {
     await manager.revoke({ id });
 
     const names = seen.map(([name, event]) => (name === 'refreshed' ? `refreshed:${String(event.reason)}` : name));
-    assert.deepEqual(names, ['saved', 'refreshed:authorized', 'saved', 'refreshed:expiring', 'saved', 'refreshed:rejected', 'refreshFailed', 'revoked']);
+    assert.deepEqual(names, [
+      'saved',
+      'refreshed:authorized',
+      'saved',
+      'refreshed:expiring',
+      'saved',
+      'refreshed:rejected',
+      'refreshFailed',
+      'revoked',
+    ]);
     const [, first] = seen[1] as [string, Record<string, unknown>];
     assert.deepEqual(Object.keys(first).sort(), ['expiresAt', 'grantType', 'reason', 'rotated', 'tokenId', 'userName']);
     assert.equal(first.tokenId, id);
@@ -55,10 +65,13 @@ describe('events, logs and secrets', () => {
 
   test('the debug log tells the story with ids, users, statuses and durations', async () => {
     const lines: LogEntry[] = [];
-    const manager = h.manager({ store: new MemoryStore(), logger: levelLogger('debug', (entry) => {
-      lines.push(entry);
-      h.logs.push(entry);
-    }) });
+    const manager = h.manager({
+      store: new MemoryStore(),
+      logger: levelLogger('debug', (entry) => {
+        lines.push(entry);
+        h.logs.push(entry);
+      }),
+    });
     const user = h.user();
     const token = await h.authorize(manager, h.client(), user);
     h.emulator.clock.advance(HOUR);
@@ -70,7 +83,11 @@ describe('events, logs and secrets', () => {
     const renewed = lines.find((entry) => entry.message === 'access token renewed');
     assert.equal(renewed?.fields.tokenId, token.id);
     assert.equal(renewed?.fields.user, user.email);
-    assert.ok(lines.some((entry) => entry.message === 'accounts request' && entry.fields.status === 200 && typeof entry.fields.durationMs === 'number'));
+    assert.ok(
+      lines.some(
+        (entry) => entry.message === 'accounts request' && entry.fields.status === 200 && typeof entry.fields.durationMs === 'number',
+      ),
+    );
   });
 
   test('log levels: info drops debug lines; an unknown level is refused', () => {
@@ -79,7 +96,10 @@ describe('events, logs and secrets', () => {
     logger.debug('hidden');
     logger.info('shown', { tokenId: '1' });
     logger.error('shown too');
-    assert.deepEqual(lines.map((entry) => entry.message), ['shown', 'shown too']);
+    assert.deepEqual(
+      lines.map((entry) => entry.message),
+      ['shown', 'shown too'],
+    );
     assert.throws(() => levelLogger('loud' as never, () => undefined), TypeError);
     assert.equal(typeof consoleLogger('silent').debug, 'function');
   });

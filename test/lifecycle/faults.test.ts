@@ -22,7 +22,9 @@ const HOUR = 3_600_000;
  * is another one than the authorizing one: the grant exchange is not what those tests are about, and a short
  * timeout on it would make them depend on the machine's speed.
  */
-async function authorized(options: Parameters<LifecycleHarness['manager']>[0] = {}): Promise<{ manager: TokenManager; user: EmulatorUser; token: OAuthToken }> {
+async function authorized(
+  options: Parameters<LifecycleHarness['manager']>[0] = {},
+): Promise<{ manager: TokenManager; user: EmulatorUser; token: OAuthToken }> {
   const store = new MemoryStore();
   const authorizing = h.manager({ store });
   const client = h.client();
@@ -79,7 +81,9 @@ describe('transient failures are retried, never taken for an invalid token', () 
     h.emulator.clock.advance(HOUR - 30_000); // inside the 60 s margin, not expired
     h.emulator.faults.failNext(2, 500);
     assert.equal(await manager.accessToken({ id: String(token.id) }), token.accessToken);
-    assert.ok(h.events.some((event) => event.name === 'refreshFailed' && (event.payload as { code: string }).code === 'ACCOUNTS_UNAVAILABLE'));
+    assert.ok(
+      h.events.some((event) => event.name === 'refreshFailed' && (event.payload as { code: string }).code === 'ACCOUNTS_UNAVAILABLE'),
+    );
     const response = await manager.fetch({ id: String(token.id) }, '/crm/v8/Leads');
     assert.equal(response.status, 200);
   });
@@ -147,9 +151,17 @@ describe('refusals map to typed errors', () => {
     const client = h.client();
     const user = h.user({ dataCenter: 'us' });
     const base = { clientId: client.clientId, clientSecret: client.clientSecret, redirectUri: client.redirectUri };
-    await h.rejects(accounts.exchangeGrant({ ...base, accountsUrl: h.emulator.accountsUrl('eu'), code: h.grantCode(client, user) }), 'INVALID_CLIENT');
     await h.rejects(
-      accounts.exchangeGrant({ ...base, clientSecret: 'a-wrong-client-secret', accountsUrl: h.emulator.accountsUrl('us'), code: h.grantCode(client, user) }),
+      accounts.exchangeGrant({ ...base, accountsUrl: h.emulator.accountsUrl('eu'), code: h.grantCode(client, user) }),
+      'INVALID_CLIENT',
+    );
+    await h.rejects(
+      accounts.exchangeGrant({
+        ...base,
+        clientSecret: 'a-wrong-client-secret',
+        accountsUrl: h.emulator.accountsUrl('us'),
+        code: h.grantCode(client, user),
+      }),
       'INVALID_CLIENT_SECRET',
     );
   });
@@ -160,7 +172,12 @@ describe('refusals map to typed errors', () => {
     const user = h.user();
     const accountsUrl = h.emulator.accountsUrl('us');
     const credentials = { clientId: client.clientId, clientSecret: client.clientSecret };
-    const grant = await accounts.exchangeGrant({ ...credentials, accountsUrl, code: h.grantCode(client, user), redirectUri: client.redirectUri });
+    const grant = await accounts.exchangeGrant({
+      ...credentials,
+      accountsUrl,
+      code: h.grantCode(client, user),
+      redirectUri: client.redirectUri,
+    });
     assert.ok(grant.refreshToken);
     assert.equal(grant.apiDomain, h.emulator.apiDomain('us'));
     const refreshed = await accounts.refresh({ ...credentials, accountsUrl, refreshToken: String(grant.refreshToken) });
@@ -183,7 +200,9 @@ describe('revoke', () => {
     assert.equal(h.emulator.stats.revokes() - before, 1);
     assert.equal(await storedRow(manager, token.id), null);
     await h.rejects(manager.accessToken({ user: user.email }), 'TOKEN_NOT_FOUND');
-    const response = await fetch(`${h.emulator.apiDomain('us')}/crm/v8/Leads`, { headers: { Authorization: `Zoho-oauthtoken ${token.accessToken}` } });
+    const response = await fetch(`${h.emulator.apiDomain('us')}/crm/v8/Leads`, {
+      headers: { Authorization: `Zoho-oauthtoken ${token.accessToken}` },
+    });
     assert.equal(response.status, 401);
     const event = lastEvent('revoked') as { tokenId: string; remote: boolean };
     assert.deepEqual({ ...event }, { tokenId: token.id, userName: user.email, remote: true });

@@ -48,7 +48,7 @@ const counters = () => ({
 });
 
 describe('authenticated fetch', () => {
-  test('sets the header, resolves the path against the token\'s api_domain, passes method and body through', async () => {
+  test("sets the header, resolves the path against the token's api_domain, passes method and body through", async () => {
     const { manager, user } = await authorized();
     const response = await manager.fetch({ user: user.email }, '/crm/v8/Leads', { method: 'POST', body: JSON.stringify({ data: [] }) });
     assert.equal(response.status, 200);
@@ -93,7 +93,9 @@ describe('authenticated fetch', () => {
     const subject = await authorized();
     await evict(subject);
     const before = counters();
-    const responses = await Promise.all(Array.from({ length: 20 }, () => subject.manager.fetch({ id: String(subject.token.id) }, '/crm/v8/Leads')));
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => subject.manager.fetch({ id: String(subject.token.id) }, '/crm/v8/Leads')),
+    );
     assert.ok(responses.every((response) => response.status === 200));
     assert.equal(counters().refresh - before.refresh, 1);
   });
@@ -138,7 +140,15 @@ describe('authenticated fetch', () => {
     const user = h.user();
     const code = h.emulator.issueGrantCode({ client, user, scope: ['ZohoBooks.fullaccess.all'] });
     h.secrets.add(code);
-    h.remember(await manager.exchangeGrant({ code, clientId: client.clientId, clientSecret: client.clientSecret, redirectUri: client.redirectUri, userName: user.email }));
+    h.remember(
+      await manager.exchangeGrant({
+        code,
+        clientId: client.clientId,
+        clientSecret: client.clientSecret,
+        redirectUri: client.redirectUri,
+        userName: user.email,
+      }),
+    );
     const before = counters();
     const response = await manager.fetch({ user: user.email }, '/crm/v8/Leads');
     assert.equal(response.status, 401);

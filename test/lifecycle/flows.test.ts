@@ -14,7 +14,9 @@ after(async () => {
 
 /** The CRM user an access token belongs to, asked of the emulator's API. */
 async function crmUserOf(apiDomain: string, accessToken: string): Promise<string> {
-  const response = await fetch(`${apiDomain}/crm/v8/users?type=CurrentUser`, { headers: { Authorization: `Zoho-oauthtoken ${accessToken}` } });
+  const response = await fetch(`${apiDomain}/crm/v8/users?type=CurrentUser`, {
+    headers: { Authorization: `Zoho-oauthtoken ${accessToken}` },
+  });
   assert.equal(response.status, 200);
   const body = (await response.json()) as { users: Array<{ email: string }> };
   return body.users[0]?.email ?? '';
@@ -64,7 +66,10 @@ describe('flows', () => {
     const store = new MemoryStore();
     const configured = clientToken(client, { grantToken: h.grantCode(client, user) });
     const exchangesBefore = h.emulator.stats.codeExchanges();
-    const [first, second] = await Promise.all([h.manager({ store, tokens: configured }).accessToken(), h.manager({ store, tokens: configured }).accessToken()]);
+    const [first, second] = await Promise.all([
+      h.manager({ store, tokens: configured }).accessToken(),
+      h.manager({ store, tokens: configured }).accessToken(),
+    ]);
     assert.equal(first, second);
     assert.equal(h.emulator.stats.codeExchanges() - exchangesBefore, 1, 'the second waits for the lock and finds the saved token');
     assert.equal((await store.getTokens()).length, 1);
@@ -157,7 +162,7 @@ describe('flows', () => {
     }
   });
 
-  test('data centers: a user of another DC is exchanged and refreshed at that DC\'s accounts server', async () => {
+  test("data centers: a user of another DC is exchanged and refreshed at that DC's accounts server", async () => {
     const client = h.client({ dataCenter: 'us' });
     const user = h.user({ dataCenter: 'eu' });
     const manager = h.manager();
@@ -178,7 +183,13 @@ describe('flows', () => {
     const back = parseAuthorizationRedirect(String(redirect.headers.get('location')));
     h.secrets.add(back.code);
     assert.equal(back.location, 'eu');
-    const token = await manager.exchangeGrant({ code: back.code, accountsServer: back.accountsServer, clientId: client.clientId, clientSecret: client.clientSecret, redirectUri: client.redirectUri });
+    const token = await manager.exchangeGrant({
+      code: back.code,
+      accountsServer: back.accountsServer,
+      clientId: client.clientId,
+      clientSecret: client.clientSecret,
+      redirectUri: client.redirectUri,
+    });
     h.remember(token);
     assert.equal(token.apiDomain, h.emulator.apiDomain('eu'));
 

@@ -31,7 +31,9 @@ after(async () => {
 });
 
 /** A manager recording to the in-memory SDK, with one authorized user whose access token has expired. */
-async function expiredUser(overrides: Parameters<LifecycleHarness['manager']>[0] = {}): Promise<{ manager: TokenManager; user: EmulatorUser; tokenId: string; store: MemoryStore }> {
+async function expiredUser(
+  overrides: Parameters<LifecycleHarness['manager']>[0] = {},
+): Promise<{ manager: TokenManager; user: EmulatorUser; tokenId: string; store: MemoryStore }> {
   const store = new MemoryStore();
   const manager = h.manager({ store, telemetry: otel.options, ...overrides });
   const client = h.client();
@@ -70,13 +72,18 @@ describe('OpenTelemetry signals of TokenManager', () => {
     const delta = (name: string, match: Record<string, unknown>) => countOf(metrics, name, match) - countOf(before.metrics, name, match);
     const refreshed = { [A.REFRESH_OUTCOME]: 'refreshed', [A.GRANT_TYPE]: 'refresh_token', [A.SERVER_ADDRESS]: '127.0.0.1' };
     assert.equal(delta(M.REFRESH_DURATION, refreshed), 1);
-    const shared = delta(M.REFRESH_DURATION, { [A.REFRESH_OUTCOME]: 'coalesced' }) + delta(M.REFRESH_DURATION, { [A.REFRESH_OUTCOME]: 'served_by_other' });
+    const shared =
+      delta(M.REFRESH_DURATION, { [A.REFRESH_OUTCOME]: 'coalesced' }) +
+      delta(M.REFRESH_DURATION, { [A.REFRESH_OUTCOME]: 'served_by_other' });
     assert.equal(shared, 99, 'every other caller shared the one refresh');
     assert.equal(delta(M.LOOKUPS, { [A.LOOKUP_SOURCE]: 'refresh' }), 100);
     assert.equal(delta(M.LOOKUPS, { [A.LOOKUP_SOURCE]: 'cache' }), 1);
     assert.equal(delta(M.REMAINING_LIFETIME, { [A.LOOKUP_SOURCE]: 'refresh' }), 100);
     const lifetime = pointsOf(metrics, M.REMAINING_LIFETIME, { [A.LOOKUP_SOURCE]: 'refresh' })[0]?.value;
-    assert.ok(typeof lifetime === 'object' && (lifetime.max ?? 0) > 3_000 && (lifetime.max ?? 0) <= 3_600, 'a new token has about an hour left');
+    assert.ok(
+      typeof lifetime === 'object' && (lifetime.max ?? 0) > 3_000 && (lifetime.max ?? 0) <= 3_600,
+      'a new token has about an hour left',
+    );
     assert.ok(delta(M.LOCK_WAIT_DURATION, { [A.LOCK_RESULT]: 'acquired', [A.STORE_KIND]: 'memory' }) >= 1);
     assert.ok(delta(M.STORE_OPERATION_DURATION, { [A.STORE_KIND]: 'memory', [A.DB_OPERATION]: 'saveTokenIf' }) >= 1);
 
@@ -91,12 +98,20 @@ describe('OpenTelemetry signals of TokenManager', () => {
     const [lock, , request] = children as [ReadableSpan, ReadableSpan, ReadableSpan, ReadableSpan];
     assert.equal(lock.attributes[A.LOCK_RESULT], 'acquired');
     assert.deepEqual(
-      { method: request.attributes[A.HTTP_METHOD], status: request.attributes[A.HTTP_STATUS], server: request.attributes[A.SERVER_ADDRESS], kind: request.kind },
+      {
+        method: request.attributes[A.HTTP_METHOD],
+        status: request.attributes[A.HTTP_STATUS],
+        server: request.attributes[A.SERVER_ADDRESS],
+        kind: request.kind,
+      },
       { method: 'POST', status: 200, server: '127.0.0.1', kind: 2 },
     );
     assert.equal(typeof request.attributes[A.SERVER_PORT], 'number');
     for (const child of children) {
-      assert.ok(hrMs(child.startTime) >= hrMs(refresh.startTime) - 1 && hrMs(child.endTime) <= hrMs(refresh.endTime) + 1, `${child.name} lies within the refresh`);
+      assert.ok(
+        hrMs(child.startTime) >= hrMs(refresh.startTime) - 1 && hrMs(child.endTime) <= hrMs(refresh.endTime) + 1,
+        `${child.name} lies within the refresh`,
+      );
     }
     assert.equal(spans.filter((span) => span.name === 'POST').length, 1, 'one accounts request in all');
     assert.ok(tokenId);
@@ -135,7 +150,9 @@ describe('OpenTelemetry signals of TokenManager', () => {
     const delta = (name: string, match: Record<string, unknown>) => countOf(metrics, name, match) - countOf(before.metrics, name, match);
     assert.equal(delta(M.LOCK_WAIT_DURATION, { [A.LOCK_RESULT]: 'busy' }), 1);
     assert.equal(delta(M.LOCK_WAIT_DURATION, { [A.LOCK_RESULT]: 'timeout' }), 1);
-    const waited = sumOf(metrics, M.LOCK_WAIT_DURATION, { [A.LOCK_RESULT]: 'timeout' }) - sumOf(before.metrics, M.LOCK_WAIT_DURATION, { [A.LOCK_RESULT]: 'timeout' });
+    const waited =
+      sumOf(metrics, M.LOCK_WAIT_DURATION, { [A.LOCK_RESULT]: 'timeout' }) -
+      sumOf(before.metrics, M.LOCK_WAIT_DURATION, { [A.LOCK_RESULT]: 'timeout' });
     assert.ok(waited >= 0.29, `the wait lasted its bound (${waited} s)`);
     assert.equal(delta(M.REFRESH_DURATION, { [A.REFRESH_OUTCOME]: 'error', [A.ERROR_TYPE]: 'REFRESH_IN_PROGRESS' }), 1);
 
@@ -143,11 +160,14 @@ describe('OpenTelemetry signals of TokenManager', () => {
     assert.ok(refresh);
     assert.equal(refresh.status.code, STATUS_ERROR);
     const children = childrenOf(spans, refresh);
-    assert.deepEqual(children.map((span) => [span.name, span.attributes[A.LOCK_RESULT]]), [
-      [S.LOCK_WAIT, 'busy'],
-      [S.LOCK_WAIT, 'timeout'],
-      ['findTokenById', undefined],
-    ]);
+    assert.deepEqual(
+      children.map((span) => [span.name, span.attributes[A.LOCK_RESULT]]),
+      [
+        [S.LOCK_WAIT, 'busy'],
+        [S.LOCK_WAIT, 'timeout'],
+        ['findTokenById', undefined],
+      ],
+    );
     assert.equal(spans.filter((span) => span.name === 'POST').length, 0, 'nothing was sent');
   });
 

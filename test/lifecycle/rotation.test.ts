@@ -35,18 +35,31 @@ function managerFor(clock: Clock, store: MemoryStore) {
 describe('a standard OAuth 2.0 server that rotates refresh tokens', () => {
   test('each new refresh token is saved before the old one can be used again: 3 expiries × 2 managers × 30 callers', async () => {
     const { clock, store, user } = setup();
-    await store.saveToken(new OAuthToken({ userSignature: user, clientId: server.clientId, clientSecret: server.clientSecret, refreshToken: server.currentRefreshToken }));
+    await store.saveToken(
+      new OAuthToken({
+        userSignature: user,
+        clientId: server.clientId,
+        clientSecret: server.clientSecret,
+        refreshToken: server.currentRefreshToken,
+      }),
+    );
     const managers = [managerFor(clock, store), managerFor(clock, store)];
     const rotatedEvents = () => h.events.filter((e) => e.name === 'refreshed' && (e.payload as { rotated: boolean }).rotated).length;
     const rotatedBefore = rotatedEvents();
     const refreshesBefore = server.refreshRequests;
 
     for (let round = 1; round <= 3; round += 1) {
-      const tokens = await Promise.all(Array.from({ length: 60 }, (_, i) => (managers[i % 2] as (typeof managers)[0]).accessToken({ user })));
+      const tokens = await Promise.all(
+        Array.from({ length: 60 }, (_, i) => (managers[i % 2] as (typeof managers)[0]).accessToken({ user })),
+      );
       for (const token of tokens) h.secrets.add(token);
       assert.equal(new Set(tokens).size, 1);
       assert.equal(server.refreshRequests - refreshesBefore, round, 'one refresh per expiry');
-      assert.equal((await store.findToken(new OAuthToken({ userSignature: user })))?.refreshToken, server.currentRefreshToken, 'the newest refresh token is stored');
+      assert.equal(
+        (await store.findToken(new OAuthToken({ userSignature: user })))?.refreshToken,
+        server.currentRefreshToken,
+        'the newest refresh token is stored',
+      );
       clock.advance(HOUR);
     }
     assert.equal(server.reusedRefreshTokens, 0, 'an old refresh token was never sent again');
@@ -56,7 +69,14 @@ describe('a standard OAuth 2.0 server that rotates refresh tokens', () => {
 
   test('standard error answers: 400 invalid_grant, 401 invalid_client, 429 with Retry-After', async () => {
     const { clock, store, user } = setup();
-    await store.saveToken(new OAuthToken({ userSignature: user, clientId: server.clientId, clientSecret: server.clientSecret, refreshToken: server.currentRefreshToken }));
+    await store.saveToken(
+      new OAuthToken({
+        userSignature: user,
+        clientId: server.clientId,
+        clientSecret: server.clientSecret,
+        refreshToken: server.currentRefreshToken,
+      }),
+    );
     const manager = managerFor(clock, store);
     server.nextAnswer = { status: 400, body: { error: 'invalid_grant' } };
     await h.rejects(manager.accessToken({ user }), 'REAUTHORIZATION_REQUIRED');

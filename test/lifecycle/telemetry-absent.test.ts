@@ -19,13 +19,19 @@ async function run(mode: string, blocked: boolean): Promise<{ result: Record<str
   const imports = [hook('_watch-imports.js'), ...(blocked ? [hook('_block-packages.js')] : [])];
   const child = await runNode(new URL('./_telemetry-absent-worker.js', import.meta.url).pathname, [mode], {
     // The block first: hooks registered later run first, so the watch sees every try before the block refuses it.
-    NODE_OPTIONS: [...imports].reverse().map((url) => `--import=${url}`).join(' '),
+    NODE_OPTIONS: [...imports]
+      .reverse()
+      .map((url) => `--import=${url}`)
+      .join(' '),
     ZTS_BLOCKED_PACKAGES: blocked ? '@opentelemetry/api' : '',
     ZTS_WATCH_IMPORTS: watch,
     ZTS_WATCH_PREFIX: '@opentelemetry/',
   });
   assert.equal(child.code, 0, child.stderr);
-  return { result: JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>, imports: readFileSync(watch, 'utf8').split('\n').filter(Boolean) };
+  return {
+    result: JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>,
+    imports: readFileSync(watch, 'utf8').split('\n').filter(Boolean),
+  };
 }
 
 describe('@opentelemetry/api is optional', () => {

@@ -159,5 +159,4 @@ describe('SQLite: the signal file a release rewrites wakes the waiter', () => {
     const counts = await contend(await open(), await open(), '1');
     assert.deepEqual(counts, { wakeWaits: 1, polls: 0, wakes: 1 });
   });
-
 });

@@ -99,10 +99,15 @@ export async function startOidcServer(options: { issuer?: string } = {}): Promis
       return code.save();
     },
     async close(): Promise<void> {
-      await Promise.all([http, api].map((server) => new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      })));
+      await Promise.all(
+        [http, api].map(
+          (server) =>
+            new Promise<void>((resolve) => {
+              server.close(() => resolve());
+              server.closeAllConnections();
+            }),
+        ),
+      );
     },
   };
 }

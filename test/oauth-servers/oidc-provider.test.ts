@@ -48,11 +48,14 @@ const newManager = () => {
     client: { clientId: server.clientId, clientSecret: server.clientSecret, redirectUri: server.redirectUri },
     logger: levelLogger('debug', (entry) => leaks.text(`log ${entry.level}`, `${entry.message} ${JSON.stringify(entry.fields)}`)),
   });
-  for (const name of ['refreshed', 'refreshFailed', 'revoked', 'saved'] as const) manager.on(name, (payload) => leaks.object(`event ${name}`, payload));
+  for (const name of ['refreshed', 'refreshFailed', 'revoked', 'saved'] as const)
+    manager.on(name, (payload) => leaks.object(`event ${name}`, payload));
   return manager;
 };
 
-test('100 concurrent callers × 5 expiries: exactly 5 refreshes, rotated tokens saved, an old one refused', { timeout: 120_000 }, async () => {
+test('100 concurrent callers × 5 expiries: exactly 5 refreshes, rotated tokens saved, an old one refused', {
+  timeout: 120_000,
+}, async () => {
   const manager = newManager();
   const token = await manager.exchangeGrant({ code: await server.authorizationCode('ada'), userName: 'ada@example.com' });
   assert.ok(token.refreshToken && token.accessToken, 'the exchange went through basic authentication at /connect/token');
@@ -78,8 +81,17 @@ test('100 concurrent callers × 5 expiries: exactly 5 refreshes, rotated tokens 
   // An old refresh token, rotated away, is refused by the server: invalid_grant, our REAUTHORIZATION_REQUIRED.
   const accounts = new AccountsClient();
   const reused = await accounts
-    .refresh({ accountsUrl: server.issuer, clientId: server.clientId, clientSecret: server.clientSecret, server: oauthServerOf(environment), refreshToken: String(refreshTokens[1]) })
-    .then(() => null, (error: unknown) => error);
+    .refresh({
+      accountsUrl: server.issuer,
+      clientId: server.clientId,
+      clientSecret: server.clientSecret,
+      server: oauthServerOf(environment),
+      refreshToken: String(refreshTokens[1]),
+    })
+    .then(
+      () => null,
+      (error: unknown) => error,
+    );
   assert.equal((reused as { code?: string } | null)?.code, 'REAUTHORIZATION_REQUIRED');
   assert.equal((reused as { oauthError?: string }).oauthError, 'invalid_grant');
   leaks.error('reused refresh token', reused);
@@ -115,23 +127,34 @@ test('client_secret_basic: the credentials go in the Authorization header (RFC 6
   });
   assert.ok(grant.refreshToken);
   const encoded = (text: string) => new URLSearchParams({ v: text }).toString().slice(2);
-  assert.equal(sent[0]?.authorization, `Basic ${Buffer.from(`${encoded(server.clientId)}:${encoded(server.clientSecret)}`).toString('base64')}`);
+  assert.equal(
+    sent[0]?.authorization,
+    `Basic ${Buffer.from(`${encoded(server.clientId)}:${encoded(server.clientSecret)}`).toString('base64')}`,
+  );
   assert.ok(encoded(server.clientSecret) !== server.clientSecret, 'the secret holds characters the encoding changes');
   assert.ok(!sent[0]?.body.includes('client_secret') && !sent[0]?.body.includes('client_id'), 'no credentials in the body');
 });
 
-test('revoke goes to the server\'s revocation endpoint (RFC 7009): the refresh token stops working', async () => {
+test("revoke goes to the server's revocation endpoint (RFC 7009): the refresh token stops working", async () => {
   const manager = newManager();
   const token = await manager.exchangeGrant({ code: await server.authorizationCode('linus'), userName: 'linus@example.com' });
   await manager.revoke({ user: 'linus@example.com' });
   const accounts = new AccountsClient();
   await assert.rejects(
-    accounts.refresh({ accountsUrl: server.issuer, clientId: server.clientId, clientSecret: server.clientSecret, server: oauthServerOf(environment), refreshToken: String(token.refreshToken) }),
+    accounts.refresh({
+      accountsUrl: server.issuer,
+      clientId: server.clientId,
+      clientSecret: server.clientSecret,
+      server: oauthServerOf(environment),
+      refreshToken: String(token.refreshToken),
+    }),
     { code: 'REAUTHORIZATION_REQUIRED' },
   );
 });
 
-test('3 processes sharing a SQLite file × 5 expiries × 100 callers each: exactly 5 refreshes, 0 invalid_grant', { timeout: 300_000 }, async () => {
+test('3 processes sharing a SQLite file × 5 expiries × 100 callers each: exactly 5 refreshes, 0 invalid_grant', {
+  timeout: 300_000,
+}, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'oidc-rotation-'));
   try {
     const dbPath = join(dir, 'zohooauth.db');
@@ -151,7 +174,15 @@ test('3 processes sharing a SQLite file × 5 expiries × 100 callers each: exact
       await Promise.all(workers.map((worker) => worker.ready));
       workers.forEach(go);
       const results = await Promise.all(workers.map((worker) => worker.done));
-      for (const result of results) assert.deepEqual(result.result?.statuses, [200], `round ${round}: ${result.stderr.split('\n').filter((line) => !/oidc-provider/.test(line)).join(' ')}`);
+      for (const result of results)
+        assert.deepEqual(
+          result.result?.statuses,
+          [200],
+          `round ${round}: ${result.stderr
+            .split('\n')
+            .filter((line) => !/oidc-provider/.test(line))
+            .join(' ')}`,
+        );
       assert.equal(server.counts.refreshes - start.refreshes, round, `round ${round}: one refresh across the 3 processes`);
     }
     assert.equal(server.counts.invalidGrants - start.invalidGrants, 0, 'no invalid_grant');
@@ -161,10 +192,14 @@ test('3 processes sharing a SQLite file × 5 expiries × 100 callers each: exact
     await reopened.close();
     assert.ok(last && last !== first, 'the rotated refresh token is in the file');
     const accounts = new AccountsClient();
-    const renewed = await accounts.refresh({ ...client, accountsUrl: server.issuer, server: oauthServerOf(environment), refreshToken: last });
+    const renewed = await accounts.refresh({
+      ...client,
+      accountsUrl: server.issuer,
+      server: oauthServerOf(environment),
+      refreshToken: last,
+    });
     assert.ok(renewed.accessToken, 'the last stored refresh token is still accepted');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
-

@@ -43,7 +43,11 @@ export class OfficialHarness {
 
   /** The emulator as an official SDK environment: its CRM API, its token endpoint (the official "accounts URL"). */
   get environment(): Environment {
-    return new Environment(this.emulator.apiDomain('us'), `${this.emulator.accountsUrl('us')}/oauth/v2/token`, this.emulator.apiDomain('us'));
+    return new Environment(
+      this.emulator.apiDomain('us'),
+      `${this.emulator.accountsUrl('us')}/oauth/v2/token`,
+      this.emulator.apiDomain('us'),
+    );
   }
 
   client(): EmulatorClient {
@@ -64,7 +68,12 @@ export class OfficialHarness {
 
   /** The official token an app configures for a grant code: client id, secret, code and redirect URL. */
   grantToken(client: EmulatorClient, code: string): OfficialOAuthToken {
-    return new OAuthBuilder().clientId(client.clientId).clientSecret(client.clientSecret).grantToken(code).redirectURL(client.redirectUri).build() as OfficialOAuthToken;
+    return new OAuthBuilder()
+      .clientId(client.clientId)
+      .clientSecret(client.clientSecret)
+      .grantToken(code)
+      .redirectURL(client.redirectUri)
+      .build() as OfficialOAuthToken;
   }
 
   userToken(name: string): OfficialOAuthToken {
@@ -86,7 +95,8 @@ export class OfficialHarness {
       retry: { baseDelayMs: 5, maxDelayMs: 40, timeoutMs: 2_000 },
       ...overrides,
     });
-    for (const name of ['refreshed', 'refreshFailed', 'revoked', 'saved'] as const) manager.on(name, (payload) => this.leaks.object(`event ${name}`, payload));
+    for (const name of ['refreshed', 'refreshFailed', 'revoked', 'saved'] as const)
+      manager.on(name, (payload) => this.leaks.object(`event ${name}`, payload));
     return manager;
   }
 
@@ -118,7 +128,8 @@ export class OfficialHarness {
 
   /** Records every value the store holds as a secret to look for. */
   async rememberSecrets(store: TokenStore): Promise<void> {
-    for (const token of await store.getTokens()) this.leaks.secret(token.accessToken, token.refreshToken, token.grantToken, token.clientSecret);
+    for (const token of await store.getTokens())
+      this.leaks.secret(token.accessToken, token.refreshToken, token.grantToken, token.clientSecret);
   }
 
   /** Checks the SDK's log file and every captured error for any secret seen. */

@@ -3,7 +3,16 @@
 // official UsersOperations.getUsers calls, then prints the statuses, a digest of each distinct access token the
 // SDK sent (never the token) and the manager's log lines.
 import { createHash } from 'node:crypto';
-import { Environment, InitializeBuilder, Levels, LogBuilder, OAuthBuilder, ParameterMap, UserSignature, Users } from '@zohocrm/typescript-sdk-8.0';
+import {
+  Environment,
+  InitializeBuilder,
+  Levels,
+  LogBuilder,
+  OAuthBuilder,
+  ParameterMap,
+  UserSignature,
+  Users,
+} from '@zohocrm/typescript-sdk-8.0';
 import { levelLogger, TokenManager, customEnvironment } from 'zoho-token-store';
 import { OfficialTokenStore } from 'zoho-token-store/official';
 import { readyThenGo } from '../_go-workers.js';
@@ -46,7 +55,12 @@ const statuses = await Promise.all(
     const params = new ParameterMap();
     await params.add(Users.GetUsersParam.TYPE, 'CurrentUser');
     const response = await new Users.UsersOperations().getUsers(params);
-    sent.add(createHash('sha256').update(String((token as unknown as { getAccessToken(): string }).getAccessToken())).digest('hex').slice(0, 16));
+    sent.add(
+      createHash('sha256')
+        .update(String((token as unknown as { getAccessToken(): string }).getAccessToken()))
+        .digest('hex')
+        .slice(0, 16),
+    );
     return response.getStatusCode();
   }),
 );

@@ -8,14 +8,24 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
-import { Environment, InitializeBuilder, Levels, LogBuilder, OAuthBuilder, OAuthToken as OfficialToken, SDKException, UserSignature } from '@zohocrm/typescript-sdk-8.0';
+import {
+  Environment,
+  InitializeBuilder,
+  Levels,
+  LogBuilder,
+  OAuthBuilder,
+  OAuthToken as OfficialToken,
+  SDKException,
+  UserSignature,
+} from '@zohocrm/typescript-sdk-8.0';
 import { ErrorCode, MemoryStore, TokenStoreError, type TokenStore } from 'zoho-token-store';
 import { OfficialTokenStore, type OfficialOAuthToken } from 'zoho-token-store/official';
 import { renderError } from '../hygiene/_leak-check.js';
 import { officialToken } from '../stores/_official-sdk.js';
 
 const official = (init: Parameters<typeof officialToken>[0]): OfficialOAuthToken => officialToken(init) as unknown as OfficialOAuthToken;
-const parts = (error: unknown): { code: string; cause: { code?: string } | undefined } => error as { code: string; cause: { code?: string } };
+const parts = (error: unknown): { code: string; cause: { code?: string } | undefined } =>
+  error as { code: string; cause: { code?: string } };
 
 function assertOfficialError(error: unknown, causeCode: string): true {
   assert.ok(error instanceof SDKException, 'an official SDKException');
@@ -28,7 +38,9 @@ describe('the bridge at its edges', () => {
   test('an incomplete token: SDKException TOKEN_STORE caused by TOKEN_INCOMPLETE, nothing stored', async () => {
     const store = new MemoryStore();
     const bridge = new OfficialTokenStore(store);
-    await assert.rejects(bridge.saveToken(official({ userName: 'ada@example.com' })), (error) => assertOfficialError(error, ErrorCode.TOKEN_INCOMPLETE));
+    await assert.rejects(bridge.saveToken(official({ userName: 'ada@example.com' })), (error) =>
+      assertOfficialError(error, ErrorCode.TOKEN_INCOMPLETE),
+    );
     assert.deepEqual(await store.getTokens(), []);
   });
 
@@ -75,7 +87,7 @@ describe('the bridge at its edges', () => {
     await bridge.saveToken(ada);
     const bob = official({ userName: 'bob@example.com', accessToken: 'b1', clientId: 'c', clientSecret: 's', refreshToken: 'r2' });
     await bridge.saveToken(bob);
-    assert.deepEqual([ada.getId(), bob.getId()], ['1', '2'], 'saveToken gives the SDK\'s object the new id, as the official stores do');
+    assert.deepEqual([ada.getId(), bob.getId()], ['1', '2'], "saveToken gives the SDK's object the new id, as the official stores do");
     await bridge.deleteToken('1');
     await assert.rejects(bridge.findTokenById('1'), (error) => assertOfficialError(error, ErrorCode.TOKEN_NOT_FOUND));
     assert.equal((await bridge.getTokens()).length, 1);
@@ -83,9 +95,18 @@ describe('the bridge at its edges', () => {
     assert.deepEqual(await store.getTokens(), []);
   });
 
-  test('saveToken fills the SDK\'s token from the stored row, as the official stores merge before writing', async () => {
+  test("saveToken fills the SDK's token from the stored row, as the official stores merge before writing", async () => {
     const bridge = new OfficialTokenStore(new MemoryStore());
-    await bridge.saveToken(official({ userName: 'ada@example.com', clientId: 'c', clientSecret: 's', refreshToken: 'r1', accessToken: 'a1', redirectUrl: 'https://app/cb' }));
+    await bridge.saveToken(
+      official({
+        userName: 'ada@example.com',
+        clientId: 'c',
+        clientSecret: 's',
+        refreshToken: 'r1',
+        accessToken: 'a1',
+        redirectUrl: 'https://app/cb',
+      }),
+    );
     const update = official({ userName: 'ada@example.com', accessToken: 'a2', expiresAt: 1_900_000_000_000 });
     await bridge.saveToken(update);
     assert.equal(update.getId(), '1');
@@ -103,7 +124,16 @@ describe('the bridge at its edges', () => {
     const bridge = new OfficialTokenStore(store);
     assert.equal(await bridge.findToken(official({ id: '1' })), null);
     // A stored valid token, so that initializing the official SDK calls no server.
-    await bridge.saveToken(official({ userName: 'ada@example.com', clientId: 'c', clientSecret: 's', refreshToken: 'r1', accessToken: 'a1', expiresAt: Date.now() + 3_600_000 }));
+    await bridge.saveToken(
+      official({
+        userName: 'ada@example.com',
+        clientId: 'c',
+        clientSecret: 's',
+        refreshToken: 'r1',
+        accessToken: 'a1',
+        expiresAt: Date.now() + 3_600_000,
+      }),
+    );
     const token = new OAuthBuilder().userSignature(new UserSignature('ada@example.com')).build();
     await new InitializeBuilder()
       .environment(new Environment('http://127.0.0.1:9', 'http://127.0.0.1:9/oauth/v2/token', 'http://127.0.0.1:9'))
@@ -126,7 +156,10 @@ describe('the bridge at its edges', () => {
 
   test('neither a store nor a manager: INVALID_ARGUMENT', () => {
     assert.throws(() => new OfficialTokenStore(null as unknown as TokenStore), { code: ErrorCode.INVALID_ARGUMENT });
-    assert.throws(() => new OfficialTokenStore({ findToken() {} } as unknown as TokenStore), { code: ErrorCode.INVALID_ARGUMENT, message: /saveToken/ });
+    assert.throws(() => new OfficialTokenStore({ findToken() {} } as unknown as TokenStore), {
+      code: ErrorCode.INVALID_ARGUMENT,
+      message: /saveToken/,
+    });
   });
 
   test('without @zohocrm/typescript-sdk-8.0 installed: DRIVER_MISSING naming the package', () => {

@@ -70,8 +70,15 @@ for (const storeCase of sharedStoreCases(folder, 'official_procs')) {
         for (const result of results) assert.equal(result.code, 0, result.stderr);
         const statuses = results.flatMap((result) => result.result?.statuses ?? []);
         assert.equal(statuses.length, PROCESSES * CALLS);
-        assert.ok(statuses.every((status) => status === 200), `every official call answered 200: ${statuses.filter((s) => s !== 200).join(',')}`);
-        assert.equal(new Set(results.flatMap((result) => result.result?.digests ?? [])).size, 1, 'all processes sent one and the same access token');
+        assert.ok(
+          statuses.every((status) => status === 200),
+          `every official call answered 200: ${statuses.filter((s) => s !== 200).join(',')}`,
+        );
+        assert.equal(
+          new Set(results.flatMap((result) => result.result?.digests ?? [])).size,
+          1,
+          'all processes sent one and the same access token',
+        );
         assert.equal(emulator.stats.refreshRequests(refreshToken), 1);
         assert.equal(emulator.stats.refreshRequests(), 1);
         assert.equal(emulator.stats.codeExchanges(), 0);

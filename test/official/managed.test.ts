@@ -28,7 +28,9 @@ interface Managed {
 }
 
 /** The official SDK initialized with a grant code and a managed bridge on a memory store. */
-async function managedStart(store: TokenStore = new MemoryStore()): Promise<Managed & { token: ReturnType<OfficialHarness['grantToken']> }> {
+async function managedStart(
+  store: TokenStore = new MemoryStore(),
+): Promise<Managed & { token: ReturnType<OfficialHarness['grantToken']> }> {
   const client = h.client();
   const user = h.user();
   const bridge = new OfficialTokenStore(h.manager(store, client));
@@ -57,7 +59,10 @@ describe('managed mode: the official SDK with a TokenManager behind the bridge',
     h.emulator.clock.advance(HOUR + 1_000); // every access token of this emulator has expired
     h.emulator.stats.reset();
     const answers = await Promise.all(Array.from({ length: 100 }, () => h.currentUser()));
-    assert.ok(answers.every((answer) => answer.status === 200 && answer.emails[0] === user.email), 'every call succeeded');
+    assert.ok(
+      answers.every((answer) => answer.status === 200 && answer.emails[0] === user.email),
+      'every call succeeded',
+    );
     assert.equal(h.emulator.stats.refreshRequests(String(before?.refreshToken)), 1);
     assert.equal(h.emulator.stats.refreshRequests(), 1);
     assert.equal(h.emulator.stats.invalidTokenResponses(), 0);

@@ -24,7 +24,10 @@ const closeable = (store: TokenStore): Opened => ({ store, close: async () => (s
 const IN_PROCESS: Array<{ name: string; open(): Promise<Opened> }> = [
   { name: 'MemoryStore', open: async () => closeable(new MemoryStore()) },
   { name: 'ListStore', open: async () => closeable(new ListStore()) },
-  { name: 'SQLiteStore :memory:', open: async () => closeable(await (await import('zoho-token-store/sqlite')).SQLiteStore.open({ path: ':memory:' })) },
+  {
+    name: 'SQLiteStore :memory:',
+    open: async () => closeable(await (await import('zoho-token-store/sqlite')).SQLiteStore.open({ path: ':memory:' })),
+  },
   { name: 'a hand-written TokenStore', open: async () => closeable(new NaiveStore()) },
 ];
 

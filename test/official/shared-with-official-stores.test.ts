@@ -63,7 +63,11 @@ async function takeTurns(officialStore: OfficialStoreLike, ours: TokenStore): Pr
 }
 
 /** Values saved through the bridge read back exactly by the official store, and the other way round. */
-async function valuesBothWays(officialStore: OfficialStoreLike, bridge: OfficialTokenStore, officialCanWrite: (value: string) => boolean): Promise<void> {
+async function valuesBothWays(
+  officialStore: OfficialStoreLike,
+  bridge: OfficialTokenStore,
+  officialCanWrite: (value: string) => boolean,
+): Promise<void> {
   for (const [i, value] of VALUES.entries()) {
     const ours = officialHolding(value, i);
     await bridge.saveToken(ours as unknown as OfficialOAuthToken);
@@ -76,7 +80,11 @@ async function valuesBothWays(officialStore: OfficialStoreLike, bridge: Official
     await officialStore.saveToken(theirs);
     const back = await bridge.findToken(officialToken({ userName: `${value}#user${i + 100}` }) as unknown as OfficialOAuthToken);
     assert.ok(back, `ours finds what the official store saved: ${value}`);
-    assert.deepEqual(withoutId(fieldsOfOfficial(back as unknown as OfficialToken)), withoutId(fieldsOfOfficial(theirs)), `read exactly by ours: ${value}`);
+    assert.deepEqual(
+      withoutId(fieldsOfOfficial(back as unknown as OfficialToken)),
+      withoutId(fieldsOfOfficial(theirs)),
+      `read exactly by ours: ${value}`,
+    );
   }
 }
 

@@ -96,7 +96,15 @@ export async function checkTypes(consumer: Consumer): Promise<void> {
   ];
   await writeFile(join(consumer.dir, 'index.ts'), `${lines.join('\n')}\n`);
   const tsconfig = {
-    compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: ['node'] },
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      types: ['node'],
+    },
     files: ['index.ts'],
   };
   await writeFile(join(consumer.dir, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));

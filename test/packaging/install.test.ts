@@ -42,7 +42,8 @@ describe('the package as users install it', { timeout: 60 * MINUTE, concurrency:
     // A leftover from an earlier build must not ship: prepack starts from an empty dist/.
     await mkdir(join(clone, 'dist', 'src'), { recursive: true });
     await writeFile(join(clone, 'dist', 'src', 'leftover.js'), 'export {};\n');
-    const output = (await runCommand('npm', ['pack', '--json', '--pack-destination', work], { cwd: clone, env, timeoutMs: 20 * MINUTE })).stdout;
+    const output = (await runCommand('npm', ['pack', '--json', '--pack-destination', work], { cwd: clone, env, timeoutMs: 20 * MINUTE }))
+      .stdout;
     packed = (JSON.parse(output.slice(output.indexOf('['))) as PackResult[])[0]!;
   });
 
@@ -58,10 +59,23 @@ describe('the package as users install it', { timeout: 60 * MINUTE, concurrency:
   it('npm pack on a fresh clone packs a fresh build of src, the docs with their images, the LICENSE, and nothing else', async () => {
     const files = packed.files.map((file) => file.path).sort();
     const docs = (await readdir(join(clone, 'docs'), { recursive: true })).map((file) => `docs/${String(file)}`);
-    const required = ['package.json', 'README.md', 'LICENSE', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'src/index.ts'];
-    for (const file of [...required, ...docs.filter((file) => /\.(md|png)$/.test(file))]) assert.ok(files.includes(file), `the tarball must hold ${file}`);
+    const required = [
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'dist/src/index.js',
+      'dist/src/index.d.ts',
+      'dist/src/cli/main.js',
+      'src/index.ts',
+    ];
+    for (const file of [...required, ...docs.filter((file) => /\.(md|png)$/.test(file))])
+      assert.ok(files.includes(file), `the tarball must hold ${file}`);
     const shipped = /^(dist\/src\/|src\/|docs\/|README\.md$|LICENSE$|CONTRIBUTING\.md$|package\.json$)/;
-    assert.deepEqual(files.filter((file) => !shipped.test(file)), [], 'only the built library, its sources, docs and metadata ship');
+    assert.deepEqual(
+      files.filter((file) => !shipped.test(file)),
+      [],
+      'only the built library, its sources, docs and metadata ship',
+    );
     assert.ok(!files.includes('dist/src/leftover.js'), 'a file left in dist/ by an earlier build is not packed');
   });
 

@@ -46,8 +46,12 @@ describe('packaging', () => {
     for (const [subpath, target] of Object.entries(pkg.exports)) {
       if (typeof target === 'string') continue;
       assert.equal(Object.keys(target)[0], 'types', `${subpath}: "types" must come first`);
-      for (const file of [target.types, target.default]) assert.ok(file && existsSync(file), `${subpath}: ${file} must exist after the build`);
-      assert.ok(pkg.files.some((entry) => target.default?.replace(/^\.\//, '').startsWith(entry)), `${subpath} must be in "files"`);
+      for (const file of [target.types, target.default])
+        assert.ok(file && existsSync(file), `${subpath}: ${file} must exist after the build`);
+      assert.ok(
+        pkg.files.some((entry) => target.default?.replace(/^\.\//, '').startsWith(entry)),
+        `${subpath} must be in "files"`,
+      );
     }
   });
 
@@ -65,13 +69,32 @@ describe('packaging', () => {
   });
 
   it('has a lockfile whose root entry matches package.json, so `npm install` has nothing to rewrite', () => {
-    const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as { name: string; version: string; packages: Record<string, Record<string, unknown>> };
+    const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as {
+      name: string;
+      version: string;
+      packages: Record<string, Record<string, unknown>>;
+    };
     const root = lock.packages[''] ?? {};
     assert.equal(lock.name, pkg.name);
     assert.equal(lock.version, pkg.version);
-    const fields = ['name', 'version', 'license', 'bin', 'engines', 'dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies', 'peerDependenciesMeta'];
+    const fields = [
+      'name',
+      'version',
+      'license',
+      'bin',
+      'engines',
+      'dependencies',
+      'devDependencies',
+      'optionalDependencies',
+      'peerDependencies',
+      'peerDependenciesMeta',
+    ];
     for (const field of fields) {
-      assert.deepEqual(root[field], pkg[field], `package-lock.json's root "${field}" must match package.json: run \`npm install\` and commit the lockfile`);
+      assert.deepEqual(
+        root[field],
+        pkg[field],
+        `package-lock.json's root "${field}" must match package.json: run \`npm install\` and commit the lockfile`,
+      );
     }
   });
 
@@ -97,8 +120,13 @@ describe('packaging', () => {
     for (const version of ['20.19.0', '22.12.0', '24.0.0', '26.1.0']) assert.ok(satisfied(version), `engines must allow ${version}`);
     for (const version of ['18.20.0', '20.18.3', '21.7.0', '22.11.0']) assert.ok(!satisfied(version), `engines must exclude ${version}`);
     const pins = JSON.parse(readFileSync('scripts/node-versions.json', 'utf8')) as Record<string, { version: string }>;
-    const tested = Object.entries(pins).filter(([key]) => !key.startsWith('$')).map(([, pin]) => pin.version);
-    assert.deepEqual(tested.map((version) => version.split('.')[0]), ['20', '22', '24']);
+    const tested = Object.entries(pins)
+      .filter(([key]) => !key.startsWith('$'))
+      .map(([, pin]) => pin.version);
+    assert.deepEqual(
+      tested.map((version) => version.split('.')[0]),
+      ['20', '22', '24'],
+    );
     for (const version of [...tested, process.versions.node]) assert.ok(satisfied(version), `engines must allow the tested ${version}`);
   });
 });

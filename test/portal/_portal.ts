@@ -9,7 +9,12 @@ import type { AccountsEmulator, EmulatorUser } from 'zoho-token-store/testing';
  * Signs in on the emulator's consent page as `student`, from wherever `start` leaves the page (default: the portal's
  * home page, then "Sign in"). Resolves with the callback URL the browser was sent to, once it is on `landing`.
  */
-export async function signIn(page: Page, portalUrl: string, student: EmulatorUser, options: { start?: () => Promise<unknown>; landing?: string } = {}): Promise<string> {
+export async function signIn(
+  page: Page,
+  portalUrl: string,
+  student: EmulatorUser,
+  options: { start?: () => Promise<unknown>; landing?: string } = {},
+): Promise<string> {
   let callback = '';
   const watch = (request: { url(): string }) => {
     if (request.url().startsWith(`${portalUrl}/oauth/callback`)) callback = request.url();
@@ -17,7 +22,11 @@ export async function signIn(page: Page, portalUrl: string, student: EmulatorUse
   page.on('request', watch);
   try {
     await (options.start ?? (() => page.goto(portalUrl)))();
-    if (!page.url().includes('/oauth/v2/auth')) await page.getByRole('link', { name: /Sign in/ }).first().click();
+    if (!page.url().includes('/oauth/v2/auth'))
+      await page
+        .getByRole('link', { name: /Sign in/ })
+        .first()
+        .click();
     await page.waitForURL(/\/oauth\/v2\/auth/);
     await page.check(`input[name="login_hint"][value="${student.email}"]`);
     await page.getByRole('button', { name: 'Accept' }).click();
@@ -31,7 +40,8 @@ export async function signIn(page: Page, portalUrl: string, student: EmulatorUse
 /** The page's layout width against the viewport's: a page that fits has no horizontal scrolling. */
 export async function assertNoHorizontalScroll(page: Page, what: string): Promise<{ width: number; viewport: number }> {
   const { width, viewport } = await page.evaluate(() => {
-    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document
+      .documentElement;
     return { width: root.scrollWidth, viewport: root.clientWidth };
   });
   assert.ok(width <= viewport, `${what}: the page is ${width}px wide in a ${viewport}px viewport (horizontal scrolling)`);
@@ -43,7 +53,12 @@ export async function refreshWorks(emulator: AccountsEmulator, token: OAuthToken
   const dataCenter = emulator.dataCenters.find((dc) => emulator.apiDomain(dc) === token.apiDomain) ?? 'us';
   const response = await fetch(`${emulator.accountsUrl(dataCenter)}/oauth/v2/token`, {
     method: 'POST',
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken ?? '', client_id: token.clientId ?? '', client_secret: token.clientSecret ?? '' }),
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken ?? '',
+      client_id: token.clientId ?? '',
+      client_secret: token.clientSecret ?? '',
+    }),
   });
   const body = (await response.json()) as { access_token?: string; error?: string };
   if (body.error !== undefined && body.error !== 'invalid_code') throw new Error(`unexpected refresh answer ${body.error}`);

@@ -30,14 +30,37 @@ let siblingCookies: string[] = [];
 function certificate(): { key: Buffer; cert: Buffer } {
   const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=portal.school.test', '-addext', 'subjectAltName=DNS:portal.school.test,DNS:sibling.school.test'], { stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=portal.school.test',
+        '-addext',
+        'subjectAltName=DNS:portal.school.test,DNS:sibling.school.test',
+      ],
+      { stdio: 'pipe' },
+    );
   } catch (error) {
     assert.fail(`This test makes a certificate with openssl: install it (apt-get install openssl). ${String(error)}`);
   }
   return { key: readFileSync(key), cert: readFileSync(cert) };
 }
 
-const listen = (server: Server): Promise<number> => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+const listen = (server: Server): Promise<number> =>
+  new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'portal-https-'));
@@ -45,10 +68,13 @@ before(async () => {
   let portalPort = 0;
   // The TLS proxy: https in front, the portal's plain http behind, headers passed as they are.
   proxy = createHttpsServer(tls, (request, response) => {
-    const upstream = httpRequest({ host: '127.0.0.1', port: portalPort, method: request.method, path: request.url, headers: request.headers }, (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(response);
-    });
+    const upstream = httpRequest(
+      { host: '127.0.0.1', port: portalPort, method: request.method, path: request.url, headers: request.headers },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
     upstream.once('error', () => response.destroy());
     request.pipe(upstream);
   });
@@ -76,7 +102,8 @@ async function newContext(): Promise<BrowserContext> {
   return context;
 }
 
-const portalCookies = async (context: BrowserContext): Promise<Cookie[]> => (await context.cookies(portalUrl)).filter((cookie) => cookie.name.includes('portal_'));
+const portalCookies = async (context: BrowserContext): Promise<Cookie[]> =>
+  (await context.cookies(portalUrl)).filter((cookie) => cookie.name.includes('portal_'));
 
 test('over https: __Host- cookies with Secure, HSTS, and a whole sign-in and sign-out', { timeout: 180_000 }, async () => {
   const [ada] = demo.students;
@@ -97,11 +124,17 @@ test('over https: __Host- cookies with Secure, HSTS, and a whole sign-in and sig
   }
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('heading', { name: 'You are signed out' }).waitFor();
-  assert.deepEqual((await portalCookies(context)).map((cookie) => cookie.name), ['__Host-portal_sign_in'], 'the session cookie is cleared');
+  assert.deepEqual(
+    (await portalCookies(context)).map((cookie) => cookie.name),
+    ['__Host-portal_sign_in'],
+    'the session cookie is cleared',
+  );
   await context.close();
 });
 
-test("a sibling site on the school's domain cannot toss another student's session cookie into a student's browser", { timeout: 180_000 }, async () => {
+test("a sibling site on the school's domain cannot toss another student's session cookie into a student's browser", {
+  timeout: 180_000,
+}, async () => {
   const [ada, grace] = demo.students;
   const graceContext = await newContext();
   await signIn(await graceContext.newPage(), portalUrl, grace);
@@ -120,9 +153,17 @@ test("a sibling site on the school's domain cannot toss another student's sessio
   ];
   await page.goto(siblingUrl);
   await page.goto(`${portalUrl}/records`);
-  assert.deepEqual(await page.locator('tbody tr td:first-child').allTextContents(), ['Charles Babbage', 'Mary Somerville'], "still Ada's records");
+  assert.deepEqual(
+    await page.locator('tbody tr td:first-child').allTextContents(),
+    ['Charles Babbage', 'Mary Somerville'],
+    "still Ada's records",
+  );
   await page.getByText(`Signed in as ${ada.email}`).waitFor();
   const sent = (await portalCookies(context)).filter((cookie) => cookie.name === '__Host-portal_session');
-  assert.deepEqual(sent.map((cookie) => cookie.value), [adaSession], 'one session cookie for the portal: her own');
+  assert.deepEqual(
+    sent.map((cookie) => cookie.value),
+    [adaSession],
+    'one session cookie for the portal: her own',
+  );
   await Promise.all([context.close(), graceContext.close()]);
 });

@@ -69,7 +69,10 @@ const CASES = [
 ] as const;
 
 for (const { signal, to, group } of CASES) {
-  test(`${signal} to ${to}, running \`npm run portal\`: the portal stops cleanly and no process is left`, { skip: process.platform !== 'linux' && 'reads /proc', timeout: 600_000 }, async () => {
+  test(`${signal} to ${to}, running \`npm run portal\`: the portal stops cleanly and no process is left`, {
+    skip: process.platform !== 'linux' && 'reads /proc',
+    timeout: 600_000,
+  }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'portal-npm-'));
     // Its own process group, as a terminal's foreground job has.
     const npm = spawn('npm', ['run', 'portal'], {
@@ -97,7 +100,13 @@ for (const { signal, to, group } of CASES) {
       await until('every process npm started has ended', () => started.every((pid) => !alive(pid)), 60_000);
       await assert.rejects(fetch(url), TypeError, 'nothing listens any more');
       assert.match(stderr, /Stopping \((parent-exited|SIGTERM|SIGINT)\)/, 'the portal stopped cleanly, not killed');
-      assert.ok(stdout.split('\n').filter(Boolean).every((line) => !line.startsWith('{') || typeof JSON.parse(line).time === 'string'), 'the log stayed JSON lines');
+      assert.ok(
+        stdout
+          .split('\n')
+          .filter(Boolean)
+          .every((line) => !line.startsWith('{') || typeof JSON.parse(line).time === 'string'),
+        'the log stayed JSON lines',
+      );
     } finally {
       for (const pid of [npm.pid as number, ...started]) if (alive(pid)) process.kill(pid, 'SIGKILL');
       rmSync(dir, { recursive: true, force: true });

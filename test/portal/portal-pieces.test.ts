@@ -20,9 +20,30 @@ const MINUTE = 60_000;
 describe('request targets', () => {
   test('origin-form paths with a query are read; anything else is null, never an exception', () => {
     assert.equal(parseRequestTarget('/records?page=2', ORIGIN)?.href, `${ORIGIN}/records?page=2`);
-    assert.equal(parseRequestTarget('/oauth/callback?state=a&accounts-server=https%3A%2F%2Faccounts.zoho.eu', ORIGIN)?.searchParams.get('accounts-server'), 'https://accounts.zoho.eu');
+    assert.equal(
+      parseRequestTarget('/oauth/callback?state=a&accounts-server=https%3A%2F%2Faccounts.zoho.eu', ORIGIN)?.searchParams.get(
+        'accounts-server',
+      ),
+      'https://accounts.zoho.eu',
+    );
     assert.equal(parseRequestTarget('/%3Cb%3E', ORIGIN)?.pathname, '/%3Cb%3E');
-    for (const target of ['//[', '//evil.example/x', '*', 'http://evil.example/', 'records', '/a b', '/[x]', '/a"b', '/%zz', '/a\\b', '/a\u0000', '/é', `/${'a'.repeat(3_000)}`, '', undefined]) {
+    for (const target of [
+      '//[',
+      '//evil.example/x',
+      '*',
+      'http://evil.example/',
+      'records',
+      '/a b',
+      '/[x]',
+      '/a"b',
+      '/%zz',
+      '/a\\b',
+      '/a\u0000',
+      '/é',
+      `/${'a'.repeat(3_000)}`,
+      '',
+      undefined,
+    ]) {
       assert.equal(parseRequestTarget(target, ORIGIN), null, JSON.stringify(target));
     }
   });
@@ -82,7 +103,7 @@ describe('sessions', () => {
     assert.ok(sessions.find(grace.id, 1), "grace's session is untouched");
   });
 
-  test('bounded: beyond maxSessions the least recently used ends; beyond maxPerUser, that student\'s least recently used', () => {
+  test("bounded: beyond maxSessions the least recently used ends; beyond maxPerUser, that student's least recently used", () => {
     const sessions = new SessionRegistry({ maxSessions: 3, maxPerUser: 2 });
     const first = sessions.create('a', 'x', 0);
     const second = sessions.create('b', 'x', 1);
@@ -156,7 +177,7 @@ describe("Zoho's grant-code window", () => {
     full.codeSeen(0);
     full.codeSeen(MINUTE);
     full.codeSeen(2 * MINUTE);
-    assert.equal(full.throttled(2 * MINUTE, 10 * MINUTE), 8 * MINUTE, 'full here: the window\'s end');
+    assert.equal(full.throttled(2 * MINUTE, 10 * MINUTE), 8 * MINUTE, "full here: the window's end");
   });
 });
 
@@ -166,7 +187,12 @@ describe('the log', () => {
     const log = new PortalLog((line) => lines.push(line), Buffer.alloc(32, 1));
     const other = new PortalLog(() => undefined, Buffer.alloc(32, 2));
     log.event('request', { time: 'forged', event: 'forged', method: log.method('BREW'), user: log.user('ada@zylker.example') });
-    log.library('info', 'token revoked and deleted', { tokenId: '1', user: 'ada@zylker.example', userName: 'ada@zylker.example', remote: true });
+    log.library('info', 'token revoked and deleted', {
+      tokenId: '1',
+      user: 'ada@zylker.example',
+      userName: 'ada@zylker.example',
+      remote: true,
+    });
     const [first, second] = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     assert.deepEqual(Object.keys(first ?? {}).slice(0, 2), ['time', 'event']);
     assert.equal(first?.event, 'request');
@@ -188,15 +214,28 @@ describe('replaced refresh tokens', () => {
     const replaced = new ReplacedRefreshTokens();
     const wrapped = replaced.wrap(store);
     assert.equal(supportsRefreshLock(wrapped), supportsRefreshLock(store), 'the wrapper keeps the refresh lock');
-    await wrapped.saveToken(new OAuthToken({ userSignature: 'ada', refreshToken: 'r1', accessToken: 'a1', clientId: 'c', clientSecret: 's' }));
-    const first = await replaced.capture(() => wrapped.saveToken(new OAuthToken({ userSignature: 'ada', refreshToken: 'r2', accessToken: 'a2' })));
-    assert.deepEqual(first.replaced.map((token) => [token.userName, token.refreshToken, token.clientId]), [['ada', 'r1', 'c']]);
+    await wrapped.saveToken(
+      new OAuthToken({ userSignature: 'ada', refreshToken: 'r1', accessToken: 'a1', clientId: 'c', clientSecret: 's' }),
+    );
+    const first = await replaced.capture(() =>
+      wrapped.saveToken(new OAuthToken({ userSignature: 'ada', refreshToken: 'r2', accessToken: 'a2' })),
+    );
+    assert.deepEqual(
+      first.replaced.map((token) => [token.userName, token.refreshToken, token.clientId]),
+      [['ada', 'r1', 'c']],
+    );
     const refresh = await replaced.capture(() => wrapped.saveToken(new OAuthToken({ userSignature: 'ada', accessToken: 'a3' })));
     assert.deepEqual(refresh.replaced, [], 'a save without a refresh token replaces none');
-    const fresh = await replaced.capture(() => wrapped.saveToken(new OAuthToken({ userSignature: 'grace', refreshToken: 'g1', accessToken: 'g' })));
+    const fresh = await replaced.capture(() =>
+      wrapped.saveToken(new OAuthToken({ userSignature: 'grace', refreshToken: 'g1', accessToken: 'g' })),
+    );
     assert.deepEqual(fresh.replaced, [], 'a first sign-in replaces nothing');
     await wrapped.saveToken(new OAuthToken({ userSignature: 'grace', refreshToken: 'g2', accessToken: 'g' }));
-    assert.equal((await store.getTokens()).find((token) => token.userName === 'grace')?.refreshToken, 'g2', 'outside capture: saved, not reported');
+    assert.equal(
+      (await store.getTokens()).find((token) => token.userName === 'grace')?.refreshToken,
+      'g2',
+      'outside capture: saved, not reported',
+    );
     const [a, b] = await Promise.all([
       replaced.capture(async () => {
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -204,22 +243,41 @@ describe('replaced refresh tokens', () => {
       }),
       replaced.capture(() => wrapped.saveToken(new OAuthToken({ userSignature: 'grace', refreshToken: 'g3', accessToken: 'y' }))),
     ]);
-    assert.deepEqual(a.replaced.map((token) => token.refreshToken), ['r2'], 'concurrent captures each see their own');
-    assert.deepEqual(b.replaced.map((token) => token.refreshToken), ['g2']);
+    assert.deepEqual(
+      a.replaced.map((token) => token.refreshToken),
+      ['r2'],
+      'concurrent captures each see their own',
+    );
+    assert.deepEqual(
+      b.replaced.map((token) => token.refreshToken),
+      ['g2'],
+    );
   });
 });
 
 describe('the public URL and devices', () => {
   test('an http(s) origin with no path', () => {
     assert.equal(publicOriginOf('https://portal.school.example/'), 'https://portal.school.example');
-    for (const bad of ['ftp://x', 'https://x/portal', 'https://x/?a', 'https://u:p@x', 'not a url']) assert.throws(() => publicOriginOf(bad), /public URL/, bad);
+    for (const bad of ['ftp://x', 'https://x/portal', 'https://x/?a', 'https://u:p@x', 'not a url'])
+      assert.throws(() => publicOriginOf(bad), /public URL/, bad);
   });
 
   test('a device is named from fixed words, never from the raw User-Agent', () => {
-    assert.equal(describeDevice('Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36'), 'Chrome on Android');
-    assert.equal(describeDevice('Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1'), 'Safari on iOS');
+    assert.equal(
+      describeDevice('Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36'),
+      'Chrome on Android',
+    );
+    assert.equal(
+      describeDevice(
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+      ),
+      'Safari on iOS',
+    );
     assert.equal(describeDevice('Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:127.0) Gecko/20100101 Firefox/127.0'), 'Firefox on Windows');
-    assert.equal(describeDevice('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36'), 'Chrome on Linux');
+    assert.equal(
+      describeDevice('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36'),
+      'Chrome on Linux',
+    );
     assert.equal(describeDevice('<script>alert(1)</script>'), 'A browser');
     assert.equal(describeDevice(undefined), 'A browser');
   });

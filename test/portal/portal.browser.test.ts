@@ -52,19 +52,29 @@ async function newContext(options: BrowserContextOptions = {}): Promise<BrowserC
   context.on('response', (response) => {
     if (!response.url().startsWith(demo.portal.url)) return;
     seen.text(`headers of ${new URL(response.url()).pathname}`, JSON.stringify(response.headers()));
-    void response.text().then((body) => seen.text(`page ${new URL(response.url()).pathname}`, body), () => undefined);
+    void response.text().then(
+      (body) => seen.text(`page ${new URL(response.url()).pathname}`, body),
+      () => undefined,
+    );
   });
   return context;
 }
 
-async function signIn(page: Page, student: EmulatorUser, options: { start?: () => Promise<unknown>; landing?: string } = {}): Promise<string> {
+async function signIn(
+  page: Page,
+  student: EmulatorUser,
+  options: { start?: () => Promise<unknown>; landing?: string } = {},
+): Promise<string> {
   const callback = await signInAt(page, demo.portal.url, student, options);
   logged.secret(new URL(callback).searchParams.get('code'));
   return callback;
 }
 
 /** A new browser with `student` signed in, on their records page. */
-async function signedInBrowser(student: EmulatorUser, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
+async function signedInBrowser(
+  student: EmulatorUser,
+  options: BrowserContextOptions = {},
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await newContext(options);
   const page = await context.newPage();
   await signIn(page, student);
@@ -86,7 +96,8 @@ async function tokenOf(student: EmulatorUser): Promise<OAuthToken | undefined> {
   return (await storedTokens()).find((token) => token.userName === student.email);
 }
 
-const sessionCookie = async (context: BrowserContext): Promise<Cookie | undefined> => (await context.cookies()).find((cookie) => cookie.name === SESSION_COOKIE);
+const sessionCookie = async (context: BrowserContext): Promise<Cookie | undefined> =>
+  (await context.cookies()).find((cookie) => cookie.name === SESSION_COOKIE);
 
 const status = async (page: Page, path: string): Promise<number | undefined> => (await page.goto(`${demo.portal.url}${path}`))?.status();
 
@@ -116,22 +127,36 @@ test('two students sign in at once, in two browser contexts: each sees only thei
 
   const tokens = await storedTokens();
   assert.deepEqual(tokens.map((token) => token.userName).sort(), [ada.email, grace.email]);
-  assert.ok(tokens.every((token) => token.refreshToken && token.accessToken), 'each student has a refresh and an access token');
-  assert.ok(tokens.find((token) => token.userName === grace.email)?.apiDomain === demo.emulator.apiDomain('eu'), "grace's token is her (EU) data center's");
+  assert.ok(
+    tokens.every((token) => token.refreshToken && token.accessToken),
+    'each student has a refresh and an access token',
+  );
+  assert.ok(
+    tokens.find((token) => token.userName === grace.email)?.apiDomain === demo.emulator.apiDomain('eu'),
+    "grace's token is her (EU) data center's",
+  );
 
-  for (const [context, student] of [[adaContext, ada], [graceContext, grace]] as const) {
+  for (const [context, student] of [
+    [adaContext, ada],
+    [graceContext, grace],
+  ] as const) {
     const cookie = await sessionCookie(context);
     assert.ok(cookie, 'a session cookie is set');
     assert.equal(cookie.httpOnly, true);
     assert.equal(cookie.sameSite, 'Lax');
     assert.equal(cookie.path, '/');
     assert.match(cookie.value, /^[A-Za-z0-9_-]{43}$/, 'the cookie is a random session id');
-    assert.ok(!Buffer.from(cookie.value, 'base64url').toString('latin1').includes(student.email.slice(0, 5)), 'the cookie does not hold the user name');
+    assert.ok(
+      !Buffer.from(cookie.value, 'base64url').toString('latin1').includes(student.email.slice(0, 5)),
+      'the cookie does not hold the user name',
+    );
   }
   assert.equal(demo.portal.stats().sessions, 2);
 });
 
-test("an hour passes on the emulator's clock: both pages still load, with exactly one refresh per student", { timeout: 180_000 }, async () => {
+test("an hour passes on the emulator's clock: both pages still load, with exactly one refresh per student", {
+  timeout: 180_000,
+}, async () => {
   const before = new Map((await storedTokens()).map((token) => [token.userName, token]));
   demo.emulator.clock.advance(HOUR + 60_000);
   const pages = [adaPage, gracePage, await adaContext.newPage(), await graceContext.newPage()];
@@ -150,7 +175,9 @@ test("an hour passes on the emulator's clock: both pages still load, with exactl
   await Promise.all(pages.slice(2).map((page) => page.close()));
 });
 
-test('signing in again revokes the previous refresh token at Zoho; the sessions page lists both browsers and ends one', { timeout: 180_000 }, async () => {
+test('signing in again revokes the previous refresh token at Zoho; the sessions page lists both browsers and ends one', {
+  timeout: 180_000,
+}, async () => {
   freshGrantWindow();
   const first = (await tokenOf(ada)) as OAuthToken;
   const revokes = demo.emulator.stats.revokes();
@@ -182,7 +209,9 @@ test('signing in again revokes the previous refresh token at Zoho; the sessions 
   await second.context.close();
 });
 
-test('a refresh token revoked at Zoho: "sign in again", every session of that student ends, and signing in again works', { timeout: 180_000 }, async () => {
+test('a refresh token revoked at Zoho: "sign in again", every session of that student ends, and signing in again works', {
+  timeout: 180_000,
+}, async () => {
   freshGrantWindow();
   const other = await signedInBrowser(ada);
   const revoked = ((await tokenOf(ada)) as OAuthToken).refreshToken as string;
@@ -199,7 +228,9 @@ test('a refresh token revoked at Zoho: "sign in again", every session of that st
   assert.ok(renewed.refreshToken && renewed.refreshToken !== revoked, 'the new refresh token is stored');
 });
 
-test('sign-out revokes at Zoho, deletes the token and ends the session; an old cookie gets 401, also after signing in again', { timeout: 180_000 }, async () => {
+test('sign-out revokes at Zoho, deletes the token and ends the session; an old cookie gets 401, also after signing in again', {
+  timeout: 180_000,
+}, async () => {
   freshGrantWindow();
   const token = (await tokenOf(grace)) as OAuthToken;
   const cookie = (await sessionCookie(graceContext)) as Cookie;
@@ -247,12 +278,16 @@ test('a sign-out without a session says so and revokes nothing', { timeout: 180_
   assert.equal(await status(gracePage, '/records'), 200, 'the session itself was not ended either');
 });
 
-test('a forged sign-out is refused: from a same-site page, and from the portal\'s page with a wrong CSRF token', { timeout: 180_000 }, async () => {
+test("a forged sign-out is refused: from a same-site page, and from the portal's page with a wrong CSRF token", {
+  timeout: 180_000,
+}, async () => {
   // A page on another port of 127.0.0.1: another site to the user, the same site to SameSite=Lax, so the cookie goes along.
   const sibling = await new Promise<Server>((resolve) => {
     const server = createServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'text/html' });
-      response.end(`<!DOCTYPE html><form method="post" action="${demo.portal.url}/sign-out"><input type="hidden" name="csrf" value="guessed"><button type="submit">Win a prize</button></form>`);
+      response.end(
+        `<!DOCTYPE html><form method="post" action="${demo.portal.url}/sign-out"><input type="hidden" name="csrf" value="guessed"><button type="submit">Win a prize</button></form>`,
+      );
     });
     server.listen(0, '127.0.0.1', () => resolve(server));
   });
@@ -261,7 +296,10 @@ test('a forged sign-out is refused: from a same-site page, and from the portal\'
     const token = (await tokenOf(grace)) as OAuthToken;
     const page = await graceContext.newPage();
     await page.goto(`http://127.0.0.1:${(sibling.address() as AddressInfo).port}/`);
-    const [response] = await Promise.all([page.waitForResponse(`${demo.portal.url}/sign-out`), page.getByRole('button', { name: 'Win a prize' }).click()]);
+    const [response] = await Promise.all([
+      page.waitForResponse(`${demo.portal.url}/sign-out`),
+      page.getByRole('button', { name: 'Win a prize' }).click(),
+    ]);
     assert.equal(response.status(), 403);
     assert.equal((await response.request().allHeaders()).cookie?.includes(SESSION_COOKIE), true, 'the browser did send the session cookie');
     await page.getByRole('heading', { name: 'Request refused' }).waitFor();
@@ -282,9 +320,12 @@ test('a forged sign-out is refused: from a same-site page, and from the portal\'
   }
 });
 
-test('a tampered cookie, a replayed callback code and a wrong state are refused with a clear page, and nothing is stored', { timeout: 180_000 }, async () => {
+test('a tampered cookie, a replayed callback code and a wrong state are refused with a clear page, and nothing is stored', {
+  timeout: 180_000,
+}, async () => {
   freshGrantWindow();
-  const snapshot = async () => JSON.stringify((await storedTokens()).map((token) => [token.userName, token.accessToken, token.refreshToken]));
+  const snapshot = async () =>
+    JSON.stringify((await storedTokens()).map((token) => [token.userName, token.accessToken, token.refreshToken]));
   const stored = await snapshot();
   const cookie = (await sessionCookie(adaContext)) as Cookie;
   const flipped = `${cookie.value.slice(0, -1)}${cookie.value.endsWith('A') ? 'B' : 'A'}`;
@@ -364,11 +405,16 @@ test('two tabs of one browser start a sign-in each: both finish (no "not started
   await context.close();
 });
 
-test('250 records come in pages of 50, with the signed-in header on every page and on error pages (404, 400, 502)', { timeout: 180_000 }, async () => {
+test('250 records come in pages of 50, with the signed-in header on every page and on error pages (404, 400, 502)', {
+  timeout: 180_000,
+}, async () => {
   demo.emulator.addRecords(
     ada,
     'Contacts',
-    Array.from({ length: 248 }, (_, i) => ({ Full_Name: `Student ${String(i + 3).padStart(3, '0')}`, Email: `student${i + 3}@zylker.example` })),
+    Array.from({ length: 248 }, (_, i) => ({
+      Full_Name: `Student ${String(i + 3).padStart(3, '0')}`,
+      Email: `student${i + 3}@zylker.example`,
+    })),
   );
   assert.equal(await status(adaPage, '/records'), 200);
   const all: string[] = [];
@@ -390,7 +436,11 @@ test('250 records come in pages of 50, with the signed-in header on every page a
   assert.deepEqual(all.slice(0, 3), ['Charles Babbage', 'Mary Somerville', 'Student 003']);
   assert.equal(all[249], 'Student 250');
 
-  for (const [path, code, heading] of [['/records?page=6', 404, 'No such page'], ['/records?page=abc', 400, 'No such page'], ['/no-such-page', 404, 'Not found']] as const) {
+  for (const [path, code, heading] of [
+    ['/records?page=6', 404, 'No such page'],
+    ['/records?page=abc', 400, 'No such page'],
+    ['/no-such-page', 404, 'Not found'],
+  ] as const) {
     assert.equal(await status(adaPage, path), code, path);
     await adaPage.getByRole('heading', { name: heading }).waitFor();
     await adaPage.getByText(`Signed in as ${ada.email}`).waitFor();
@@ -415,7 +465,12 @@ test('on a phone-sized screen every page fits its width (no horizontal scrolling
   await assertNoHorizontalScroll(page, 'home');
   await page.screenshot({ path: join(ARTIFACTS, 'phone-home.png') });
   await phone.addCookies((await adaContext.cookies()).filter((cookie) => cookie.name === SESSION_COOKIE));
-  for (const [path, shot] of [['/records', 'phone-records.png'], ['/records?page=5', null], ['/sessions', 'phone-sessions.png'], ['/records?page=9', 'phone-error.png']] as const) {
+  for (const [path, shot] of [
+    ['/records', 'phone-records.png'],
+    ['/records?page=5', null],
+    ['/sessions', 'phone-sessions.png'],
+    ['/records?page=9', 'phone-error.png'],
+  ] as const) {
     await page.goto(`${demo.portal.url}${path}`);
     const { viewport } = await assertNoHorizontalScroll(page, path);
     assert.equal(viewport, 390);
@@ -423,7 +478,7 @@ test('on a phone-sized screen every page fits its width (no horizontal scrolling
   }
   await page.goto(`${demo.portal.url}/records`);
   const box = await page.getByRole('button', { name: 'Sign out' }).boundingBox();
-  assert.ok(box && box.x >= 0 && box.x + box.width <= 390, 'the header\'s sign-out button is on screen');
+  assert.ok(box && box.x >= 0 && box.x + box.width <= 390, "the header's sign-out button is on screen");
   await phone.close();
 
   const desktop = await newContext({ viewport: { width: 1280, height: 800 } });
@@ -434,7 +489,9 @@ test('on a phone-sized screen every page fits its width (no horizontal scrolling
   await desktop.close();
 });
 
-test('Zoho\'s grant-code limit: the 11th sign-in in 10 minutes shows the wait time; an exchange Zoho throttles too; an unreachable Zoho says so', { timeout: 300_000 }, async () => {
+test("Zoho's grant-code limit: the 11th sign-in in 10 minutes shows the wait time; an exchange Zoho throttles too; an unreachable Zoho says so", {
+  timeout: 300_000,
+}, async () => {
   freshGrantWindow();
   const exchanges = demo.emulator.stats.codeExchanges();
   for (let i = 0; i < 10; i += 1) {
@@ -445,7 +502,10 @@ test('Zoho\'s grant-code limit: the 11th sign-in in 10 minutes shows the wait ti
   const pending = demo.portal.stats().pendingSignIns;
   const eleventh = await (await newContext()).newPage();
   await eleventh.goto(demo.portal.url);
-  const [response] = await Promise.all([eleventh.waitForResponse(`${demo.portal.url}/sign-in`), eleventh.getByRole('link', { name: /Sign in/ }).click()]);
+  const [response] = await Promise.all([
+    eleventh.waitForResponse(`${demo.portal.url}/sign-in`),
+    eleventh.getByRole('link', { name: /Sign in/ }).click(),
+  ]);
   assert.equal(response.status(), 429);
   const retryAfter = Number(response.headers()['retry-after']);
   assert.ok(retryAfter > 5 * 60 && retryAfter <= 600, `Retry-After ${retryAfter} s: the rest of the 10-minute window`);
@@ -460,7 +520,10 @@ test('Zoho\'s grant-code limit: the 11th sign-in in 10 minutes shows the wait ti
   // the portal's exchange (access_denied, THROTTLED), and the student sees the wait, not "the code was already used".
   freshGrantWindow();
   for (let i = 0; i < 10; i += 1) demo.emulator.issueGrantCode({ client: demo.client, user: ada });
-  await signIn(eleventh, grace, { start: () => eleventh.goto(`${demo.portal.url}/sign-in`), landing: `${demo.portal.url}/oauth/callback**` });
+  await signIn(eleventh, grace, {
+    start: () => eleventh.goto(`${demo.portal.url}/sign-in`),
+    landing: `${demo.portal.url}/oauth/callback**`,
+  });
   await eleventh.getByRole('heading', { name: 'Too many sign-ins' }).waitFor();
   await eleventh.getByText('try again in 10 minutes').waitFor();
   assert.equal(demo.emulator.stats.codeExchanges(), exchanges + 11, 'Zoho refused one exchange');
@@ -471,7 +534,10 @@ test('Zoho\'s grant-code limit: the 11th sign-in in 10 minutes shows the wait ti
   freshGrantWindow();
   demo.emulator.faults.failNext(100, 503);
   try {
-    await signIn(eleventh, grace, { start: () => eleventh.goto(`${demo.portal.url}/sign-in`), landing: `${demo.portal.url}/oauth/callback**` });
+    await signIn(eleventh, grace, {
+      start: () => eleventh.goto(`${demo.portal.url}/sign-in`),
+      landing: `${demo.portal.url}/oauth/callback**`,
+    });
     await eleventh.getByRole('heading', { name: 'Zoho is not answering' }).waitFor();
     await eleventh.getByText('could not be reached').waitFor();
     assert.equal(await eleventh.getByText('already used').count(), 0);
@@ -490,8 +556,19 @@ test('malformed requests get 400 (or 413, 431) and the portal goes on serving', 
   assert.equal((await raw('HELLO\r\n\r\n')).status, 400);
   assert.equal((await raw(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)).status, 431);
   const body = `csrf=${'a'.repeat(10_000)}`;
-  assert.equal((await raw(`POST /sign-out HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}`)).status, 413);
-  assert.equal((await raw('POST /sign-out HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi')).status, 415);
+  assert.equal(
+    (
+      await raw(
+        `POST /sign-out HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+      )
+    ).status,
+    413,
+  );
+  assert.equal(
+    (await raw('POST /sign-out HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi'))
+      .status,
+    415,
+  );
   assert.equal((await raw('DELETE /records HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).status, 405);
   assert.equal(await status(adaPage, '/records'), 200, 'still serving, sessions intact');
   assert.equal(await status(adaPage, '/'), 200 /* redirected to the records page */);
@@ -506,7 +583,9 @@ test('pending sign-ins are bounded: the oldest is dropped, and its student is to
   // Anyone can start sign-ins: a flood of them pushes this one out.
   const statuses = new Set<number>();
   for (let sent = 0; sent < MAX_PENDING_SIGN_INS; sent += 100) {
-    const batch = Array.from({ length: 100 }, () => fetch(`${demo.portal.url}/sign-in`, { redirect: 'manual' }).then((response) => response.status));
+    const batch = Array.from({ length: 100 }, () =>
+      fetch(`${demo.portal.url}/sign-in`, { redirect: 'manual' }).then((response) => response.status),
+    );
     for (const code of await Promise.all(batch)) statuses.add(code);
   }
   assert.deepEqual([...statuses], [303]);
@@ -530,13 +609,22 @@ test('the log: JSON lines with a time, no raw user name, path or query, and no s
   logged.assertClean(4);
   const entries = logs.map((line) => JSON.parse(line) as Record<string, unknown>);
   for (const entry of entries) {
-    assert.ok(typeof entry.time === 'string' && !Number.isNaN(Date.parse(entry.time)) && entry.time.endsWith('Z'), 'every line has an ISO time');
+    assert.ok(
+      typeof entry.time === 'string' && !Number.isNaN(Date.parse(entry.time)) && entry.time.endsWith('Z'),
+      'every line has an ISO time',
+    );
     assert.equal(typeof entry.event, 'string');
   }
-  for (const student of [ada, grace]) assert.ok(!logs.some((line) => line.includes(student.email)), `${student.email} appears in no log line`);
+  for (const student of [ada, grace])
+    assert.ok(!logs.some((line) => line.includes(student.email)), `${student.email} appears in no log line`);
   assert.ok(!logs.some((line) => /%3Cscript|<script/i.test(line)), 'no raw path in the log');
   const requests = entries.filter((entry) => entry.event === 'request');
-  assert.ok(requests.some((entry) => entry.route === '/records' && entry.status === 200 && typeof entry.user === 'string' && /^u_[A-Za-z0-9_-]{16}$/.test(entry.user)));
+  assert.ok(
+    requests.some(
+      (entry) =>
+        entry.route === '/records' && entry.status === 200 && typeof entry.user === 'string' && /^u_[A-Za-z0-9_-]{16}$/.test(entry.user),
+    ),
+  );
   assert.ok(requests.some((entry) => entry.route === '(other)' && entry.status === 404));
   assert.ok(requests.some((entry) => entry.route === '(malformed)' && entry.status === 400));
   assert.ok(entries.some((entry) => entry.event === 'signed_in' && typeof entry.user === 'string'));

@@ -80,9 +80,15 @@ test(`${TOTAL.toLocaleString('en')} unauthenticated sign-in starts: bounded memo
     const [firstBatches, lastBatches] = [batches.slice(0, 3), batches.slice(-3)];
     const rate = (list: typeof batches) => median(list.map((b) => b.wallMs));
     const latency = (list: typeof batches) => median(list.map((b) => b.median));
-    t.diagnostic(`pending sign-ins: ${demo.portal.stats().pendingSignIns} (bound ${MAX_PENDING_SIGN_INS}); sessions: ${demo.portal.stats().sessions}; log lines: ${lines}`);
-    t.diagnostic(`retained heap: ${(heapAtBound / 2 ** 20).toFixed(1)} MB at the bound, ${(heapAtEnd / 2 ** 20).toFixed(1)} MB after ${TOTAL} (growth ${growthMb.toFixed(1)} MB); rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`);
-    t.diagnostic(`batch of ${BATCH}: first ${rate(firstBatches).toFixed(0)} ms, last ${rate(lastBatches).toFixed(0)} ms; median latency first ${latency(firstBatches).toFixed(2)} ms, last ${latency(lastBatches).toFixed(2)} ms; p95 last ${median(lastBatches.map((b) => b.p95)).toFixed(2)} ms`);
+    t.diagnostic(
+      `pending sign-ins: ${demo.portal.stats().pendingSignIns} (bound ${MAX_PENDING_SIGN_INS}); sessions: ${demo.portal.stats().sessions}; log lines: ${lines}`,
+    );
+    t.diagnostic(
+      `retained heap: ${(heapAtBound / 2 ** 20).toFixed(1)} MB at the bound, ${(heapAtEnd / 2 ** 20).toFixed(1)} MB after ${TOTAL} (growth ${growthMb.toFixed(1)} MB); rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`,
+    );
+    t.diagnostic(
+      `batch of ${BATCH}: first ${rate(firstBatches).toFixed(0)} ms, last ${rate(lastBatches).toFixed(0)} ms; median latency first ${latency(firstBatches).toFixed(2)} ms, last ${latency(lastBatches).toFixed(2)} ms; p95 last ${median(lastBatches.map((b) => b.p95)).toFixed(2)} ms`,
+    );
 
     assert.equal(demo.portal.stats().pendingSignIns, MAX_PENDING_SIGN_INS, 'at most the bound is kept');
     assert.equal(demo.portal.stats().sessions, 0);

@@ -57,4 +57,3 @@ export async function stopSharedDynalite(): Promise<void> {
 
 /** A table name no other test uses. */
 export const uniqueTable = (label = 't'): string => `zts-${label}-${randomBytes(5).toString('hex')}`;
-

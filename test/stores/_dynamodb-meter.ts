@@ -40,6 +40,10 @@ export class MeteredClient {
     this.requests = [];
     await work();
     const requests = this.requests;
-    return { operations: requests.map((request) => request.operation), units: requests.reduce((sum, request) => sum + request.units, 0), requests };
+    return {
+      operations: requests.map((request) => request.operation),
+      units: requests.reduce((sum, request) => sum + request.units, 0),
+      requests,
+    };
   }
 }

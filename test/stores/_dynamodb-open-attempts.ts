@@ -15,10 +15,16 @@ const GROUPS: Record<string, readonly Attempt[]> = {
   // A port that refuses connections, and one that accepts and never answers (requests bounded by requestTimeoutMs).
   unreachable: [
     ['DynamoDBStore.open', async () => (await load()).DynamoDBStore.open({ ...base, credentials })],
-    ['openStore dynamodb', () => openStore(`dynamodb://zts-open?region=us-east-1&endpoint=${encodeURIComponent(endpoint)}`, { credentials })],
+    [
+      'openStore dynamodb',
+      () => openStore(`dynamodb://zts-open?region=us-east-1&endpoint=${encodeURIComponent(endpoint)}`, { credentials }),
+    ],
   ],
   silent: [
-    ['DynamoDBStore.open', async () => (await load()).DynamoDBStore.open({ ...base, credentials, requestTimeoutMs: 500, clientConfig: { maxAttempts: 2 } })],
+    [
+      'DynamoDBStore.open',
+      async () => (await load()).DynamoDBStore.open({ ...base, credentials, requestTimeoutMs: 500, clientConfig: { maxAttempts: 2 } }),
+    ],
   ],
   // No credentials anywhere the AWS SDK looks (the environment is cleared by the test, the metadata service off).
   'no-credentials': [['DynamoDBStore.open', async () => (await load()).DynamoDBStore.open(base)]],

@@ -26,7 +26,9 @@ try {
     }
     process.stdout.write(JSON.stringify(ids));
   } else {
-    const tokens = Array.from({ length: Number(count) }, (_, i) => completeToken({ userSignature: `worker${worker}.user${i}@example.com` }));
+    const tokens = Array.from({ length: Number(count) }, (_, i) =>
+      completeToken({ userSignature: `worker${worker}.user${i}@example.com` }),
+    );
     await Promise.all(tokens.map((token) => store.saveToken(token)));
     process.stdout.write(JSON.stringify(tokens.map((token) => token.id)));
   }

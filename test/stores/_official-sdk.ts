@@ -40,7 +40,23 @@ function load(): OfficialModules {
 export const officialFileStore = (path: string): OfficialFileStore => new (load().FileStore)(path);
 
 /** An official token with the fields of one of ours (the official constructor with no arguments, as its store uses). */
-export function officialToken(token: Partial<Pick<OAuthToken, 'id' | 'userName' | 'clientId' | 'clientSecret' | 'refreshToken' | 'accessToken' | 'grantToken' | 'expiresAt' | 'redirectUrl' | 'apiDomain'>>): OfficialToken {
+export function officialToken(
+  token: Partial<
+    Pick<
+      OAuthToken,
+      | 'id'
+      | 'userName'
+      | 'clientId'
+      | 'clientSecret'
+      | 'refreshToken'
+      | 'accessToken'
+      | 'grantToken'
+      | 'expiresAt'
+      | 'redirectUrl'
+      | 'apiDomain'
+    >
+  >,
+): OfficialToken {
   const { OAuthToken: Token, UserSignature } = load();
   const official = Reflect.construct(Token, []) as OfficialToken;
   if (token.id) official.setId(token.id);

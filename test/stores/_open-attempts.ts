@@ -19,22 +19,34 @@ const quick = { connectTimeoutMs: 500 };
 const GROUPS: Record<string, readonly Attempt[]> = {
   unreachable: [
     ['MySQLStore.open', async () => (await load.mysql()).MySQLStore.open({ url: `mysql://root:hunter2@127.0.0.1:${closedPort}/test` })],
-    ['PostgresStore.open', async () => (await load.postgres()).PostgresStore.open({ url: `postgres://postgres:hunter2@127.0.0.1:${closedPort}/test` })],
+    [
+      'PostgresStore.open',
+      async () => (await load.postgres()).PostgresStore.open({ url: `postgres://postgres:hunter2@127.0.0.1:${closedPort}/test` }),
+    ],
     ['RedisStore.open', async () => (await load.redis()).RedisStore.open({ url: `redis://:hunter2@127.0.0.1:${closedPort}` })],
     ['openStore mysql', () => openStore(`mysql://root:hunter2@127.0.0.1:${closedPort}/test`)],
     ['openStore postgres', () => openStore(`postgres://postgres:hunter2@127.0.0.1:${closedPort}/test`)],
     ['openStore redis', () => openStore(`redis://:hunter2@127.0.0.1:${closedPort}?prefix=zts-none:`)],
   ],
   silent: [
-    ['MySQLStore.open', async () => (await load.mysql()).MySQLStore.open({ url: `mysql://root:hunter2@127.0.0.1:${silentPort}/test`, ...quick })],
-    ['PostgresStore.open', async () => (await load.postgres()).PostgresStore.open({ url: `postgres://postgres:hunter2@127.0.0.1:${silentPort}/test`, ...quick })],
+    [
+      'MySQLStore.open',
+      async () => (await load.mysql()).MySQLStore.open({ url: `mysql://root:hunter2@127.0.0.1:${silentPort}/test`, ...quick }),
+    ],
+    [
+      'PostgresStore.open',
+      async () => (await load.postgres()).PostgresStore.open({ url: `postgres://postgres:hunter2@127.0.0.1:${silentPort}/test`, ...quick }),
+    ],
     ['RedisStore.open', async () => (await load.redis()).RedisStore.open({ url: `redis://:hunter2@127.0.0.1:${silentPort}`, ...quick })],
     ['openStore postgres', () => openStore(`postgres://postgres:hunter2@127.0.0.1:${silentPort}/test`, quick)],
   ],
   // A host name that cannot exist (RFC 6761 reserves .invalid): the lookup fails with ENOTFOUND.
   unknownHost: [
     ['MySQLStore.open', async () => (await load.mysql()).MySQLStore.open({ url: 'mysql://root:hunter2@nonexistent.invalid:3306/test' })],
-    ['PostgresStore.open', async () => (await load.postgres()).PostgresStore.open({ url: 'postgres://postgres:hunter2@nonexistent.invalid:5432/test' })],
+    [
+      'PostgresStore.open',
+      async () => (await load.postgres()).PostgresStore.open({ url: 'postgres://postgres:hunter2@nonexistent.invalid:5432/test' }),
+    ],
     ['RedisStore.open', async () => (await load.redis()).RedisStore.open({ url: 'redis://:hunter2@nonexistent.invalid:6379' })],
     ['openStore mysql', () => openStore('mysql://root:hunter2@nonexistent.invalid/test')],
     ['openStore postgres', () => openStore('postgres://postgres:hunter2@nonexistent.invalid/test')],
@@ -49,7 +61,10 @@ const GROUPS: Record<string, readonly Attempt[]> = {
   ],
   denied: [
     ['MySQLStore.open', async () => (await load.mysql()).MySQLStore.open({ url: 'mysql://zts_nosuch_user:hunter2@127.0.0.1:3306/test' })],
-    ['PostgresStore.open', async () => (await load.postgres()).PostgresStore.open({ url: 'postgres://zts_nosuch_user:hunter2@127.0.0.1:5432/test' })],
+    [
+      'PostgresStore.open',
+      async () => (await load.postgres()).PostgresStore.open({ url: 'postgres://zts_nosuch_user:hunter2@127.0.0.1:5432/test' }),
+    ],
     ['RedisStore.open', async () => (await load.redis()).RedisStore.open({ url: 'redis://zts_nosuch_user:hunter2@127.0.0.1:6379' })],
     ['openStore redis', () => openStore('redis://zts_nosuch_user:hunter2@127.0.0.1:6379')],
   ],
@@ -63,7 +78,10 @@ const GROUPS: Record<string, readonly Attempt[]> = {
     ['openStore sqlite', () => openStore('sqlite:./never-created.db')],
     ['MySQLStore.open', async () => (await load.mysql()).MySQLStore.open({ url: 'mysql://root:hunter2@127.0.0.1:3306/test' })],
     ['openStore mysql', () => openStore('mysql://root:hunter2@127.0.0.1:3306/test')],
-    ['PostgresStore.open', async () => (await load.postgres()).PostgresStore.open({ url: 'postgres://postgres:hunter2@127.0.0.1:5432/test' })],
+    [
+      'PostgresStore.open',
+      async () => (await load.postgres()).PostgresStore.open({ url: 'postgres://postgres:hunter2@127.0.0.1:5432/test' }),
+    ],
     ['openStore postgres', () => openStore('postgres://postgres:hunter2@127.0.0.1:5432/test')],
     ['RedisStore.open', async () => (await load.redis()).RedisStore.open({ url: 'redis://:hunter2@127.0.0.1:6379' })],
     ['openStore redis', () => openStore('redis://:hunter2@127.0.0.1:6379')],

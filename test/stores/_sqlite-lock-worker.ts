@@ -44,7 +44,9 @@ if (mode === 'exclusive') {
   if (!current?.expiresAt || current.expiresAt <= Date.now()) {
     appendFileSync(refreshLog, `${process.pid}\n`);
     await sleep(50); // the request to Zoho's accounts server
-    await store.saveToken(new OAuthToken({ userSignature: user, accessToken: `1000.access.by.${process.pid}`, expiresAt: Date.now() + 3_600_000 }));
+    await store.saveToken(
+      new OAuthToken({ userSignature: user, accessToken: `1000.access.by.${process.pid}`, expiresAt: Date.now() + 3_600_000 }),
+    );
   }
   await lease.release();
   say({ accessToken: (await store.findToken(query))?.accessToken });

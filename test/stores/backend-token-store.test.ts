@@ -80,7 +80,7 @@ describe('BackendTokenStore', () => {
     await assert.rejects(store.findToken(new OAuthToken({ userSignature: 'a@example.com' })), { code: ErrorCode.STORE_CLOSED });
   });
 
-  it('rejects an aborted refresh-lock wait with the signal\'s own reason', async () => {
+  it("rejects an aborted refresh-lock wait with the signal's own reason", async () => {
     const store = new MemoryStore();
     const held = await store.acquireRefreshLock('1', { waitMs: 10, leaseMs: 5_000 });
     const controller = new AbortController();
@@ -107,13 +107,15 @@ describe('BackendTokenStore', () => {
     const bob = new OAuthToken({ userSignature: 'bob@example.com', accessToken: 'b1' });
     await store.saveToken(alice);
     await store.saveToken(bob);
-    await assert.rejects(
-      store.saveToken(new OAuthToken({ id: bob.id, userSignature: 'alice@example.com', accessToken: 'b2' })),
-      { code: ErrorCode.TOKEN_CONFLICT },
-    );
+    await assert.rejects(store.saveToken(new OAuthToken({ id: bob.id, userSignature: 'alice@example.com', accessToken: 'b2' })), {
+      code: ErrorCode.TOKEN_CONFLICT,
+    });
     assert.deepEqual(
       (await store.getTokens()).map((token) => [token.userName, token.accessToken]),
-      [['alice@example.com', 'a1'], ['bob@example.com', 'b1']],
+      [
+        ['alice@example.com', 'a1'],
+        ['bob@example.com', 'b1'],
+      ],
     );
   });
 });

@@ -76,7 +76,15 @@ describe('identifiers and unknown options: refused at construction', () => {
   });
 
   test('SQLite: an unknown option, an empty path or one with NUL, bad numbers', async () => {
-    for (const options of [{ pat: 'x.db' }, { path: '' }, { path: 'a\0b.db' }, { busyTimeoutMs: -1 }, { busyTimeoutMs: Number.NaN }, { busyTimeoutMs: Infinity }, { durability: 'fast' }]) {
+    for (const options of [
+      { pat: 'x.db' },
+      { path: '' },
+      { path: 'a\0b.db' },
+      { busyTimeoutMs: -1 },
+      { busyTimeoutMs: Number.NaN },
+      { busyTimeoutMs: Infinity },
+      { durability: 'fast' },
+    ]) {
       await assert.rejects(SQLiteStore.open(options as never), isConfigError, JSON.stringify(options));
     }
   });
@@ -124,10 +132,23 @@ describe('identifiers and unknown options: refused at construction', () => {
       () => customEnvironment({ accountsUrl: 'https://accounts.example', apiDomain: 'https://api.example', kind: 'staging' as never }),
       () => customEnvironment({ accountsUrl: 'https://accounts.example', apiDomain: 'https://api.example', kind: 'toString' as never }),
       () => customEnvironment({ accountsUrl: 'https://accounts.example#', apiDomain: 'https://api.example' }),
-      () => new TokenManager({ store: new MemoryStore(), client: { clientId: 'c', clientSecret: 's', redirectUri: 'javascript:alert(1)' } }),
-      () => new TokenManager({ store: new MemoryStore(), client: { clientId: 'c', clientSecret: 's', redirectUri: 'https://app.example/cb#x' } }),
-      () => new TokenManager({ store: new MemoryStore(), client: { clientId: 'c', clientSecret: 's', redirectUri: 'https://u:pw@app.example/cb' } }),
-      () => new TokenManager({ store: new MemoryStore(), client: { clientId: 'c', clientSecret: 's', redirectUri: 'https://app.example/c b' } }),
+      () =>
+        new TokenManager({ store: new MemoryStore(), client: { clientId: 'c', clientSecret: 's', redirectUri: 'javascript:alert(1)' } }),
+      () =>
+        new TokenManager({
+          store: new MemoryStore(),
+          client: { clientId: 'c', clientSecret: 's', redirectUri: 'https://app.example/cb#x' },
+        }),
+      () =>
+        new TokenManager({
+          store: new MemoryStore(),
+          client: { clientId: 'c', clientSecret: 's', redirectUri: 'https://u:pw@app.example/cb' },
+        }),
+      () =>
+        new TokenManager({
+          store: new MemoryStore(),
+          client: { clientId: 'c', clientSecret: 's', redirectUri: 'https://app.example/c b' },
+        }),
       () => new TokenManager({ store: new MemoryStore(), client: { clientId: 'c', clientSecret: 's', redirectUri: '/relative/cb' } }),
     ];
     for (const attempt of bad) {
@@ -137,7 +158,13 @@ describe('identifiers and unknown options: refused at construction', () => {
         return true;
       });
     }
-    assert.doesNotThrow(() => new TokenManager({ store: new MemoryStore(), client: { clientId: 'c', clientSecret: 's', redirectUri: 'http://localhost:8080/cb?state=1' } }));
+    assert.doesNotThrow(
+      () =>
+        new TokenManager({
+          store: new MemoryStore(),
+          client: { clientId: 'c', clientSecret: 's', redirectUri: 'http://localhost:8080/cb?state=1' },
+        }),
+    );
   });
 });
 
@@ -184,7 +211,11 @@ describe('server stores: a bad option leaves the server untouched', () => {
     const schema = uniqueName('cfg');
     const pool = adminPool();
     try {
-      for (const options of [{ table: 'x"; DROP SCHEMA public; --' }, { tabel: 'oauthtoken' }, { connection: { ...PG_CONNECTION, max: -1 } }]) {
+      for (const options of [
+        { table: 'x"; DROP SCHEMA public; --' },
+        { tabel: 'oauthtoken' },
+        { connection: { ...PG_CONNECTION, max: -1 } },
+      ]) {
         await assert.rejects(PostgresStore.open({ connection: PG_CONNECTION, schema, ...options } as never), isConfigError);
       }
       const found = await pool.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
@@ -196,7 +227,12 @@ describe('server stores: a bad option leaves the server untouched', () => {
 
   test('Redis: a bad prefix or an unknown option writes no key', { skip: redisSkip }, async () => {
     const prefix = randomPrefix('cfg');
-    for (const options of [{ keyPrefix: `${prefix}*` }, { keyPrefix: `${prefix} x` }, { keyPrefix: prefix, keyprefix: prefix }, { keyPrefix: prefix, writeLockLeaseMs: 0 }]) {
+    for (const options of [
+      { keyPrefix: `${prefix}*` },
+      { keyPrefix: `${prefix} x` },
+      { keyPrefix: prefix, keyprefix: prefix },
+      { keyPrefix: prefix, writeLockLeaseMs: 0 },
+    ]) {
       assert.throws(() => new RedisStore({ url: REDIS_URL, ...options } as never), isConfigError);
     }
     const client = adminClient();

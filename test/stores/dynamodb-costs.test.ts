@@ -58,24 +58,34 @@ describe('DynamoDBStore: requests and capacity units per operation (typical toke
 
   test('a save after a find that changes nothing: one GetItem of the version, nothing written', async () => {
     await store.findToken(new OAuthToken({ userSignature: token.userName }));
-    const cost = await meter.measure(() => store.saveToken(new OAuthToken({ userSignature: token.userName, accessToken: token.accessToken })));
+    const cost = await meter.measure(() =>
+      store.saveToken(new OAuthToken({ userSignature: token.userName, accessToken: token.accessToken })),
+    );
     assert.deepEqual([cost.operations, cost.units], [['GetItem'], 1]);
   });
 
   test('a refresh (new access token) after a find: the new index item, the token item on its version, the old index item; no lock', async () => {
     await store.findToken(new OAuthToken({ userSignature: token.userName }));
     const access = zohoLikeToken();
-    const cost = await meter.measure(() => store.saveToken(new OAuthToken({ userSignature: token.userName, accessToken: access, expiresAt: Date.now() + 3_600_000 })));
+    const cost = await meter.measure(() =>
+      store.saveToken(new OAuthToken({ userSignature: token.userName, accessToken: access, expiresAt: Date.now() + 3_600_000 })),
+    );
     assert.deepEqual(cost.operations, ['PutItem', 'PutItem', 'DeleteItem']);
     assert.ok(!cost.requests.some((request) => request.pk?.startsWith('lock#')), 'no lock item was written');
     assert.equal(cost.units, 3);
     assert.equal((await store.findToken(new OAuthToken({ accessToken: access })))?.id, token.id);
-    assert.equal(await store.findToken(new OAuthToken({ accessToken: token.accessToken })), null, 'the old access token no longer finds it');
+    assert.equal(
+      await store.findToken(new OAuthToken({ accessToken: token.accessToken })),
+      null,
+      'the old access token no longer finds it',
+    );
   });
 
   test('the refresh lock: one conditional PutItem to take it, one conditional DeleteItem to release it', async () => {
     let lease: Awaited<ReturnType<DynamoDBStore['acquireRefreshLock']>> = null;
-    const take = await meter.measure(async () => (lease = await store.acquireRefreshLock(String(token.id), { waitMs: 1_000, leaseMs: 5_000 })));
+    const take = await meter.measure(
+      async () => (lease = await store.acquireRefreshLock(String(token.id), { waitMs: 1_000, leaseMs: 5_000 })),
+    );
     assert.deepEqual([take.operations, take.units], [['PutItem'], 1]);
     const release = await meter.measure(() => (lease as unknown as { release(): Promise<void> }).release());
     assert.deepEqual([release.operations, release.units], [['DeleteItem'], 1]);
@@ -89,4 +99,3 @@ describe('DynamoDBStore: requests and capacity units per operation (typical toke
     assert.equal(removed.units, 5);
   });
 });
-

@@ -4,7 +4,13 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { CreateTableCommand, DynamoDBClient, ProvisionedThroughputExceededException, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ProvisionedThroughputExceededException,
+  PutItemCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
 import { ErrorCode, isTokenStoreError, OAuthToken, openStore } from 'zoho-token-store';
 import { DynamoDBStore } from 'zoho-token-store/dynamodb';
 import { completeToken } from 'zoho-token-store/testing';
@@ -23,16 +29,21 @@ async function attempts(group: string, args: readonly string[], env: NodeJS.Proc
   const result = await runNode('dist/test/stores/_dynamodb-open-attempts.js', [group, ...args], env);
   assert.equal(result.code, 0, result.stderr);
   assert.doesNotMatch(result.stdout + result.stderr, /hunter2/);
-  return result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Outcome);
+  return result.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Outcome);
 }
 
-const rejectsWith = (code: string, pattern?: RegExp) => (error: unknown): boolean => {
-  assert.ok(isTokenStoreError(error), String(error));
-  assert.equal(error.code, code, error.message);
-  if (pattern) assert.match(error.message, pattern);
-  assert.doesNotMatch(error.message, /hunter2/);
-  return true;
-};
+const rejectsWith =
+  (code: string, pattern?: RegExp) =>
+  (error: unknown): boolean => {
+    assert.ok(isTokenStoreError(error), String(error));
+    assert.equal(error.code, code, error.message);
+    if (pattern) assert.match(error.message, pattern);
+    assert.doesNotMatch(error.message, /hunter2/);
+    return true;
+  };
 const invalid = rejectsWith(ErrorCode.INVALID_CONFIG);
 
 describe('DynamoDBStore.open: bad options and locations are INVALID_CONFIG, before anything is opened', () => {
@@ -77,7 +88,10 @@ describe('DynamoDBStore.open against a dynalite: tables it refuses, tables it ma
 
   test('a missing table: INVALID_CONFIG naming it when createTable is false; created (on-demand) when true', async () => {
     const table = uniqueTable('missing');
-    await assert.rejects(DynamoDBStore.open({ ...dynaliteOptions(dynamo.endpoint, table), createTable: false }), rejectsWith(ErrorCode.INVALID_CONFIG, new RegExp(table)));
+    await assert.rejects(
+      DynamoDBStore.open({ ...dynaliteOptions(dynamo.endpoint, table), createTable: false }),
+      rejectsWith(ErrorCode.INVALID_CONFIG, new RegExp(table)),
+    );
     const store = await DynamoDBStore.open(dynaliteOptions(dynamo.endpoint, table));
     await store.close();
     const reopened = await DynamoDBStore.open({ ...dynaliteOptions(dynamo.endpoint, table), createTable: false });
@@ -86,23 +100,39 @@ describe('DynamoDBStore.open against a dynalite: tables it refuses, tables it ma
 
   test('a table with another key schema, or holding other items: INVALID_CONFIG, and nothing is written to it', async () => {
     const foreign = uniqueTable('foreign');
-    await raw.send(new CreateTableCommand({
-      TableName: foreign,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-    }));
-    await assert.rejects(DynamoDBStore.open(dynaliteOptions(dynamo.endpoint, foreign)), rejectsWith(ErrorCode.INVALID_CONFIG, /key schema/));
+    await raw.send(
+      new CreateTableCommand({
+        TableName: foreign,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      }),
+    );
+    await assert.rejects(
+      DynamoDBStore.open(dynaliteOptions(dynamo.endpoint, foreign)),
+      rejectsWith(ErrorCode.INVALID_CONFIG, /key schema/),
+    );
 
     const shared = uniqueTable('shared');
-    await raw.send(new CreateTableCommand({
-      TableName: shared,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-    }));
+    await raw.send(
+      new CreateTableCommand({
+        TableName: shared,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+      }),
+    );
     await raw.send(new PutItemCommand({ TableName: shared, Item: { pk: { S: 'ORDER#1' }, sk: { S: 'ITEM#1' } } }));
-    await assert.rejects(DynamoDBStore.open(dynaliteOptions(dynamo.endpoint, shared)), rejectsWith(ErrorCode.INVALID_CONFIG, /another program/));
+    await assert.rejects(
+      DynamoDBStore.open(dynaliteOptions(dynamo.endpoint, shared)),
+      rejectsWith(ErrorCode.INVALID_CONFIG, /another program/),
+    );
     const items = await raw.send(new ScanCommand({ TableName: shared }));
     assert.deepEqual(items.Items, [{ pk: { S: 'ORDER#1' }, sk: { S: 'ITEM#1' } }], 'the store wrote nothing into the foreign table');
   });
@@ -139,7 +169,10 @@ describe('DynamoDBStore.open against a dynalite: tables it refuses, tables it ma
     await store.saveToken(token);
     await store.close();
     const items = await raw.send(new ScanCommand({ TableName: table }));
-    assert.ok((items.Items ?? []).some((item) => item.pk?.S === `t#${token.id}`), 'the passed client still works after close()');
+    assert.ok(
+      (items.Items ?? []).some((item) => item.pk?.S === `t#${token.id}`),
+      'the passed client still works after close()',
+    );
     const again = await DynamoDBStore.open({ client: raw, table });
     assert.equal((await again.findToken(new OAuthToken({ userSignature: token.userName })))?.id, token.id);
     await again.close();
@@ -167,10 +200,16 @@ describe('DynamoDBStore.open fails at once, typed, when it cannot use DynamoDB',
     for (const outcome of outcomes) assert.equal(outcome.code, ErrorCode.STORE_UNAVAILABLE, `${outcome.name}: ${outcome.message}`);
   });
 
-  test('an endpoint that never answers: STORE_UNAVAILABLE once requestTimeoutMs passed on every attempt', { timeout: 120_000 }, async () => {
+  test('an endpoint that never answers: STORE_UNAVAILABLE once requestTimeoutMs passed on every attempt', {
+    timeout: 120_000,
+  }, async () => {
     const started = Date.now();
     const outcomes = await attempts('silent', [`http://127.0.0.1:${(silent.address() as { port: number }).port}`]);
-    assert.deepEqual(outcomes.map((outcome) => outcome.code), [ErrorCode.STORE_UNAVAILABLE], outcomes[0]?.message);
+    assert.deepEqual(
+      outcomes.map((outcome) => outcome.code),
+      [ErrorCode.STORE_UNAVAILABLE],
+      outcomes[0]?.message,
+    );
     assert.ok(Date.now() - started < 60_000);
   });
 
@@ -184,7 +223,11 @@ describe('DynamoDBStore.open fails at once, typed, when it cannot use DynamoDB',
       AWS_CONFIG_FILE: '/nonexistent/zts-config',
       AWS_EC2_METADATA_DISABLED: 'true',
     });
-    assert.deepEqual(outcomes.map((outcome) => outcome.code), [ErrorCode.STORE_ACCESS_DENIED], outcomes[0]?.message);
+    assert.deepEqual(
+      outcomes.map((outcome) => outcome.code),
+      [ErrorCode.STORE_ACCESS_DENIED],
+      outcomes[0]?.message,
+    );
   });
 
   test('without @aws-sdk/client-dynamodb installed: DRIVER_MISSING naming it', { timeout: 120_000 }, async () => {

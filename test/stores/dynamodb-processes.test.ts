@@ -44,7 +44,11 @@ describe('DynamoDBStore across processes, on one dynalite', () => {
       assert.equal(tokens.length, 400, 'no save may be lost');
       assert.deepEqual(new Set(tokens.map((token) => token.id)), new Set(reported));
       for (const token of tokens) assert.match(String(token.id), /^\d{1,10}$/);
-      for (const [worker, user] of [[0, 0], [3, 25], [7, 49]] as const) {
+      for (const [worker, user] of [
+        [0, 0],
+        [3, 25],
+        [7, 49],
+      ] as const) {
         const found = await store.findToken(new OAuthToken({ userSignature: `w${worker}-u${user}@workers.example.com` }));
         assert.ok(found && reported.includes(String(found.id)), `user ${user} of worker ${worker} must be found`);
       }
@@ -58,13 +62,19 @@ describe('DynamoDBStore across processes, on one dynalite', () => {
     const results = await runWorkers(LOCK_WORKER, 4, () => [dynamo.endpoint, table, '42', '5', '20', '15000', '5000']);
     const reports = results.map((result) => JSON.parse(result.stdout) as LockReport);
     assert.equal(overlapping(reports), 0, 'two processes held the lock at once');
-    assert.equal(reports.reduce((sum, report) => sum + report.acquired, 0), 20, 'every round must get the lock');
+    assert.equal(
+      reports.reduce((sum, report) => sum + report.acquired, 0),
+      20,
+      'every round must get the lock',
+    );
   });
 
   test('a SIGKILLed holder blocks others only until its lease expires; a short wait resolves null meanwhile', async () => {
     const table = uniqueTable('kill');
     const leaseMs = 1_500;
-    const holder = spawn(process.execPath, [LOCK_HOLDER, dynamo.endpoint, table, '7', String(leaseMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const holder = spawn(process.execPath, [LOCK_HOLDER, dynamo.endpoint, table, '7', String(leaseMs)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => holder.once('exit', (_code, signal) => resolve(signal)));
     const said = await new Promise<string>((resolve, reject) => {
       holder.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
@@ -84,7 +94,10 @@ describe('DynamoDBStore across processes, on one dynalite', () => {
     const started = Date.now();
     const results = await runWorkers(LOCK_WORKER, 3, () => [dynamo.endpoint, table, '7', '2', '10', String(leaseMs + 3_000), '5000']);
     const reports = results.map((result) => JSON.parse(result.stdout) as LockReport);
-    assert.deepEqual(reports.map((report) => report.acquired), [2, 2, 2]);
+    assert.deepEqual(
+      reports.map((report) => report.acquired),
+      [2, 2, 2],
+    );
     assert.equal(overlapping(reports), 0);
     assert.ok(Date.now() - started < leaseMs + 10_000, 'the waiters must finish within the wait bound');
   });

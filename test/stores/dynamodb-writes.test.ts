@@ -60,7 +60,12 @@ describe('DynamoDBStore writes on dynalite', () => {
     await store.saveToken(token);
     const orphan = zohoLikeToken();
     // As if a write had put the index item of a new access token, then died before writing the token.
-    await raw.send(new PutItemCommand({ TableName: table, Item: { ...indexKey('accessToken', orphan, String(token.id)), w: { S: 'crashed' } } as never }));
+    await raw.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: { ...indexKey('accessToken', orphan, String(token.id)), w: { S: 'crashed' } } as never,
+      }),
+    );
     assert.equal(await store.findToken(new OAuthToken({ accessToken: orphan })), null);
     // A user name's item left naming a token that was deleted: a new token of that user takes it over.
     await raw.send(new DeleteItemCommand({ TableName: table, Key: { pk: { S: `t#${token.id}` }, sk: { S: '#' } } }));
@@ -69,7 +74,9 @@ describe('DynamoDBStore writes on dynalite', () => {
     await store.saveToken(again);
     assert.notEqual(again.id, token.id);
     assert.equal((await store.findToken(new OAuthToken({ userSignature: token.userName })))?.id, again.id);
-    const userItem = await raw.send(new GetItemCommand({ TableName: table, Key: indexKey('userName', String(token.userName), '') as never, ConsistentRead: true }));
+    const userItem = await raw.send(
+      new GetItemCommand({ TableName: table, Key: indexKey('userName', String(token.userName), '') as never, ConsistentRead: true }),
+    );
     assert.equal(userItem.Item?.id?.S, again.id, "the name's item now names the new token");
   });
 
@@ -91,10 +98,12 @@ describe('DynamoDBStore writes on dynalite', () => {
     const table = uniqueTable('lock');
     const store = await open(table, { writeLockWaitMs: 1_000 });
     // Another host holds the write lock, for long.
-    await raw.send(new PutItemCommand({
-      TableName: table,
-      Item: { pk: { S: 'lock#write' }, sk: { S: '#' }, owner: { S: 'elsewhere' }, until: { N: String(Date.now() + 60_000) } },
-    }));
+    await raw.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: { pk: { S: 'lock#write' }, sk: { S: '#' }, owner: { S: 'elsewhere' }, until: { N: String(Date.now() + 60_000) } },
+      }),
+    );
     const byUser = completeToken();
     await store.saveToken(byUser);
     assert.ok(await store.findToken(new OAuthToken({ userSignature: byUser.userName })));
@@ -115,10 +124,12 @@ describe('DynamoDBStore writes on dynalite', () => {
     const table = uniqueTable('foreign-item');
     const store = await open(table);
     const access = zohoLikeToken();
-    await raw.send(new PutItemCommand({
-      TableName: table,
-      Item: { pk: { S: 't#77' }, sk: { S: '#' }, id: { S: '77' }, access_token: { S: access }, client_id: { S: 'c' } },
-    }));
+    await raw.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: { pk: { S: 't#77' }, sk: { S: '#' }, id: { S: '77' }, access_token: { S: access }, client_id: { S: 'c' } },
+      }),
+    );
     assert.equal((await store.findTokenById('77'))?.accessToken, access);
     await store.saveToken(new OAuthToken({ id: '77', userSignature: 'imported@example.com', accessToken: access }));
     const item = await raw.send(new GetItemCommand({ TableName: table, Key: { pk: { S: 't#77' }, sk: { S: '#' } }, ConsistentRead: true }));
@@ -165,7 +176,10 @@ describe('DynamoDBStore writes on dynalite', () => {
       assert.ok(!isBusy(successor), 'an ended lease goes to the next caller');
       assert.equal(await next.extend?.(5_000), false, 'a holder whose lease ran out cannot extend it');
       await next.release();
-      assert.ok(isBusy(await engine.tryLock('lock#refresh#1', 400, { waitMs: 0, signal })), "its release did not free the successor's lock");
+      assert.ok(
+        isBusy(await engine.tryLock('lock#refresh#1', 400, { waitMs: 0, signal })),
+        "its release did not free the successor's lock",
+      );
       await successor.release();
     } finally {
       connection.close();

@@ -67,7 +67,8 @@ describe('a damaged file gives STORE_CORRUPT and is left as it is', () => {
   test('a first line that is not the header', () => expectCorrupt(`1,ada@example.com,c,s,${SECRET},a,,1,,x`, /line 1 is not the header/));
   test('bytes that are not UTF-8', () => expectCorrupt(Buffer.from([0x69, 0x64, 0xff, 0xfe, 0x0a]), /not UTF-8/));
   test('NUL bytes', () => expectCorrupt(Buffer.concat([Buffer.from(`${HEADER}\n`), Buffer.alloc(64)]), /NUL/));
-  test('two rows with one id', () => expectCorrupt(`${HEADER}\n1,ada@example.com,c,s,r,a,,,,\n1,bob@example.com,c,s,r,a,,,,`, /lines 2 and 3 have the same id "1"/));
+  test('two rows with one id', () =>
+    expectCorrupt(`${HEADER}\n1,ada@example.com,c,s,r,a,,,,\n1,bob@example.com,c,s,r,a,,,,`, /lines 2 and 3 have the same id "1"/));
   test('a row without an id', () => expectCorrupt(`${HEADER}\n,ada@example.com,c,s,r,a,,,,`, /line 2 has no id/));
 });
 
@@ -95,10 +96,13 @@ describe('files the official SDKs and editors produce', () => {
     const path = newFile(`\uFEFF${header}\r\n1,ada@example.com,c,s,r,a,,5,,d\r\n\r\n   \n2,bob@example.com,c,s,r,"x\r\ny",,,,\r\n`);
     const store = new FileStore({ path });
     const tokens = await store.getTokens();
-    assert.deepEqual(tokens.map((token) => [token.id, token.userName, token.accessToken, token.expiresAt]), [
-      ['1', 'ada@example.com', 'a', 5],
-      ['2', 'bob@example.com', 'x\r\ny', null],
-    ]);
+    assert.deepEqual(
+      tokens.map((token) => [token.id, token.userName, token.accessToken, token.expiresAt]),
+      [
+        ['1', 'ada@example.com', 'a', 5],
+        ['2', 'bob@example.com', 'x\r\ny', null],
+      ],
+    );
     // A write keeps the file's own header labels.
     await store.deleteToken('1');
     assert.equal(readFileSync(path, 'utf8'), `${header}\n2,bob@example.com,c,s,r,"x\r\ny",,,,`);
@@ -162,7 +166,10 @@ describe('writes', () => {
 
   test('invalid options are INVALID_CONFIG, before anything is touched', () => {
     for (const options of [{ path: '' }, { lockStaleMs: 100 }, { fsync: 'yes' }, { mode: 0o1000 }, { lockWaitMs: -1 }]) {
-      assert.throws(() => new FileStore(options as never), (error: unknown) => error instanceof TokenArgumentError && error.code === ErrorCode.INVALID_CONFIG);
+      assert.throws(
+        () => new FileStore(options as never),
+        (error: unknown) => error instanceof TokenArgumentError && error.code === ErrorCode.INVALID_CONFIG,
+      );
     }
   });
 
@@ -183,7 +190,8 @@ describe('a writer that takes no lock (the official SDK)', () => {
     const original = fsPromises.stat;
     let calls = 0;
     fsPromises.stat = (async (...args: Parameters<typeof original>) => {
-      if (args[0] === path && (calls += 1) === 2) writeFileSync(path, `${HEADER}\n1,ada@example.com,c,s,r,a1,,,,\n2,official@example.com,c,s,r,a2,,,,`);
+      if (args[0] === path && (calls += 1) === 2)
+        writeFileSync(path, `${HEADER}\n1,ada@example.com,c,s,r,a1,,,,\n2,official@example.com,c,s,r,a2,,,,`);
       return original(...args);
     }) as typeof original;
     syncBuiltinESMExports();
@@ -195,7 +203,11 @@ describe('a writer that takes no lock (the official SDK)', () => {
     }
     assert.ok(calls >= 3, 'the file was checked again before the rename');
     const users = (await store.getTokens()).map((token) => [token.id, token.userName]);
-    assert.deepEqual(users, [['1', 'ada@example.com'], ['2', 'official@example.com'], ['3', 'bob@example.com']]);
+    assert.deepEqual(users, [
+      ['1', 'ada@example.com'],
+      ['2', 'official@example.com'],
+      ['3', 'bob@example.com'],
+    ]);
     await store.close();
   });
 });

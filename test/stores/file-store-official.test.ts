@@ -19,7 +19,12 @@ const newFile = (): string => dir.file(`tokens-${(files += 1)}.txt`);
 const sampleTokens = (): OAuthToken[] => [
   completeToken(),
   completeToken({ grantToken: null, redirectUrl: null }),
-  new OAuthToken({ userSignature: 'sparse@example.com', clientId: '1000.SPARSE', clientSecret: 's3cr3t', refreshToken: '1000.refresh.only' }),
+  new OAuthToken({
+    userSignature: 'sparse@example.com',
+    clientId: '1000.SPARSE',
+    clientSecret: 's3cr3t',
+    refreshToken: '1000.refresh.only',
+  }),
   new OAuthToken({ accessToken: '1000.access.only', expiresAt: 1_732_312_345_678 }),
 ];
 
@@ -29,11 +34,17 @@ describe('files written by the official SDK', () => {
     const official = officialFileStore(path);
     const tokens = sampleTokens();
     for (const token of tokens) await official.saveToken(officialToken(token));
-    assert.match(readFileSync(path, 'utf8'), /^id,user_mail,client_id,client_secret,refresh_token,access_token,grant_token,expiry_time,redirect_url,api_domain\n1,/);
+    assert.match(
+      readFileSync(path, 'utf8'),
+      /^id,user_mail,client_id,client_secret,refresh_token,access_token,grant_token,expiry_time,redirect_url,api_domain\n1,/,
+    );
 
     const store = new FileStore({ path });
     const listed = await store.getTokens();
-    assert.deepEqual(listed.map((token) => token.id), ['1', '2', '3', '4']);
+    assert.deepEqual(
+      listed.map((token) => token.id),
+      ['1', '2', '3', '4'],
+    );
     assert.deepEqual(listed.map(fieldsOfOurs), tokens.map(fieldsOfOurs));
     for (const [i, token] of tokens.entries()) {
       if (token.userName) assert.equal((await store.findToken(new OAuthToken({ userSignature: token.userName })))?.id, String(i + 1));
@@ -77,7 +88,10 @@ describe('files written by the official SDK', () => {
 
   test('a legacy file is widened to ten columns by the first write, keeping its rows', async () => {
     const path = newFile();
-    writeFileSync(path, 'id,user_name,client_id,client_secret,refresh_token,access_token,grant_token,expiry_time,redirect_url\n7,ada@example.com,c,s,r,a,,,');
+    writeFileSync(
+      path,
+      'id,user_name,client_id,client_secret,refresh_token,access_token,grant_token,expiry_time,redirect_url\n7,ada@example.com,c,s,r,a,,,',
+    );
     const store = new FileStore({ path });
     await store.saveToken(new OAuthToken({ userSignature: 'bob@example.com', accessToken: 'a2', apiDomain: 'https://www.zohoapis.eu' }));
     await store.close();
@@ -133,7 +147,10 @@ describe('files written by FileStore', () => {
     assert.equal((await store.findToken(new OAuthToken({ userSignature: theirs.userName })))?.id, '2');
     await store.saveToken(new OAuthToken({ userSignature: ours.userName, accessToken: '1000.new.access' }));
     const listed = await official.getTokens();
-    assert.deepEqual(listed.map((token) => token.getAccessToken()), ['1000.new.access', theirs.accessToken]);
+    assert.deepEqual(
+      listed.map((token) => token.getAccessToken()),
+      ['1000.new.access', theirs.accessToken],
+    );
     await store.close();
   });
 });
@@ -173,7 +190,13 @@ describe('values with commas, quotes, line breaks and unicode', () => {
     assert.ok(values.length >= 15);
     const saved: OAuthToken[] = [];
     for (const [i, value] of values.entries()) {
-      const token = new OAuthToken({ userSignature: `${value}#${i}`, clientId: value, clientSecret: value, accessToken: `${value}#a${i}`, apiDomain: value });
+      const token = new OAuthToken({
+        userSignature: `${value}#${i}`,
+        clientId: value,
+        clientSecret: value,
+        accessToken: `${value}#a${i}`,
+        apiDomain: value,
+      });
       await store.saveToken(token);
       saved.push(token);
     }

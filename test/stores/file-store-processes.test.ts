@@ -53,7 +53,12 @@ function start(script: string, args: readonly string[]): Started {
 }
 
 const logLines = (path: string): string[][] =>
-  existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean).map((line) => line.split('\t')) : [];
+  existsSync(path)
+    ? readFileSync(path, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split('\t'))
+    : [];
 
 describe('FileStore across processes', () => {
   test('8 processes × 50 saves of distinct users into one file keep all 400 rows, with distinct ids', async () => {
@@ -143,10 +148,22 @@ describe('the refresh lock across processes', () => {
     const path = dir.file('refresh-once.txt');
     const log = dir.file('refresh-once.log');
     const store = new FileStore({ path });
-    await store.saveToken(new OAuthToken({ userSignature: 'ada@example.com', refreshToken: 'r', clientId: 'c', clientSecret: 's', accessToken: 'old', expiresAt: 1 }));
+    await store.saveToken(
+      new OAuthToken({
+        userSignature: 'ada@example.com',
+        refreshToken: 'r',
+        clientId: 'c',
+        clientSecret: 's',
+        accessToken: 'old',
+        expiresAt: 1,
+      }),
+    );
     await runWorkers(REFRESHER, 6, () => [path, log, 'refresh']);
     const kinds = logLines(log).map(([kind]) => kind);
-    assert.deepEqual(kinds.filter((kind) => kind === 'refreshed'), ['refreshed']);
+    assert.deepEqual(
+      kinds.filter((kind) => kind === 'refreshed'),
+      ['refreshed'],
+    );
     assert.equal(kinds.filter((kind) => kind === 'already-fresh').length, 5);
     assert.notEqual((await store.findTokenById('1'))?.accessToken, 'old');
     await store.close();

@@ -49,7 +49,11 @@ describe('one file, the official FileStore and ours', () => {
     const store = new FileStore({ path });
     assert.deepEqual((await store.getTokens()).map(fieldsOfOurs).map(withoutId), tokens.map(fieldsOfOurs).map(withoutId));
     for (const token of tokens) {
-      for (const key of [{ userSignature: token.userName }, { accessToken: token.accessToken }, { refreshToken: token.refreshToken, clientId: token.clientId, clientSecret: token.clientSecret }]) {
+      for (const key of [
+        { userSignature: token.userName },
+        { accessToken: token.accessToken },
+        { refreshToken: token.refreshToken, clientId: token.clientId, clientSecret: token.clientSecret },
+      ]) {
         const found = await store.findToken(new OAuthToken(key as ConstructorParameters<typeof OAuthToken>[0]));
         assert.deepEqual(withoutId(fieldsOfOurs(found!)), withoutId(fieldsOfOurs(token)), `found by ${Object.keys(key).join('+')}`);
       }
@@ -92,7 +96,9 @@ describe('one file, the official FileStore and ours', () => {
     const store = new FileStore({ path });
     const target = tokenWith(HELD[2] as string, 2);
     await store.saveToken(new OAuthToken({ userSignature: target.userName, accessToken: "1000.new'; DROP TABLE oauthtoken; --" }));
-    await store.saveToken(new OAuthToken({ userSignature: 'new@example.com', clientId: 'c', clientSecret: 's', refreshToken: '=HYPERLINK("http://x")' }));
+    await store.saveToken(
+      new OAuthToken({ userSignature: 'new@example.com', clientId: 'c', clientSecret: 's', refreshToken: '=HYPERLINK("http://x")' }),
+    );
     await store.close();
 
     const after = readFileSync(path, 'utf8').split('\n');
@@ -113,8 +119,19 @@ describe('one file, the official FileStore and ours', () => {
   test('values the official format cannot hold are quoted by ours and read back exactly; the official reader splits them', async () => {
     const path = newFile();
     const store = new FileStore({ path });
-    const values = ['=HYPERLINK("http://x","y")', 'a,b', 'line one\nline two', 'carriage\r\nreturn', 'lone\rcarriage return', '"starts with a quote', '"quoted"'];
-    const tokens = values.map((value, i) => new OAuthToken({ userSignature: `user${i}@example.com`, clientId: value, clientSecret: 's', refreshToken: `1000.r${i}` }));
+    const values = [
+      '=HYPERLINK("http://x","y")',
+      'a,b',
+      'line one\nline two',
+      'carriage\r\nreturn',
+      'lone\rcarriage return',
+      '"starts with a quote',
+      '"quoted"',
+    ];
+    const tokens = values.map(
+      (value, i) =>
+        new OAuthToken({ userSignature: `user${i}@example.com`, clientId: value, clientSecret: 's', refreshToken: `1000.r${i}` }),
+    );
     for (const token of tokens) await store.saveToken(token);
     await store.close();
 

@@ -6,7 +6,10 @@ import { test } from 'node:test';
 import { hostLookupFailure } from '../../src/kernel/open/unknown-host.js';
 
 test('ENOTFOUND from a real lookup: the host named, "check the host name"', async () => {
-  const error = await lookup('nonexistent.invalid').then(() => assert.fail('resolved'), (failure: unknown) => failure);
+  const error = await lookup('nonexistent.invalid').then(
+    () => assert.fail('resolved'),
+    (failure: unknown) => failure,
+  );
   assert.match(String(hostLookupFailure(error)), /^the host "nonexistent\.invalid" was not found \(ENOTFOUND\): check the host name\./);
 });
 

@@ -31,10 +31,13 @@ describe('MySQLStore options', () => {
     for (const options of bad) {
       assert.throws(() => new MySQLStore(options as never), code(ErrorCode.INVALID_CONFIG), JSON.stringify(Object.keys(options)));
     }
-    assert.throws(() => new MySQLStore({ url: 'mysql://root:hunter2-secret@localhost/db?x=1' }), (error: Error) => {
-      assert.doesNotMatch(error.message, /hunter2/);
-      return true;
-    });
+    assert.throws(
+      () => new MySQLStore({ url: 'mysql://root:hunter2-secret@localhost/db?x=1' }),
+      (error: Error) => {
+        assert.doesNotMatch(error.message, /hunter2/);
+        return true;
+      },
+    );
   });
 });
 
@@ -50,11 +53,14 @@ describe('MySQLStore connections', { skip }, () => {
   });
 
   test('wrong credentials give STORE_ACCESS_DENIED, with no password in the message', async () => {
-    await assert.rejects(MySQLStore.open({ ...MARIADB, user: 'zts_nobody', password: 'not-the-password-42', database }), (error: Error & { code?: string }) => {
-      assert.equal(error.code, ErrorCode.STORE_ACCESS_DENIED);
-      assert.doesNotMatch(error.message, /not-the-password-42/);
-      return true;
-    });
+    await assert.rejects(
+      MySQLStore.open({ ...MARIADB, user: 'zts_nobody', password: 'not-the-password-42', database }),
+      (error: Error & { code?: string }) => {
+        assert.equal(error.code, ErrorCode.STORE_ACCESS_DENIED);
+        assert.doesNotMatch(error.message, /not-the-password-42/);
+        return true;
+      },
+    );
   });
 
   test('a missing database or table is INVALID_CONFIG unless the store may create it', async () => {
@@ -67,7 +73,11 @@ describe('MySQLStore connections', { skip }, () => {
   });
 
   test('a URL, a promise pool or a callback pool all reach the same table; close() ends only the pool the store made', async () => {
-    const viaUrl = await MySQLStore.open({ url: `mysql://root@${MARIADB.host}:${MARIADB.port}/${database}`, createDatabase: true, table: 'tokens' });
+    const viaUrl = await MySQLStore.open({
+      url: `mysql://root@${MARIADB.host}:${MARIADB.port}/${database}`,
+      createDatabase: true,
+      table: 'tokens',
+    });
     const token = completeToken();
     await viaUrl.saveToken(token);
     await viaUrl.close();
@@ -119,11 +129,14 @@ describe('MySQLStore connections', { skip }, () => {
     const narrow = await MySQLStore.open({ ...MARIADB, database });
     try {
       const stored = (await narrow.getTokens())[0] as OAuthToken;
-      await assert.rejects(narrow.saveToken(new OAuthToken({ id: stored.id, accessToken: 'y'.repeat(101) })), (error: Error & { code?: string }) => {
-        assert.equal(error.code, ErrorCode.INVALID_ARGUMENT);
-        assert.match(error.message, /"accessToken".*access_token/);
-        return true;
-      });
+      await assert.rejects(
+        narrow.saveToken(new OAuthToken({ id: stored.id, accessToken: 'y'.repeat(101) })),
+        (error: Error & { code?: string }) => {
+          assert.equal(error.code, ErrorCode.INVALID_ARGUMENT);
+          assert.match(error.message, /"accessToken".*access_token/);
+          return true;
+        },
+      );
       assert.equal((await narrow.findTokenById(String(stored.id)))?.accessToken, stored.accessToken);
     } finally {
       await narrow.close();
@@ -169,7 +182,10 @@ describe('MySQLStore connections', { skip }, () => {
       await store.saveToken(hostile);
       assert.equal(await store.findToken(new OAuthToken({ accessToken: "' OR 1=1 -- " })), null);
       assert.equal((await store.findToken(new OAuthToken({ userSignature: hostile.userName })))?.id, hostile.id);
-      const tables = await admin<unknown[]>('SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [database, 'canary']);
+      const tables = await admin<unknown[]>('SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [
+        database,
+        'canary',
+      ]);
       assert.equal(tables.length, 1);
     } finally {
       await store.close();

@@ -33,7 +33,15 @@ describe('MySQLStore and the official SDK DBStore on one oauthtoken table', { sk
     const official = officialDbStore(database);
     // The official SDK writes first, into the table as its documentation creates it.
     await official.saveToken(
-      officialToken({ user: 'ada@example.com', ...client, refreshToken: '1000.r.ada', accessToken: '1000.a.ada', expiresAt: 1_732_000_000_000, redirectUrl: 'https://app.example.com/cb', apiDomain: 'https://www.zohoapis.com' }),
+      officialToken({
+        user: 'ada@example.com',
+        ...client,
+        refreshToken: '1000.r.ada',
+        accessToken: '1000.a.ada',
+        expiresAt: 1_732_000_000_000,
+        redirectUrl: 'https://app.example.com/cb',
+        apiDomain: 'https://www.zohoapis.com',
+      }),
     );
 
     store = await MySQLStore.open({ ...MARIADB, database });
@@ -70,14 +78,19 @@ describe('MySQLStore and the official SDK DBStore on one oauthtoken table', { sk
     assert.equal(asOfficial(await official.findToken(officialToken({ user: 'bob@example.com' })))?.getAccessToken(), '1000.a.bob.2');
 
     // The official DBStore still inserts into the table MySQLStore completed with its indexes.
-    await official.saveToken(officialToken({ user: 'carol@example.com', ...client, grantToken: '1000.g.carol', accessToken: '1000.a.carol' }));
+    await official.saveToken(
+      officialToken({ user: 'carol@example.com', ...client, grantToken: '1000.g.carol', accessToken: '1000.a.carol' }),
+    );
     const carol = await store.findToken(new OAuthToken({ userSignature: 'carol@example.com' }));
     assert.equal(carol?.id, '3');
     assert.equal((await store.findToken(new OAuthToken({ ...client, grantToken: '1000.g.carol' })))?.id, '3');
 
     const officialList = ((await official.getTokens()) ?? []) as OfficialToken[];
     assert.deepEqual(officialList.map((token) => token.getId()).sort(), ['1', '2', '3']);
-    assert.deepEqual((await store.getTokens()).map((token) => token.id), ['1', '2', '3']);
+    assert.deepEqual(
+      (await store.getTokens()).map((token) => token.id),
+      ['1', '2', '3'],
+    );
     assert.equal(asOfficial(await official.findTokenById('2'))?.getAccessToken(), '1000.a.bob.2');
 
     await official.deleteToken('2');
@@ -91,7 +104,18 @@ describe('MySQLStore and the official SDK DBStore on one oauthtoken table', { sk
     const [row] = await admin<Array<Record<string, unknown>>>(
       `SELECT * FROM \`${database}\`.oauthtoken UNION ALL SELECT '1','u',NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL LIMIT 1`,
     );
-    assert.deepEqual(Object.keys(row ?? {}), ['id', 'user_name', 'client_id', 'client_secret', 'refresh_token', 'access_token', 'grant_token', 'expiry_time', 'redirect_url', 'api_domain']);
+    assert.deepEqual(Object.keys(row ?? {}), [
+      'id',
+      'user_name',
+      'client_id',
+      'client_secret',
+      'refresh_token',
+      'access_token',
+      'grant_token',
+      'expiry_time',
+      'redirect_url',
+      'api_domain',
+    ]);
     const indexes = await admin<Array<{ name: string; column: string; unique: number }>>(
       `SELECT INDEX_NAME AS name, COLUMN_NAME AS \`column\`, 1 - NON_UNIQUE AS \`unique\` FROM information_schema.STATISTICS
         WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'oauthtoken' ORDER BY INDEX_NAME`,
@@ -99,7 +123,8 @@ describe('MySQLStore and the official SDK DBStore on one oauthtoken table', { sk
     );
     const byColumn = new Map(indexes.map((index) => [index.column, index]));
     assert.equal(Number(byColumn.get('user_name')?.unique), 1, 'user_name must get a unique index');
-    for (const column of ['access_token', 'refresh_token', 'grant_token', 'zts_id_number']) assert.ok(byColumn.has(column), `${column} must be indexed`);
+    for (const column of ['access_token', 'refresh_token', 'grant_token', 'zts_id_number'])
+      assert.ok(byColumn.has(column), `${column} must be indexed`);
   });
 
   test('on the official table (case-insensitive collation) lookups stay exact and a user name differing only in case is a conflict', async () => {
@@ -107,7 +132,11 @@ describe('MySQLStore and the official SDK DBStore on one oauthtoken table', { sk
     const ada = completeToken({ userSignature: 'ada@example.com', accessToken: '1000.abc.def' });
     await store.saveToken(ada);
     assert.equal(await store.findToken(new OAuthToken({ userSignature: 'ADA@example.com' })), null);
-    assert.equal(await store.findToken(new OAuthToken({ userSignature: 'ada@example.com ' })), null, 'a trailing space is a different user');
+    assert.equal(
+      await store.findToken(new OAuthToken({ userSignature: 'ada@example.com ' })),
+      null,
+      'a trailing space is a different user',
+    );
     assert.equal(await store.findToken(new OAuthToken({ accessToken: '1000.ABC.DEF' })), null);
     assert.equal((await store.findToken(new OAuthToken({ accessToken: '1000.abc.def' })))?.id, ada.id);
     await assert.rejects(store.saveToken(completeToken({ userSignature: 'ADA@example.com' })), { code: ErrorCode.TOKEN_CONFLICT });
@@ -115,7 +144,9 @@ describe('MySQLStore and the official SDK DBStore on one oauthtoken table', { sk
   });
 
   test('a table holding one user twice is refused with STORE_CORRUPT naming the ids, and left unchanged', async () => {
-    await admin(`INSERT INTO \`${database}\`.oauthtoken (id, user_name, access_token) VALUES ('1', 'ada@example.com', 'a'), ('2', 'ada@example.com', 'b')`);
+    await admin(
+      `INSERT INTO \`${database}\`.oauthtoken (id, user_name, access_token) VALUES ('1', 'ada@example.com', 'a'), ('2', 'ada@example.com', 'b')`,
+    );
     await assert.rejects(MySQLStore.open({ ...MARIADB, database }), (error: Error & { code?: string }) => {
       assert.equal(error.code, ErrorCode.STORE_CORRUPT);
       assert.match(error.message, /ids 1, 2/);

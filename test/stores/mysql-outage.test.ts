@@ -86,10 +86,16 @@ describe('MySQLStore when the server goes away and comes back', { skip }, () => 
   test('a cut in the middle of concurrent saves fails those saves with typed errors and loses no committed one', async () => {
     store = await MySQLStore.open({ ...MARIADB, port: proxy.port, database, connectTimeoutMs: 1_000, connectionLimit: 4 });
     const tokens = Array.from({ length: 60 }, () => completeToken());
-    const saves = tokens.map((token) => store!.saveToken(token).then(() => 'saved', (error: { code?: string }) => error.code));
+    const saves = tokens.map((token) =>
+      store!.saveToken(token).then(
+        () => 'saved',
+        (error: { code?: string }) => error.code,
+      ),
+    );
     setTimeout(() => void proxy.cut(), 30);
     const outcomes = await Promise.all(saves);
-    for (const outcome of outcomes) assert.ok(outcome === 'saved' || outcome === ErrorCode.STORE_UNAVAILABLE, `unexpected outcome ${outcome}`);
+    for (const outcome of outcomes)
+      assert.ok(outcome === 'saved' || outcome === ErrorCode.STORE_UNAVAILABLE, `unexpected outcome ${outcome}`);
     assert.ok(outcomes.includes(ErrorCode.STORE_UNAVAILABLE), 'the cut must have hit some saves');
     await proxy.restore();
     const stored = await store.getTokens();

@@ -32,7 +32,10 @@ describe('MySQLStore across processes', { skip }, () => {
     try {
       const tokens = await store.getTokens();
       assert.equal(tokens.length, 400);
-      assert.deepEqual(tokens.map((token) => token.id), Array.from({ length: 400 }, (_, i) => String(i + 1)));
+      assert.deepEqual(
+        tokens.map((token) => token.id),
+        Array.from({ length: 400 }, (_, i) => String(i + 1)),
+      );
       assert.equal(new Set(tokens.map((token) => token.userName)).size, 400);
     } finally {
       await store.close();
@@ -47,7 +50,7 @@ describe('MySQLStore across processes', { skip }, () => {
     try {
       const tokens = await store.getTokens();
       assert.equal(tokens.length, 10);
-      assert.deepEqual(new Set(ids), new Set(tokens.map((token) => token.id)), 'each save must report its user\'s one row');
+      assert.deepEqual(new Set(ids), new Set(tokens.map((token) => token.id)), "each save must report its user's one row");
     } finally {
       await store.close();
     }

@@ -70,7 +70,9 @@ describe('MySQLStore saves from a version another writer has changed since', { s
     const expiries = Array.from({ length: 40 }, (_, i) => i + 1);
     await Promise.all(
       expiries.map((expiresAt, i) =>
-        (i % 2 === 0 ? first : second).saveToken(new OAuthToken({ userSignature: token.userName, accessToken: zohoLikeToken(), expiresAt })),
+        (i % 2 === 0 ? first : second).saveToken(
+          new OAuthToken({ userSignature: token.userName, accessToken: zohoLikeToken(), expiresAt }),
+        ),
       ),
     );
     const listed = await first.getTokens();
@@ -142,7 +144,10 @@ describe('MySQLStore saves a row it has seen with one compare-and-set UPDATE', {
     recorded.sent.length = 0;
     found.userSignature = new UserSignature('renamed@example.com');
     await store.saveToken(found);
-    assert.ok(recorded.sent.some((sql) => sql.includes('GET_LOCK')), `sent: ${recorded.sent.map((sql) => sql.slice(0, 30)).join(' | ')}`);
+    assert.ok(
+      recorded.sent.some((sql) => sql.includes('GET_LOCK')),
+      `sent: ${recorded.sent.map((sql) => sql.slice(0, 30)).join(' | ')}`,
+    );
     assert.equal((await store.findTokenById(token.id as string))?.userName, 'renamed@example.com');
   });
 });

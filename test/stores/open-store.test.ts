@@ -83,7 +83,9 @@ const CASES: readonly Case[] = [
     persistent: true,
     skip: mysqlSkip,
     landed: async (token) => {
-      const rows = await mysqlAdmin<Array<{ user_name: string }>>(`SELECT user_name FROM \`${database}\`.tokens_a WHERE id = ?`, [token.id]);
+      const rows = await mysqlAdmin<Array<{ user_name: string }>>(`SELECT user_name FROM \`${database}\`.tokens_a WHERE id = ?`, [
+        token.id,
+      ]);
       assert.equal(rows[0]?.user_name, token.userName);
     },
   },
@@ -110,7 +112,7 @@ const CASES: readonly Case[] = [
     landed: async () => {
       const client = adminClient();
       try {
-        assert.ok((await keysUnder(client, prefix)).length > 0, 'keys under the location\'s prefix');
+        assert.ok((await keysUnder(client, prefix)).length > 0, "keys under the location's prefix");
       } finally {
         client.disconnect();
       }
@@ -155,7 +157,7 @@ describe('openStore options', () => {
     }
   });
 
-  test('passes any option of the store\'s own open, which checks it', async () => {
+  test("passes any option of the store's own open, which checks it", async () => {
     const store = await openStore(`sqlite:${join(folder.path, 'normal.db')}`, { durability: 'normal', busyTimeoutMs: 1_000 });
     await store.close();
     await assert.rejects(openStore('memory:', { tabel: 'x' }), { code: ErrorCode.INVALID_CONFIG, message: /unknown option "tabel"/ });
@@ -181,9 +183,18 @@ describe('openStore options', () => {
   });
 
   test('refuses query options a store does not take', async () => {
-    await assert.rejects(openStore(`sqlite:${join(folder.path, 'x.db')}?mode=ro`), { code: ErrorCode.INVALID_CONFIG, message: /unknown option "mode"/ });
-    await assert.rejects(openStore('redis://127.0.0.1:6379?prefx=a:'), { code: ErrorCode.INVALID_CONFIG, message: /unknown option "prefx"/ });
-    await assert.rejects(openStore('mysql://root@127.0.0.1:3306/x?tabel=t'), { code: ErrorCode.INVALID_CONFIG, message: /unknown option "tabel"/ });
+    await assert.rejects(openStore(`sqlite:${join(folder.path, 'x.db')}?mode=ro`), {
+      code: ErrorCode.INVALID_CONFIG,
+      message: /unknown option "mode"/,
+    });
+    await assert.rejects(openStore('redis://127.0.0.1:6379?prefx=a:'), {
+      code: ErrorCode.INVALID_CONFIG,
+      message: /unknown option "prefx"/,
+    });
+    await assert.rejects(openStore('mysql://root@127.0.0.1:3306/x?tabel=t'), {
+      code: ErrorCode.INVALID_CONFIG,
+      message: /unknown option "tabel"/,
+    });
     await assert.rejects(openStore('mysql://root@127.0.0.1:3306/x?createTable=maybe'), { code: ErrorCode.INVALID_CONFIG });
     await assert.rejects(openStore('mongodb://u:hunter2@127.0.0.1/x'), (error: Error & { code?: string }) => {
       assert.equal(error.code, ErrorCode.INVALID_CONFIG);
@@ -227,7 +238,9 @@ describe('hostile locations are refused with INVALID_CONFIG and create nothing',
 
   test('PostgreSQL: a hostile schema or table name creates no schema', { skip: postgresSkip }, async () => {
     const name = uniqueName('hostile');
-    await refused(`postgres://postgres:hunter2@127.0.0.1:5432/test?schema=${name}&table=${encodeURIComponent('a"; DROP SCHEMA public; --')}`);
+    await refused(
+      `postgres://postgres:hunter2@127.0.0.1:5432/test?schema=${name}&table=${encodeURIComponent('a"; DROP SCHEMA public; --')}`,
+    );
     await refused(`postgres://postgres:hunter2@127.0.0.1:5432/test?schema=${encodeURIComponent(`${name}.x`)}`);
     const pool = adminPool();
     try {
@@ -241,7 +254,9 @@ describe('hostile locations are refused with INVALID_CONFIG and create nothing',
     const name = randomPrefix('hostile');
     await refused(`redis://:hunter2@127.0.0.1:6379?prefix=${encodeURIComponent(`${name}*`)}`);
     await refused(`redis://:hunter2@127.0.0.1:6379?prefix=${encodeURIComponent(`${name} x`)}`);
-    await assert.rejects(openStore(`redis://127.0.0.1:6379?prefix=${encodeURIComponent(name)}`, { keyPrefix: name }), { code: ErrorCode.INVALID_CONFIG });
+    await assert.rejects(openStore(`redis://127.0.0.1:6379?prefix=${encodeURIComponent(name)}`, { keyPrefix: name }), {
+      code: ErrorCode.INVALID_CONFIG,
+    });
     const client = adminClient();
     try {
       assert.deepEqual(await keysUnder(client, name), []);

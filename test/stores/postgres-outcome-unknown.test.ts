@@ -32,10 +32,12 @@ class ReplyHoldingProxy {
       let tail = '';
       for (const socket of [client, upstream]) {
         this.#sockets.add(socket);
-        socket.on('error', () => undefined).on('close', () => {
-          client.destroy();
-          upstream.destroy();
-        });
+        socket
+          .on('error', () => undefined)
+          .on('close', () => {
+            client.destroy();
+            upstream.destroy();
+          });
       }
       client.on('data', (chunk: Buffer) => {
         upstream.write(chunk);
@@ -90,7 +92,9 @@ describe('PostgresStore: a write whose connection is lost after the server got i
   const schema = uniqueName('unknown');
   const admin = adminPool();
   const row = async (user: string) =>
-    (await admin.query(`SELECT access_token FROM "${schema}".oauthtoken WHERE user_name = $1`, [user])).rows[0] as { access_token: string } | undefined;
+    (await admin.query(`SELECT access_token FROM "${schema}".oauthtoken WHERE user_name = $1`, [user])).rows[0] as
+      | { access_token: string }
+      | undefined;
   before(async () => {
     const setup = await PostgresStore.open({ url: `postgres://postgres@${PG_CONNECTION.host}:${PG_CONNECTION.port}/test`, schema });
     await setup.close();
@@ -124,7 +128,10 @@ describe('PostgresStore: a write whose connection is lost after the server got i
       changed.accessToken = `${token.accessToken}.new`;
       proxy.holdReplies();
       const saving = store.saveToken(changed);
-      await eventually(async () => (await row(String(token.userName)))?.access_token === changed.accessToken, 'the server applied the update');
+      await eventually(
+        async () => (await row(String(token.userName)))?.access_token === changed.accessToken,
+        'the server applied the update',
+      );
       proxy.cut();
       await assert.rejects(saving, unknownOutcome);
     } finally {
@@ -164,9 +171,21 @@ describe('PostgresStore: a write whose connection is lost after the server got i
         return true;
       });
       // The server rolls the transaction back when the connection ends.
-      await eventually(async () => (await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'idle in transaction' AND query LIKE '%${schema}%'`)).rows[0].n === 0, 'the server ended the session');
+      await eventually(
+        async () =>
+          (
+            await admin.query(
+              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'idle in transaction' AND query LIKE '%${schema}%'`,
+            )
+          ).rows[0].n === 0,
+        'the server ended the session',
+      );
       assert.equal(await row(String(token.userName)), undefined);
-      assert.equal(await store.findToken(new OAuthToken({ userSignature: token.userName })), null, 'the store works again, and has no such token');
+      assert.equal(
+        await store.findToken(new OAuthToken({ userSignature: token.userName })),
+        null,
+        'the store works again, and has no such token',
+      );
     } finally {
       await store.close();
       await proxy.close();

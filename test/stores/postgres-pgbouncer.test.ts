@@ -56,7 +56,9 @@ describe('PostgresStore through PgBouncer (transaction mode)', { skip }, () => {
     const ownSchema = uniqueName('bopen');
     try {
       const stores = await Promise.all(
-        Array.from({ length: 4 }, () => PostgresStore.open({ connection: { ...throughBouncer(), max: 2 }, schema: ownSchema, table: 'oauthtoken' })),
+        Array.from({ length: 4 }, () =>
+          PostgresStore.open({ connection: { ...throughBouncer(), max: 2 }, schema: ownSchema, table: 'oauthtoken' }),
+        ),
       );
       const token = completeToken({ userSignature: 'open@example.com' });
       await stores[0]?.saveToken(token);

@@ -46,7 +46,7 @@ describe('PostgresStore across processes', { skip }, () => {
     assert.equal(n, 40);
   });
 
-  test('a live holder keeps the lock past its lease (heartbeat); SIGKILLed, it frees it when its lease ends, on the server\'s clock', async () => {
+  test("a live holder keeps the lock past its lease (heartbeat); SIGKILLed, it frees it when its lease ends, on the server's clock", async () => {
     const table = uniqueName('t');
     const holder = spawn(process.execPath, [LOCKER, schema, table, '9', 'hold'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => holder.once('exit', (_code, signal) => resolve(signal)));

@@ -53,15 +53,32 @@ describe('PostgresStore setup and failures', { skip }, () => {
     );
     assert.deepEqual(
       columns.rows.map((row) => row.column_name),
-      ['id', 'user_name', 'client_id', 'client_secret', 'refresh_token', 'access_token', 'grant_token', 'expiry_time', 'redirect_url', 'api_domain'],
+      [
+        'id',
+        'user_name',
+        'client_id',
+        'client_secret',
+        'refresh_token',
+        'access_token',
+        'grant_token',
+        'expiry_time',
+        'redirect_url',
+        'api_domain',
+      ],
     );
     assert.equal(columns.rows[0].character_maximum_length, 10, 'id is the official varchar(10)');
-    const indexes = (await admin.query('SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = $2', [schema, table])).rows.map(
-      (row) => String(row.indexdef),
+    const indexes = (
+      await admin.query('SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = $2', [schema, table])
+    ).rows.map((row) => String(row.indexdef));
+    assert.ok(
+      indexes.some((def) => def.startsWith('CREATE UNIQUE INDEX') && def.endsWith('(user_name)')),
+      'unique index on user_name',
     );
-    assert.ok(indexes.some((def) => def.startsWith('CREATE UNIQUE INDEX') && def.endsWith('(user_name)')), 'unique index on user_name');
     for (const column of ['access_token', 'refresh_token', 'grant_token']) {
-      assert.ok(indexes.some((def) => def.endsWith(`(${column})`)), `index on ${column}`);
+      assert.ok(
+        indexes.some((def) => def.endsWith(`(${column})`)),
+        `index on ${column}`,
+      );
     }
   });
 
@@ -72,7 +89,9 @@ describe('PostgresStore setup and failures', { skip }, () => {
     await admin.query(`CREATE TABLE "${schema}"."${table}" (id varchar(10) NOT NULL, user_name varchar(255), client_id varchar(255),
       client_secret varchar(255), refresh_token varchar(255), access_token varchar(255), grant_token varchar(255),
       expiry_time varchar(20), redirect_url varchar(255), api_domain varchar(255), primary key (id))`);
-    await admin.query(`INSERT INTO "${schema}"."${table}" (id, user_name, refresh_token, client_id, client_secret, expiry_time) VALUES ('41', 'old@example.com', 'r', 'c', 's', '1700000000000')`);
+    await admin.query(
+      `INSERT INTO "${schema}"."${table}" (id, user_name, refresh_token, client_id, client_secret, expiry_time) VALUES ('41', 'old@example.com', 'r', 'c', 's', '1700000000000')`,
+    );
     const store = await PostgresStore.open({ connection, schema, table });
     try {
       const old = await store.findToken(new OAuthToken({ userSignature: 'old@example.com' }));

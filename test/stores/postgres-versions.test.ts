@@ -129,6 +129,6 @@ describe('PostgresStore saves a row it has seen with one compare-and-set UPDATE,
 
   test('a row deleted by another store since it was read is saved again as a new row', () => deletedSinceReadIsSavedAgain(store, other));
 
-  test('two stores updating different fields of one row at once lose neither store\'s last write', () =>
+  test("two stores updating different fields of one row at once lose neither store's last write", () =>
     concurrentFieldUpdatesKeepBoth(store, other, row));
 });

@@ -51,7 +51,10 @@ describe('RedisStore on a Redis Cluster', { skip }, () => {
       const keys = holding[0]?.[1] ?? [];
       // 20 hashes, ids, seq, 2 indexes per token at least (user, refresh, …), the refresh lock.
       assert.ok(keys.length > 60, `only ${keys.length} keys`);
-      assert.ok(keys.some((key) => key.includes('lock:refresh:')), 'the refresh lock shares the tag');
+      assert.ok(
+        keys.some((key) => key.includes('lock:refresh:')),
+        'the refresh lock shares the tag',
+      );
       for (const key of keys) assert.ok(key.startsWith(`{${prefix}}`));
     } finally {
       await store.close();
@@ -76,10 +79,14 @@ describe('RedisStore on a Redis Cluster', { skip }, () => {
     try {
       const token = completeToken({ userSignature: 'location@example.com' });
       await store.saveToken(token);
-      const again = await openStore(`${cluster.nodes.at(-1)?.host}:${cluster.nodes.at(-1)?.port}`.replace(/^/, 'redis+cluster://'), { prefix });
+      const again = await openStore(`${cluster.nodes.at(-1)?.host}:${cluster.nodes.at(-1)?.port}`.replace(/^/, 'redis+cluster://'), {
+        prefix,
+      });
       assert.equal((await again.findToken(new OAuthToken({ userSignature: 'location@example.com' })))?.id, token.id);
       await again.close();
-      const listed = await zoho(['list', '--json', '--store', `${cluster.location}?prefix=${encodeURIComponent(prefix)}`], { cwd: tmpdir() });
+      const listed = await zoho(['list', '--json', '--store', `${cluster.location}?prefix=${encodeURIComponent(prefix)}`], {
+        cwd: tmpdir(),
+      });
       assert.equal(listed.code, 0, listed.stderr);
       assert.ok(listed.stdout.includes('location@example.com'), listed.stdout);
     } finally {
@@ -105,7 +112,7 @@ describe('RedisStore on a Redis Cluster', { skip }, () => {
   // only when a script reaches them: while the slot is half moved a script may stop midway or, sent to the new master
   // with ASKING, see some keys not there yet (docs/redis-store.md, "Resharding"). So the saves made while the slot
   // moves are counted, not required; every save before and after it must be kept.
-  test('the store\'s slot migrated to another master during a save loop: the loop goes on, typed errors only, saves before and after the move kept', async (t) => {
+  test("the store's slot migrated to another master during a save loop: the loop goes on, typed errors only, saves before and after the move kept", async (t) => {
     const prefix = randomPrefix('reshard');
     const store = new RedisStore({ cluster: cluster.nodes, prefix, commandTimeoutMs: 2_000 });
     const saved = new Map<string, string>(); // user → id, for every save that resolved
@@ -130,7 +137,9 @@ describe('RedisStore on a Redis Cluster', { skip }, () => {
           // New users (the locked path) and updates of seen ones (the compare-and-set path); while the slot moves,
           // only users of that phase are written.
           const fresh = completeToken({ userSignature: `${phase}-${round}@example.com` });
-          const seen = completeToken({ userSignature: phase === 'during' ? `during-${round - 1}@example.com` : `seed-${round % 100}@example.com` });
+          const seen = completeToken({
+            userSignature: phase === 'during' ? `during-${round - 1}@example.com` : `seed-${round % 100}@example.com`,
+          });
           for (const token of [fresh, seen]) {
             try {
               await store.saveToken(token);
@@ -153,12 +162,17 @@ describe('RedisStore on a Redis Cluster', { skip }, () => {
       assert.equal(await cluster.masterOf(`{${prefix}}`), to, 'the slot moved');
       assert.ok(afterMove >= 50, `the loop went on after the move (${afterMove} saves)`);
       for (const error of failures) {
-        assert.ok(error instanceof TokenStoreError && error.code === ErrorCode.STORE_UNAVAILABLE, `untyped failure: ${String(error)} (${String((error as { cause?: unknown }).cause)})`);
+        assert.ok(
+          error instanceof TokenStoreError && error.code === ErrorCode.STORE_UNAVAILABLE,
+          `untyped failure: ${String(error)} (${String((error as { cause?: unknown }).cause)})`,
+        );
       }
       const stored = new Map((await store.getTokens()).map((token) => [token.userName as string, String(token.id)]));
       const during = [...saved].filter(([user]) => user.startsWith('during-'));
       const lostDuring = during.filter(([user, id]) => stored.get(user) !== id).length;
-      t.diagnostic(`${failures.length} typed failures; ${during.length} saves acknowledged while the slot moved, ${lostDuring} of them not found after`);
+      t.diagnostic(
+        `${failures.length} typed failures; ${during.length} saves acknowledged while the slot moved, ${lostDuring} of them not found after`,
+      );
       for (const [user, id] of saved) {
         if (!user.startsWith('during-')) assert.equal(stored.get(user), id, `${user} was acknowledged and must be stored with its id`);
       }

@@ -82,7 +82,11 @@ describe('RedisStore when the server goes away', { skip }, () => {
       await store.saveToken(new OAuthToken({ userSignature: token.userName, accessToken: 'after-outage' }));
       assert.equal((await store.findTokenById(String(token.id)))?.accessToken, 'after-outage');
       assert.equal((await store.getTokens()).length, 1, 'the failed save during the outage must have written nothing');
-      assert.deepEqual(printed.filter((line) => line.includes('ioredis')), [], 'connection errors must not go unhandled');
+      assert.deepEqual(
+        printed.filter((line) => line.includes('ioredis')),
+        [],
+        'connection errors must not go unhandled',
+      );
     } finally {
       console.error = consoleError;
       await store.close();

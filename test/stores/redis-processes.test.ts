@@ -44,7 +44,11 @@ describe('RedisStore across processes', { skip }, () => {
       assert.equal(tokens.length, 400);
       assert.deepEqual(new Set(tokens.map((token) => token.id)), new Set(reported));
       for (const token of tokens) assert.match(String(token.id), /^\d{1,10}$/);
-      for (const [worker, user] of [[0, 0], [3, 25], [7, 49]] as const) {
+      for (const [worker, user] of [
+        [0, 0],
+        [3, 25],
+        [7, 49],
+      ] as const) {
         const found = await store.findToken(new OAuthToken({ userSignature: `w${worker}-u${user}@workers.example.com` }));
         assert.ok(found && reported.includes(String(found.id)), `user ${user} of worker ${worker} must be found`);
       }
@@ -62,7 +66,11 @@ describe('RedisStore across processes', { skip }, () => {
       [0, 0, 0, 0],
       'two processes held the lock at once',
     );
-    assert.equal(reports.reduce((sum, report) => sum + report.acquired, 0), 20, 'every round must get the lock');
+    assert.equal(
+      reports.reduce((sum, report) => sum + report.acquired, 0),
+      20,
+      'every round must get the lock',
+    );
   });
 
   test('a SIGKILLed holder blocks others only until its lease expires; a short wait resolves null meanwhile', async () => {
@@ -91,8 +99,14 @@ describe('RedisStore across processes', { skip }, () => {
     const started = Date.now();
     const results = await runWorkers(LOCK_WORKER, 3, () => [REDIS_URL, keyPrefix, '7', '2', '10', String(leaseMs + 3_000), '5000']);
     const reports = results.map((result) => JSON.parse(result.stdout) as LockReport);
-    assert.deepEqual(reports.map((report) => report.acquired), [2, 2, 2]);
-    assert.deepEqual(reports.map((report) => report.overlaps), [0, 0, 0]);
+    assert.deepEqual(
+      reports.map((report) => report.acquired),
+      [2, 2, 2],
+    );
+    assert.deepEqual(
+      reports.map((report) => report.overlaps),
+      [0, 0, 0],
+    );
     assert.ok(Date.now() - started < leaseMs + 10_000, 'the waiters must finish within the wait bound');
   });
 });

@@ -74,8 +74,9 @@ describe('RedisStore across a server restart', { skip }, () => {
       assert.equal((await store.findToken(new OAuthToken({ userSignature: before.userName })))?.id, before.id);
 
       await stopServer(server);
-      await assert.rejects(store.findToken(new OAuthToken({ userSignature: before.userName })), (error) =>
-        error instanceof TokenStoreError && error.code === ErrorCode.STORE_UNAVAILABLE,
+      await assert.rejects(
+        store.findToken(new OAuthToken({ userSignature: before.userName })),
+        (error) => error instanceof TokenStoreError && error.code === ErrorCode.STORE_UNAVAILABLE,
       );
 
       server = await startServer(port, dir); // no persistence: the data is gone, and so are the cached scripts
@@ -93,7 +94,10 @@ describe('RedisStore across a server restart', { skip }, () => {
       }
       // Every script ran again through EVAL after NOSCRIPT: save, lookups by each key, delete.
       assert.equal((await store.findToken(new OAuthToken({ accessToken: after.accessToken })))?.id, after.id);
-      assert.equal((await store.findToken(new OAuthToken({ clientId: 'c', clientSecret: 's', refreshToken: after.refreshToken })))?.id, after.id);
+      assert.equal(
+        (await store.findToken(new OAuthToken({ clientId: 'c', clientSecret: 's', refreshToken: after.refreshToken })))?.id,
+        after.id,
+      );
       await store.deleteToken(String(after.id));
       assert.deepEqual(await store.getTokens(), []);
       const lease = await store.acquireRefreshLock('1', { waitMs: 0, leaseMs: 1_000 });

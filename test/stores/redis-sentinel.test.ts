@@ -49,7 +49,10 @@ describe('RedisStore through Redis Sentinel', { skip }, () => {
     const store = stores(prefix, { waitReplicas: 2, waitTimeoutMs: 300 }); // there is one replica
     try {
       const token = completeToken({ userSignature: 'wait@example.com' });
-      await assert.rejects(store.saveToken(token), (error: unknown) => isUnavailable(error) && (error as TokenStoreError).outcomeUnknown === true);
+      await assert.rejects(
+        store.saveToken(token),
+        (error: unknown) => isUnavailable(error) && (error as TokenStoreError).outcomeUnknown === true,
+      );
       assert.ok(await store.findToken(new OAuthToken({ userSignature: 'wait@example.com' })), 'the master has the write');
     } finally {
       await store.close();
@@ -110,10 +113,13 @@ describe('RedisStore through Redis Sentinel', { skip }, () => {
         while (afterFailover < 20 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
         stop = true;
         await loop;
-        t.diagnostic(`${round} rounds, ${failures.length} typed failures, ${afterFailover} saves after the failover, ${saved.size} users acknowledged`);
+        t.diagnostic(
+          `${round} rounds, ${failures.length} typed failures, ${afterFailover} saves after the failover, ${saved.size} users acknowledged`,
+        );
         assert.notEqual(master, before);
         assert.ok(afterFailover >= 20, `the loop went on on the new master (${afterFailover} saves)`);
-        for (const error of failures) assert.ok(isUnavailable(error), `untyped failure: ${String(error)} (${String((error as { cause?: unknown }).cause)})`);
+        for (const error of failures)
+          assert.ok(isUnavailable(error), `untyped failure: ${String(error)} (${String((error as { cause?: unknown }).cause)})`);
         const stored = new Map((await store.getTokens()).map((token) => [token.userName as string, String(token.id)]));
         for (const [user, id] of saved) assert.equal(stored.get(user), id, `${user} was acknowledged and must be stored with its id`);
       } finally {

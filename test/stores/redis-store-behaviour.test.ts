@@ -104,7 +104,12 @@ describe('RedisStore on the server', { skip }, () => {
       const hostile = HOSTILE_VALUES.filter((value) => value.length > 3);
       for (const [i, value] of hostile.entries()) {
         await store.saveToken(
-          completeToken({ userSignature: `${value}-user`, accessToken: `${value}-a${i}`, refreshToken: `${value}-r${i}`, grantToken: `${value}-g${i}` }),
+          completeToken({
+            userSignature: `${value}-user`,
+            accessToken: `${value}-a${i}`,
+            refreshToken: `${value}-r${i}`,
+            grantToken: `${value}-g${i}`,
+          }),
         );
       }
       const keys = await keysUnder(admin, keyPrefix);
@@ -135,7 +140,16 @@ describe('RedisStore on the server', { skip }, () => {
       await store.saveToken(token);
       const hash = await admin.hgetall(`${keyPrefix}id:${token.id}`);
       assert.deepEqual(Object.keys(hash).sort(), [
-        'access_token', 'api_domain', 'client_id', 'client_secret', 'expiry_time', 'grant_token', 'id', 'refresh_token', 'user_name', 'v',
+        'access_token',
+        'api_domain',
+        'client_id',
+        'client_secret',
+        'expiry_time',
+        'grant_token',
+        'id',
+        'refresh_token',
+        'user_name',
+        'v',
       ]);
       assert.equal(hash.expiry_time, String(token.expiresAt));
     } finally {
@@ -278,7 +292,11 @@ describe('RedisStore on the server', { skip }, () => {
       const successor = await other.acquireRefreshLock('9', { waitMs: 2_000, leaseMs: 10_000 });
       assert.ok(successor, 'the lease expired, so the lock is free again');
       await stale.release();
-      assert.equal(await store.acquireRefreshLock('9', { waitMs: 50, leaseMs: 1_000 }), null, 'the stale release freed the successor’s lock');
+      assert.equal(
+        await store.acquireRefreshLock('9', { waitMs: 50, leaseMs: 1_000 }),
+        null,
+        'the stale release freed the successor’s lock',
+      );
       const controller = new AbortController();
       const waiting = store.acquireRefreshLock('9', { waitMs: 5_000, leaseMs: 1_000, signal: controller.signal });
       controller.abort(new Error('stop waiting'));

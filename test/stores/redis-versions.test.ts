@@ -96,7 +96,7 @@ describe('RedisStore saves a token it has seen with one compare-and-set script, 
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(settled, false, 'the save must wait for the lock');
-    assert.equal((await hash(token.id)).access_token, token.accessToken, 'nothing may be written under another writer\'s lock');
+    assert.equal((await hash(token.id)).access_token, token.accessToken, "nothing may be written under another writer's lock");
     await admin.del(`${prefix}lock:write`);
     await saving;
     assert.equal((await hash(token.id)).access_token, access);
@@ -127,7 +127,9 @@ describe('RedisStore saves a token it has seen with one compare-and-set script, 
       assert.ok(await store.findToken(new OAuthToken({ userSignature: token.userName })));
       // The other store saves from a version it read (compare-and-set) or from nothing (the locked path).
       if (how === 'a compare-and-set') assert.ok(await other.findToken(new OAuthToken({ userSignature: token.userName })));
-      await other.saveToken(new OAuthToken({ userSignature: token.userName, clientId: 'another.client', refreshToken: token.refreshToken }));
+      await other.saveToken(
+        new OAuthToken({ userSignature: token.userName, clientId: 'another.client', refreshToken: token.refreshToken }),
+      );
       assert.equal((await hash(token.id)).client_id, 'another.client');
       await store.saveToken(new OAuthToken({ userSignature: token.userName, clientId: token.clientId, accessToken: zohoLikeToken() }));
       assert.equal((await hash(token.id)).client_id, token.clientId);

@@ -13,20 +13,54 @@ let files = 0;
 const freshPath = (): string => folder.file(`case-${(files += 1)}/zohooauth.db`.replace('/', '-'));
 
 const ADA: ArticleRow = [
-  '1', 'ada@example.com', '1000.CLIENT', 'secret-a', '1000.refresh.a', '1000.access.a', null, '1767225600000',
-  'https://app.example.com/cb', 'https://www.zohoapis.com',
+  '1',
+  'ada@example.com',
+  '1000.CLIENT',
+  'secret-a',
+  '1000.refresh.a',
+  '1000.access.a',
+  null,
+  '1767225600000',
+  'https://app.example.com/cb',
+  'https://www.zohoapis.com',
 ];
 // The sample's insert of a token without a user (found by its access or refresh token), and ids past 9, which its
 // text max(id) + 1 would repeat: max('9', '10') is '9' as text.
-const NO_USER: ArticleRow = ['9', null, '1000.CLIENT', 'secret-b', '1000.refresh.b', '1000.access.b', '1000.grant.b', '1767225600001', null, null];
-const TEN: ArticleRow = ['10', "o'brien@example.com", null, null, null, '1000.access.c', null, '1767225600002', null, 'https://www.zohoapis.eu'];
+const NO_USER: ArticleRow = [
+  '9',
+  null,
+  '1000.CLIENT',
+  'secret-b',
+  '1000.refresh.b',
+  '1000.access.b',
+  '1000.grant.b',
+  '1767225600001',
+  null,
+  null,
+];
+const TEN: ArticleRow = [
+  '10',
+  "o'brien@example.com",
+  null,
+  null,
+  null,
+  '1000.access.c',
+  null,
+  '1767225600002',
+  null,
+  'https://www.zohoapis.eu',
+];
 
 function inspect(path: string) {
   const db = new Database(path, { readonly: true });
   try {
     return {
       tableSql: (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'oauthtoken'").get() as { sql: string }).sql,
-      indexes: (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'oauthtoken' AND sql IS NOT NULL ORDER BY name").all() as Array<{ name: string }>).map((row) => row.name),
+      indexes: (
+        db
+          .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'oauthtoken' AND sql IS NOT NULL ORDER BY name")
+          .all() as Array<{ name: string }>
+      ).map((row) => row.name),
       version: db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'zoho_token_store_schema'").get()
         ? (db.prepare('SELECT version FROM zoho_token_store_schema WHERE subject = ?').get('oauthtoken') as { version: number }).version
         : undefined,
@@ -57,15 +91,25 @@ describe('a zohooauth.db made by the article sample is used in place', () => {
     try {
       const ada = await store.findToken(new OAuthToken({ userSignature: 'ada@example.com' }));
       assert.deepEqual(ada?.toRecord(String(ada.id)), {
-        id: '1', userName: 'ada@example.com', clientId: '1000.CLIENT', clientSecret: 'secret-a', refreshToken: '1000.refresh.a',
-        accessToken: '1000.access.a', grantToken: null, expiresAt: 1767225600000, redirectUrl: 'https://app.example.com/cb',
+        id: '1',
+        userName: 'ada@example.com',
+        clientId: '1000.CLIENT',
+        clientSecret: 'secret-a',
+        refreshToken: '1000.refresh.a',
+        accessToken: '1000.access.a',
+        grantToken: null,
+        expiresAt: 1767225600000,
+        redirectUrl: 'https://app.example.com/cb',
         apiDomain: 'https://www.zohoapis.com',
       });
       assert.equal((await store.findToken(new OAuthToken({ accessToken: '1000.access.b' })))?.id, '9');
       const byGrant = new OAuthToken({ clientId: '1000.CLIENT', clientSecret: 'secret-b', grantToken: '1000.grant.b' });
       assert.equal((await store.findToken(byGrant))?.id, '9');
       assert.equal((await store.findToken(new OAuthToken({ userSignature: "o'brien@example.com" })))?.apiDomain, 'https://www.zohoapis.eu');
-      assert.deepEqual((await store.getTokens()).map((token) => token.id), ['1', '9', '10']);
+      assert.deepEqual(
+        (await store.getTokens()).map((token) => token.id),
+        ['1', '9', '10'],
+      );
       assert.equal((await store.findTokenById('10'))?.expiresAt, 1767225600002);
     } finally {
       await store.close();
@@ -76,7 +120,11 @@ describe('a zohooauth.db made by the article sample is used in place', () => {
     assert.deepEqual(after.rows, [ADA, NO_USER, TEN], 'the rows are exactly as the sample wrote them');
     assert.equal(after.version, SQLITE_SCHEMA_VERSION);
     assert.deepEqual(after.indexes, [
-      'oauthtoken_access_token', 'oauthtoken_grant_token', 'oauthtoken_id_number', 'oauthtoken_refresh_token', 'oauthtoken_user_name',
+      'oauthtoken_access_token',
+      'oauthtoken_grant_token',
+      'oauthtoken_id_number',
+      'oauthtoken_refresh_token',
+      'oauthtoken_user_name',
     ]);
     assert.equal(after.journal, 'wal');
   });
@@ -97,8 +145,22 @@ describe('a zohooauth.db made by the article sample is used in place', () => {
     }
     const rows = inspect(path).rows;
     assert.equal(rows.length, 4);
-    assert.deepEqual(rows[0], ['1', 'ada@example.com', '1000.CLIENT', 'secret-a', '1000.refresh.a', '1000.access.a2', null, '1767229200000',
-      'https://app.example.com/cb', 'https://www.zohoapis.com'], 'an update writes the same text columns the sample reads');
+    assert.deepEqual(
+      rows[0],
+      [
+        '1',
+        'ada@example.com',
+        '1000.CLIENT',
+        'secret-a',
+        '1000.refresh.a',
+        '1000.access.a2',
+        null,
+        '1767229200000',
+        'https://app.example.com/cb',
+        'https://www.zohoapis.com',
+      ],
+      'an update writes the same text columns the sample reads',
+    );
   });
 
   test('a database whose oauthtoken table is empty opens, and the first token gets id 1', async () => {
@@ -117,13 +179,16 @@ describe('a zohooauth.db made by the article sample is used in place', () => {
     assert.equal(inspect(path).tableSql, made.tableSql);
   });
 
-  test('a missing file is created with the article\'s table; opening it again changes nothing', async () => {
+  test("a missing file is created with the article's table; opening it again changes nothing", async () => {
     const path = freshPath();
     const first = await SQLiteStore.open({ path });
     await first.saveToken(new OAuthToken({ userSignature: 'ada@example.com', accessToken: '1000.access.a' }));
     await first.close();
     const before = inspect(path);
-    assert.match(before.tableSql, /^CREATE TABLE oauthtoken \(id varchar\(10\) NOT NULL, user_name varchar\(255\),.* api_domain varchar\(255\), primary key \(id\)\)$/);
+    assert.match(
+      before.tableSql,
+      /^CREATE TABLE oauthtoken \(id varchar\(10\) NOT NULL, user_name varchar\(255\),.* api_domain varchar\(255\), primary key \(id\)\)$/,
+    );
     const second = await SQLiteStore.open({ path });
     assert.equal((await second.findTokenById('1'))?.userName, 'ada@example.com');
     await second.close();
@@ -149,7 +214,9 @@ describe('a zohooauth.db made by the article sample is used in place', () => {
   test('a nine-column table from an SDK before api_domain gets the column added; its rows read', async () => {
     const path = freshPath();
     const db = new Database(path);
-    db.exec('CREATE TABLE oauthtoken (id varchar(10) NOT NULL, user_name varchar(255), client_id varchar(255), client_secret varchar(255), refresh_token varchar(255), access_token varchar(255), grant_token varchar(255), expiry_time varchar(20), redirect_url varchar(255), primary key (id))');
+    db.exec(
+      'CREATE TABLE oauthtoken (id varchar(10) NOT NULL, user_name varchar(255), client_id varchar(255), client_secret varchar(255), refresh_token varchar(255), access_token varchar(255), grant_token varchar(255), expiry_time varchar(20), redirect_url varchar(255), primary key (id))',
+    );
     db.prepare("INSERT INTO oauthtoken VALUES ('1', 'old@example.com', NULL, NULL, '1000.refresh.o', NULL, NULL, '', NULL)").run();
     db.close();
     const store = await SQLiteStore.open({ path });
@@ -157,7 +224,9 @@ describe('a zohooauth.db made by the article sample is used in place', () => {
     assert.equal(old?.refreshToken, '1000.refresh.o');
     assert.equal(old?.expiresAt, null, 'an empty expiry_time reads as no expiry');
     assert.equal(old?.apiDomain, null);
-    await store.saveToken(new OAuthToken({ userSignature: 'old@example.com', apiDomain: 'https://www.zohoapis.in', accessToken: '1000.access.o' }));
+    await store.saveToken(
+      new OAuthToken({ userSignature: 'old@example.com', apiDomain: 'https://www.zohoapis.in', accessToken: '1000.access.o' }),
+    );
     assert.equal((await store.findTokenById('1'))?.apiDomain, 'https://www.zohoapis.in');
     await store.close();
   });
@@ -169,7 +238,13 @@ describe('a zohooauth.db made by the article sample is used in place', () => {
       ['2', '', null, null, null, '1000.access.y', null, null, null, null],
     ]);
     const store = await SQLiteStore.open({ path });
-    assert.deepEqual((await store.getTokens()).map((token) => [token.id, token.userName]), [['1', null], ['2', null]]);
+    assert.deepEqual(
+      (await store.getTokens()).map((token) => [token.id, token.userName]),
+      [
+        ['1', null],
+        ['2', null],
+      ],
+    );
     await store.close();
   });
 });

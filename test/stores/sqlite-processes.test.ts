@@ -19,7 +19,11 @@ test('8 processes × 50 saves of distinct users into one new file → 400 rows, 
     const tokens = await store.getTokens();
     assert.equal(tokens.length, 400);
     assert.equal(new Set(tokens.map((token) => token.id)).size, 400);
-    assert.deepEqual(tokens.map((token) => token.id), Array.from({ length: 400 }, (_, i) => String(i + 1)), 'ids are 1…400');
+    assert.deepEqual(
+      tokens.map((token) => token.id),
+      Array.from({ length: 400 }, (_, i) => String(i + 1)),
+      'ids are 1…400',
+    );
     for (let w = 0; w < 8; w += 1) {
       for (const i of [0, 49]) {
         const found = await store.findToken(new OAuthToken({ userSignature: `w${w}-${i}@example.com` }));

@@ -53,7 +53,7 @@ describe('the SQLite refresh lock between two connections to one file', () => {
     }
   });
 
-  test('a lease that was never released is taken over once it ends, and the old holder\'s release is then a no-op', async () => {
+  test("a lease that was never released is taken over once it ends, and the old holder's release is then a no-op", async () => {
     const [a, b, close] = await twoStores();
     try {
       const stale = await a.acquireRefreshLock('7', { waitMs: 0, leaseMs: 300 });
@@ -125,8 +125,10 @@ describe('the SQLite refresh lock between two connections to one file', () => {
 
   test('bad options are an INVALID_ARGUMENT TypeError', async () => {
     const store = await SQLiteStore.open({ path: ':memory:' });
-    await assert.rejects(store.acquireRefreshLock('1', { waitMs: -1, leaseMs: 1_000 }), (error: TypeError & { code?: string }) =>
-      error instanceof TypeError && error.code === ErrorCode.INVALID_ARGUMENT);
+    await assert.rejects(
+      store.acquireRefreshLock('1', { waitMs: -1, leaseMs: 1_000 }),
+      (error: TypeError & { code?: string }) => error instanceof TypeError && error.code === ErrorCode.INVALID_ARGUMENT,
+    );
     await assert.rejects(store.acquireRefreshLock('1', { waitMs: 0, leaseMs: 0 }), TypeError);
     await store.close();
   });
@@ -140,11 +142,13 @@ describe('the SQLite refresh lock across processes', () => {
     (await SQLiteStore.open({ path })).close(); // create the file first, so the workers measure only the lock
     const results = await runWorkers(LOCK_WORKER, 4, () => ['exclusive', path, '42', counter, '10']);
     assert.equal(readFileSync(counter, 'utf8'), '40');
-    const holds = results
-      .flatMap((result) => result.stdout.trim().split('\n'))
-      .map((line) => JSON.parse(line) as { overlap: boolean });
+    const holds = results.flatMap((result) => result.stdout.trim().split('\n')).map((line) => JSON.parse(line) as { overlap: boolean });
     assert.equal(holds.length, 40);
-    assert.deepEqual(holds.filter((hold) => hold.overlap), [], 'no process found another holder inside');
+    assert.deepEqual(
+      holds.filter((hold) => hold.overlap),
+      [],
+      'no process found another holder inside',
+    );
   });
 
   test('4 processes finding one expired token: exactly one refreshes, all end with its new token', async () => {
@@ -153,7 +157,9 @@ describe('the SQLite refresh lock across processes', () => {
     writeFileSync(refreshLog, '');
     const store = await SQLiteStore.open({ path });
     const user = 'expiring@example.com';
-    await store.saveToken(new OAuthToken({ userSignature: user, refreshToken: '1000.refresh.x', accessToken: '1000.access.old', expiresAt: 1 }));
+    await store.saveToken(
+      new OAuthToken({ userSignature: user, refreshToken: '1000.refresh.x', accessToken: '1000.access.old', expiresAt: 1 }),
+    );
     await store.close();
     const results = await runWorkers(LOCK_WORKER, 4, () => ['refresh', path, user, refreshLog]);
     const refreshers = readFileSync(refreshLog, 'utf8').trim().split('\n');
@@ -171,7 +177,7 @@ describe('the SQLite refresh lock across processes', () => {
       const held = JSON.parse(await holder.nextLine()) as { locked: boolean; before: number };
       assert.equal(held.locked, true);
       await holder.kill();
-      assert.equal(await store.acquireRefreshLock('5', { waitMs: 100, leaseMs: 1_000 }), null, 'the dead holder\'s lease still counts');
+      assert.equal(await store.acquireRefreshLock('5', { waitMs: 100, leaseMs: 1_000 }), null, "the dead holder's lease still counts");
       const lease = await store.acquireRefreshLock('5', { waitMs: 10_000, leaseMs: 1_000 });
       const takenAt = Date.now();
       assert.ok(lease, 'the lock was recovered');

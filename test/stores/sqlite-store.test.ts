@@ -6,8 +6,10 @@ import { tempFolder } from './_sqlite-files.js';
 const folder = tempFolder('kit');
 after(() => folder.remove());
 let files = 0;
-const onFile = (options: SQLiteStoreOptions = {}) => () =>
-  SQLiteStore.open({ path: folder.file(`kit-${(files += 1)}.db`), ...options });
+const onFile =
+  (options: SQLiteStoreOptions = {}) =>
+  () =>
+    SQLiteStore.open({ path: folder.file(`kit-${(files += 1)}.db`), ...options });
 const dispose = (store: SQLiteStore) => store.close();
 
 // The default durability fsyncs every save (a few ms on a shared disk), so the 10,000-token check runs on a file

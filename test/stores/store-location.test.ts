@@ -46,7 +46,17 @@ describe('store locations', () => {
   });
 
   it('refuses empty locations, unknown schemes, extra text and server URLs without a host, with INVALID_CONFIG', () => {
-    for (const input of ['', '   ', 'mongodb://u:hunter2@db/x', 'redis:///0', 'file:', 'memory:x', 'list:?a=b', 'mysql://u:hunter2@', 'file://u:hunter2@host/x']) {
+    for (const input of [
+      '',
+      '   ',
+      'mongodb://u:hunter2@db/x',
+      'redis:///0',
+      'file:',
+      'memory:x',
+      'list:?a=b',
+      'mysql://u:hunter2@',
+      'file://u:hunter2@host/x',
+    ]) {
       assert.throws(() => parseStoreLocation(input), invalid(input));
     }
     assert.throws(() => parseStoreLocation(42 as unknown as string), invalid('a number'));

@@ -32,7 +32,10 @@ async function attempts(group: string, args: readonly string[] = [], env: NodeJS
   const result = await runNode(resolve('dist/test/stores/_open-attempts.js'), [group, ...args], env, cwd);
   assert.equal(result.code, 0, result.stderr);
   assert.doesNotMatch(result.stdout + result.stderr, /hunter2/);
-  return result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Outcome);
+  return result.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Outcome);
 }
 
 function assertCodes(outcomes: readonly Outcome[], expected: string, count: number): void {
@@ -47,7 +50,7 @@ const invalid = (error: unknown): boolean => {
   return true;
 };
 
-describe('each store\'s open refuses bad options with INVALID_CONFIG, before opening anything', () => {
+describe("each store's open refuses bad options with INVALID_CONFIG, before opening anything", () => {
   const folder = tempDir('open-refusals');
   after(() => folder.remove());
 
@@ -86,7 +89,7 @@ describe('each store\'s open refuses bad options with INVALID_CONFIG, before ope
   });
 });
 
-describe('each server store\'s open fails at once, typed, when it cannot use the server', { skip: serversSkip }, () => {
+describe("each server store's open fails at once, typed, when it cannot use the server", { skip: serversSkip }, () => {
   // A port that refuses connections (a proxy whose listener is cut) and one that accepts and never answers.
   const closed = new TcpProxy('127.0.0.1', 9);
   const sockets = new Set<Socket>();
@@ -125,7 +128,9 @@ describe('each server store\'s open fails at once, typed, when it cannot use the
   });
 });
 
-test('without the drivers installed, each open rejects with DRIVER_MISSING naming the npm package, and creates no file', { timeout: 120_000 }, async () => {
+test('without the drivers installed, each open rejects with DRIVER_MISSING naming the npm package, and creates no file', {
+  timeout: 120_000,
+}, async () => {
   const blocked = ['better-sqlite3', 'mysql2', 'pg', 'ioredis', 'proper-lockfile'];
   const folder = tempDir('open-no-drivers');
   try {
@@ -138,7 +143,19 @@ test('without the drivers installed, each open rejects with DRIVER_MISSING namin
     const [memory, list, ...rest] = outcomes;
     assert.equal(memory?.code, 'OPENED', memory?.message);
     assert.equal(list?.code, 'OPENED', list?.message);
-    const needs = ['proper-lockfile', 'proper-lockfile', 'better-sqlite3', 'better-sqlite3', 'mysql2', 'mysql2', 'pg', 'pg', 'ioredis', 'ioredis', 'mysql2'];
+    const needs = [
+      'proper-lockfile',
+      'proper-lockfile',
+      'better-sqlite3',
+      'better-sqlite3',
+      'mysql2',
+      'mysql2',
+      'pg',
+      'pg',
+      'ioredis',
+      'ioredis',
+      'mysql2',
+    ];
     assert.equal(rest.length, needs.length);
     rest.forEach((outcome, i) => {
       assert.equal(outcome.code, ErrorCode.DRIVER_MISSING, `${outcome.name}: ${outcome.message}`);

@@ -7,8 +7,16 @@ const client = { clientId: 'cid', clientSecret: 'cs' };
 
 describe('the matching rule', () => {
   const table: Array<[string, OAuthTokenInit, ReturnType<typeof matchKeyOf>]> = [
-    ['user name first', { userSignature: 'u', accessToken: 'a', ...client, grantToken: 'g', refreshToken: 'r' }, { field: 'userName', value: 'u' }],
-    ['access token without client credentials', { accessToken: 'a', grantToken: 'g', refreshToken: 'r' }, { field: 'accessToken', value: 'a' }],
+    [
+      'user name first',
+      { userSignature: 'u', accessToken: 'a', ...client, grantToken: 'g', refreshToken: 'r' },
+      { field: 'userName', value: 'u' },
+    ],
+    [
+      'access token without client credentials',
+      { accessToken: 'a', grantToken: 'g', refreshToken: 'r' },
+      { field: 'accessToken', value: 'a' },
+    ],
     ['access token with a client id: not by access', { accessToken: 'a', clientId: 'cid' }, null],
     ['access token with a client secret: not by access', { accessToken: 'a', clientSecret: 'cs' }, null],
     ['grant before refresh', { ...client, grantToken: 'g', refreshToken: 'r', accessToken: 'a' }, { field: 'grantToken', value: 'g' }],

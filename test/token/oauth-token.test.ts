@@ -119,15 +119,21 @@ describe('official columns', () => {
 
 describe('unknown token fields are refused, not dropped in silence', () => {
   const refusedWith = (init: object, message: RegExp) =>
-    assert.throws(() => new OAuthToken(init as never), (error: unknown) => {
-      assert.ok(error instanceof TokenArgumentError, String(error));
-      assert.equal(error.code, ErrorCode.INVALID_ARGUMENT);
-      assert.match(error.message, message);
-      return true;
-    });
+    assert.throws(
+      () => new OAuthToken(init as never),
+      (error: unknown) => {
+        assert.ok(error instanceof TokenArgumentError, String(error));
+        assert.equal(error.code, ErrorCode.INVALID_ARGUMENT);
+        assert.match(error.message, message);
+        return true;
+      },
+    );
 
   it('userName (the getter, not the option) is refused, pointing at userSignature', () => {
-    refusedWith({ userName: 'ada@example.com', refreshToken: '1000.r' }, /^OAuthToken: unknown option "userName"; the options are: id, userSignature, .*\. Did you mean "userSignature"\?$/);
+    refusedWith(
+      { userName: 'ada@example.com', refreshToken: '1000.r' },
+      /^OAuthToken: unknown option "userName"; the options are: id, userSignature, .*\. Did you mean "userSignature"\?$/,
+    );
   });
 
   it('near misses name the right field: official column names, another case, a typo', () => {

@@ -1,10 +1,4 @@
-import {
-  customEnvironment,
-  DATA_CENTER_CODES,
-  isDataCenterCode,
-  zohoEnvironment,
-  type Environment,
-} from '../../accounts/data-centers.js';
+import { customEnvironment, DATA_CENTER_CODES, isDataCenterCode, zohoEnvironment, type Environment } from '../../accounts/data-centers.js';
 import type { OAuthClientConfig } from '../../lifecycle/token-manager-options.js';
 import { usageError } from '../cli-error.js';
 import type { Settings } from '../settings.js';
@@ -29,7 +23,8 @@ export function cliEnvironment(settings: Settings, apiDomain: string | null = nu
     return { environment, environments: [environment], custom: true };
   }
   const dc = settings.dataCenter?.toLowerCase() ?? 'us';
-  if (!isDataCenterCode(dc)) throw usageError(`Unknown data center "${settings.dataCenter}".`, `use one of ${DATA_CENTER_CODES.join(', ')}`);
+  if (!isDataCenterCode(dc))
+    throw usageError(`Unknown data center "${settings.dataCenter}".`, `use one of ${DATA_CENTER_CODES.join(', ')}`);
   return { environment: zohoEnvironment(dc), environments: [], custom: false };
 }
 

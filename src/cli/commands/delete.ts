@@ -21,14 +21,20 @@ export interface DeleteOptions {
 export async function deleteTokens(idOrUser: string | undefined, options: DeleteOptions, context: CommandContext): Promise<void> {
   const { terminal } = context;
   if (options.all && idOrUser !== undefined) throw usageError('delete takes either an id or user, or --all, not both.');
-  if (!options.all && idOrUser === undefined) throw usageError('delete needs the id or user of a token, or --all.', 'run `zoho-tokens list` to see them');
+  if (!options.all && idOrUser === undefined)
+    throw usageError('delete needs the id or user of a token, or --all.', 'run `zoho-tokens list` to see them');
   if (options.all && !options.yes && !terminal.interactive) {
-    throw usageError('delete --all asks for a confirmation, and there is no terminal to ask on.', 'pass --yes to delete every token without asking');
+    throw usageError(
+      'delete --all asks for a confirmation, and there is no terminal to ask on.',
+      'pass --yes to delete every token without asking',
+    );
   }
   const location = required(context.settings, 'store', 'delete');
   await withStore(location, async ({ store, location: parsed }) => {
     const done = (deleted: ReadonlyArray<{ id: string | null; userName: string | null }>, text: string) =>
-      options.json ? printJson(terminal, { store: parsed.display, deleted: deleted.map(({ id, userName }) => ({ id, user: userName })) }) : terminal.out(text);
+      options.json
+        ? printJson(terminal, { store: parsed.display, deleted: deleted.map(({ id, userName }) => ({ id, user: userName })) })
+        : terminal.out(text);
     if (!options.all) {
       const token = await selectToken(store, idOrUser as string, parsed.display);
       await store.deleteToken(token.id as string);
@@ -43,7 +49,8 @@ export async function deleteTokens(idOrUser: string | undefined, options: Delete
     }
     if (!options.yes) {
       const answer = await terminal.ask(`Delete all ${count} tokens from ${parsed.display}? This cannot be undone. [y/N] `);
-      if (!/^y(es)?$/i.test(answer.trim())) throw new CliError(ExitCode.FAILED, 'Nothing was deleted.', 'answer y to delete, or pass --yes');
+      if (!/^y(es)?$/i.test(answer.trim()))
+        throw new CliError(ExitCode.FAILED, 'Nothing was deleted.', 'answer y to delete, or pass --yes');
     }
     await store.deleteTokens();
     done(tokens, `Deleted ${count} token${count === 1 ? '' : 's'} from ${parsed.display}.`);

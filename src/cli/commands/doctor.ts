@@ -64,7 +64,11 @@ export async function doctor(options: DoctorOptions, context: CommandContext): P
     let tokens: OAuthToken[];
     try {
       tokens = await store.getTokens();
-      report({ ok: true, check: 'store', message: `${location.display} answered and its tokens are readable (${tokens.length} token${tokens.length === 1 ? '' : 's'})` });
+      report({
+        ok: true,
+        check: 'store',
+        message: `${location.display} answered and its tokens are readable (${tokens.length} token${tokens.length === 1 ? '' : 's'})`,
+      });
     } catch (error) {
       report(fromError('store', error));
       return finish();
@@ -92,7 +96,9 @@ function finished(findings: Finding[], json: boolean, terminal: CommandContext['
     printJson(terminal, { ok: failed === 0, checks });
   }
   if (failed > 0) {
-    throw new CliError(ExitCode.FAILED, `doctor found ${failed} problem${failed === 1 ? '' : 's'}.`, 'see the FAIL lines above', { inResult: true });
+    throw new CliError(ExitCode.FAILED, `doctor found ${failed} problem${failed === 1 ? '' : 's'}.`, 'see the FAIL lines above', {
+      inResult: true,
+    });
   }
   return findings;
 }
@@ -100,12 +106,23 @@ function finished(findings: Finding[], json: boolean, terminal: CommandContext['
 async function checkRefreshLock(store: CliTokenStore): Promise<Finding> {
   const check = 'refresh lock';
   if (!supportsRefreshLock(store)) {
-    return { ok: false, severity: 'warn', check, message: 'this store has no refresh lock: processes sharing it may refresh the same token at once' };
+    return {
+      ok: false,
+      severity: 'warn',
+      check,
+      message: 'this store has no refresh lock: processes sharing it may refresh the same token at once',
+    };
   }
   const key = `doctor-${process.pid}`;
   try {
     const first = await store.acquireRefreshLock(key, { waitMs: 2_000, leaseMs: 10_000 });
-    if (!first) return { ok: false, check, message: 'the refresh lock could not be taken within 2 s', hint: 'another process may hold it; check for stuck workers' };
+    if (!first)
+      return {
+        ok: false,
+        check,
+        message: 'the refresh lock could not be taken within 2 s',
+        hint: 'another process may hold it; check for stuck workers',
+      };
     let second: RefreshLease | null;
     try {
       second = await store.acquireRefreshLock(key, { waitMs: 200, leaseMs: 10_000 });
@@ -114,12 +131,21 @@ async function checkRefreshLock(store: CliTokenStore): Promise<Finding> {
     }
     if (second) {
       await second.release();
-      return { ok: false, check, message: 'the refresh lock let a second holder in while the first held it', hint: 'the store\'s lock is broken: report it' };
+      return {
+        ok: false,
+        check,
+        message: 'the refresh lock let a second holder in while the first held it',
+        hint: "the store's lock is broken: report it",
+      };
     }
     const again = await store.acquireRefreshLock(key, { waitMs: 2_000, leaseMs: 10_000 });
     if (!again) return { ok: false, check, message: 'the refresh lock was not free again after its release' };
     await again.release();
-    return { ok: true, check, message: `works (taken, exclusive, released; covers every ${store.refreshLockScope === 'cluster' ? 'host that reaches the store' : store.refreshLockScope === 'host' ? 'process on this host' : 'caller in one process'})` };
+    return {
+      ok: true,
+      check,
+      message: `works (taken, exclusive, released; covers every ${store.refreshLockScope === 'cluster' ? 'host that reaches the store' : store.refreshLockScope === 'host' ? 'process on this host' : 'caller in one process'})`,
+    };
   } catch (error) {
     return fromError(check, error);
   }
@@ -135,7 +161,12 @@ async function checkClock(context: CommandContext, report: (finding: Finding) =>
     const header = response.headers.get('date');
     const serverTime = header ? Date.parse(header) : NaN;
     if (Number.isNaN(serverTime)) {
-      report({ ok: false, severity: 'warn', check, message: `${environment.accountsUrl} sent no usable Date header; the clock was not checked` });
+      report({
+        ok: false,
+        severity: 'warn',
+        check,
+        message: `${environment.accountsUrl} sent no usable Date header; the clock was not checked`,
+      });
       return;
     }
     // The Date header has whole seconds: allow for that and for the round trip.
@@ -152,7 +183,13 @@ async function checkClock(context: CommandContext, report: (finding: Finding) =>
           },
     );
   } catch {
-    report({ ok: false, severity: 'warn', check, message: `${environment.accountsUrl} could not be reached; the clock was not checked`, hint: 'check the network, --dc or --accounts-url' });
+    report({
+      ok: false,
+      severity: 'warn',
+      check,
+      message: `${environment.accountsUrl} could not be reached; the clock was not checked`,
+      hint: 'check the network, --dc or --accounts-url',
+    });
   }
 }
 
@@ -186,11 +223,36 @@ async function checkRefresh(
   } catch (error) {
     const code = isTokenStoreError(error) ? error.code : null;
     const plain: Partial<Record<string, Finding>> = {
-      [ErrorCode.REAUTHORIZATION_REQUIRED]: { ok: false, check, message: `Zoho refused the refresh token of ${who}: the user removed the app or the token was revoked`, hint: 'run zoho-tokens login for this user' },
-      [ErrorCode.INVALID_CLIENT]: { ok: false, check, message: `Zoho does not know the client id of ${who} in this data center`, hint: 'check the client id and --dc / --accounts-url' },
-      [ErrorCode.INVALID_CLIENT_SECRET]: { ok: false, check, message: `Zoho refused the client secret stored with ${who}`, hint: 'store the right client secret (zoho-tokens login again)' },
-      [ErrorCode.ACCOUNTS_UNAVAILABLE]: { ok: false, check, message: `the accounts server for ${who} could not be reached`, hint: 'check the network, --dc or --accounts-url' },
-      [ErrorCode.THROTTLED]: { ok: false, check, message: `Zoho throttled ${who} (more than 10 refreshes in 10 minutes)`, hint: 'wait 10 minutes; find what refreshes so often' },
+      [ErrorCode.REAUTHORIZATION_REQUIRED]: {
+        ok: false,
+        check,
+        message: `Zoho refused the refresh token of ${who}: the user removed the app or the token was revoked`,
+        hint: 'run zoho-tokens login for this user',
+      },
+      [ErrorCode.INVALID_CLIENT]: {
+        ok: false,
+        check,
+        message: `Zoho does not know the client id of ${who} in this data center`,
+        hint: 'check the client id and --dc / --accounts-url',
+      },
+      [ErrorCode.INVALID_CLIENT_SECRET]: {
+        ok: false,
+        check,
+        message: `Zoho refused the client secret stored with ${who}`,
+        hint: 'store the right client secret (zoho-tokens login again)',
+      },
+      [ErrorCode.ACCOUNTS_UNAVAILABLE]: {
+        ok: false,
+        check,
+        message: `the accounts server for ${who} could not be reached`,
+        hint: 'check the network, --dc or --accounts-url',
+      },
+      [ErrorCode.THROTTLED]: {
+        ok: false,
+        check,
+        message: `Zoho throttled ${who} (more than 10 refreshes in 10 minutes)`,
+        hint: 'wait 10 minutes; find what refreshes so often',
+      },
     };
     report((code && plain[code]) || fromError(check, error));
   }

@@ -62,7 +62,11 @@ export async function emulator(options: EmulatorCommandOptions, context: Command
       terminal.out(
         JSON.stringify({
           accountsUrl,
-          dataCenters: (dataCenters as DataCenterCode[]).map((dc) => ({ dataCenter: dc, accountsUrl: running.accountsUrl(dc), apiDomain: running.apiDomain(dc) })),
+          dataCenters: (dataCenters as DataCenterCode[]).map((dc) => ({
+            dataCenter: dc,
+            accountsUrl: running.accountsUrl(dc),
+            apiDomain: running.apiDomain(dc),
+          })),
           clientId: client.clientId,
           clientSecret: options.reveal ? client.clientSecret : maskSecret(client.clientSecret),
           redirectUri: client.redirectUri,
@@ -74,12 +78,16 @@ export async function emulator(options: EmulatorCommandOptions, context: Command
       return;
     }
     terminal.out(`Zoho accounts emulator running (127.0.0.1 only; Ctrl-C to stop)`);
-    for (const dc of dataCenters as DataCenterCode[]) terminal.out(`  ${dc.padEnd(3)} accounts ${running.accountsUrl(dc)}  api domain ${running.apiDomain(dc)}`);
+    for (const dc of dataCenters as DataCenterCode[])
+      terminal.out(`  ${dc.padEnd(3)} accounts ${running.accountsUrl(dc)}  api domain ${running.apiDomain(dc)}`);
     terminal.out(`  client id      ${client.clientId}`);
-    terminal.out(`  client secret  ${options.reveal ? client.clientSecret : maskSecret(client.clientSecret)}${options.reveal ? '' : '  (--reveal prints it)'}`);
+    terminal.out(
+      `  client secret  ${options.reveal ? client.clientSecret : maskSecret(client.clientSecret)}${options.reveal ? '' : '  (--reveal prints it)'}`,
+    );
     terminal.out(`  redirect uri   ${client.redirectUri}`);
     terminal.out(`  user           ${user.email} (data center ${user.dataCenter})`);
-    if (options.writeConfig) terminal.out(`  config written to ${options.writeConfig}: zoho-tokens --config ${options.writeConfig} login --store …`);
+    if (options.writeConfig)
+      terminal.out(`  config written to ${options.writeConfig}: zoho-tokens --config ${options.writeConfig} login --store …`);
     terminal.out(`ready ${accountsUrl}`);
     await stop;
   } finally {

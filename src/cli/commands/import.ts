@@ -24,7 +24,10 @@ async function readOfficial(source: string): Promise<{ tokens: OAuthToken[]; dis
     return { tokens: await readOfficialMysqlTable(location), display: location.display };
   }
   if (/^[a-z][a-z0-9+.-]+:\/\//i.test(source)) {
-    throw usageError('import reads an official token file or a mysql:// URL.', 'to copy from any other store, use `zoho-tokens migrate --from … --to …`');
+    throw usageError(
+      'import reads an official token file or a mysql:// URL.',
+      'to copy from any other store, use `zoho-tokens migrate --from … --to …`',
+    );
   }
   const path = source.replace(/^file:(?!\/\/)/i, '');
   return { tokens: await readOfficialTokenFile(path), display: path };

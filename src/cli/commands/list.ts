@@ -15,14 +15,26 @@ export async function list(options: ListOptions, context: CommandContext): Promi
     const now = context.now();
     const { terminal } = context;
     if (options.json) {
-      terminal.out(JSON.stringify(tokens.map((token) => viewOf(token, now)), null, 2));
+      terminal.out(
+        JSON.stringify(
+          tokens.map((token) => viewOf(token, now)),
+          null,
+          2,
+        ),
+      );
       return;
     }
     if (tokens.length === 0) {
       terminal.note(`No tokens in ${parsed.display}.`);
       return;
     }
-    const rows = tokens.map((token) => [token.id ?? '', token.userName ?? '-', token.clientId ?? '-', token.apiDomain ?? '-', statusText(token, now)]);
+    const rows = tokens.map((token) => [
+      token.id ?? '',
+      token.userName ?? '-',
+      token.clientId ?? '-',
+      token.apiDomain ?? '-',
+      statusText(token, now),
+    ]);
     for (const line of formatTable(['ID', 'USER', 'CLIENT ID', 'API DOMAIN', 'STATUS'], rows)) terminal.out(line);
   });
 }

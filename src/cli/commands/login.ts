@@ -48,37 +48,48 @@ export async function login(options: LoginOptions, context: CommandContext): Pro
   if (options.code !== undefined && options.open) throw usageError('login takes --code or --open, not both.');
 
   // login adds a token: a store that does not exist yet is created.
-  return withStore(location, async ({ store, location: parsed }) => {
-    const manager = openManager(store, settings);
-    try {
-      let token: OAuthToken;
-      if (options.code !== undefined) {
-        if (options.code.trim() === '') throw usageError('login --code needs the grant code from the API console.');
-        token = await manager.exchangeGrant({
-          code: options.code.trim(),
-          accountsServer: environment.accountsUrl,
-          clientId,
-          clientSecret,
-          redirectUri: settings.redirectUri ?? null,
-          ...(options.user ? { userName: options.user } : {}),
-        });
-      } else {
-        token = await browserLogin(options, context, clientId, clientSecret, environment.accountsUrl, manager);
-      }
-      if (options.json) {
-        const expiresAt = token.expiresAt === null ? null : new Date(token.expiresAt).toISOString();
-        printJson(terminal, { id: token.id, user: token.userName, store: parsed.display, apiDomain: token.apiDomain, refreshToken: maskSecret(token.refreshToken), expiresAt });
+  return withStore(
+    location,
+    async ({ store, location: parsed }) => {
+      const manager = openManager(store, settings);
+      try {
+        let token: OAuthToken;
+        if (options.code !== undefined) {
+          if (options.code.trim() === '') throw usageError('login --code needs the grant code from the API console.');
+          token = await manager.exchangeGrant({
+            code: options.code.trim(),
+            accountsServer: environment.accountsUrl,
+            clientId,
+            clientSecret,
+            redirectUri: settings.redirectUri ?? null,
+            ...(options.user ? { userName: options.user } : {}),
+          });
+        } else {
+          token = await browserLogin(options, context, clientId, clientSecret, environment.accountsUrl, manager);
+        }
+        if (options.json) {
+          const expiresAt = token.expiresAt === null ? null : new Date(token.expiresAt).toISOString();
+          printJson(terminal, {
+            id: token.id,
+            user: token.userName,
+            store: parsed.display,
+            apiDomain: token.apiDomain,
+            refreshToken: maskSecret(token.refreshToken),
+            expiresAt,
+          });
+          return token;
+        }
+        const expiry = token.expiresAt === null ? '' : `, access token expires ${relativeTime(token.expiresAt, context.now())}`;
+        terminal.out(
+          `Saved token ${token.id} for ${token.userName ?? '(no user)'} in ${parsed.display} (api domain ${token.apiDomain ?? '-'}, refresh token ${maskSecret(token.refreshToken) ?? 'none'}${expiry}).`,
+        );
         return token;
+      } finally {
+        await manager.close();
       }
-      const expiry = token.expiresAt === null ? '' : `, access token expires ${relativeTime(token.expiresAt, context.now())}`;
-      terminal.out(
-        `Saved token ${token.id} for ${token.userName ?? '(no user)'} in ${parsed.display} (api domain ${token.apiDomain ?? '-'}, refresh token ${maskSecret(token.refreshToken) ?? 'none'}${expiry}).`,
-      );
-      return token;
-    } finally {
-      await manager.close();
-    }
-  }, { create: true });
+    },
+    { create: true },
+  );
 }
 
 async function browserLogin(
@@ -113,7 +124,11 @@ async function browserLogin(
     }
     const received = await receiver.wait((options.timeoutSeconds ?? 300) * 1_000);
     if (received.searchParams.has('error')) {
-      throw new CliError(ExitCode.FAILED, 'Zoho did not authorize the app: access was denied in the browser.', 'run login again and press Accept');
+      throw new CliError(
+        ExitCode.FAILED,
+        'Zoho did not authorize the app: access was denied in the browser.',
+        'run login again and press Accept',
+      );
     }
     const redirect = parseAuthorizationRedirect(received);
     // The manager sends nothing to an accounts server that is not Zoho's or --accounts-url (UNTRUSTED_ACCOUNTS_SERVER).

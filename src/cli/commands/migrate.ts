@@ -35,11 +35,7 @@ export async function migrate(options: MigrateOptions, context: CommandContext):
   const display: CopyDisplay = { from: from.display, to: to.display, dryRun: options.dryRun === true, json: options.json === true };
   // The source must exist (a mistyped --from is not an empty store); the target is created when missing.
   const summary = await withStore(from, ({ store: source }) =>
-    withStore(
-      to,
-      async ({ store: target }) => copyWithProgress(await source.getTokens(), target, display, context),
-      { create: true },
-    ),
+    withStore(to, async ({ store: target }) => copyWithProgress(await source.getTokens(), target, display, context), { create: true }),
   );
   finishCopy(summary, display, context);
   return summary;
@@ -53,7 +49,8 @@ export async function copyWithProgress(
 ): Promise<CopySummary> {
   const { dryRun } = display;
   const bar = new ProgressBar(context.terminal, tokens.length, dryRun ? 'checking' : 'copying');
-  if (!context.terminal.statusIsTTY) context.terminal.note(`${dryRun ? 'Checking' : 'Copying'} ${tokens.length} tokens: ${display.from} → ${display.to}`);
+  if (!context.terminal.statusIsTTY)
+    context.terminal.note(`${dryRun ? 'Checking' : 'Copying'} ${tokens.length} tokens: ${display.from} → ${display.to}`);
   const summary = await copyTokens(tokens, target, { dryRun, onProgress: () => bar.tick() });
   bar.finish();
   return summary;
@@ -68,8 +65,13 @@ export function finishCopy(summary: CopySummary, display: CopyDisplay, context: 
     reportCopy(context.terminal, summary, display.dryRun);
   }
   if (summary.failed > 0) {
-    throw new CliError(ExitCode.FAILED, `${summary.failed} tokens were not copied.`, 'see the lines above for each token; fix them and rerun (copied tokens are skipped)', {
-      inResult: true,
-    });
+    throw new CliError(
+      ExitCode.FAILED,
+      `${summary.failed} tokens were not copied.`,
+      'see the lines above for each token; fix them and rerun (copied tokens are skipped)',
+      {
+        inResult: true,
+      },
+    );
   }
 }

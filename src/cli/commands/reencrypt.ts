@@ -13,13 +13,19 @@ export async function reencrypt(context: CommandContext, options: { readonly jso
   const location = required(context.settings, 'store', 'reencrypt');
   const encryption = storeEncryption();
   if (encryption === undefined) {
-    throw usageError('reencrypt needs the key ring.', `set ${KEYS_VARIABLE} (id:base64,…) with every key in use, and ZOHO_TOKENS_KEY_ID to the new one`);
+    throw usageError(
+      'reencrypt needs the key ring.',
+      `set ${KEYS_VARIABLE} (id:base64,…) with every key in use, and ZOHO_TOKENS_KEY_ID to the new one`,
+    );
   }
   return withStore(location, async ({ store, location: parsed }) => {
     if (typeof store.reencrypt !== 'function') throw usageError(`The store ${parsed.display} cannot be re-encrypted.`);
     const { rewritten } = await store.reencrypt();
     if (options.json) printJson(context.terminal, { store: parsed.display, keyId: encryption.currentKeyId, rewritten });
-    else context.terminal.out(`Re-encrypted ${rewritten} token${rewritten === 1 ? '' : 's'} in ${parsed.display} under key "${encryption.currentKeyId}".`);
+    else
+      context.terminal.out(
+        `Re-encrypted ${rewritten} token${rewritten === 1 ? '' : 's'} in ${parsed.display} under key "${encryption.currentKeyId}".`,
+      );
     return 0;
   });
 }

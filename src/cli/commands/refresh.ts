@@ -22,7 +22,13 @@ export async function refresh(idOrUser: string, context: CommandContext, options
     const credentials = await forceRefresh(store, token, context.settings);
     if (options.json) {
       const expiresAt = credentials.expiresAt === null ? null : new Date(credentials.expiresAt).toISOString();
-      printJson(context.terminal, { id: credentials.tokenId, user: credentials.userName, store: parsed.display, accessToken: maskSecret(credentials.accessToken), expiresAt });
+      printJson(context.terminal, {
+        id: credentials.tokenId,
+        user: credentials.userName,
+        store: parsed.display,
+        accessToken: maskSecret(credentials.accessToken),
+        expiresAt,
+      });
       return;
     }
     const expiry =

@@ -29,12 +29,20 @@ export async function revoke(idOrUser: string, context: CommandContext, options:
     }
     if (options.json) {
       // revoked: the server revoked the refresh token now (false: it had none, or the server no longer knew it).
-      printJson(context.terminal, { id: token.id, user: token.userName, store: parsed.display, revoked: remote, hadRefreshToken: token.refreshToken !== null, deleted: true });
+      printJson(context.terminal, {
+        id: token.id,
+        user: token.userName,
+        store: parsed.display,
+        revoked: remote,
+        hadRefreshToken: token.refreshToken !== null,
+        deleted: true,
+      });
       return;
     }
     const who = `token ${token.id}${token.userName ? ` (${token.userName})` : ''}`;
     if (remote) context.terminal.out(`Revoked ${who} at Zoho and deleted it from ${parsed.display}.`);
-    else if (token.refreshToken) context.terminal.out(`Zoho no longer knew the refresh token of ${who} (already revoked); deleted it from ${parsed.display}.`);
+    else if (token.refreshToken)
+      context.terminal.out(`Zoho no longer knew the refresh token of ${who} (already revoked); deleted it from ${parsed.display}.`);
     else context.terminal.out(`${who} had no refresh token to revoke; deleted it from ${parsed.display}.`);
   });
 }

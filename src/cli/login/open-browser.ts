@@ -7,11 +7,13 @@ import { spawn } from 'node:child_process';
  * commands and a spawn do it.
  */
 export function openBrowser(url: string, env: NodeJS.ProcessEnv): Promise<boolean> {
-  const [command, args] =
-    env.BROWSER ? [env.BROWSER, [url]]
-    : process.platform === 'darwin' ? ['open', [url]]
-    : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]]
-    : ['xdg-open', [url]];
+  const [command, args] = env.BROWSER
+    ? [env.BROWSER, [url]]
+    : process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]]
+        : ['xdg-open', [url]];
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: 'ignore', detached: true, env });
     child.once('error', () => resolve(false));

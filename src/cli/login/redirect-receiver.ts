@@ -26,13 +26,19 @@ export class RedirectReceiver {
         return;
       }
       if (url.searchParams.get('state') !== this.#state) {
-        response.writeHead(400, { 'content-type': 'text/html' }).end(PAGE('Login refused', 'This redirect does not belong to the running login.'));
+        response
+          .writeHead(400, { 'content-type': 'text/html' })
+          .end(PAGE('Login refused', 'This redirect does not belong to the running login.'));
         return;
       }
       const denied = url.searchParams.has('error');
       response
         .writeHead(denied ? 400 : 200, { 'content-type': 'text/html', connection: 'close' })
-        .end(denied ? PAGE('Authorization denied', 'Zoho did not authorize the app. You can close this window.') : PAGE('Authorized', 'zoho-tokens received the authorization. You can close this window.'));
+        .end(
+          denied
+            ? PAGE('Authorization denied', 'Zoho did not authorize the app. You can close this window.')
+            : PAGE('Authorized', 'zoho-tokens received the authorization. You can close this window.'),
+        );
       this.#settle?.resolve(url);
       this.#settle = null;
     });
@@ -53,7 +59,11 @@ export class RedirectReceiver {
     await new Promise<void>((resolve, reject) => {
       receiver.#server.once('error', (error: NodeJS.ErrnoException) =>
         reject(
-          new CliError(ExitCode.USAGE, `Cannot listen on ${host}:${port} for the redirect (${error.code ?? 'error'}).`, 'pick a free port with --port (and register that redirect URI)'),
+          new CliError(
+            ExitCode.USAGE,
+            `Cannot listen on ${host}:${port} for the redirect (${error.code ?? 'error'}).`,
+            'pick a free port with --port (and register that redirect URI)',
+          ),
         ),
       );
       receiver.#server.listen(port, host === 'localhost' ? '127.0.0.1' : host, () => resolve());
@@ -66,7 +76,13 @@ export class RedirectReceiver {
     return new Promise<URL>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#settle = null;
-        reject(new CliError(ExitCode.FAILED, `No authorization arrived within ${Math.round(timeoutMs / 1_000)} s.`, 'run login again and finish the consent in the browser (or raise --timeout)'));
+        reject(
+          new CliError(
+            ExitCode.FAILED,
+            `No authorization arrived within ${Math.round(timeoutMs / 1_000)} s.`,
+            'run login again and finish the consent in the browser (or raise --timeout)',
+          ),
+        );
       }, timeoutMs);
       timer.unref();
       this.#settle = {

@@ -14,7 +14,8 @@ export async function readOfficialTokenFile(path: string): Promise<OAuthToken[]>
     bytes = await readFile(path);
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === 'ENOENT') throw new CliError(ExitCode.USAGE, `The token file ${path} cannot be read (ENOENT).`, 'check the path', { code: 'STORE_NOT_FOUND' });
+    if (code === 'ENOENT')
+      throw new CliError(ExitCode.USAGE, `The token file ${path} cannot be read (ENOENT).`, 'check the path', { code: 'STORE_NOT_FOUND' });
     throw new CliError(ExitCode.FAILED, `The token file ${path} cannot be read (${code ?? 'error'}).`, 'check the path');
   }
   return parseTokenFile(bytes, path).records.map((record, index) => {

@@ -11,12 +11,16 @@ const FORMAT_HINT = `write keys as id:base64 pairs separated by commas or new li
 /** Reads `id:base64` pairs. Messages give the position of a bad entry, never its text (it holds a key). */
 function parseKeys(text: string, source: string): Record<string, string> {
   const keys: Record<string, string> = {};
-  const entries = text.split(/[,\n]/).map((entry) => entry.trim()).filter((entry) => entry !== '' && !entry.startsWith('#'));
+  const entries = text
+    .split(/[,\n]/)
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '' && !entry.startsWith('#'));
   for (const [index, entry] of entries.entries()) {
     const colon = entry.indexOf(':');
     const id = colon <= 0 ? '' : entry.slice(0, colon).trim();
     // Checked here so that later messages, which name key ids, can never print a key given in place of its id.
-    if (!KEY_ID_PATTERN.test(id)) throw usageError(`${source}: entry ${index + 1} is not id:base64 with an id of 1 to 16 letters, digits, "_" or "-".`, FORMAT_HINT);
+    if (!KEY_ID_PATTERN.test(id))
+      throw usageError(`${source}: entry ${index + 1} is not id:base64 with an id of 1 to 16 letters, digits, "_" or "-".`, FORMAT_HINT);
     keys[id] = entry.slice(colon + 1).trim();
   }
   if (entries.length === 0) throw usageError(`${source} holds no key.`, FORMAT_HINT);
@@ -32,7 +36,8 @@ export function encryptionFromEnvironment(env: NodeJS.ProcessEnv): EncryptionOpt
   const inline = env[KEYS_VARIABLE] || undefined;
   const file = env[KEY_FILE_VARIABLE] || undefined;
   if (inline === undefined && file === undefined) {
-    if (env[KEY_ID_VARIABLE]) throw usageError(`${KEY_ID_VARIABLE} is set but no keys are given.`, `set ${KEYS_VARIABLE} or ${KEY_FILE_VARIABLE}`);
+    if (env[KEY_ID_VARIABLE])
+      throw usageError(`${KEY_ID_VARIABLE} is set but no keys are given.`, `set ${KEYS_VARIABLE} or ${KEY_FILE_VARIABLE}`);
     return undefined;
   }
   if (inline !== undefined && file !== undefined) throw usageError(`Set ${KEYS_VARIABLE} or ${KEY_FILE_VARIABLE}, not both.`);
@@ -41,14 +46,20 @@ export function encryptionFromEnvironment(env: NodeJS.ProcessEnv): EncryptionOpt
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
-      throw usageError(`The key file ${file} cannot be read (${(error as { code?: string }).code ?? 'error'}).`, `check ${KEY_FILE_VARIABLE}`);
+      throw usageError(
+        `The key file ${file} cannot be read (${(error as { code?: string }).code ?? 'error'}).`,
+        `check ${KEY_FILE_VARIABLE}`,
+      );
     }
   }
   const keys = parseKeys(text as string, inline !== undefined ? KEYS_VARIABLE : `the key file ${file}`);
   const ids = Object.keys(keys);
   const currentKeyId = env[KEY_ID_VARIABLE] || (ids.length === 1 ? ids[0] : undefined);
   if (currentKeyId === undefined) {
-    throw usageError(`The key ring has ${ids.length} keys; say which one new writes use.`, `set ${KEY_ID_VARIABLE} to one of: ${ids.join(', ')}`);
+    throw usageError(
+      `The key ring has ${ids.length} keys; say which one new writes use.`,
+      `set ${KEY_ID_VARIABLE} to one of: ${ids.join(', ')}`,
+    );
   }
   const encryption = { keys, currentKeyId };
   try {

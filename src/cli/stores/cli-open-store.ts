@@ -41,18 +41,26 @@ async function assertStoreExists(location: StoreLocation): Promise<void> {
 export async function openStore(location: StoreLocation | string, options: CliOpenOptions = {}): Promise<OpenedStore> {
   const parsed = typeof location === 'string' ? parseStoreLocation(location) : location;
   if (parsed.scheme === 'memory' || parsed.scheme === 'list') {
-    throw usageError(`A ${parsed.scheme}: store lives in one process: its tokens would be lost when the command ends.`, 'name a file, a SQLite database or a server store');
+    throw usageError(
+      `A ${parsed.scheme}: store lives in one process: its tokens would be lost when the command ends.`,
+      'name a file, a SQLite database or a server store',
+    );
   }
   if (options.create !== true) await assertStoreExists(parsed);
   const encryption = storeEncryption();
   const store = await openLibraryStore(parsed, encryption ? { encryption } : {});
   const close = () => store.close();
-  if (parsed.scheme === 'file') return { store, location: parsed, close, inspect: () => inspectTokenFile((store as FileStore).config.path) };
+  if (parsed.scheme === 'file')
+    return { store, location: parsed, close, inspect: () => inspectTokenFile((store as FileStore).config.path) };
   return { store, location: parsed, close };
 }
 
 /** Runs `work` with an opened store and always closes it. */
-export async function withStore<T>(location: StoreLocation | string, work: (opened: OpenedStore) => Promise<T>, options: CliOpenOptions = {}): Promise<T> {
+export async function withStore<T>(
+  location: StoreLocation | string,
+  work: (opened: OpenedStore) => Promise<T>,
+  options: CliOpenOptions = {},
+): Promise<T> {
   const opened = await openStore(location, options);
   try {
     return await work(opened);

@@ -165,25 +165,28 @@ export class EngineLock implements RefreshLockProvider {
   #heartbeat(held: HeldLock, booked: BookedLease, leaseMs: number, keepAliveMs: number): () => void {
     const until = Date.now() + keepAliveMs;
     let beating = false;
-    const timer = setInterval(() => {
-      if (beating) return;
-      if (Date.now() >= until) {
-        clearInterval(timer);
-        return;
-      }
-      beating = true;
-      void (async () => {
-        try {
-          const kept = held.extend === undefined ? true : await held.extend(leaseMs);
-          if (kept) booked.renew(leaseMs);
-          else await booked.lose();
-        } catch {
-          // Unreachable now: the next beat tries again.
-        } finally {
-          beating = false;
+    const timer = setInterval(
+      () => {
+        if (beating) return;
+        if (Date.now() >= until) {
+          clearInterval(timer);
+          return;
         }
-      })();
-    }, Math.max(1, Math.floor(leaseMs / 3)));
+        beating = true;
+        void (async () => {
+          try {
+            const kept = held.extend === undefined ? true : await held.extend(leaseMs);
+            if (kept) booked.renew(leaseMs);
+            else await booked.lose();
+          } catch {
+            // Unreachable now: the next beat tries again.
+          } finally {
+            beating = false;
+          }
+        })();
+      },
+      Math.max(1, Math.floor(leaseMs / 3)),
+    );
     timer.unref();
     return () => clearInterval(timer);
   }

@@ -11,10 +11,16 @@ import { TokenStoreError } from '../../errors/token-store-error.js';
 export function checkStoreFilePath(owner: string, path: string, example: string): void {
   const kind = (target: string) => statSync(target, { throwIfNoEntry: false });
   if (kind(path)?.isDirectory()) {
-    throw new TokenStoreError(ErrorCode.INVALID_CONFIG, `${owner} option "path" names a directory (${path}); pass the path of a file in it (e.g. ${example}).`);
+    throw new TokenStoreError(
+      ErrorCode.INVALID_CONFIG,
+      `${owner} option "path" names a directory (${path}); pass the path of a file in it (e.g. ${example}).`,
+    );
   }
   const folder = kind(dirname(path));
   if (folder === undefined || !folder.isDirectory()) {
-    throw new TokenStoreError(ErrorCode.INVALID_CONFIG, `The folder of the ${owner} file ${path} does not exist; create it, or pass another path.`);
+    throw new TokenStoreError(
+      ErrorCode.INVALID_CONFIG,
+      `The folder of the ${owner} file ${path} does not exist; create it, or pass another path.`,
+    );
   }
 }

@@ -6,7 +6,6 @@ export interface VersionedRow {
   readonly record: TokenRecord;
 }
 
-
 /**
  * The last version of each row this process read or wrote, by every lookup key. A save starts from it instead of
  * a read, and its update only applies if the row still holds exactly that version (compare-and-set), so a stale

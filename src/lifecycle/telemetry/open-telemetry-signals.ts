@@ -1,4 +1,12 @@
-import type { AccountsRequestEvent, LifecycleEventMap, LifecycleEventName, LockWaitEvent, RenewalStep, StoreKind, StoreOperationEvent } from '../lifecycle-events.js';
+import type {
+  AccountsRequestEvent,
+  LifecycleEventMap,
+  LifecycleEventName,
+  LockWaitEvent,
+  RenewalStep,
+  StoreKind,
+  StoreOperationEvent,
+} from '../lifecycle-events.js';
 import type { Attributes, Context, Counter, Histogram, Meter, ObservableResult, OpenTelemetryApi, Tracer } from './otel-api.js';
 import { Attribute, DURATION_BUCKETS, INSTRUMENTATION_SCOPE, LIFETIME_BUCKETS, Metric, Span } from './signal-names.js';
 
@@ -14,7 +22,13 @@ const CLIENT = 2;
 const STATUS_ERROR = 2;
 
 // The db.system.name of stores the database conventions fit; the others have only zoho.token.store.kind.
-const DB_SYSTEMS: Partial<Record<StoreKind, string>> = { sqlite: 'sqlite', mysql: 'mysql', postgresql: 'postgresql', redis: 'redis', dynamodb: 'aws.dynamodb' };
+const DB_SYSTEMS: Partial<Record<StoreKind, string>> = {
+  sqlite: 'sqlite',
+  mysql: 'mysql',
+  postgresql: 'postgresql',
+  redis: 'redis',
+  dynamodb: 'aws.dynamodb',
+};
 
 /** Error codes, socket codes and error names pass; anything else (a name a user chose) becomes `_OTHER`. */
 const ERROR_TYPE = /^[A-Za-z][A-Za-z0-9_.]{0,63}$/;
@@ -39,21 +53,41 @@ class Instruments {
 
   constructor(meter: Meter) {
     const seconds = (description: string, buckets: number[]) => ({ unit: 's', description, advice: { explicitBucketBoundaries: buckets } });
-    this.refresh = meter.createHistogram(Metric.REFRESH_DURATION, seconds('How long a caller that needed a new access token waited for it, by outcome.', DURATION_BUCKETS));
-    this.lockWait = meter.createHistogram(Metric.LOCK_WAIT_DURATION, seconds('How long a caller waited for the refresh lock, by result.', DURATION_BUCKETS));
-    this.storeOperation = meter.createHistogram(Metric.STORE_OPERATION_DURATION, seconds('Store calls made by the token manager, by store kind and operation.', DURATION_BUCKETS));
-    this.remainingLifetime = meter.createHistogram(Metric.REMAINING_LIFETIME, seconds('Life left in an access token when it was served from the store or after a renewal.', LIFETIME_BUCKETS));
-    this.leaseExpiries = meter.createCounter(Metric.LEASE_EXPIRIES, { unit: '{lease}', description: 'Refresh-lock leases that ended before their holder released them.' });
-    meter.createObservableCounter(Metric.LOOKUPS, { unit: '{lookup}', description: 'Token requests served, by source: the cache, the store, or a renewal.' }).addCallback((result: ObservableResult) => {
-      const total = { ...this.#closed };
-      for (const counts of this.#live) {
-        const now = counts();
-        total.cache += now.cache;
-        total.store += now.store;
-        total.refresh += now.refresh;
-      }
-      for (const source of ['cache', 'store', 'refresh'] as const) result.observe(total[source], { [Attribute.LOOKUP_SOURCE]: source });
+    this.refresh = meter.createHistogram(
+      Metric.REFRESH_DURATION,
+      seconds('How long a caller that needed a new access token waited for it, by outcome.', DURATION_BUCKETS),
+    );
+    this.lockWait = meter.createHistogram(
+      Metric.LOCK_WAIT_DURATION,
+      seconds('How long a caller waited for the refresh lock, by result.', DURATION_BUCKETS),
+    );
+    this.storeOperation = meter.createHistogram(
+      Metric.STORE_OPERATION_DURATION,
+      seconds('Store calls made by the token manager, by store kind and operation.', DURATION_BUCKETS),
+    );
+    this.remainingLifetime = meter.createHistogram(
+      Metric.REMAINING_LIFETIME,
+      seconds('Life left in an access token when it was served from the store or after a renewal.', LIFETIME_BUCKETS),
+    );
+    this.leaseExpiries = meter.createCounter(Metric.LEASE_EXPIRIES, {
+      unit: '{lease}',
+      description: 'Refresh-lock leases that ended before their holder released them.',
     });
+    meter
+      .createObservableCounter(Metric.LOOKUPS, {
+        unit: '{lookup}',
+        description: 'Token requests served, by source: the cache, the store, or a renewal.',
+      })
+      .addCallback((result: ObservableResult) => {
+        const total = { ...this.#closed };
+        for (const counts of this.#live) {
+          const now = counts();
+          total.cache += now.cache;
+          total.store += now.store;
+          total.refresh += now.refresh;
+        }
+        for (const source of ['cache', 'store', 'refresh'] as const) result.observe(total[source], { [Attribute.LOOKUP_SOURCE]: source });
+      });
   }
 
   /** Adds a manager's counts to the lookups counter; the returned function folds them in for good (on close). */
@@ -84,7 +118,10 @@ export interface SignalSources {
 }
 
 /** The meter and tracer of this library from the given providers, else from the api's global ones. */
-export function signalSources(api: OpenTelemetryApi, providers: { meterProvider?: { getMeter(name: string): Meter }; tracerProvider?: { getTracer(name: string): Tracer } } = {}): SignalSources {
+export function signalSources(
+  api: OpenTelemetryApi,
+  providers: { meterProvider?: { getMeter(name: string): Meter }; tracerProvider?: { getTracer(name: string): Tracer } } = {},
+): SignalSources {
   return {
     api,
     meter: (providers.meterProvider ?? api.metrics.getMeterProvider()).getMeter(INSTRUMENTATION_SCOPE),
@@ -102,7 +139,15 @@ export function recordOpenTelemetry(manager: ObservedManager, { api, meter, trac
   const counts: Counts = { cache: 0, store: 0, refresh: 0 };
   const untrack = instruments.track(() => ({ ...counts, cache: manager.cacheServes }));
 
-  const span = (name: string, kind: number, startedAt: number, durationMs: number, attributes: Attributes, failed: boolean, parent: Context): Context => {
+  const span = (
+    name: string,
+    kind: number,
+    startedAt: number,
+    durationMs: number,
+    attributes: Attributes,
+    failed: boolean,
+    parent: Context,
+  ): Context => {
     const opened = tracer.startSpan(name, { kind, attributes, startTime: startedAt }, parent);
     if (failed) opened.setStatus({ code: STATUS_ERROR });
     opened.end(startedAt + durationMs);
@@ -154,7 +199,8 @@ export function recordOpenTelemetry(manager: ObservedManager, { api, meter, trac
     manager.on('leaseLost', (event) => instruments.leaseExpiries.add(1, { [Attribute.STORE_KIND]: event.storeKind })),
     manager.on('served', (event) => {
       counts[event.source] += 1;
-      if (event.lifeLeftMs !== null) instruments.remainingLifetime.record(Math.max(0, event.lifeLeftMs / 1000), { [Attribute.LOOKUP_SOURCE]: event.source });
+      if (event.lifeLeftMs !== null)
+        instruments.remainingLifetime.record(Math.max(0, event.lifeLeftMs / 1000), { [Attribute.LOOKUP_SOURCE]: event.source });
     }),
   ];
   return () => {
@@ -179,7 +225,11 @@ function storeAttributes(event: StoreOperationEvent, forSpan: boolean): Attribut
 }
 
 function lockAttributes(event: LockWaitEvent): Attributes {
-  return defined({ [Attribute.STORE_KIND]: event.storeKind, [Attribute.LOCK_RESULT]: event.result, [Attribute.ERROR_TYPE]: errorType(event.errorType) });
+  return defined({
+    [Attribute.STORE_KIND]: event.storeKind,
+    [Attribute.LOCK_RESULT]: event.result,
+    [Attribute.ERROR_TYPE]: errorType(event.errorType),
+  });
 }
 
 /** The HTTP client conventions: a status of 400 or more, or no answer, is an error. */

@@ -113,7 +113,11 @@ export class DynamoDBBackend implements TokenBackend {
   deleteById(id: string): Promise<void> {
     this.#writes.forgetId(id);
     return this.#writes.inTurn(async () => {
-      const output = await this.#connection.send<{ Attributes?: DynamoItem }>('DeleteItem', { Key: tokenKey(id), ReturnValues: 'ALL_OLD' }, 'delete a token');
+      const output = await this.#connection.send<{ Attributes?: DynamoItem }>(
+        'DeleteItem',
+        { Key: tokenKey(id), ReturnValues: 'ALL_OLD' },
+        'delete a token',
+      );
       const row = rowOfItem(output.Attributes);
       if (row === null) return;
       this.#lookup.forgetUser(row.record.userName);
@@ -167,12 +171,16 @@ export class DynamoDBBackend implements TokenBackend {
   async #compareAndSet(previous: DynamoRow, next: TokenRecord): Promise<CompareAndSetOutcome<DynamoRow>> {
     if (previous.version === null) return 'locked'; // not written by this store: the locked path gives it a version
     if (sameRow(previous.row, recordToOfficialRow(next))) {
-      const output = await this.#connection.send<{ Item?: DynamoItem }>('GetItem', {
-        Key: tokenKey(next.id),
-        ProjectionExpression: '#v',
-        ExpressionAttributeNames: { '#v': VERSION },
-        ConsistentRead: true,
-      }, 'save a token');
+      const output = await this.#connection.send<{ Item?: DynamoItem }>(
+        'GetItem',
+        {
+          Key: tokenKey(next.id),
+          ProjectionExpression: '#v',
+          ExpressionAttributeNames: { '#v': VERSION },
+          ConsistentRead: true,
+        },
+        'save a token',
+      );
       return output.Item !== undefined && textOf(output.Item, VERSION) === previous.version ? { applied: previous } : 'stale';
     }
     const written = await this.#tokenWrites.apply(previous, next);
@@ -204,7 +212,10 @@ export class DynamoDBBackend implements TokenBackend {
       requests = output.UnprocessedItems?.[this.#connection.table] ?? [];
       if (requests.length > 0) {
         if (pause >= 1_000) {
-          throw new TokenStoreError(ErrorCode.STORE_UNAVAILABLE, 'DynamoDB kept refusing deleteTokens\' deletes (throttled); some tokens remain. Call deleteTokens again.');
+          throw new TokenStoreError(
+            ErrorCode.STORE_UNAVAILABLE,
+            "DynamoDB kept refusing deleteTokens' deletes (throttled); some tokens remain. Call deleteTokens again.",
+          );
         }
         await new Promise((resolve) => setTimeout(resolve, pause));
       }

@@ -56,6 +56,9 @@ export async function loadDynamoDBDriver(): Promise<DynamoDBDriver> {
     }
     return found as CommandClass;
   };
-  const commands = Object.fromEntries(OPERATIONS.map((operation) => [operation, pick(`${operation}Command`)])) as Record<Operation, CommandClass>;
+  const commands = Object.fromEntries(OPERATIONS.map((operation) => [operation, pick(`${operation}Command`)])) as Record<
+    Operation,
+    CommandClass
+  >;
   return { Client: pick('DynamoDBClient') as DynamoDBDriver['Client'], commands };
 }

@@ -27,12 +27,18 @@ export const DYNAMODB_ENGINE: StoreEngine = {
     checkQuery(location, QUERY);
     const url = location.url as URL;
     if (url.username !== '' || url.password !== '') {
-      throw invalid('A dynamodb location never holds credentials: the AWS SDK finds them (environment, profile, role), or pass "credentials" in the options.');
+      throw invalid(
+        'A dynamodb location never holds credentials: the AWS SDK finds them (environment, profile, role), or pass "credentials" in the options.',
+      );
     }
     if (url.port !== '' || (url.pathname !== '' && url.pathname !== '/')) {
       throw invalid('A dynamodb location names its table only: dynamodb://TABLE?region=…&endpoint=… (no port or path).');
     }
-    return { table: decodeURIComponent(url.hostname), ...textOptions(location, ['region', 'endpoint']), ...booleanOptions(location, ['createTable']) };
+    return {
+      table: decodeURIComponent(url.hostname),
+      ...textOptions(location, ['region', 'endpoint']),
+      ...booleanOptions(location, ['createTable']),
+    };
   },
   open: async (options) => (await import('./dynamodb-store.js')).DynamoDBStore.open(options),
 };

@@ -1,6 +1,12 @@
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
-import { OFFICIAL_COLUMNS, officialRowToRecord, recordToOfficialRow, type OfficialColumn, type OfficialRow } from '../../token/official-columns.js';
+import {
+  OFFICIAL_COLUMNS,
+  officialRowToRecord,
+  recordToOfficialRow,
+  type OfficialColumn,
+  type OfficialRow,
+} from '../../token/official-columns.js';
 import type { TokenRecord } from '../../token/token-fields.js';
 import type { AttributeValue, DynamoItem } from './dynamodb-driver.js';
 import { INDEXED_FIELDS, INDEXES, tokenKey, type IndexedField } from './dynamodb-keys.js';

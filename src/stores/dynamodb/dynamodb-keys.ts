@@ -15,12 +15,13 @@ export const SHARED_FIELDS: readonly SharedField[] = ['accessToken', 'grantToken
 export const INDEXED_FIELDS: readonly IndexedField[] = ['userName', ...SHARED_FIELDS];
 
 /** The official column each indexed field is stored in, and the tag of its index items' partition keys. */
-export const INDEXES: Readonly<Record<IndexedField, { readonly column: string; readonly tag: string; readonly nonce: string }>> = Object.freeze({
-  userName: { column: 'user_name', tag: 'u', nonce: 'wu' },
-  accessToken: { column: 'access_token', tag: 'a', nonce: 'wa' },
-  grantToken: { column: 'grant_token', tag: 'g', nonce: 'wg' },
-  refreshToken: { column: 'refresh_token', tag: 'r', nonce: 'wr' },
-});
+export const INDEXES: Readonly<Record<IndexedField, { readonly column: string; readonly tag: string; readonly nonce: string }>> =
+  Object.freeze({
+    userName: { column: 'user_name', tag: 'u', nonce: 'wu' },
+    accessToken: { column: 'access_token', tag: 'a', nonce: 'wa' },
+    grantToken: { column: 'grant_token', tag: 'g', nonce: 'wg' },
+    refreshToken: { column: 'refresh_token', tag: 'r', nonce: 'wr' },
+  });
 
 /** The meta item (the table's format), the id counter and the write lock. */
 export const META_KEY: DynamoItem = Object.freeze({ [PK]: { S: 'meta' }, [SK]: { S: SINGLE } });

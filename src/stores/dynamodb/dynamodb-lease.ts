@@ -26,12 +26,16 @@ export class LeaseItems {
   async take(pk: string, owner: string, leaseMs: number, action: string): Promise<boolean> {
     const now = Date.now();
     try {
-      await this.#connection.send('PutItem', {
-        Item: { ...singleKey(pk), owner: { S: owner }, until: { N: String(now + Math.max(1, Math.ceil(leaseMs))) } },
-        ConditionExpression: 'attribute_not_exists(pk) OR #u < :now',
-        ExpressionAttributeNames: { '#u': 'until' },
-        ExpressionAttributeValues: { ':now': { N: String(now) } },
-      }, action);
+      await this.#connection.send(
+        'PutItem',
+        {
+          Item: { ...singleKey(pk), owner: { S: owner }, until: { N: String(now + Math.max(1, Math.ceil(leaseMs))) } },
+          ConditionExpression: 'attribute_not_exists(pk) OR #u < :now',
+          ExpressionAttributeNames: { '#u': 'until' },
+          ExpressionAttributeValues: { ':now': { N: String(now) } },
+        },
+        action,
+      );
       return true;
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
@@ -49,12 +53,16 @@ export class LeaseItems {
   /** Ends `owner`'s hold of `pk`, if it still has it. */
   async release(pk: string, owner: string, action: string): Promise<void> {
     try {
-      await this.#connection.send('DeleteItem', {
-        Key: singleKey(pk),
-        ConditionExpression: '#o = :owner',
-        ExpressionAttributeNames: { '#o': 'owner' },
-        ExpressionAttributeValues: { ':owner': { S: owner } },
-      }, action);
+      await this.#connection.send(
+        'DeleteItem',
+        {
+          Key: singleKey(pk),
+          ConditionExpression: '#o = :owner',
+          ExpressionAttributeNames: { '#o': 'owner' },
+          ExpressionAttributeValues: { ':owner': { S: owner } },
+        },
+        action,
+      );
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
     }
@@ -63,13 +71,17 @@ export class LeaseItems {
   /** Moves the end of `owner`'s lease on `pk` to `leaseMs` from now; false when the lock is no longer its. */
   async extend(pk: string, owner: string, leaseMs: number, action: string): Promise<boolean> {
     try {
-      await this.#connection.send('UpdateItem', {
-        Key: singleKey(pk),
-        UpdateExpression: 'SET #u = :until',
-        ConditionExpression: '#o = :owner',
-        ExpressionAttributeNames: NAMES,
-        ExpressionAttributeValues: { ':owner': { S: owner }, ':until': { N: String(Date.now() + Math.max(1, Math.ceil(leaseMs))) } },
-      }, action);
+      await this.#connection.send(
+        'UpdateItem',
+        {
+          Key: singleKey(pk),
+          UpdateExpression: 'SET #u = :until',
+          ConditionExpression: '#o = :owner',
+          ExpressionAttributeNames: NAMES,
+          ExpressionAttributeValues: { ':owner': { S: owner }, ':until': { N: String(Date.now() + Math.max(1, Math.ceil(leaseMs))) } },
+        },
+        action,
+      );
       return true;
     } catch (error) {
       if (isConditionFailed(error)) return false;

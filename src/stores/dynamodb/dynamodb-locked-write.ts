@@ -45,7 +45,13 @@ export class DynamoDBWriteLock {
   readonly #leases: LeaseItems;
   readonly #settings: WriteLockSettings;
 
-  constructor(connection: DynamoDBConnection, lookup: DynamoDBLookup, writes: TokenWrites, leases: LeaseItems, settings: WriteLockSettings) {
+  constructor(
+    connection: DynamoDBConnection,
+    lookup: DynamoDBLookup,
+    writes: TokenWrites,
+    leases: LeaseItems,
+    settings: WriteLockSettings,
+  ) {
     this.#connection = connection;
     this.#lookup = lookup;
     this.#writes = writes;
@@ -116,7 +122,10 @@ export class DynamoDBWriteLock {
         const written = await this.#commit(draft);
         if (written !== null) return { value, written };
         if (attempt >= 5) {
-          throw new TokenStoreError(ErrorCode.STORE_UNAVAILABLE, 'A save kept finding its token changed under the DynamoDB store\'s write lock; nothing was written. Retry.');
+          throw new TokenStoreError(
+            ErrorCode.STORE_UNAVAILABLE,
+            "A save kept finding its token changed under the DynamoDB store's write lock; nothing was written. Retry.",
+          );
         }
       }
     });
@@ -142,12 +151,16 @@ export class DynamoDBWriteLock {
   async #raiseCounter(id: string): Promise<void> {
     if (!DECIMAL_ID.test(id)) return;
     try {
-      await this.#connection.send('UpdateItem', {
-        Key: COUNTER_KEY,
-        UpdateExpression: 'SET n = :id',
-        ConditionExpression: 'attribute_not_exists(n) OR n < :id',
-        ExpressionAttributeValues: { ':id': { N: id } },
-      }, 'advance the id counter');
+      await this.#connection.send(
+        'UpdateItem',
+        {
+          Key: COUNTER_KEY,
+          UpdateExpression: 'SET n = :id',
+          ConditionExpression: 'attribute_not_exists(n) OR n < :id',
+          ExpressionAttributeValues: { ':id': { N: id } },
+        },
+        'advance the id counter',
+      );
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
     }
@@ -178,7 +191,10 @@ class Draft {
       update: (record) => {
         const previous = this.#read.get(record.id);
         if (previous === undefined) {
-          throw new TokenStoreError(ErrorCode.TOKEN_STORE, `The DynamoDB store cannot update token ${record.id} without reading it first in the same write.`);
+          throw new TokenStoreError(
+            ErrorCode.TOKEN_STORE,
+            `The DynamoDB store cannot update token ${record.id} without reading it first in the same write.`,
+          );
         }
         this.pending.push({ previous, record });
       },
@@ -211,15 +227,22 @@ class Draft {
 
   /** The next value of the table's counter (UpdateItem ADD): never handed out twice, never reused. */
   async #nextId(): Promise<string> {
-    const output = await this.#connection.send<{ Attributes?: DynamoItem }>('UpdateItem', {
-      Key: COUNTER_KEY,
-      UpdateExpression: 'ADD n :one',
-      ExpressionAttributeValues: { ':one': { N: '1' } },
-      ReturnValues: 'UPDATED_NEW',
-    }, 'choose a new id');
+    const output = await this.#connection.send<{ Attributes?: DynamoItem }>(
+      'UpdateItem',
+      {
+        Key: COUNTER_KEY,
+        UpdateExpression: 'ADD n :one',
+        ExpressionAttributeValues: { ':one': { N: '1' } },
+        ReturnValues: 'UPDATED_NEW',
+      },
+      'choose a new id',
+    );
     const counted = output.Attributes?.n;
     if (counted === undefined || !('N' in counted)) {
-      throw new TokenStoreError(ErrorCode.STORE_CORRUPT, 'The DynamoDB store\'s id counter item holds no number; another program changed it.');
+      throw new TokenStoreError(
+        ErrorCode.STORE_CORRUPT,
+        "The DynamoDB store's id counter item holds no number; another program changed it.",
+      );
     }
     this.issued.add(counted.N);
     return counted.N;

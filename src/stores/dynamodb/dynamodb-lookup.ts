@@ -58,7 +58,11 @@ export class DynamoDBLookup {
 
   /** The user name's index item, whatever the token it names holds now. */
   async userIndex(name: string): Promise<UserIndexEntry | null> {
-    const output = await this.#connection.send<{ Item?: DynamoItem }>('GetItem', { Key: indexKey('userName', name, ''), ConsistentRead: true }, ACTION);
+    const output = await this.#connection.send<{ Item?: DynamoItem }>(
+      'GetItem',
+      { Key: indexKey('userName', name, ''), ConsistentRead: true },
+      ACTION,
+    );
     const id = textOf(output.Item, 'id');
     return id === null ? null : { id, nonce: textOf(output.Item, 'w') };
   }
@@ -106,13 +110,17 @@ export class DynamoDBLookup {
     const ids: string[] = [];
     let start: DynamoItem | undefined;
     do {
-      const output = await this.#connection.send<{ Items?: DynamoItem[]; LastEvaluatedKey?: DynamoItem }>('Query', {
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: indexPk(field, value) } },
-        ProjectionExpression: SK,
-        ConsistentRead: true,
-        ...(start === undefined ? {} : { ExclusiveStartKey: start }),
-      }, ACTION);
+      const output = await this.#connection.send<{ Items?: DynamoItem[]; LastEvaluatedKey?: DynamoItem }>(
+        'Query',
+        {
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: indexPk(field, value) } },
+          ProjectionExpression: SK,
+          ConsistentRead: true,
+          ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+        },
+        ACTION,
+      );
       for (const item of output.Items ?? []) {
         const id = textOf(item, SK);
         if (id !== null) ids.push(id);

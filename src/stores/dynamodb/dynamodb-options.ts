@@ -99,9 +99,16 @@ function checkedCredentials(credentials: unknown): DynamoDBCredentials {
   if (typeof credentials === 'function') return credentials as DynamoDBCredentials;
   const given = credentials as Record<string, unknown> | null;
   const text = (value: unknown) => typeof value === 'string' && value !== '';
-  if (typeof given !== 'object' || given === null || !text(given.accessKeyId) || !text(given.secretAccessKey) ||
-    (given.sessionToken !== undefined && !text(given.sessionToken))) {
-    throw invalid('The DynamoDB store option "credentials" must be { accessKeyId, secretAccessKey, sessionToken? } or a credentials provider function.');
+  if (
+    typeof given !== 'object' ||
+    given === null ||
+    !text(given.accessKeyId) ||
+    !text(given.secretAccessKey) ||
+    (given.sessionToken !== undefined && !text(given.sessionToken))
+  ) {
+    throw invalid(
+      'The DynamoDB store option "credentials" must be { accessKeyId, secretAccessKey, sessionToken? } or a credentials provider function.',
+    );
   }
   // A copy: the SDK marks the credentials object it is given (a frozen one would make every request fail).
   return { ...(credentials as Exclude<DynamoDBCredentials, () => unknown>) };
@@ -115,7 +122,9 @@ function isClient(value: unknown): value is DynamoDBClientLike {
 export function resolveDynamoDBOptions(options: DynamoDBStoreOptions = {}): DynamoDBStoreConfig {
   const table = options.table ?? DEFAULT_TABLE;
   if (typeof table !== 'string' || !TABLE_NAME.test(table)) {
-    throw invalid('The DynamoDB store option "table" must be 3 to 255 letters, digits, "_", "-" or "." (DynamoDB\'s rule for table names).');
+    throw invalid(
+      'The DynamoDB store option "table" must be 3 to 255 letters, digits, "_", "-" or "." (DynamoDB\'s rule for table names).',
+    );
   }
   const ownClientOptions = (['region', 'endpoint', 'credentials', 'clientConfig', 'connectTimeoutMs', 'requestTimeoutMs'] as const).filter(
     (name) => options[name] !== undefined,
@@ -123,7 +132,9 @@ export function resolveDynamoDBOptions(options: DynamoDBStoreOptions = {}): Dyna
   if (options.client !== undefined) {
     if (!isClient(options.client)) throw invalid('The DynamoDB store option "client" must be a DynamoDBClient (an object with send()).');
     if (ownClientOptions.length > 0) {
-      throw invalid(`Pass either "client" or ${ownClientOptions.map((name) => `"${name}"`).join(', ')} (for a client the store creates) to the DynamoDB store, not both.`);
+      throw invalid(
+        `Pass either "client" or ${ownClientOptions.map((name) => `"${name}"`).join(', ')} (for a client the store creates) to the DynamoDB store, not both.`,
+      );
     }
   }
   if (options.region !== undefined && (typeof options.region !== 'string' || !REGION.test(options.region))) {

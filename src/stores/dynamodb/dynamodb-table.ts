@@ -78,10 +78,16 @@ async function waitUntilActive(connection: DynamoDBConnection, described: TableD
   let table = described;
   while (table === null || table.TableStatus !== 'ACTIVE') {
     if (table?.TableStatus === 'DELETING') {
-      throw new TokenStoreError(ErrorCode.STORE_UNAVAILABLE, `The DynamoDB table "${connection.table}" is being deleted; open the store once it is gone or recreated.`);
+      throw new TokenStoreError(
+        ErrorCode.STORE_UNAVAILABLE,
+        `The DynamoDB table "${connection.table}" is being deleted; open the store once it is gone or recreated.`,
+      );
     }
     if (Date.now() > deadline) {
-      throw new TokenStoreError(ErrorCode.STORE_UNAVAILABLE, `The DynamoDB table "${connection.table}" did not become ACTIVE within ${ACTIVE_WAIT_MS / 1000} s; retry later.`);
+      throw new TokenStoreError(
+        ErrorCode.STORE_UNAVAILABLE,
+        `The DynamoDB table "${connection.table}" did not become ACTIVE within ${ACTIVE_WAIT_MS / 1000} s; retry later.`,
+      );
     }
     // UPDATING and ARCHIVING tables serve reads and writes; only CREATING ones must be waited for.
     if (table !== null && table.TableStatus !== 'CREATING') break;
@@ -113,15 +119,23 @@ async function checkMeta(connection: DynamoDBConnection): Promise<void> {
     }
     return;
   }
-  const { Items: found = [] } = await connection.send<{ Items?: DynamoItem[] }>('Scan', { Limit: 10, ProjectionExpression: PK, ConsistentRead: true }, 'open its table');
+  const { Items: found = [] } = await connection.send<{ Items?: DynamoItem[] }>(
+    'Scan',
+    { Limit: 10, ProjectionExpression: PK, ConsistentRead: true },
+    'open its table',
+  );
   if (found.some((item) => !OWN_ITEM.test(item[PK] !== undefined && 'S' in item[PK] ? item[PK].S : ''))) {
     throw invalid(`The DynamoDB table "${connection.table}" holds items of another program. Give the store a table of its own.`);
   }
   try {
-    await connection.send('PutItem', {
-      Item: { ...META_KEY, format: { N: String(FORMAT) } },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }, 'open its table');
+    await connection.send(
+      'PutItem',
+      {
+        Item: { ...META_KEY, format: { N: String(FORMAT) } },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+      'open its table',
+    );
   } catch (error) {
     if (!isConditionFailed(error)) throw error; // another process marked it first
   }

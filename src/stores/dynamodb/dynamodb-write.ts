@@ -55,7 +55,8 @@ export class TokenWrites {
       if (before !== null && before !== after) lost.push({ field, value: before, nonce: known?.nonces[field] ?? null });
       if (after === null) nonces[field] = null;
       else if (after === before) nonces[field] = known?.nonces[field] ?? null;
-      else if (field === 'userName' && userEntry?.id === next.id) nonces[field] = userEntry.nonce; // already this token's
+      else if (field === 'userName' && userEntry?.id === next.id)
+        nonces[field] = userEntry.nonce; // already this token's
       else {
         gained.push({ field, value: after, nonce: version });
         nonces[field] = version;
@@ -64,15 +65,22 @@ export class TokenWrites {
     const put = await Promise.allSettled(gained.map((change) => this.#putIndex(change, next.id, userEntry)));
     const putFailure = put.find((outcome) => outcome.status === 'rejected');
     if (putFailure !== undefined) {
-      await this.dropIndex(gained.filter((_, i) => put[i]?.status === 'fulfilled'), next.id); // no token write was sent
+      await this.dropIndex(
+        gained.filter((_, i) => put[i]?.status === 'fulfilled'),
+        next.id,
+      ); // no token write was sent
       if (isConditionFailed(putFailure.reason)) return 'stale';
       throw putFailure.reason;
     }
     try {
-      await this.#connection.send('PutItem', {
-        Item: itemOfRecord(next, version, nonces),
-        ...this.#condition(previous),
-      }, ACTION);
+      await this.#connection.send(
+        'PutItem',
+        {
+          Item: itemOfRecord(next, version, nonces),
+          ...this.#condition(previous),
+        },
+        ACTION,
+      );
     } catch (error) {
       // A failure that is not a refusal (a timeout, a lost connection) may hide a write that happened: its index
       // items must stay. A refusal wrote nothing: its own puts go, by nonce.
@@ -89,12 +97,16 @@ export class TokenWrites {
 
   /** Whether the token item holds `version` (read strongly consistently). */
   async #holds(id: string, version: string): Promise<boolean> {
-    const output = await this.#connection.send<{ Item?: DynamoItem }>('GetItem', {
-      Key: tokenKey(id),
-      ProjectionExpression: '#v',
-      ExpressionAttributeNames: { '#v': VERSION },
-      ConsistentRead: true,
-    }, ACTION);
+    const output = await this.#connection.send<{ Item?: DynamoItem }>(
+      'GetItem',
+      {
+        Key: tokenKey(id),
+        ProjectionExpression: '#v',
+        ExpressionAttributeNames: { '#v': VERSION },
+        ConsistentRead: true,
+      },
+      ACTION,
+    );
     const stored = output.Item?.[VERSION];
     return stored !== undefined && 'S' in stored && stored.S === version;
   }
@@ -115,7 +127,8 @@ export class TokenWrites {
 
   #condition(previous: DynamoRow | null): Record<string, unknown> {
     if (previous === null) return { ConditionExpression: 'attribute_not_exists(pk)' };
-    if (previous.version === null) return { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#v)', ExpressionAttributeNames: { '#v': VERSION } };
+    if (previous.version === null)
+      return { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#v)', ExpressionAttributeNames: { '#v': VERSION } };
     return {
       ConditionExpression: '#v = :v',
       ExpressionAttributeNames: { '#v': VERSION },
@@ -134,7 +147,10 @@ export class TokenWrites {
         ? { ConditionExpression: 'attribute_not_exists(pk)' }
         : userEntry.nonce === null
           ? { ConditionExpression: 'id = :id AND attribute_not_exists(w)', ExpressionAttributeValues: { ':id': { S: userEntry.id } } }
-          : { ConditionExpression: 'id = :id AND w = :w', ExpressionAttributeValues: { ':id': { S: userEntry.id }, ':w': { S: userEntry.nonce } } };
+          : {
+              ConditionExpression: 'id = :id AND w = :w',
+              ExpressionAttributeValues: { ':id': { S: userEntry.id }, ':w': { S: userEntry.nonce } },
+            };
     return this.#connection.send('PutItem', { Item: item, ...condition }, ACTION);
   }
 
@@ -152,11 +168,15 @@ export class TokenWrites {
       values[':id'] = { S: id };
     }
     try {
-      await this.#connection.send('DeleteItem', {
-        Key: indexKey(change.field, change.value, id),
-        ConditionExpression: condition,
-        ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
-      }, 'delete an index item');
+      await this.#connection.send(
+        'DeleteItem',
+        {
+          Key: indexKey(change.field, change.value, id),
+          ConditionExpression: condition,
+          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+        },
+        'delete an index item',
+      );
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
     }

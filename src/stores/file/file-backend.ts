@@ -224,7 +224,9 @@ export class FileBackend implements TokenBackend {
   async #commit(batch: readonly PendingWrite[], lease: FileLockLease): Promise<void> {
     if (!this.#swept) {
       this.#swept = true;
-      await this.#target().then(removeStrayTempFiles).catch(() => 0);
+      await this.#target()
+        .then(removeStrayTempFiles)
+        .catch(() => 0);
     }
     for (let attempt = 1; ; attempt += 1) {
       let version: Version;
@@ -322,9 +324,11 @@ export class FileBackend implements TokenBackend {
   /** The file's write lock, waited for up to lockWaitMs (null: still held). */
   #writeLock(): Promise<FileLockLease | null> {
     const poller = new Poller({ waitMs: this.#config.lockWaitMs, ...FILE_LOCK_POLL });
-    return pollFor(poller, async () => (await tryFileLock(this.#config.lockPath, this.#config.lockStaleMs)) ?? BUSY).catch((error: unknown) => {
-      throw error instanceof TokenStoreError ? error : this.#ioError('lock', error);
-    });
+    return pollFor(poller, async () => (await tryFileLock(this.#config.lockPath, this.#config.lockStaleMs)) ?? BUSY).catch(
+      (error: unknown) => {
+        throw error instanceof TokenStoreError ? error : this.#ioError('lock', error);
+      },
+    );
   }
 
   // Token ids are usually decimal; any other id is hashed so that it cannot reach outside the directory.
@@ -343,5 +347,4 @@ export class FileBackend implements TokenBackend {
   #ioError(action: 'read' | 'write' | 'lock', error: unknown): unknown {
     return fileError(action, error, this.#config.path);
   }
-
 }

@@ -10,7 +10,9 @@ interface DraftMark {
 }
 
 /** How to undo one change: the id's previous entry (`undefined`: it had none), or the whole map before a clear. */
-type UndoStep = { readonly id: string; readonly previous: TokenRecord | null | undefined } | { readonly before: Map<string, TokenRecord | null> };
+type UndoStep =
+  | { readonly id: string; readonly previous: TokenRecord | null | undefined }
+  | { readonly before: Map<string, TokenRecord | null> };
 
 /**
  * The changes of one batch of writes on top of a snapshot, before they go to the file: inserted and updated

@@ -45,12 +45,19 @@ function checkedLocation(location: unknown): StoreLocation {
   if (typeof location === 'object' && location !== null && typeof (location as { scheme?: unknown }).scheme === 'string') {
     return location as StoreLocation;
   }
-  const got = location === undefined ? 'undefined' : location === null ? 'null' : typeof location === 'string' ? 'an empty string' : `a ${typeof location}`;
+  const got =
+    location === undefined
+      ? 'undefined'
+      : location === null
+        ? 'null'
+        : typeof location === 'string'
+          ? 'an empty string'
+          : `a ${typeof location}`;
   throw new TokenStoreError(
     ErrorCode.INVALID_CONFIG,
     `openStore needs a store location string such as 'sqlite:./zohooauth.db' or 'postgres://user@host/db', and got ${got}. ` +
       'Reading it from the environment, as openStore(process.env.TOKEN_STORE)? Then set that variable ' +
-      '(TOKEN_STORE=sqlite:./zohooauth.db), or give a default: openStore(process.env.TOKEN_STORE ?? \'sqlite:./zohooauth.db\'). ' +
+      "(TOKEN_STORE=sqlite:./zohooauth.db), or give a default: openStore(process.env.TOKEN_STORE ?? 'sqlite:./zohooauth.db'). " +
       'Every location form: docs/open-store.md.',
   );
 }

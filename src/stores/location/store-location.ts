@@ -93,7 +93,9 @@ function serverLocation(scheme: StoreScheme, text: string, manyHosts: boolean): 
   if (url.hostname === '') throw invalid(`The ${scheme} store location names no host; write it as ${scheme}://host:port/….`);
   const params = new URLSearchParams(url.searchParams);
   if (split.hosts === undefined) return Object.freeze({ scheme, path: null, url, params, display: redactUrl(url) });
-  const display = redactUrl(url).replace(`@${url.host}`, `@${split.hosts.join(',')}`).replace(`//${url.host}`, `//${split.hosts.join(',')}`);
+  const display = redactUrl(url)
+    .replace(`@${url.host}`, `@${split.hosts.join(',')}`)
+    .replace(`//${url.host}`, `//${split.hosts.join(',')}`);
   return Object.freeze({ scheme, path: null, url, hosts: Object.freeze(split.hosts), params, display });
 }
 

@@ -49,7 +49,13 @@ export class MySqlBackend implements TokenBackend {
   constructor(config: MySQLStoreConfig) {
     this.#config = config;
     if (config.pool) this.#pool = asPromisePool(config.pool);
-    this.#refreshLock = new EngineLock(new MySqlLockEngine(() => this.start(), (error, action) => toStoreError(error, action, this.#where)), { scope: 'cluster', queueLocally: true, poll: { firstMs: 5, maxMs: 100 } });
+    this.#refreshLock = new EngineLock(
+      new MySqlLockEngine(
+        () => this.start(),
+        (error, action) => toStoreError(error, action, this.#where),
+      ),
+      { scope: 'cluster', queueLocally: true, poll: { firstMs: 5, maxMs: 100 } },
+    );
     this.#writes = new OptimisticWrites<StoredRow>(
       {
         read: async (field, value) => {
@@ -69,7 +75,7 @@ export class MySqlBackend implements TokenBackend {
 
   /** `database.table` once known, for messages. */
   get #where(): string {
-    return this.#ready?.table.label ?? `${this.#config.database ?? '(the pool\'s database)'}.${this.#config.table}`;
+    return this.#ready?.table.label ?? `${this.#config.database ?? "(the pool's database)"}.${this.#config.table}`;
   }
 
   /** `database.table` once the store has started, else null. */
@@ -125,7 +131,9 @@ export class MySqlBackend implements TokenBackend {
   async list(): Promise<readonly TokenRecord[]> {
     const { pool, table } = await this.start();
     try {
-      return rowsOf(await pool.execute(table.selectAll)).map((row) => officialRowToRecord(row as Parameters<typeof officialRowToRecord>[0]));
+      return rowsOf(await pool.execute(table.selectAll)).map((row) =>
+        officialRowToRecord(row as Parameters<typeof officialRowToRecord>[0]),
+      );
     } catch (error) {
       throw toStoreError(error, 'list tokens', this.#where);
     }

@@ -20,7 +20,11 @@ export const MYSQL_ENGINE: StoreEngine = {
   },
   optionsOf: (location) => {
     checkQuery(location, QUERY);
-    return { url: connectionUrl(location, QUERY), ...textOptions(location, ['table']), ...booleanOptions(location, ['createDatabase', 'createTable']) };
+    return {
+      url: connectionUrl(location, QUERY),
+      ...textOptions(location, ['table']),
+      ...booleanOptions(location, ['createDatabase', 'createTable']),
+    };
   },
   open: async (options) => (await import('./mysql-store.js')).MySQLStore.open(options),
 };

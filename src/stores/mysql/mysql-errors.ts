@@ -4,13 +4,29 @@ import { hostLookupFailure } from '../../kernel/open/unknown-host.js';
 
 // Network-level failures: the server is down, unreachable, restarting or out of connections.
 const UNAVAILABLE = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
-  'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN',
-  'ER_SERVER_GONE_ERROR', 'ER_SERVER_LOST',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+  'ER_SERVER_GONE_ERROR',
+  'ER_SERVER_LOST',
 ]);
 const ACCESS_DENIED = new Set([
-  'ER_ACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR', 'ER_TABLEACCESS_DENIED_ERROR', 'ER_COLUMNACCESS_DENIED_ERROR',
-  'ER_SPECIFIC_ACCESS_DENIED_ERROR', 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR', 'ER_PASSWORD_NO_MATCH',
+  'ER_ACCESS_DENIED_ERROR',
+  'ER_DBACCESS_DENIED_ERROR',
+  'ER_TABLEACCESS_DENIED_ERROR',
+  'ER_COLUMNACCESS_DENIED_ERROR',
+  'ER_SPECIFIC_ACCESS_DENIED_ERROR',
+  'ER_ACCESS_DENIED_NO_PASSWORD_ERROR',
+  'ER_PASSWORD_NO_MATCH',
 ]);
 
 const codeOf = (error: unknown): string | undefined => {
@@ -61,7 +77,8 @@ export function toStoreError(error: unknown, action: string, where: string): unk
     );
   }
   const lookup = hostLookupFailure(error);
-  if (lookup !== null) return new TokenStoreError(ErrorCode.STORE_UNAVAILABLE, `MySQLStore could not ${action}: ${lookup}`, { cause: error });
+  if (lookup !== null)
+    return new TokenStoreError(ErrorCode.STORE_UNAVAILABLE, `MySQLStore could not ${action}: ${lookup}`, { cause: error });
   if (isConnectionError(error)) {
     return new TokenStoreError(
       ErrorCode.STORE_UNAVAILABLE,
@@ -69,7 +86,11 @@ export function toStoreError(error: unknown, action: string, where: string): unk
       { cause: error },
     );
   }
-  return new TokenStoreError(ErrorCode.TOKEN_STORE, `MySQLStore could not ${action} on ${where}${code ? ` (${code})` : ''}; see the cause.`, {
-    cause: error,
-  });
+  return new TokenStoreError(
+    ErrorCode.TOKEN_STORE,
+    `MySQLStore could not ${action} on ${where}${code ? ` (${code})` : ''}; see the cause.`,
+    {
+      cause: error,
+    },
+  );
 }

@@ -22,7 +22,10 @@ export class MySqlLockEngine implements LockEngine {
   readonly wake: MySqlWakeChannel;
 
   /** `typed` turns a driver error into the store's typed error (so an unreachable server is STORE_UNAVAILABLE). */
-  constructor(ready: () => Promise<{ readonly pool: MySqlPool; readonly table: MySqlTable }>, typed: (error: unknown, action: string) => unknown) {
+  constructor(
+    ready: () => Promise<{ readonly pool: MySqlPool; readonly table: MySqlTable }>,
+    typed: (error: unknown, action: string) => unknown,
+  ) {
     this.#ready = ready;
     this.#typed = typed;
     this.wake = new MySqlWakeChannel(

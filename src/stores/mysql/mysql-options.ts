@@ -58,8 +58,20 @@ export interface MySQLStoreConfig {
 export const DEFAULT_DATABASE = 'zohooauth';
 const DEFAULT_TABLE = 'oauthtoken';
 const KNOWN_OPTIONS = [
-  'pool', 'url', 'host', 'port', 'user', 'password', 'database', 'table', 'ssl',
-  'connectionLimit', 'connectTimeoutMs', 'createDatabase', 'createTable', 'writeLockWaitMs',
+  'pool',
+  'url',
+  'host',
+  'port',
+  'user',
+  'password',
+  'database',
+  'table',
+  'ssl',
+  'connectionLimit',
+  'connectTimeoutMs',
+  'createDatabase',
+  'createTable',
+  'writeLockWaitMs',
   'encryption', // checked by the kernel (storeParts)
 ];
 const CONNECTION_FIELDS = ['url', 'host', 'port', 'user', 'password', 'ssl', 'connectionLimit', 'connectTimeoutMs'] as const;
@@ -126,14 +138,26 @@ export function resolveMySQLOptions(options: MySQLStoreOptions = {}): MySQLStore
       throw invalid('option "pool" must be a mysql2 pool (mysql2.createPool or mysql2/promise createPool).');
     }
     const extra = CONNECTION_FIELDS.filter((name) => options[name] !== undefined);
-    if (extra.length > 0) throw invalid(`option "pool" cannot be combined with ${extra.map((name) => `"${name}"`).join(', ')}; configure the pool instead.`);
+    if (extra.length > 0)
+      throw invalid(`option "pool" cannot be combined with ${extra.map((name) => `"${name}"`).join(', ')}; configure the pool instead.`);
     const database = options.database === undefined ? null : validateIdentifier('MySQLStore database name', options.database);
-    return Object.freeze({ pool: options.pool as MySqlPool, connection: null, database, table, createDatabase, createTable, writeLockWaitMs });
+    return Object.freeze({
+      pool: options.pool as MySqlPool,
+      connection: null,
+      database,
+      table,
+      createDatabase,
+      createTable,
+      writeLockWaitMs,
+    });
   }
 
   const url = optionalString(options, 'url');
   const fromUrl = url === undefined ? null : parseUrl(url);
-  if (fromUrl && (options.host !== undefined || options.port !== undefined || options.user !== undefined || options.password !== undefined)) {
+  if (
+    fromUrl &&
+    (options.host !== undefined || options.port !== undefined || options.user !== undefined || options.password !== undefined)
+  ) {
     throw invalid('option "url" cannot be combined with "host", "port", "user" or "password".');
   }
   const host = fromUrl?.host ?? optionalString(options, 'host') ?? 'localhost';

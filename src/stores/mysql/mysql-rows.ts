@@ -16,7 +16,13 @@ export interface StoredRow {
 }
 
 /** One row by a lookup field, or null; `forUpdate` (inside a transaction) locks it until commit. */
-export async function readRow(db: MySqlQueryable, table: MySqlTable, field: LookupField, value: string, forUpdate = false): Promise<StoredRow | null> {
+export async function readRow(
+  db: MySqlQueryable,
+  table: MySqlTable,
+  field: LookupField,
+  value: string,
+  forUpdate = false,
+): Promise<StoredRow | null> {
   const lookup = table.lookup(field, forUpdate);
   const [row] = rowsOf(await db.execute(lookup.sql, bindsOf(lookup, value)));
   if (row === undefined) return null;

@@ -46,13 +46,21 @@ export function lockName(kind: string, ...parts: string[]): string {
 }
 
 /** Runs `work` on one connection while holding a named lock, so concurrent starts do not race on DDL. */
-async function withNamedLock<T>(pool: MySqlPool, name: string, waitSeconds: number, work: (connection: MySqlPoolConnection) => Promise<T>): Promise<T> {
+async function withNamedLock<T>(
+  pool: MySqlPool,
+  name: string,
+  waitSeconds: number,
+  work: (connection: MySqlPoolConnection) => Promise<T>,
+): Promise<T> {
   const connection = await pool.getConnection();
   let destroy = false;
   try {
     const [got] = rowsOf(await connection.query('SELECT GET_LOCK(?, ?) AS got', [name, waitSeconds]));
     if (Number(got?.got) !== 1) {
-      throw new TokenStoreError(ErrorCode.STORE_UNAVAILABLE, 'MySQLStore: another process kept the schema lock too long while preparing the table; retry.');
+      throw new TokenStoreError(
+        ErrorCode.STORE_UNAVAILABLE,
+        'MySQLStore: another process kept the schema lock too long while preparing the table; retry.',
+      );
     }
     try {
       return await work(connection);
@@ -70,10 +78,11 @@ async function withNamedLock<T>(pool: MySqlPool, name: string, waitSeconds: numb
 }
 
 async function exactCollation(db: MySqlQueryable): Promise<string> {
-  const rows = rowsOf(await db.query(
-    'SELECT COLLATION_NAME AS name FROM information_schema.COLLATIONS WHERE COLLATION_NAME IN (?, ?)',
-    [...EXACT_COLLATIONS],
-  ));
+  const rows = rowsOf(
+    await db.query('SELECT COLLATION_NAME AS name FROM information_schema.COLLATIONS WHERE COLLATION_NAME IN (?, ?)', [
+      ...EXACT_COLLATIONS,
+    ]),
+  );
   const available = new Set(rows.map((row) => String(row.name)));
   return EXACT_COLLATIONS.find((name) => available.has(name)) ?? 'utf8mb4_bin';
 }
@@ -104,11 +113,13 @@ interface ColumnRow {
 }
 
 async function readColumns(db: MySqlQueryable, database: string, table: string): Promise<ColumnRow[]> {
-  const rows = rowsOf(await db.query(
-    `SELECT COLUMN_NAME AS name, CHARACTER_MAXIMUM_LENGTH AS max_length, COLLATION_NAME AS collation
+  const rows = rowsOf(
+    await db.query(
+      `SELECT COLUMN_NAME AS name, CHARACTER_MAXIMUM_LENGTH AS max_length, COLLATION_NAME AS collation
        FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?`,
-    [database, table],
-  ));
+      [database, table],
+    ),
+  );
   return rows.map((row) => ({
     name: String(row.name).toLowerCase() as ColumnRow['name'],
     maxLength: row.max_length === null ? null : Number(row.max_length),
@@ -117,10 +128,9 @@ async function readColumns(db: MySqlQueryable, database: string, table: string):
 }
 
 async function tableExists(db: MySqlQueryable, database: string, table: string): Promise<boolean> {
-  const rows = rowsOf(await db.query(
-    'SELECT 1 AS found FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
-    [database, table],
-  ));
+  const rows = rowsOf(
+    await db.query('SELECT 1 AS found FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [database, table]),
+  );
   return rows.length > 0;
 }
 
@@ -131,11 +141,13 @@ async function databaseExists(db: MySqlQueryable, database: string): Promise<boo
 
 /** The ALTER TABLE clauses for the indexes the table lacks: a unique user name, and one per token column. */
 async function missingIndexes(db: MySqlQueryable, database: string, table: string, columns: readonly ColumnRow[]): Promise<string[]> {
-  const rows = rowsOf(await db.query(
-    `SELECT INDEX_NAME AS name, NON_UNIQUE AS non_unique, COLUMN_NAME AS column_name, SEQ_IN_INDEX AS seq
+  const rows = rowsOf(
+    await db.query(
+      `SELECT INDEX_NAME AS name, NON_UNIQUE AS non_unique, COLUMN_NAME AS column_name, SEQ_IN_INDEX AS seq
        FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?`,
-    [database, table],
-  ));
+      [database, table],
+    ),
+  );
   const indexes = new Map<string, { unique: boolean; columns: string[] }>();
   for (const row of rows) {
     const name = String(row.name);
@@ -158,11 +170,13 @@ async function missingIndexes(db: MySqlQueryable, database: string, table: strin
 }
 
 async function duplicateUserIds(db: MySqlQueryable, database: string, table: string): Promise<string[]> {
-  const rows = rowsOf(await db.query(
-    `SELECT t.id AS id FROM ${quote(database)}.${quote(table)} t
+  const rows = rowsOf(
+    await db.query(
+      `SELECT t.id AS id FROM ${quote(database)}.${quote(table)} t
        JOIN (SELECT user_name FROM ${quote(database)}.${quote(table)} WHERE user_name IS NOT NULL
              GROUP BY user_name HAVING COUNT(*) > 1) d ON d.user_name = t.user_name ORDER BY t.id LIMIT 20`,
-  ));
+    ),
+  );
   return rows.map((row) => String(row.id));
 }
 
@@ -212,7 +226,10 @@ export async function prepareTable(pool: MySqlPool, config: MySQLStoreConfig): P
     await withNamedLock(pool, lockName('schema', database, table), 30, async (db) => {
       if (config.createDatabase) await db.query(`CREATE DATABASE IF NOT EXISTS ${quote(database)} CHARACTER SET utf8mb4`);
       if (!(await databaseExists(db, database))) {
-        throw new TokenStoreError(ErrorCode.INVALID_CONFIG, `MySQLStore: the database of ${where} does not exist; create it or pass createDatabase: true.`);
+        throw new TokenStoreError(
+          ErrorCode.INVALID_CONFIG,
+          `MySQLStore: the database of ${where} does not exist; create it or pass createDatabase: true.`,
+        );
       }
       if (!config.createTable) return;
       if (!(await tableExists(db, database, table))) await db.query(createTableSql(database, table, await exactCollation(db)));
@@ -255,5 +272,10 @@ export async function prepareTable(pool: MySqlPool, config: MySQLStoreConfig): P
       return [name, { maxLength: column.maxLength, exact } satisfies ColumnInfo];
     }),
   ) as Record<OfficialColumn, ColumnInfo>;
-  return new MySqlTable(database, table, info, columns.some((column) => column.name === ID_NUMBER_COLUMN));
+  return new MySqlTable(
+    database,
+    table,
+    info,
+    columns.some((column) => column.name === ID_NUMBER_COLUMN),
+  );
 }

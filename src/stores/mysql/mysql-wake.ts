@@ -60,7 +60,9 @@ async function waitForSignal(pool: MySqlPool, slots: WakeSlots, signal: string, 
   try {
     connection = await pool.getConnection();
     // NULL: the signal is free, so no holder will announce anything. GET_LOCK takes seconds (fractions allowed).
-    const [row] = rowsOf(await connection.query('SELECT IF(IS_FREE_LOCK(?), NULL, GET_LOCK(?, ?)) AS got', [signal, signal, Math.max(0.001, ms / 1_000)]));
+    const [row] = rowsOf(
+      await connection.query('SELECT IF(IS_FREE_LOCK(?), NULL, GET_LOCK(?, ?)) AS got', [signal, signal, Math.max(0.001, ms / 1_000)]),
+    );
     const got = row?.got;
     if (got === null || got === undefined) return 'unable';
     if (Number(got) !== 1) return 'timeout';

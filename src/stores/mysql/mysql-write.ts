@@ -60,7 +60,10 @@ export class LockedWriteSession {
       const [row] = rowsOf(await this.#db.execute(this.#table.maxDecimalId));
       const max = row?.max_id === null || row?.max_id === undefined ? 0 : Number(row.max_id);
       if (max >= MAX_ID) {
-        throw new TokenStoreError(ErrorCode.TOKEN_STORE, `MySQLStore: ${this.#table.label} has used every 10-digit id; no new token can be added.`);
+        throw new TokenStoreError(
+          ErrorCode.TOKEN_STORE,
+          `MySQLStore: ${this.#table.label} has used every 10-digit id; no new token can be added.`,
+        );
       }
       return String(max + 1);
     },
@@ -116,7 +119,12 @@ export class LockedWriteSession {
  * the row still holds `previous`. A value the columns cannot hold is left to the locked run, which reports it; a
  * deadlock against a locked save counts as a lost race (that save goes first).
  */
-export async function compareAndSet(db: MySqlQueryable, table: MySqlTable, previous: StoredRow, next: TokenRecord): Promise<CompareAndSetOutcome<StoredRow>> {
+export async function compareAndSet(
+  db: MySqlQueryable,
+  table: MySqlTable,
+  previous: StoredRow,
+  next: TokenRecord,
+): Promise<CompareAndSetOutcome<StoredRow>> {
   let raw: ReturnType<typeof rawOf>;
   try {
     raw = rawOf(next, table);

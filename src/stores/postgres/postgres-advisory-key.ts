@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
  * two names (which would only make them wait for each other) vanishingly rare.
  */
 export function advisoryKey(...parts: readonly string[]): string {
-  const digest = createHash('sha256').update(['zoho-token-store', ...parts].join('\0')).digest();
+  const digest = createHash('sha256')
+    .update(['zoho-token-store', ...parts].join('\0'))
+    .digest();
   return BigInt.asIntN(64, digest.readBigUInt64BE(0)).toString();
 }

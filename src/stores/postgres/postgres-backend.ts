@@ -6,7 +6,13 @@ import type { RefreshLease, RefreshLockOptions } from '../../contract/refresh-lo
 import { OFFICIAL_COLUMNS, officialRowToRecord, recordToOfficialRow } from '../../token/official-columns.js';
 import type { TokenRecord } from '../../token/token-fields.js';
 import { advisoryKey } from './postgres-advisory-key.js';
-import { createPgPool, type PostgresPool, type PostgresPoolClient, type PostgresQueryable, type PostgresQueryResult } from './postgres-driver.js';
+import {
+  createPgPool,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type PostgresQueryable,
+  type PostgresQueryResult,
+} from './postgres-driver.js';
 import { toStoreError, withUnknownOutcome } from './postgres-errors.js';
 import type { PostgresStoreConfig } from './postgres-options.js';
 import { EngineLock } from '../../kernel/lock/engine-lock.js';
@@ -91,7 +97,9 @@ export class PostgresBackend implements TokenBackend {
     this.#config = config;
     this.#sql = postgresStatements(config.schema, config.table, advisoryKey('write', config.schema, config.table));
     // The open pool even while closing: close() releases the leases before it ends the pool.
-    const engine = new PostgresLockEngine(this.#sql, config.table, () => (this.#readyPool ? Promise.resolve(this.#readyPool) : this.ready()));
+    const engine = new PostgresLockEngine(this.#sql, config.table, () =>
+      this.#readyPool ? Promise.resolve(this.#readyPool) : this.ready(),
+    );
     this.#refreshLock = new EngineLock(engine, { scope: 'cluster', queueLocally: true, poll: { firstMs: 5, maxMs: 100 } });
     this.#writes = new OptimisticWrites<PostgresRow>(
       {
@@ -136,7 +144,9 @@ export class PostgresBackend implements TokenBackend {
 
   findBy(field: LookupField, value: string): Promise<TokenRecord | null> {
     const pool = this.#readyPool;
-    const found = pool ? this.#readOn(pool, this.#sql.find[field], value) : this.ready().then((ready) => this.#readOn(ready, this.#sql.find[field], value));
+    const found = pool
+      ? this.#readOn(pool, this.#sql.find[field], value)
+      : this.ready().then((ready) => this.#readOn(ready, this.#sql.find[field], value));
     return found.then((row) => row?.record ?? null);
   }
 

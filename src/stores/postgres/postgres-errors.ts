@@ -3,7 +3,17 @@ import { TokenStoreError, isTokenStoreError } from '../../errors/token-store-err
 import { hostLookupFailure } from '../../kernel/open/unknown-host.js';
 
 // Socket errors: the server is down, restarting or unreachable.
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+]);
 // SQLSTATEs of a server that cannot serve now: shutting down, starting up, out of connections.
 const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '53400']);
 // Bad password, no such role or no pg_hba entry, no privilege on the schema or table.

@@ -68,7 +68,9 @@ function checkedUrl(name: 'url' | 'connection', url: string): string {
   if (url.trim() === '') throw invalid(`PostgresStore option "${name}" is an empty string; pass a postgres:// URL.`);
   // The URL may hold a password: messages never repeat it.
   if (!CONNECTION_URL.test(url) || /\s/.test(url)) {
-    throw invalid(`PostgresStore option "${name}" must be a postgres:// (or postgresql://) URL without spaces${name === 'connection' ? ', or an object of pg.Pool options' : ''}.`);
+    throw invalid(
+      `PostgresStore option "${name}" must be a postgres:// (or postgresql://) URL without spaces${name === 'connection' ? ', or an object of pg.Pool options' : ''}.`,
+    );
   }
   // pg reads ?port= over the URL's port; a bad one fails inside pg's connect in a way that leaves its pool unable
   // to end, so it is refused here.
@@ -113,13 +115,19 @@ function ownPoolConfig(options: PostgresStoreOptions): Record<string, unknown> {
 /** Validates the options once, before anything is opened, and freezes the result. */
 export function resolvePostgresOptions(options: PostgresStoreOptions = {}): PostgresStoreConfig {
   if (typeof options !== 'object' || options === null) throw invalid('PostgresStore needs an options object.');
-  if (options.pool !== undefined && (options.connection !== undefined || options.url !== undefined || options.connectTimeoutMs !== undefined)) {
-    throw invalid('PostgresStore takes either "pool" or "url"/"connection"/"connectTimeoutMs" (for the pool it opens), not both; configure your pool instead.');
+  if (
+    options.pool !== undefined &&
+    (options.connection !== undefined || options.url !== undefined || options.connectTimeoutMs !== undefined)
+  ) {
+    throw invalid(
+      'PostgresStore takes either "pool" or "url"/"connection"/"connectTimeoutMs" (for the pool it opens), not both; configure your pool instead.',
+    );
   }
   if (options.url !== undefined && (typeof options.connection === 'string' || typeof options.connection?.connectionString === 'string')) {
     throw invalid('PostgresStore takes the connection URL once: in "url", not also in "connection".');
   }
-  if (options.url !== undefined && typeof options.url !== 'string') throw invalid('PostgresStore option "url" must be a postgres:// URL string.');
+  if (options.url !== undefined && typeof options.url !== 'string')
+    throw invalid('PostgresStore option "url" must be a postgres:// URL string.');
   if (options.pool !== undefined && !isPool(options.pool)) {
     throw invalid('PostgresStore option "pool" must be a pg.Pool (an object with query, connect and on).');
   }

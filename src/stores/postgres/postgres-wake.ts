@@ -77,7 +77,7 @@ export class PostgresWakeChannel implements LockWakeChannel {
     try {
       const pool = await this.#pool();
       // A pool this small cannot spare a connection: its waiters poll.
-      if (((pool as { options?: { max?: unknown } }).options?.max ?? MIN_POOL) as number < MIN_POOL) {
+      if ((((pool as { options?: { max?: unknown } }).options?.max ?? MIN_POOL) as number) < MIN_POOL) {
         this.#notBefore = Infinity;
         return;
       }

@@ -148,7 +148,7 @@ export class RedisBackend implements TokenBackend {
         if ((await this.#deleteScript(owner, ids.slice(start, start + BATCH))) !== 1) {
           throw new TokenStoreError(
             ErrorCode.STORE_UNAVAILABLE,
-            'deleteTokens outlasted the Redis store\'s write lock (writeLockLeaseMs); some tokens remain. Call deleteTokens again.',
+            "deleteTokens outlasted the Redis store's write lock (writeLockLeaseMs); some tokens remain. Call deleteTokens again.",
           );
         }
       }

@@ -84,7 +84,8 @@ export class RedisConnection {
   #send<T>(client: Redis, send: (client: Redis) => Promise<T>, deadlineMs = this.#deadlineMs): Promise<T> {
     if (this.#closed) return Promise.reject(closedError());
     if (OFFLINE_STATUSES.has(client.status)) {
-      const detail = client.status === 'end' && !this.#ownsClient ? 'the client passed to the store was closed' : 'the client is reconnecting';
+      const detail =
+        client.status === 'end' && !this.#ownsClient ? 'the client passed to the store was closed' : 'the client is reconnecting';
       return Promise.reject(this.#lastDeniedOr(unavailable(detail)));
     }
     let sent: Promise<T>;

@@ -9,7 +9,11 @@ export type RedisClientClass = new (...args: unknown[]) => Redis;
 /** ioredis's Cluster class. */
 export type RedisClusterClass = new (nodes: ClusterNode[], options?: ClusterOptions) => Cluster;
 
-type IoRedisModule = { Redis?: RedisClientClass; Cluster?: RedisClusterClass; default?: RedisClientClass & { Cluster?: RedisClusterClass } };
+type IoRedisModule = {
+  Redis?: RedisClientClass;
+  Cluster?: RedisClusterClass;
+  default?: RedisClientClass & { Cluster?: RedisClusterClass };
+};
 
 /** Loads ioredis (an optional peer dependency) and its client class; DRIVER_MISSING names the package to install. */
 export async function loadRedisClient(): Promise<RedisClientClass> {
@@ -26,7 +30,10 @@ export async function loadRedisCluster(): Promise<RedisClusterClass> {
   const module = await loadOptional<IoRedisModule>('ioredis', 'The Redis store');
   const Cluster = module.Cluster ?? module.default?.Cluster;
   if (typeof Cluster !== 'function') {
-    throw new TokenStoreError(ErrorCode.DRIVER_MISSING, 'The installed "ioredis" package has no Cluster class; install ioredis 5 or newer.');
+    throw new TokenStoreError(
+      ErrorCode.DRIVER_MISSING,
+      'The installed "ioredis" package has no Cluster class; install ioredis 5 or newer.',
+    );
   }
   return Cluster;
 }

@@ -48,11 +48,14 @@ function topologyOptions(location: StoreLocation, url: URL): Record<string, unkn
   const path = url.pathname.split('/').filter((part) => part !== '');
   const connection = credentialsOf(url, tls);
   if (kind === 'cluster') {
-    if (path.length > 0) throw invalid('A redis+cluster location has no path: a cluster has one database (redis+cluster://host:port,host:port?prefix=…).');
+    if (path.length > 0)
+      throw invalid('A redis+cluster location has no path: a cluster has one database (redis+cluster://host:port,host:port?prefix=…).');
     return { cluster: nodesOf(location, url), ...(Object.keys(connection).length > 0 ? { connection } : {}) };
   }
   if (path.length < 1 || path.length > 2 || (path[1] !== undefined && !/^\d{1,5}$/.test(path[1]))) {
-    throw invalid('A redis+sentinel location names the master after the Sentinels: redis+sentinel://host:port,host:port/<masterName>[/<db>].');
+    throw invalid(
+      'A redis+sentinel location names the master after the Sentinels: redis+sentinel://host:port,host:port/<masterName>[/<db>].',
+    );
   }
   const db = path[1] === undefined ? {} : { db: Number(path[1]) };
   const options = { ...connection, ...db };
@@ -84,7 +87,8 @@ export const REDIS_ENGINE: StoreEngine = {
     const url = location.url as URL;
     const own = { ...textOptions(location, ['prefix']), ...numberOptions(location) };
     if (!url.protocol.includes('+')) {
-      if (location.hosts !== undefined) throw invalid('A redis:// location names one server; for a cluster write redis+cluster://host:port,host:port.');
+      if (location.hosts !== undefined)
+        throw invalid('A redis:// location names one server; for a cluster write redis+cluster://host:port,host:port.');
       return { url: connectionUrl(location, QUERY), ...own };
     }
     return { ...topologyOptions(location, url), ...own };

@@ -29,7 +29,8 @@ const CLIENT_OFFLINE_MESSAGES = [
 // over, or no node answers; and a script that reaches a key already moved away from its node (the store's scripts
 // derive keys from the prefix) is stopped by the server: the cluster is between states, and a retry after it settles
 // works.
-const CLUSTER_UNSETTLED = /^(Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes is available|ERR Script attempted to access a non local key)/;
+const CLUSTER_UNSETTLED =
+  /^(Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes is available|ERR Script attempted to access a non local key)/;
 
 const replyCode = (error: Error): string => error.message.split(' ', 1)[0] ?? '';
 
@@ -49,7 +50,7 @@ export function isAccessDenied(error: Error): boolean {
 export function accessDenied(cause: unknown): TokenStoreError {
   return new TokenStoreError(
     ErrorCode.STORE_ACCESS_DENIED,
-    'The Redis server refused the store\'s credentials or permissions; check the username, password and ACL rules.',
+    "The Redis server refused the store's credentials or permissions; check the username, password and ACL rules.",
     { cause },
   );
 }
@@ -87,7 +88,8 @@ export function classifyRedisError(error: unknown, lastConnectionError: Error | 
     // The connection error says why, when it is a host name that does not resolve.
     for (const cause of [error, lastConnectionError]) {
       const lookup = hostLookupFailure(cause);
-      if (lookup !== null) return new TokenStoreError(ErrorCode.STORE_UNAVAILABLE, `The Redis server cannot be reached: ${lookup}`, { cause });
+      if (lookup !== null)
+        return new TokenStoreError(ErrorCode.STORE_UNAVAILABLE, `The Redis server cannot be reached: ${lookup}`, { cause });
     }
     return unavailable('the connection is down or a command timed out', error);
   }

@@ -86,14 +86,11 @@ export class RedisLookup {
       return FIRST_OF_INDEX.run(client, [key], [this.#keys.prefix, ...this.#columns]).then(firstRow);
     }
     // A promise chain rather than async/await: this is every findToken's path.
-    return client.call('SORT_RO', key, ...this.#sortArgs).then(
-      firstRow,
-      (error: unknown) => {
-        if (!(error instanceof Error && UNSUPPORTED.test(error.message))) throw error;
-        this.#sortSupported = false; // decided once per store: the script answers from now on
-        return this.#byScript(client, key, field, value);
-      },
-    );
+    return client.call('SORT_RO', key, ...this.#sortArgs).then(firstRow, (error: unknown) => {
+      if (!(error instanceof Error && UNSUPPORTED.test(error.message))) throw error;
+      this.#sortSupported = false; // decided once per store: the script answers from now on
+      return this.#byScript(client, key, field, value);
+    });
   }
 
   async #byScript(client: Redis, key: string, field: IndexedField, value: string): Promise<RedisRow | null> {

@@ -89,7 +89,23 @@ const UNSAFE_PREFIX = /[\s\p{Cc}*?[\]\\]/u;
 
 const invalid = (message: string): TokenStoreError => new TokenStoreError(ErrorCode.INVALID_CONFIG, message);
 // `encryption` is reserved for the option that encrypts token values.
-const KNOWN_OPTIONS = ['client', 'cluster', 'sentinels', 'masterName', 'waitReplicas', 'waitTimeoutMs', 'url', 'connection', 'prefix', 'keyPrefix', 'connectTimeoutMs', 'commandTimeoutMs', 'writeLockLeaseMs', 'writeLockWaitMs', 'encryption'];
+const KNOWN_OPTIONS = [
+  'client',
+  'cluster',
+  'sentinels',
+  'masterName',
+  'waitReplicas',
+  'waitTimeoutMs',
+  'url',
+  'connection',
+  'prefix',
+  'keyPrefix',
+  'connectTimeoutMs',
+  'commandTimeoutMs',
+  'writeLockLeaseMs',
+  'writeLockWaitMs',
+  'encryption',
+];
 
 function positiveMs(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
@@ -127,7 +143,11 @@ function nodesOf(name: string, value: unknown): readonly RedisNode[] {
     value.length > 0 &&
     value.every(
       (node: Partial<RedisNode> | null) =>
-        typeof node?.host === 'string' && node.host !== '' && Number.isInteger(node.port) && (node.port as number) >= 1 && (node.port as number) <= 65_535,
+        typeof node?.host === 'string' &&
+        node.host !== '' &&
+        Number.isInteger(node.port) &&
+        (node.port as number) >= 1 &&
+        (node.port as number) <= 65_535,
     );
   if (!valid) throw invalid(`The Redis store option "${name}" must be a non-empty array of { host, port }.`);
   return Object.freeze((value as RedisNode[]).map(({ host, port }) => Object.freeze({ host, port })));
@@ -184,11 +204,15 @@ export function resolveRedisOptions(options: RedisStoreOptions = {}): RedisStore
       throw invalid('The Redis store option "client" must be an ioredis client (new Redis(...)).');
     }
     if (url !== undefined || connection !== undefined || options.connectTimeoutMs !== undefined) {
-      throw invalid('Pass either "client" or "url"/"connection"/"connectTimeoutMs" (for a client the store opens) to the Redis store, not both.');
+      throw invalid(
+        'Pass either "client" or "url"/"connection"/"connectTimeoutMs" (for a client the store opens) to the Redis store, not both.',
+      );
     }
     const clientOptions = client.options as (RedisOptions & { redisOptions?: RedisOptions; keyPrefix?: string }) | undefined;
     if (hasKeyPrefix(clientOptions) || hasKeyPrefix(clientOptions?.redisOptions)) {
-      throw invalid('The ioredis client passed to the Redis store has a "keyPrefix"; pass one without it and set the store\'s "prefix" instead.');
+      throw invalid(
+        'The ioredis client passed to the Redis store has a "keyPrefix"; pass one without it and set the store\'s "prefix" instead.',
+      );
     }
   }
   const topology = topologyOf(options);

@@ -2,8 +2,12 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { INDEXES } from './redis-keys.js';
 
-const COLUMNS = Object.values(INDEXES).map(({ column }) => `'${column}'`).join(', ');
-const TAGS = Object.values(INDEXES).map(({ tag }) => `'${tag}'`).join(', ');
+const COLUMNS = Object.values(INDEXES)
+  .map(({ column }) => `'${column}'`)
+  .join(', ');
+const TAGS = Object.values(INDEXES)
+  .map(({ tag }) => `'${tag}'`)
+  .join(', ');
 
 // Shared by the scripts below. ARGV carries the key prefix; every key is derived from it the same way as in
 // redis-keys.ts. Scores: a decimal id of at most 15 digits is its own score (exact in a double), any other id
@@ -170,7 +174,8 @@ return 0`);
  * '' removes the field). 1 written, 0 refused (nothing written). Index entries move only for the changed values
  * (a refresh changes the access token and the expiry alone).
  */
-export const COMPARE_AND_SET = new RedisScript(`${INDEX_HELPERS}
+export const COMPARE_AND_SET = new RedisScript(
+  `${INDEX_HELPERS}
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 if redis.call('HGET', KEYS[2], 'v') ~= ARGV[1] then return 0 end
 local prefix, id = ARGV[3], ARGV[4]
@@ -188,4 +193,6 @@ for i = 5, #ARGV, 4 do
 end
 redis.call('HSET', KEYS[2], unpack(set))
 if #unset > 0 then redis.call('HDEL', KEYS[2], unpack(unset)) end
-return 1`, false);
+return 1`,
+  false,
+);

@@ -121,9 +121,7 @@ export class RedisWrite {
   async #ensureLocked(): Promise<void> {
     if (this.#locked) return;
     for (;;) {
-      const taken = await this.#connection.run((client) =>
-        client.set(this.#keys.writeLock, this.#owner, 'PX', this.#lock.leaseMs, 'NX'),
-      );
+      const taken = await this.#connection.run((client) => client.set(this.#keys.writeLock, this.#owner, 'PX', this.#lock.leaseMs, 'NX'));
       if (taken === 'OK') {
         this.#locked = true;
         return;
@@ -158,8 +156,6 @@ export class RedisWrite {
   async #release(): Promise<void> {
     if (!this.#locked) return;
     this.#locked = false;
-    await this.#connection
-      .run((client) => RELEASE.run(client, [this.#keys.writeLock], [this.#owner]))
-      .catch(() => undefined);
+    await this.#connection.run((client) => RELEASE.run(client, [this.#keys.writeLock], [this.#owner])).catch(() => undefined);
   }
 }

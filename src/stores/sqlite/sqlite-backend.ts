@@ -51,14 +51,22 @@ export class SQLiteBackend implements TokenBackend {
       insert: (record) => void this.#sql().insert.run(...recordToParams(record)),
       update: (record) => this.#update(record),
     };
-    const engine = new SQLiteLockEngine({
-      leaseEnd: (key) => this.#gate.run(() => (this.#sql().lockHolder.get(key) as { expiresAt: number } | undefined)?.expiresAt ?? null),
-      tryTake: (key, owner, expiresAt, now) =>
-        this.#gate.run(() => this.#transaction('take a refresh lock', () => this.#sql().takeLock.run(key, owner, expiresAt, now).changes === 1)),
-      release: (key, owner) => this.#gate.run(() => this.#transaction('release a refresh lock', () => void this.#sql().releaseLock.run(key, owner))),
-      extend: (key, owner, expiresAt) =>
-        this.#gate.run(() => this.#transaction('extend a refresh lock', () => this.#sql().extendLock.run(expiresAt, key, owner).changes === 1)),
-    }, this.refreshLockScope === 'host' && config.database === null ? `${config.path}-zts-wake` : null);
+    const engine = new SQLiteLockEngine(
+      {
+        leaseEnd: (key) => this.#gate.run(() => (this.#sql().lockHolder.get(key) as { expiresAt: number } | undefined)?.expiresAt ?? null),
+        tryTake: (key, owner, expiresAt, now) =>
+          this.#gate.run(() =>
+            this.#transaction('take a refresh lock', () => this.#sql().takeLock.run(key, owner, expiresAt, now).changes === 1),
+          ),
+        release: (key, owner) =>
+          this.#gate.run(() => this.#transaction('release a refresh lock', () => void this.#sql().releaseLock.run(key, owner))),
+        extend: (key, owner, expiresAt) =>
+          this.#gate.run(() =>
+            this.#transaction('extend a refresh lock', () => this.#sql().extendLock.run(expiresAt, key, owner).changes === 1),
+          ),
+      },
+      this.refreshLockScope === 'host' && config.database === null ? `${config.path}-zts-wake` : null,
+    );
     this.#lock = new EngineLock(engine, { scope: this.refreshLockScope, queueLocally: true, poll: { firstMs: 2, maxMs: 50 } });
   }
 
@@ -167,7 +175,10 @@ export class SQLiteBackend implements TokenBackend {
       mask |= 1 << (column - 1);
       values.push(value);
     }
-    if (mask !== 0) this.#sql().updateOf(mask).run(...values, record.id);
+    if (mask !== 0)
+      this.#sql()
+        .updateOf(mask)
+        .run(...values, record.id);
   }
 
   #read<T>(action: string, read: () => T): T {

@@ -22,8 +22,12 @@ export function sqliteError(action: string, error: unknown, path: string): unkno
       { cause: error },
     );
   }
-  if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_PERM') || code.startsWith('SQLITE_READONLY') ||
-      (error instanceof TypeError && /directory does not exist/.test(error.message))) {
+  if (
+    code.startsWith('SQLITE_CANTOPEN') ||
+    code.startsWith('SQLITE_PERM') ||
+    code.startsWith('SQLITE_READONLY') ||
+    (error instanceof TypeError && /directory does not exist/.test(error.message))
+  ) {
     return new TokenStoreError(
       ErrorCode.STORE_UNAVAILABLE,
       `Could not ${action}: ${where} cannot be opened for writing; check that its folder exists and is writable.`,

@@ -78,9 +78,7 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 function storedVersion(db: SQLiteDatabase): number {
   const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(SCHEMA_TABLE);
   if (!hasTable) return 0;
-  const row = db.prepare(`SELECT version FROM ${SCHEMA_TABLE} WHERE subject = ?`).get(TOKEN_TABLE) as
-    | { version: number }
-    | undefined;
+  const row = db.prepare(`SELECT version FROM ${SCHEMA_TABLE} WHERE subject = ?`).get(TOKEN_TABLE) as { version: number } | undefined;
   return row?.version ?? 0;
 }
 

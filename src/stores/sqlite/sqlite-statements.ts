@@ -3,7 +3,6 @@ import { COLUMN_OF_FIELD, OFFICIAL_COLUMNS } from '../../token/official-columns.
 import type { SQLiteDatabase, SQLiteStatement } from './sqlite-driver.js';
 import { COLUMN_LIST, LOCK_TABLE, TOKEN_TABLE } from './sqlite-schema.js';
 
-
 /**
  * Every statement the store runs, prepared once when it opens. Values are always bound parameters; the only
  * names in the SQL are the fixed table and column names above.
@@ -67,9 +66,7 @@ export class Statements {
     this.findBy = Object.freeze(findBy);
     this.list = db.prepare(`SELECT ${COLUMN_LIST} FROM ${TOKEN_TABLE}`).raw(true);
     this.maxNumericId = db.prepare(`SELECT MAX(CAST(id AS INTEGER)) AS max FROM ${TOKEN_TABLE}`);
-    this.insert = db.prepare(
-      `INSERT INTO ${TOKEN_TABLE} (${COLUMN_LIST}) VALUES (${OFFICIAL_COLUMNS.map(() => '?').join(', ')})`,
-    );
+    this.insert = db.prepare(`INSERT INTO ${TOKEN_TABLE} (${COLUMN_LIST}) VALUES (${OFFICIAL_COLUMNS.map(() => '?').join(', ')})`);
     this.deleteById = db.prepare(`DELETE FROM ${TOKEN_TABLE} WHERE id = ?`);
     this.deleteAll = db.prepare(`DELETE FROM ${TOKEN_TABLE}`);
     this.lockHolder = db.prepare(`SELECT owner, expires_at AS expiresAt FROM ${LOCK_TABLE} WHERE lock_key = ?`);

@@ -36,7 +36,8 @@ export function lockingStore(store: TokenStore, rule: string, declared: boolean 
   const candidate = store as Partial<LockingStore>;
   const has = typeof candidate.acquireRefreshLock === 'function';
   if (has) return store as LockingStore;
-  if (declared === true) throw new ConformanceViolation(rule, 'the store is declared to have a refresh lock, but it has no acquireRefreshLock method.');
+  if (declared === true)
+    throw new ConformanceViolation(rule, 'the store is declared to have a refresh lock, but it has no acquireRefreshLock method.');
   throw new NotApplicable(`${rule}: the store has no refresh lock`);
 }
 

@@ -25,7 +25,8 @@ export function fitBytes(value: string, maxBytes: number | null): string {
 /** A token whose user name and every text field hold `value` (secret fields cut to `maxSecretBytes`). */
 export function tokenFilledWith(value: string, expiresAt: number, maxSecretBytes: number | null = null): OAuthToken {
   const init: Record<string, string | number> = { userSignature: value, expiresAt };
-  for (const field of TEXT_FIELDS) init[field] = (SECRET_FIELDS as readonly string[]).includes(field) ? fitBytes(value, maxSecretBytes) : value;
+  for (const field of TEXT_FIELDS)
+    init[field] = (SECRET_FIELDS as readonly string[]).includes(field) ? fitBytes(value, maxSecretBytes) : value;
   return OAuthToken.from(init);
 }
 
@@ -50,7 +51,11 @@ export async function nullOrRefused(rule: string, what: string, call: () => Prom
     result = await call();
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
-    ensure(rule, code === ErrorCode.INVALID_ARGUMENT, `${what} must resolve to null or reject with INVALID_ARGUMENT; it rejected with code ${String(code)}.`);
+    ensure(
+      rule,
+      code === ErrorCode.INVALID_ARGUMENT,
+      `${what} must resolve to null or reject with INVALID_ARGUMENT; it rejected with code ${String(code)}.`,
+    );
     return;
   }
   if (result !== null && result !== undefined) {

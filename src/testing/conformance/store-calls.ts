@@ -38,7 +38,11 @@ export async function expectStored(
 }
 
 /** Checks that every listed token was saved, with exactly the fields recorded for its id in `saved`. */
-export function expectListedAsSaved(rule: string, listed: readonly OAuthToken[], saved: ReadonlyMap<string, Record<string, unknown>>): void {
+export function expectListedAsSaved(
+  rule: string,
+  listed: readonly OAuthToken[],
+  saved: ReadonlyMap<string, Record<string, unknown>>,
+): void {
   for (const token of listed) {
     const expected = saved.get(String(token.id));
     ensure(rule, expected !== undefined, `getTokens returned token ${token.id}, which was never saved.`);

@@ -131,7 +131,7 @@ export async function checkTokenStore<S extends TokenStore>(
   const notApplicable: string[] = [];
   for (const check of conformanceCases(options)) {
     try {
-      (await runOne(check, factory, options) ? passed : notApplicable).push(check.rule);
+      ((await runOne(check, factory, options)) ? passed : notApplicable).push(check.rule);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       failed.push({ rule: check.rule, title: check.title, error, message });

@@ -139,7 +139,10 @@ export class AccountsEmulator {
     if (options.accessType !== undefined && options.accessType !== 'offline' && options.accessType !== 'online') {
       throw argumentError("issueGrantCode: accessType must be 'offline' or 'online'.");
     }
-    if (options.pkce !== undefined && (!isPkceMethod(options.pkce?.method) || typeof options.pkce.challenge !== 'string' || options.pkce.challenge === '')) {
+    if (
+      options.pkce !== undefined &&
+      (!isPkceMethod(options.pkce?.method) || typeof options.pkce.challenge !== 'string' || options.pkce.challenge === '')
+    ) {
       throw argumentError("issueGrantCode: pkce must be { method: 'S256' | 'plain', challenge }.");
     }
     return grantConsent(this.#context, {
@@ -213,7 +216,8 @@ export class AccountsEmulator {
 
   #listener(dataCenter: DataCenterCode): DataCenterListener {
     const listener = this.#listeners.get(dataCenter);
-    if (!listener) throw argumentError(`This emulator does not serve data center ${String(dataCenter)}; list it in the dataCenters option.`);
+    if (!listener)
+      throw argumentError(`This emulator does not serve data center ${String(dataCenter)}; list it in the dataCenters option.`);
     return listener;
   }
 }

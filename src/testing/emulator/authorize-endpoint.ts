@@ -13,7 +13,13 @@ import { splitScope } from './token-endpoint.js';
  * added if there is none). Any data center's listener serves users of every data center, the way accounts.zoho.com
  * does: the redirect's `location` and `accounts-server` say where the code lives.
  */
-export function authorizeEndpoint(context: EmulatorContext, dataCenter: DataCenterCode, method: string, params: ReadonlyMap<string, string>, accept: string | undefined): EmulatorResponse {
+export function authorizeEndpoint(
+  context: EmulatorContext,
+  dataCenter: DataCenterCode,
+  method: string,
+  params: ReadonlyMap<string, string>,
+  accept: string | undefined,
+): EmulatorResponse {
   if (context.faults.takeDrop()) return DROP;
   const client = context.directory.client(params.get('client_id') ?? '');
   if (!client || client.selfClient) return html(400, 'Invalid Client', 'The client_id is not a registered web client.');
@@ -42,7 +48,8 @@ export function authorizeEndpoint(context: EmulatorContext, dataCenter: DataCent
   }
   if (method === 'POST' && params.get('decision') !== 'accept') return back({ error: 'access_denied' });
 
-  const user = hint === undefined ? (context.directory.firstUser() ?? context.directory.addUser({ dataCenter })) : context.directory.userByEmail(hint);
+  const user =
+    hint === undefined ? (context.directory.firstUser() ?? context.directory.addUser({ dataCenter })) : context.directory.userByEmail(hint);
   if (!user) return html(400, 'Unknown User', 'No emulated user has the email given in login_hint; add one with emulator.addUser().');
 
   const code = grantConsent(context, {

@@ -16,10 +16,13 @@ export interface ConsentPageInput {
  */
 export function consentPage({ params, scope, users, chosen }: ConsentPageInput): EmulatorResponse {
   const e = escapeHtml;
-  const hidden = [...params].filter(([name]) => name !== 'login_hint' && name !== 'decision').map(([name, value]) => `<input type="hidden" name="${e(name)}" value="${e(value)}">`);
+  const hidden = [...params]
+    .filter(([name]) => name !== 'login_hint' && name !== 'decision')
+    .map(([name, value]) => `<input type="hidden" name="${e(name)}" value="${e(value)}">`);
   const preselected = users.find((user) => user.email.toLowerCase() === chosen?.toLowerCase()) ?? users[0];
   const choices = users.map(
-    (user) => `<label><input type="radio" name="login_hint" value="${e(user.email)}"${user === preselected ? ' checked' : ''}> ${e(user.fullName)} &lt;${e(user.email)}&gt; (${e(user.dataCenter)})</label><br>`,
+    (user) =>
+      `<label><input type="radio" name="login_hint" value="${e(user.email)}"${user === preselected ? ' checked' : ''}> ${e(user.fullName)} &lt;${e(user.email)}&gt; (${e(user.dataCenter)})</label><br>`,
   );
   const body = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>Zoho Accounts (emulator): consent</title></head><body>
 <h1>Allow access to your Zoho account?</h1>

@@ -15,7 +15,13 @@ const AUTHORIZATION = /^Zoho-oauthtoken +(\S+)$/i;
  * or its org's users; `org` answers the token's org (the official SDKs read its `zgid` to name a token `email:zgid`); `GET` of a module seeded with `emulator.addRecords` answers the Records API (the token user's
  * records, paged, or 204 when there are none); every other path answers an empty `data` list naming the path.
  */
-export function crmEndpoint(context: EmulatorContext, dataCenter: DataCenterCode, method: string, url: URL, authorization: string | undefined): EmulatorResponse {
+export function crmEndpoint(
+  context: EmulatorContext,
+  dataCenter: DataCenterCode,
+  method: string,
+  url: URL,
+  authorization: string | undefined,
+): EmulatorResponse {
   context.stats.sawApiRequest();
   if (context.faults.takeDrop()) return DROP;
   const value = AUTHORIZATION.exec(authorization?.trim() ?? '')?.[1];
@@ -37,7 +43,8 @@ export function crmEndpoint(context: EmulatorContext, dataCenter: DataCenterCode
       info: { per_page: 200, count: users.length, page: 1, more_records: false },
     });
   }
-  if (method === 'GET' && ORG_PATH.test(path)) return json(200, { org: [orgJson(token.orgId, token.userId === null ? null : context.directory.user(token.userId))] });
+  if (method === 'GET' && ORG_PATH.test(path))
+    return json(200, { org: [orgJson(token.orgId, token.userId === null ? null : context.directory.user(token.userId))] });
   const module = MODULE_PATH.exec(path)?.[1];
   if (method === 'GET' && module !== undefined && context.records.isRecordsModule(module)) {
     return recordsPage(token.userId === null ? [] : context.records.list(token.userId, module), url.searchParams);
@@ -51,9 +58,25 @@ function recordsPage(records: readonly CrmRecord[], params: URLSearchParams): Em
   const perPage = Math.min(positiveInteger(params.get('per_page'), MAX_PER_PAGE), MAX_PER_PAGE);
   const slice = records.slice((page - 1) * perPage, page * perPage);
   if (slice.length === 0) return { kind: 'reply', status: 204, headers: {}, body: '' };
-  const fields = params.get('fields')?.split(',').map((field) => field.trim()).filter(Boolean);
-  const data = fields ? slice.map((record) => Object.fromEntries(Object.entries(record).filter(([name]) => name === 'id' || fields.includes(name)))) : slice;
-  return json(200, { data, info: { per_page: perPage, count: slice.length, page, sort_by: 'id', sort_order: 'desc', more_records: records.length > page * perPage } });
+  const fields = params
+    .get('fields')
+    ?.split(',')
+    .map((field) => field.trim())
+    .filter(Boolean);
+  const data = fields
+    ? slice.map((record) => Object.fromEntries(Object.entries(record).filter(([name]) => name === 'id' || fields.includes(name))))
+    : slice;
+  return json(200, {
+    data,
+    info: {
+      per_page: perPage,
+      count: slice.length,
+      page,
+      sort_by: 'id',
+      sort_order: 'desc',
+      more_records: records.length > page * perPage,
+    },
+  });
 }
 
 function positiveInteger(text: string | null, fallback: number): number {

@@ -15,7 +15,10 @@ export interface DevEmulator {
  * SIGINT or SIGTERM. The client secret is written because it is the emulator's own test credential, valid nowhere
  * else; no token is ever written. `main.ts` runs this; a CLI can call it with its own `write`.
  */
-export async function runDevEmulator(options: EmulatorOptions = {}, write: (text: string) => void = (text) => void process.stdout.write(text)): Promise<DevEmulator> {
+export async function runDevEmulator(
+  options: EmulatorOptions = {},
+  write: (text: string) => void = (text) => void process.stdout.write(text),
+): Promise<DevEmulator> {
   const emulator = await AccountsEmulator.start(options);
   const client = emulator.registerClient();
   const user = emulator.addUser({ email: 'ada@example.com', fullName: 'Ada Lovelace' });

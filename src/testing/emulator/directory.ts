@@ -55,7 +55,11 @@ export class Directory {
     const client: EmulatorClient = {
       clientId: init.clientId === undefined ? newClientId() : nonEmptyString('registerClient: clientId', init.clientId),
       clientSecret: init.clientSecret === undefined ? newClientSecret() : nonEmptyString('registerClient: clientSecret', init.clientSecret),
-      redirectUri: selfClient ? (init.redirectUri ?? '') : init.redirectUri === undefined ? DEFAULT_REDIRECT_URI : this.#redirectUri(init.redirectUri),
+      redirectUri: selfClient
+        ? (init.redirectUri ?? '')
+        : init.redirectUri === undefined
+          ? DEFAULT_REDIRECT_URI
+          : this.#redirectUri(init.redirectUri),
       dataCenter: this.#dataCenter('registerClient', init.dataCenter),
     };
     if (this.#clients.has(client.clientId)) throw argumentError(`registerClient: client ${client.clientId} is already registered.`);
@@ -75,7 +79,8 @@ export class Directory {
       dataCenter: this.#dataCenter('addUser', init.dataCenter),
     };
     if (this.#users.has(user.id)) throw argumentError(`addUser: user id ${user.id} is already taken.`);
-    if (this.userByEmail(user.email)) throw argumentError('addUser: a user with that email already exists; emails identify users at login.');
+    if (this.userByEmail(user.email))
+      throw argumentError('addUser: a user with that email already exists; emails identify users at login.');
     const frozen = Object.freeze(user);
     this.#users.set(user.id, frozen);
     return frozen;

@@ -30,12 +30,14 @@ export class RunningClock implements EmulatorClock {
   }
 
   advance(ms: number): void {
-    if (!Number.isFinite(ms) || ms < 0) throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, 'clock.advance(ms) takes a finite number of milliseconds ≥ 0.');
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, 'clock.advance(ms) takes a finite number of milliseconds ≥ 0.');
     this.#offset += ms;
   }
 
   set(epochMs: number): void {
-    if (!Number.isFinite(epochMs)) throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, 'clock.set(epochMs) takes a finite epoch time in milliseconds.');
+    if (!Number.isFinite(epochMs))
+      throw new TokenArgumentError(ErrorCode.INVALID_ARGUMENT, 'clock.set(epochMs) takes a finite epoch time in milliseconds.');
     this.#offset += epochMs - this.now();
   }
 }

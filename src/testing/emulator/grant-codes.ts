@@ -44,7 +44,13 @@ export class GrantCodeBook {
     let window = this.#windows.get(init.clientId);
     if (!window) this.#windows.set(init.clientId, (window = new FixedWindow()));
     const overLimit = !window.tryTake(now, this.#limits.grantCodesPerClientWindow, this.#limits.grantCodeWindowMs);
-    const code: GrantCode = Object.freeze({ ...init, scope: Object.freeze([...init.scope]), value: newTokenValue(), expiresAt: now + init.ttlMs, overLimit });
+    const code: GrantCode = Object.freeze({
+      ...init,
+      scope: Object.freeze([...init.scope]),
+      value: newTokenValue(),
+      expiresAt: now + init.ttlMs,
+      overLimit,
+    });
     this.#codes.set(code.value, code);
     return code.value;
   }

@@ -7,8 +7,7 @@ const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 export const newTokenValue = (): string => `1000.${hex(16)}.${hex(16)}`;
 
 /** A client id shaped like Zoho's: `1000.` and 30 upper-case letters and digits. */
-export const newClientId = (): string =>
-  `1000.${Array.from({ length: 30 }, () => ALNUM[randomInt(ALNUM.length)]).join('')}`;
+export const newClientId = (): string => `1000.${Array.from({ length: 30 }, () => ALNUM[randomInt(ALNUM.length)]).join('')}`;
 
 /** A client secret shaped like Zoho's: 42 lower-case hex digits. */
 export const newClientSecret = (): string => hex(21);

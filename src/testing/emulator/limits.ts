@@ -43,7 +43,10 @@ export function resolveLimits(overrides: Partial<EmulatorLimits> = {}): Readonly
   const limits: EmulatorLimits = { ...DEFAULT_LIMITS };
   for (const [name, value] of Object.entries(overrides)) {
     if (!(name in DEFAULT_LIMITS)) {
-      throw new TokenStoreError(ErrorCode.INVALID_CONFIG, `Unknown emulator limit ${name}; known: ${Object.keys(DEFAULT_LIMITS).join(', ')}.`);
+      throw new TokenStoreError(
+        ErrorCode.INVALID_CONFIG,
+        `Unknown emulator limit ${name}; known: ${Object.keys(DEFAULT_LIMITS).join(', ')}.`,
+      );
     }
     if (value === undefined) continue;
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {

@@ -26,7 +26,17 @@ export interface ResolvedEmulatorOptions {
   readonly port: number;
 }
 
-export const DEFAULT_EMULATOR_DATA_CENTERS: readonly DataCenterCode[] = Object.freeze(['us', 'eu', 'in', 'au', 'jp', 'ca', 'sa', 'cn', 'uk']);
+export const DEFAULT_EMULATOR_DATA_CENTERS: readonly DataCenterCode[] = Object.freeze([
+  'us',
+  'eu',
+  'in',
+  'au',
+  'jp',
+  'ca',
+  'sa',
+  'cn',
+  'uk',
+]);
 
 function configError(message: string): TokenStoreError {
   return new TokenStoreError(ErrorCode.INVALID_CONFIG, message);
@@ -43,7 +53,8 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
   }
   if (new Set(dataCenters).size !== dataCenters.length) throw configError('Emulator option dataCenters lists a data center twice.');
   const startTime = options.startTime ?? Date.now();
-  if (typeof startTime !== 'number' || !Number.isFinite(startTime)) throw configError('Emulator option startTime must be epoch milliseconds.');
+  if (typeof startTime !== 'number' || !Number.isFinite(startTime))
+    throw configError('Emulator option startTime must be epoch milliseconds.');
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || (port > 0 && port + dataCenters.length - 1 > 65_535)) {
     throw configError(`Emulator option port must be 0 (ephemeral) or a port with room for ${dataCenters.length} consecutive ports.`);

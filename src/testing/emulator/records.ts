@@ -11,11 +11,19 @@ export class RecordBook {
   readonly #records = new Map<string, CrmRecord[]>();
   readonly #modules = new Set<string>();
 
-  add(owner: { readonly id: string; readonly email: string; readonly fullName: string }, module: string, fields: readonly Readonly<Record<string, unknown>>[]): CrmRecord[] {
+  add(
+    owner: { readonly id: string; readonly email: string; readonly fullName: string },
+    module: string,
+    fields: readonly Readonly<Record<string, unknown>>[],
+  ): CrmRecord[] {
     this.#modules.add(module.toLowerCase());
     const key = recordsKey(owner.id, module);
     const added = fields.map((record) =>
-      Object.freeze({ ...record, id: typeof record.id === 'string' ? record.id : newNumericId(19), Owner: { id: owner.id, name: owner.fullName, email: owner.email } }),
+      Object.freeze({
+        ...record,
+        id: typeof record.id === 'string' ? record.id : newNumericId(19),
+        Owner: { id: owner.id, name: owner.fullName, email: owner.email },
+      }),
     );
     this.#records.set(key, [...(this.#records.get(key) ?? []), ...added]);
     return added;

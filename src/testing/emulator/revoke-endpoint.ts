@@ -3,7 +3,11 @@ import type { EmulatorContext } from './context.js';
 import { DROP, json, serverError, type EmulatorResponse } from './responses.js';
 
 /** `POST /oauth/v2/token/revoke?token=<refresh token>`: deletes it and every access token made from it. */
-export function revokeEndpoint(context: EmulatorContext, dataCenter: DataCenterCode, params: ReadonlyMap<string, string>): EmulatorResponse {
+export function revokeEndpoint(
+  context: EmulatorContext,
+  dataCenter: DataCenterCode,
+  params: ReadonlyMap<string, string>,
+): EmulatorResponse {
   context.stats.sawRevoke();
   if (context.faults.takeDrop()) return DROP;
   const status = context.faults.takeFailure();

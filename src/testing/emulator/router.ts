@@ -21,7 +21,13 @@ export async function route(context: EmulatorContext, dataCenter: DataCenterCode
     switch (path) {
       case '/oauth/v2/auth':
         if (method !== 'GET' && method !== 'POST') return notAllowed('GET, POST');
-        return authorizeEndpoint(context, dataCenter, method, await readParams(url, request.headers['content-type'], body), request.headers.accept);
+        return authorizeEndpoint(
+          context,
+          dataCenter,
+          method,
+          await readParams(url, request.headers['content-type'], body),
+          request.headers.accept,
+        );
       case '/oauth/v2/token':
         if (method !== 'POST') return notAllowed('POST');
         return tokenEndpoint(context, dataCenter, await readParams(url, request.headers['content-type'], body));

@@ -45,7 +45,12 @@ function injectedFault(context: EmulatorContext): EmulatorResponse | null {
 }
 
 /** The client, or the error body: unknown id or another data center's grant → invalid_client; wrong secret → invalid_client_secret. */
-function authenticate(context: EmulatorContext, params: Params, grantDataCenter: DataCenterCode | null, dataCenter: DataCenterCode): ClientRecord | EmulatorResponse {
+function authenticate(
+  context: EmulatorContext,
+  params: Params,
+  grantDataCenter: DataCenterCode | null,
+  dataCenter: DataCenterCode,
+): ClientRecord | EmulatorResponse {
   const client = context.directory.client(params.get('client_id') ?? '');
   if (!client) return oauthError('invalid_client');
   // Each data center keeps its own grants: at another DC's accounts server, the client has nothing, as at Zoho.
@@ -116,7 +121,11 @@ export function splitScope(value: string | undefined): string[] {
   return (value ?? '').split(/[\s,]+/).filter((scope) => scope !== '');
 }
 
-function tokenBody(context: EmulatorContext, access: AccessTokenRecord, options: { refreshToken: string | null; withScope: boolean }): EmulatorResponse {
+function tokenBody(
+  context: EmulatorContext,
+  access: AccessTokenRecord,
+  options: { refreshToken: string | null; withScope: boolean },
+): EmulatorResponse {
   const ttlMs = context.limits.accessTokenTtlMs;
   const seconds = Math.round(ttlMs / 1000);
   return json(200, {

@@ -51,7 +51,9 @@ export const closeCases: ConformanceCase[] = [
       const closable = closableStore(store, this.rule, settings.capabilities.close);
       const locked = lockingStore(store, this.rule, settings.capabilities.refreshLock);
       const key = '1999999999';
-      const holder = await mustSucceed(this.rule, 'acquireRefreshLock', () => locked.acquireRefreshLock(key, { waitMs: 15_000, leaseMs: 60_000 }));
+      const holder = await mustSucceed(this.rule, 'acquireRefreshLock', () =>
+        locked.acquireRefreshLock(key, { waitMs: 15_000, leaseMs: 60_000 }),
+      );
       ensure(this.rule, holder !== null, 'a free lock must be granted.');
       // Settled into a value at once: the wait may end while close() is still running.
       const waiting = settled(locked.acquireRefreshLock(key, { waitMs: 15_000, leaseMs: 60_000 }));

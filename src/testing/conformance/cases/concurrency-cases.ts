@@ -17,7 +17,11 @@ export const concurrencyCases: ConformanceCase[] = [
       const ids = new Set(listed.map((token) => token.id));
       ensure(this.rule, ids.size === concurrency, `${concurrency} users must have ${concurrency} distinct ids; they have ${ids.size}.`);
       const users = new Set(listed.map((token) => token.userName));
-      ensure(this.rule, tokens.every((token) => users.has(token.userName)), 'every concurrently saved user must be stored.');
+      ensure(
+        this.rule,
+        tokens.every((token) => users.has(token.userName)),
+        'every concurrently saved user must be stored.',
+      );
     },
   },
   {
@@ -33,8 +37,16 @@ export const concurrencyCases: ConformanceCase[] = [
         Promise.all(tokens.map((token) => store.saveToken(token))),
       );
       const [row] = await expectCount(store, this.rule, 1, `${concurrency} concurrent saves for one user`);
-      ensure(this.rule, row !== undefined && accessTokens.includes(String(row.accessToken)), 'the row must hold one of the saved access tokens.');
-      ensure(this.rule, tokens.every((token) => token.id === row.id), 'every concurrent save for one user must report the same id.');
+      ensure(
+        this.rule,
+        row !== undefined && accessTokens.includes(String(row.accessToken)),
+        'the row must hold one of the saved access tokens.',
+      );
+      ensure(
+        this.rule,
+        tokens.every((token) => token.id === row.id),
+        'every concurrent save for one user must report the same id.',
+      );
     },
   },
 ];

@@ -27,7 +27,13 @@ export const fencedCases: ConformanceCase[] = [
         writer.saveTokenIf(refresh, { accessToken: token.accessToken, refreshToken: token.refreshToken }),
       );
       ensure(this.rule, result === 'saved', `saveTokenIf of an unchanged token must resolve to "saved"; it resolved to ${String(result)}.`);
-      await expectStored(store, this.rule, String(token.id), { ...fieldsOf(token), accessToken: refresh.accessToken, expiresAt: refresh.expiresAt }, 'a fenced save');
+      await expectStored(
+        store,
+        this.rule,
+        String(token.id),
+        { ...fieldsOf(token), accessToken: refresh.accessToken, expiresAt: refresh.expiresAt },
+        'a fenced save',
+      );
     },
   },
   {
@@ -40,8 +46,18 @@ export const fencedCases: ConformanceCase[] = [
       const newer = refreshOf(String(token.id));
       await save(store, this.rule, newer); // another holder's refresh, committed first
       const result = await mustSucceed(this.rule, 'saveTokenIf', () => writer.saveTokenIf(refreshOf(String(token.id)), read));
-      ensure(this.rule, result === 'changed', `saveTokenIf after another save must resolve to "changed"; it resolved to ${String(result)}.`);
-      await expectStored(store, this.rule, String(token.id), { accessToken: newer.accessToken, expiresAt: newer.expiresAt }, 'a refused fenced save');
+      ensure(
+        this.rule,
+        result === 'changed',
+        `saveTokenIf after another save must resolve to "changed"; it resolved to ${String(result)}.`,
+      );
+      await expectStored(
+        store,
+        this.rule,
+        String(token.id),
+        { accessToken: newer.accessToken, expiresAt: newer.expiresAt },
+        'a refused fenced save',
+      );
     },
   },
   {

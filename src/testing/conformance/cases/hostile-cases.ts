@@ -38,9 +38,19 @@ export const hostileCases: ConformanceCase[] = [
         for (const value of ['x'.repeat(maxSecretBytes + 1), `${'x'.repeat(maxSecretBytes - 1)}é`]) {
           for (const field of SECRET_FIELDS) {
             const fresh = Object.assign(completeToken(), { [field]: value });
-            await mustReject(this.rule, `saveToken of a new token with a ${field} over ${maxSecretBytes} bytes`, ErrorCode.INVALID_ARGUMENT, () => store.saveToken(fresh));
+            await mustReject(
+              this.rule,
+              `saveToken of a new token with a ${field} over ${maxSecretBytes} bytes`,
+              ErrorCode.INVALID_ARGUMENT,
+              () => store.saveToken(fresh),
+            );
             const update = Object.assign(new OAuthToken({ id: stored.id, accessToken: 'replaced' }), { [field]: value });
-            await mustReject(this.rule, `saveToken of stored token ${stored.id} with a ${field} over ${maxSecretBytes} bytes`, ErrorCode.INVALID_ARGUMENT, () => store.saveToken(update));
+            await mustReject(
+              this.rule,
+              `saveToken of stored token ${stored.id} with a ${field} over ${maxSecretBytes} bytes`,
+              ErrorCode.INVALID_ARGUMENT,
+              () => store.saveToken(update),
+            );
           }
         }
       }
@@ -52,7 +62,9 @@ export const hostileCases: ConformanceCase[] = [
           await mustReject(this.rule, `saveToken of a new token with ${what}`, ErrorCode.INVALID_ARGUMENT, () => store.saveToken(fresh));
           const update = new OAuthToken({ id: stored.id, accessToken: 'replaced' });
           set(update, value);
-          await mustReject(this.rule, `saveToken of stored token ${stored.id} with ${what}`, ErrorCode.INVALID_ARGUMENT, () => store.saveToken(update));
+          await mustReject(this.rule, `saveToken of stored token ${stored.id} with ${what}`, ErrorCode.INVALID_ARGUMENT, () =>
+            store.saveToken(update),
+          );
         }
         for (const { field, query } of LOOKUPS) {
           await nullOrRefused(this.rule, `findToken by a ${field} like ${describeValue(value)}`, () => store.findToken(query(value)));
@@ -60,14 +72,23 @@ export const hostileCases: ConformanceCase[] = [
       }
       for (const expiresAt of REJECTED_EXPIRIES) {
         const fresh = Object.assign(completeToken(), { expiresAt });
-        await mustReject(this.rule, `saveToken with expiresAt ${describeValue(expiresAt)}`, ErrorCode.INVALID_ARGUMENT, () => store.saveToken(fresh));
+        await mustReject(this.rule, `saveToken with expiresAt ${describeValue(expiresAt)}`, ErrorCode.INVALID_ARGUMENT, () =>
+          store.saveToken(fresh),
+        );
         const update = Object.assign(new OAuthToken({ id: stored.id, accessToken: 'replaced' }), { expiresAt });
-        await mustReject(this.rule, `saveToken of a stored token with expiresAt ${describeValue(expiresAt)}`, ErrorCode.INVALID_ARGUMENT, () => store.saveToken(update));
+        await mustReject(
+          this.rule,
+          `saveToken of a stored token with expiresAt ${describeValue(expiresAt)}`,
+          ErrorCode.INVALID_ARGUMENT,
+          () => store.saveToken(update),
+        );
       }
       for (const id of [...REJECTED_IDS, '']) {
         const fresh = Object.assign(completeToken(), { id });
         if (id !== '') {
-          await mustReject(this.rule, `saveToken with the id ${describeValue(id)}`, ErrorCode.INVALID_ARGUMENT, () => store.saveToken(fresh));
+          await mustReject(this.rule, `saveToken with the id ${describeValue(id)}`, ErrorCode.INVALID_ARGUMENT, () =>
+            store.saveToken(fresh),
+          );
         }
         await nullOrRefused(this.rule, `findTokenById(${describeValue(id)})`, () => store.findTokenById(id));
         await nullOrRefused(this.rule, `deleteToken(${describeValue(id)})`, () => store.deleteToken(id));
@@ -84,7 +105,11 @@ export const hostileCases: ConformanceCase[] = [
       const before = await snapshot(store, this.rule);
       for (const id of HOSTILE_IDS) {
         const found = await mustSucceed(this.rule, `findTokenById(${describeValue(id)})`, () => store.findTokenById(id));
-        ensure(this.rule, found === null, `findTokenById(${describeValue(id)}) must be null while no token has that id; it found token ${found?.id}.`);
+        ensure(
+          this.rule,
+          found === null,
+          `findTokenById(${describeValue(id)}) must be null while no token has that id; it found token ${found?.id}.`,
+        );
         await mustSucceed(this.rule, `deleteToken(${describeValue(id)})`, () => store.deleteToken(id));
       }
       await expectUnchanged(store, this.rule, before, 'lookups and deletes of ids no token has');
@@ -92,21 +117,37 @@ export const hostileCases: ConformanceCase[] = [
       const saved = new Map<string, Record<string, unknown>>();
       for (const id of HOSTILE_IDS) {
         const token = await save(store, this.rule, completeToken({ id }));
-        ensure(this.rule, token.id === id, `saveToken of a new token with id ${describeValue(id)} must keep that id; it set ${describeValue(token.id)}.`);
+        ensure(
+          this.rule,
+          token.id === id,
+          `saveToken of a new token with id ${describeValue(id)} must keep that id; it set ${describeValue(token.id)}.`,
+        );
         saved.set(id, fieldsOf(token));
       }
       const generated = await save(store, this.rule, completeToken());
-      ensure(this.rule, !saved.has(String(generated.id)) && !seeds.some((seed) => seed.id === generated.id), `a new token must get an id no token has; it got ${describeValue(generated.id)}.`);
+      ensure(
+        this.rule,
+        !saved.has(String(generated.id)) && !seeds.some((seed) => seed.id === generated.id),
+        `a new token must get an id no token has; it got ${describeValue(generated.id)}.`,
+      );
       for (const [id, fields] of saved) await expectStored(store, this.rule, id, fields, `saving a token with id ${describeValue(id)}`);
       const listed = await expectCount(store, this.rule, seeds.length + HOSTILE_IDS.length + 1, 'saving tokens with hostile ids');
       const ids = listed.map((token) => String(token.id));
-      ensure(this.rule, ids.every((id, i) => i === 0 || compareIds(ids[i - 1] as string, id) < 0), 'getTokens must list hostile ids once each, ordered by id.');
+      ensure(
+        this.rule,
+        ids.every((id, i) => i === 0 || compareIds(ids[i - 1] as string, id) < 0),
+        'getTokens must list hostile ids once each, ordered by id.',
+      );
       for (const token of listed) {
         const expected = saved.get(String(token.id));
         if (!expected) continue;
         const actual = fieldsOf(token);
         const wrong = Object.keys(expected).filter((field) => actual[field] !== expected[field]);
-        ensure(this.rule, wrong.length === 0, `getTokens returned token ${describeValue(token.id)} with wrong values in: ${wrong.join(', ')}.`);
+        ensure(
+          this.rule,
+          wrong.length === 0,
+          `getTokens returned token ${describeValue(token.id)} with wrong values in: ${wrong.join(', ')}.`,
+        );
       }
 
       await mustSucceed(this.rule, 'deleteToken of the generated id', () => store.deleteToken(String(generated.id)));
@@ -134,12 +175,15 @@ export const hostileCases: ConformanceCase[] = [
       await expectStored(store, this.rule, String(token.id), { ...stored, accessToken: 'updated' }, "an update whose other fields are ''");
 
       const sparse = Object.assign(new OAuthToken({ refreshToken: 'r', clientId: 'c', clientSecret: 's' }), { userSignature: '' });
-      for (const field of TEXT_FIELDS) if (field !== 'refreshToken' && field !== 'clientId' && field !== 'clientSecret') (sparse as unknown as Mutable)[field] = '';
+      for (const field of TEXT_FIELDS)
+        if (field !== 'refreshToken' && field !== 'clientId' && field !== 'clientSecret') (sparse as unknown as Mutable)[field] = '';
       await save(store, this.rule, sparse);
       const [listed] = (await listAll(store, this.rule)).filter((candidate) => candidate.id === sparse.id);
       ensure(this.rule, listed !== undefined, `token ${sparse.id} must be listed.`);
       const fields = fieldsOf(listed);
-      const notNull = ['userName', 'accessToken', 'grantToken', 'redirectUrl', 'apiDomain', 'expiresAt'].filter((field) => fields[field] !== null);
+      const notNull = ['userName', 'accessToken', 'grantToken', 'redirectUrl', 'apiDomain', 'expiresAt'].filter(
+        (field) => fields[field] !== null,
+      );
       ensure(this.rule, notNull.length === 0, `fields saved as '' must read back as null; these did not: ${notNull.join(', ')}.`);
     },
   },

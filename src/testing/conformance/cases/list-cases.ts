@@ -17,7 +17,11 @@ export const listCases: ConformanceCase[] = [
       const listed = await expectCount(store, this.rule, 12, '12 saves');
       const ids = listed.map((token) => String(token.id));
       const sorted = [...ids].sort(compareIds);
-      ensure(this.rule, ids.every((id, i) => id === sorted[i]), `getTokens must be ordered by id; got ${ids.join(', ')}.`);
+      ensure(
+        this.rule,
+        ids.every((id, i) => id === sorted[i]),
+        `getTokens must be ordered by id; got ${ids.join(', ')}.`,
+      );
       expectListedAsSaved(this.rule, listed, saved);
     },
   },

@@ -20,7 +20,11 @@ function locking(store: Parameters<ConformanceCase['run']>[0], rule: string, set
 
 async function acquire(store: LockingStore, rule: string, key: string, options: RefreshLockOptions): Promise<RefreshLease | null> {
   const lease = await mustSucceed(rule, 'acquireRefreshLock', () => store.acquireRefreshLock(key, options));
-  ensure(rule, lease === null || typeof lease?.release === 'function', 'acquireRefreshLock must resolve to a lease (with release()) or to null.');
+  ensure(
+    rule,
+    lease === null || typeof lease?.release === 'function',
+    'acquireRefreshLock must resolve to a lease (with release()) or to null.',
+  );
   return lease;
 }
 
@@ -61,7 +65,11 @@ export const lockCases: ConformanceCase[] = [
     title: 'refreshLockScope says what the lock covers: process, host or cluster',
     async run(store, settings) {
       const locked = locking(store, this.rule, settings);
-      ensure(this.rule, ['process', 'host', 'cluster'].includes(locked.refreshLockScope), `refreshLockScope must be process, host or cluster; it is ${String(locked.refreshLockScope)}.`);
+      ensure(
+        this.rule,
+        ['process', 'host', 'cluster'].includes(locked.refreshLockScope),
+        `refreshLockScope must be process, host or cluster; it is ${String(locked.refreshLockScope)}.`,
+      );
     },
   },
   {
@@ -150,7 +158,7 @@ export const lockCases: ConformanceCase[] = [
   },
   {
     rule: 'lock.release-twice',
-    title: "release twice is safe, and a lease that ended cannot free the key its successor holds",
+    title: 'release twice is safe, and a lease that ended cannot free the key its successor holds',
     async run(store, settings) {
       const locked = locking(store, this.rule, settings);
       const key = freshKey();

@@ -14,7 +14,11 @@ export const saveCases: ConformanceCase[] = [
       for (let i = 0; i < 20; i += 1) ids.add(String((await save(store, this.rule, completeToken())).id));
       ensure(this.rule, ids.size === 20, `20 new tokens must get 20 distinct ids; they got ${ids.size}.`);
       const listed = await expectCount(store, this.rule, 20, '20 saves of new users');
-      ensure(this.rule, listed.every((token) => ids.has(String(token.id))), 'getTokens must list the ids saveToken assigned.');
+      ensure(
+        this.rule,
+        listed.every((token) => ids.has(String(token.id))),
+        'getTokens must list the ids saveToken assigned.',
+      );
     },
   },
   {
@@ -49,7 +53,13 @@ export const saveCases: ConformanceCase[] = [
       const access1 = zohoLikeToken();
       await save(store, this.rule, new OAuthToken({ ...base, grantToken: byGrant.grantToken, accessToken: access1 }));
       await expectCount(store, this.rule, 1, 'a second save with the same grant token');
-      await expectStored(store, this.rule, String(byGrant.id), { refreshToken: byGrant.refreshToken, accessToken: access1 }, 'a save by grant token');
+      await expectStored(
+        store,
+        this.rule,
+        String(byGrant.id),
+        { refreshToken: byGrant.refreshToken, accessToken: access1 },
+        'a save by grant token',
+      );
       const access2 = zohoLikeToken();
       await save(store, this.rule, new OAuthToken({ ...base, refreshToken: byGrant.refreshToken, accessToken: access2 }));
       await expectCount(store, this.rule, 1, 'a save with the same refresh token');
@@ -95,7 +105,11 @@ export const saveCases: ConformanceCase[] = [
       await expectCount(store, this.rule, 2, 'saves for two users');
       for (const user of [alice, bob]) {
         const found = await mustSucceed(this.rule, 'findToken', () => store.findToken(new OAuthToken({ userSignature: user.userName })));
-        ensure(this.rule, found?.id === user.id, `findToken for ${String(user.userName)} must return token ${user.id}; it returned ${found?.id}.`);
+        ensure(
+          this.rule,
+          found?.id === user.id,
+          `findToken for ${String(user.userName)} must return token ${user.id}; it returned ${found?.id}.`,
+        );
       }
     },
   },
@@ -121,7 +135,7 @@ export const saveCases: ConformanceCase[] = [
   },
   {
     rule: 'save.no-duplicate-users',
-    title: 'an update by id that would give a row another row\'s user name is rejected with TOKEN_CONFLICT',
+    title: "an update by id that would give a row another row's user name is rejected with TOKEN_CONFLICT",
     async run(store) {
       const alice = await save(store, this.rule, completeToken());
       const bob = await save(store, this.rule, completeToken());

@@ -8,12 +8,23 @@ import { expectListedAsSaved, expectStored, listAll, save } from '../store-calls
 import { ensure, mustSucceed } from '../violation.js';
 
 const CLIENT = ['clientId', 'clientSecret'];
-const LOOKUPS: ReadonlyArray<{ field: LookupField; secret: boolean; query: (value: string) => OAuthToken; ownFields: readonly string[] }> = [
-  { field: 'userName', secret: false, query: (value) => new OAuthToken({ userSignature: value }), ownFields: [] },
-  { field: 'accessToken', secret: true, query: (value) => new OAuthToken({ accessToken: value }), ownFields: [] },
-  { field: 'grantToken', secret: true, query: (value) => new OAuthToken({ grantToken: value, clientId: 'c', clientSecret: 's' }), ownFields: CLIENT },
-  { field: 'refreshToken', secret: true, query: (value) => new OAuthToken({ refreshToken: value, clientId: 'c', clientSecret: 's' }), ownFields: CLIENT },
-];
+const LOOKUPS: ReadonlyArray<{ field: LookupField; secret: boolean; query: (value: string) => OAuthToken; ownFields: readonly string[] }> =
+  [
+    { field: 'userName', secret: false, query: (value) => new OAuthToken({ userSignature: value }), ownFields: [] },
+    { field: 'accessToken', secret: true, query: (value) => new OAuthToken({ accessToken: value }), ownFields: [] },
+    {
+      field: 'grantToken',
+      secret: true,
+      query: (value) => new OAuthToken({ grantToken: value, clientId: 'c', clientSecret: 's' }),
+      ownFields: CLIENT,
+    },
+    {
+      field: 'refreshToken',
+      secret: true,
+      query: (value) => new OAuthToken({ refreshToken: value, clientId: 'c', clientSecret: 's' }),
+      ownFields: CLIENT,
+    },
+  ];
 
 export const valueCases: ConformanceCase[] = [
   {
@@ -29,16 +40,28 @@ export const valueCases: ConformanceCase[] = [
         saved.set(String(token.id), fieldsOf(token));
         await expectStored(store, this.rule, String(token.id), fieldsOf(token), `saving ${what}`);
         for (const lookup of LOOKUPS) {
-          const found = await mustSucceed(this.rule, `findToken by ${lookup.field}`, () => store.findToken(lookup.query(lookup.secret ? fitBytes(hostile, maxSecretBytes) : hostile)));
+          const found = await mustSucceed(this.rule, `findToken by ${lookup.field}`, () =>
+            store.findToken(lookup.query(lookup.secret ? fitBytes(hostile, maxSecretBytes) : hostile)),
+          );
           ensure(this.rule, found?.id === token.id, `findToken by ${lookup.field} must find ${what}; it found ${found?.id}.`);
           // The query's own client id and secret take precedence over the stored ones; every other field is the stored value.
           const actual = fieldsOf(found);
-          const wrong = Object.entries(fieldsOf(token)).filter(([field, value]) => !lookup.ownFields.includes(field) && actual[field] !== value);
-          ensure(this.rule, wrong.length === 0, `findToken by ${lookup.field} returned ${what} with wrong values in: ${wrong.map(([field]) => field).join(', ')}.`);
+          const wrong = Object.entries(fieldsOf(token)).filter(
+            ([field, value]) => !lookup.ownFields.includes(field) && actual[field] !== value,
+          );
+          ensure(
+            this.rule,
+            wrong.length === 0,
+            `findToken by ${lookup.field} returned ${what} with wrong values in: ${wrong.map(([field]) => field).join(', ')}.`,
+          );
         }
       }
       const listed = await listAll(store, this.rule);
-      ensure(this.rule, listed.length === values.length, `every hostile value must be stored once; ${listed.length} rows for ${values.length}.`);
+      ensure(
+        this.rule,
+        listed.length === values.length,
+        `every hostile value must be stored once; ${listed.length} rows for ${values.length}.`,
+      );
       expectListedAsSaved(this.rule, listed, saved);
     },
   },
@@ -49,15 +72,37 @@ export const valueCases: ConformanceCase[] = [
       const variants = ['Ada@Example.com', 'ada@example.com', 'ada@example.com ', ' ada@example.com'];
       const saved = [];
       for (const name of variants) {
-        saved.push(await save(store, this.rule, new OAuthToken({ userSignature: name, accessToken: `${name}|access`, clientId: 'c', clientSecret: 's' })));
+        saved.push(
+          await save(
+            store,
+            this.rule,
+            new OAuthToken({ userSignature: name, accessToken: `${name}|access`, clientId: 'c', clientSecret: 's' }),
+          ),
+        );
       }
       const ids = new Set(saved.map((token) => token.id));
-      ensure(this.rule, ids.size === variants.length, `${variants.length} user names differing in case or spaces must be ${variants.length} rows; they are ${ids.size}.`);
+      ensure(
+        this.rule,
+        ids.size === variants.length,
+        `${variants.length} user names differing in case or spaces must be ${variants.length} rows; they are ${ids.size}.`,
+      );
       for (const token of saved) {
-        const byUser = await mustSucceed(this.rule, 'findToken by user name', () => store.findToken(new OAuthToken({ userSignature: token.userName })));
-        ensure(this.rule, byUser?.id === token.id && byUser.userName === token.userName, `findToken by user name ${JSON.stringify(token.userName)} found token ${byUser?.id}, not ${token.id}.`);
-        const byAccess = await mustSucceed(this.rule, 'findToken by access token', () => store.findToken(new OAuthToken({ accessToken: token.accessToken })));
-        ensure(this.rule, byAccess?.id === token.id, `findToken by an access token differing only in case or spaces found token ${byAccess?.id}, not ${token.id}.`);
+        const byUser = await mustSucceed(this.rule, 'findToken by user name', () =>
+          store.findToken(new OAuthToken({ userSignature: token.userName })),
+        );
+        ensure(
+          this.rule,
+          byUser?.id === token.id && byUser.userName === token.userName,
+          `findToken by user name ${JSON.stringify(token.userName)} found token ${byUser?.id}, not ${token.id}.`,
+        );
+        const byAccess = await mustSucceed(this.rule, 'findToken by access token', () =>
+          store.findToken(new OAuthToken({ accessToken: token.accessToken })),
+        );
+        ensure(
+          this.rule,
+          byAccess?.id === token.id,
+          `findToken by an access token differing only in case or spaces found token ${byAccess?.id}, not ${token.id}.`,
+        );
       }
     },
   },
