@@ -236,7 +236,9 @@ function telemetryOption(value: TokenManagerOptions['telemetry']): TokenManagerC
     typeof api.trace?.getTracerProvider !== 'function' ||
     typeof api.context?.active !== 'function'
   ) {
-    throw invalid('telemetry must be false or { api }, with api the module namespace of @opentelemetry/api (import * as api of the package).');
+    throw invalid(
+      'telemetry must be false or { api }, with api the module namespace of @opentelemetry/api (import * as api of the package).',
+    );
   }
   checkNames('TokenManager option "telemetry"', value, ['api', 'meterProvider', 'tracerProvider']);
   return Object.freeze({ ...value });
