@@ -10,18 +10,9 @@ import { RefreshBudget } from './refresh-budget.js';
 import { OAuthToken } from '../token/oauth-token.js';
 import { RenewalBlocks } from './renewal-blocks.js';
 import { authenticatedFetch, type FetchInput } from './authenticated-fetch.js';
-import {
-  LifecycleEvents,
-  type LifecycleEventName,
-  type LifecycleListener,
-  type LockWaitResult,
-  type RenewalOutcome,
-  type StoreKind,
-  type StoreOperationName,
-} from './lifecycle-events.js';
-import type { AccountsAttempt } from '../accounts/accounts-client.js';
+import { LifecycleEvents, type LifecycleEventName, type LifecycleListener } from './lifecycle-events.js';
 import { errorTypeOf, observedStore } from './observed-store.js';
-import { RenewalTrail, RenewalTrails } from './renewal-trail.js';
+import { RenewalReport } from './renewal-report.js';
 import { storeKindOf } from './store-kind.js';
 import { loadOpenTelemetry } from './telemetry/load-open-telemetry.js';
 import { recordOpenTelemetry, signalSources } from './telemetry/open-telemetry-signals.js';
@@ -64,8 +55,8 @@ export class TokenManager {
   readonly #defaultToken: OAuthToken | null;
   /** The store as the manager calls it: each call timed and reported when anything listens (observed-store.ts). */
   readonly #store: TokenStore;
-  readonly #storeKind: StoreKind;
-  readonly #trails = new RenewalTrails();
+  /** Tells how renewals went: lifecycle events, each renewal's trail of steps (renewal-report.ts). */
+  readonly #report: RenewalReport;
   #cacheServes = 0;
   /** Set while `@opentelemetry/api` is still to be loaded (the `telemetry` option's default). */
   #telemetryToLoad: Promise<void> | null | 'first use' = null;
@@ -77,17 +68,9 @@ export class TokenManager {
     this.#renewer = new TokenRenewer(this.#config);
     this.#events = new LifecycleEvents(this.#config.logger);
     // The default store is SQLite, opened on first use.
-    this.#storeKind = this.#config.ownsStore ? 'sqlite' : storeKindOf(this.#config.store);
-    this.#store = observedStore(this.#config.store, {
-      active: () =>
-        this.#events.has('storeOperation') ||
-        this.#events.has('lockWait') ||
-        this.#events.has('renewalEnded') ||
-        this.#events.has('leaseLost'),
-      operation: (operation, startedAt, durationMs, error) => this.#storeOperationEnded(operation, startedAt, durationMs, error),
-      lockWait: (result, waitMs, startedAt, durationMs, error) => this.#lockWaitEnded(result, waitMs, startedAt, durationMs, error),
-      leaseLost: () => this.#events.emit('leaseLost', { storeKind: this.#storeKind }),
-    });
+    const storeKind = this.#config.ownsStore ? 'sqlite' : storeKindOf(this.#config.store);
+    this.#report = new RenewalReport(this.#events, storeKind, this.#config.clock);
+    this.#store = observedStore(this.#config.store, this.#report.storeObserver);
     this.#lookup = new TokenLookup({ store: this.#store, tokens: this.#config.tokens, client: this.#config.client, cache: this.#cache });
     this.#defaultToken = this.#lookup.defaultToken;
     const budget = this.#config.refreshBudget;
@@ -173,10 +156,10 @@ export class TokenManager {
       );
     }
     await this.#telemetryLoaded();
-    return this.#traced(null, 'authorization_code', async () => {
+    return this.#report.traced(null, 'authorization_code', async () => {
       let renewal: Renewal;
       try {
-        renewal = await this.#renewer.exchange(grantCode, this.#onAttempt);
+        renewal = await this.#renewer.exchange(grantCode, this.#report.onAttempt);
       } catch (error) {
         this.#failed(null, grantCode.userName ?? null, error);
         throw error;
@@ -185,7 +168,7 @@ export class TokenManager {
       const tokenId = String(renewal.token.id);
       this.#blocks.clear(tokenId);
       this.#remember(renewal.token);
-      this.#refreshedInTrail();
+      this.#report.refreshedItself();
       this.#emitRefreshed(renewal, 'authorized');
       return renewal.token.clone();
     });
@@ -219,7 +202,7 @@ export class TokenManager {
         };
         remote = await this.#config.accounts.revoke(
           { accountsUrl: environment.accountsUrl, refreshToken: token.refreshToken, client },
-          { onAttempt: this.#onAttempt },
+          { onAttempt: this.#report.onAttempt },
         );
       }
       await this.#store.deleteToken(tokenId);
@@ -291,14 +274,16 @@ export class TokenManager {
     signal?.throwIfAborted();
     if (this.#telemetryToLoad !== null) await this.#telemetryLoaded();
     const snapshot = await this.#lookup.read(selector);
-    if (snapshot.persisted && this.#usable(snapshot.token)) return this.#served(this.#remember(snapshot.token), 'store');
+    if (snapshot.persisted && this.#usable(snapshot.token)) return this.#report.served(this.#remember(snapshot.token), 'store');
     const { token } = snapshot;
     const grantType = token.refreshToken ? 'refresh_token' : 'authorization_code';
     const joining = this.#flights.has(snapshot.flightKey);
     const run = this.#flights.run(snapshot.flightKey, () =>
-      this.#traced(token.id, grantType, () => (snapshot.persisted ? this.#renewStored(snapshot) : this.#renewUnsaved(snapshot))),
+      this.#report.traced(token.id, grantType, () => (snapshot.persisted ? this.#renewStored(snapshot) : this.#renewUnsaved(snapshot))),
     );
-    const renewal = (joining ? this.#joined(run, token.id, grantType) : run).then((credentials) => this.#served(credentials, 'refresh'));
+    const renewal = (joining ? this.#report.joined(run, token.id, grantType) : run).then((credentials) =>
+      this.#report.served(credentials, 'refresh'),
+    );
     return signal === undefined ? renewal : untilAborted(renewal, signal);
   }
 
@@ -315,113 +300,6 @@ export class TokenManager {
     }
     await this.#telemetryToLoad;
     this.#telemetryToLoad = null;
-  }
-
-  #served(credentials: TokenCredentials, source: 'store' | 'refresh'): TokenCredentials {
-    if (this.#events.has('served')) {
-      const lifeLeftMs = credentials.expiresAt === null ? null : credentials.expiresAt - this.#config.clock.now();
-      this.#events.emit('served', { tokenId: credentials.tokenId, source, lifeLeftMs });
-    }
-    return credentials;
-  }
-
-  /** Runs a renewal with its trail, then tells how it ended (`renewalEnded`). */
-  async #traced<T>(tokenId: string | null, grantType: 'refresh_token' | 'authorization_code', work: () => Promise<T>): Promise<T> {
-    const trail = new RenewalTrail();
-    let result: T;
-    try {
-      result = await this.#trails.run(trail, work);
-    } catch (error) {
-      this.#renewalEnded(trail, tokenId, grantType, outcomeOf(error), error);
-      throw error;
-    }
-    const outcome: RenewalOutcome = trail.refreshed ? 'refreshed' : trail.graced ? outcomeOf(trail.failure) : 'served_by_other';
-    this.#renewalEnded(trail, tokenId, grantType, outcome, trail.graced ? trail.failure : null);
-    return result;
-  }
-
-  /** A caller that joined a renewal another caller started: `coalesced`, with that renewal's error if it failed. */
-  #joined(
-    run: Promise<TokenCredentials>,
-    tokenId: string | null,
-    grantType: 'refresh_token' | 'authorization_code',
-  ): Promise<TokenCredentials> {
-    if (!this.#events.has('renewalEnded')) return run;
-    const trail = new RenewalTrail();
-    return run.then(
-      (credentials) => {
-        this.#renewalEnded(trail, tokenId, grantType, 'coalesced', null, false);
-        return credentials;
-      },
-      (error: unknown) => {
-        this.#renewalEnded(trail, tokenId, grantType, 'coalesced', error, false);
-        throw error;
-      },
-    );
-  }
-
-  #renewalEnded(
-    trail: RenewalTrail,
-    tokenId: string | null,
-    grantType: 'refresh_token' | 'authorization_code',
-    outcome: RenewalOutcome,
-    error: unknown,
-    withSteps = true,
-  ): void {
-    this.#events.emit('renewalEnded', {
-      tokenId,
-      outcome,
-      grantType,
-      serverAddress: trail.serverAddress,
-      startedAt: trail.startedAt,
-      durationMs: trail.durationMs,
-      errorType: error === null || error === undefined ? null : errorTypeOf(error),
-      steps: withSteps ? Object.freeze([...trail.steps]) : [],
-    });
-  }
-
-  readonly #onAttempt = (attempt: AccountsAttempt): void => {
-    const trail = this.#trails.current;
-    if (trail !== undefined) {
-      trail.serverAddress ??= attempt.serverAddress;
-      trail.steps.push({ kind: 'accounts', ...attempt, inRenewal: true });
-    }
-    this.#events.emit('accountsRequest', { ...attempt, inRenewal: trail !== undefined });
-  };
-
-  #storeOperationEnded(operation: StoreOperationName, startedAt: number, durationMs: number, error: unknown): void {
-    const trail = this.#trails.current;
-    const event = {
-      operation,
-      storeKind: this.#storeKind,
-      startedAt,
-      durationMs,
-      errorType: error === null ? null : errorTypeOf(error),
-      inRenewal: trail !== undefined,
-    };
-    trail?.steps.push({ kind: 'store', ...event });
-    this.#events.emit('storeOperation', event);
-  }
-
-  #lockWaitEnded(result: LockWaitResult, waitMs: number, startedAt: number, durationMs: number, error: unknown): void {
-    const trail = this.#trails.current;
-    const event = {
-      storeKind: this.#storeKind,
-      result,
-      waitMs,
-      startedAt,
-      durationMs,
-      errorType: error === null ? null : errorTypeOf(error),
-      inRenewal: trail !== undefined,
-    };
-    trail?.steps.push({ kind: 'lock', ...event });
-    this.#events.emit('lockWait', event);
-  }
-
-  /** Marks the current renewal as one that obtained a new access token itself. */
-  #refreshedInTrail(): void {
-    const trail = this.#trails.current;
-    if (trail !== undefined) trail.refreshed = true;
   }
 
   /**
@@ -509,7 +387,7 @@ export class TokenManager {
       if (tokenId !== null) this.#blocks.check(tokenId, current, this.#config.clock.now());
       this.#config.logger.debug('renewing access token', { tokenId, user: current.userName, reason });
       const budgetFor = this.#budget === null ? undefined : (refreshToken: string) => (this.#budget as RefreshBudget).for(refreshToken);
-      renewal = await this.#renewer.renew(current, budgetFor, this.#onAttempt);
+      renewal = await this.#renewer.renew(current, budgetFor, this.#report.onAttempt);
     } catch (error) {
       const stored = lostRaceChecked ? null : await this.#rotatedElsewhere(current, error);
       if (stored !== null) return this.#usable(stored) ? this.#remember(stored) : this.#refreshNow(stored, true);
@@ -522,7 +400,7 @@ export class TokenManager {
     if (outcome !== 'saved') return this.#discard(renewal, current, outcome);
     if (current.accessToken) this.#rejected.delete(current.accessToken);
     if (tokenId !== null) this.#blocks.clear(tokenId);
-    this.#refreshedInTrail();
+    this.#report.refreshedItself();
     this.#emitRefreshed(renewal, reason);
     return this.#remember(renewal.token);
   }
@@ -602,7 +480,7 @@ export class TokenManager {
     try {
       await this.#config.accounts.revoke(
         { accountsUrl: environment.accountsUrl, refreshToken: String(token.refreshToken), client },
-        { onAttempt: this.#onAttempt },
+        { onAttempt: this.#report.onAttempt },
       );
       this.#config.logger.info('revoked the refresh token of a renewal that could not be saved', { tokenId });
     } catch (error) {
@@ -677,7 +555,7 @@ export class TokenManager {
     const tokenId = current?.id ?? null;
     const code = (error as { code?: string } | null)?.code ?? 'unknown';
     if (current !== null) this.#blocks.note(current, error, this.#config.clock.now());
-    const trail = this.#trails.current;
+    const trail = this.#report.trail;
     if (trail !== undefined) trail.failure = error;
     this.#config.logger.warn('token renewal failed', { tokenId, user: userName, code });
     this.#events.emit('refreshFailed', { tokenId, userName, code, error: error instanceof Error ? error : new Error(String(code)) });
@@ -698,7 +576,7 @@ export class TokenManager {
       code,
       leftMs: left,
     });
-    const trail = this.#trails.current;
+    const trail = this.#report.trail;
     if (trail !== undefined) trail.graced = true;
     return this.#remember(current, Math.min(left, GRACE_RETRY_MS));
   }
@@ -735,13 +613,6 @@ export interface AccessOptions {
 }
 
 /** The refresh outcome a renewal error stands for. */
-function outcomeOf(error: unknown): RenewalOutcome {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === ErrorCode.THROTTLED) return 'throttled';
-  if (code === ErrorCode.REAUTHORIZATION_REQUIRED) return 'invalid_grant';
-  if (code === ErrorCode.ACCOUNTS_UNAVAILABLE) return 'unavailable';
-  return 'error';
-}
 
 /** Another caller's refresh outlasted this caller's wait: typed, so the caller retries rather than refreshes. */
 function refreshInProgress(tokenId: string, waitMs: number): TokenStoreError {
