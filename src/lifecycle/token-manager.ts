@@ -22,6 +22,7 @@ import { tokenManagerConfig, type TokenManagerConfig, type TokenManagerOptions }
 import { notFound, TokenLookup, type Snapshot } from './token-lookup.js';
 import { TokenRenewer, type GrantCode, type Renewal } from './token-renewer.js';
 import { checkSelector, describeSelector, type TokenSelector } from './token-selector.js';
+import { untilAborted } from '../time/until-aborted.js';
 
 type RefreshReason = 'missing' | 'expiring' | 'rejected';
 
@@ -620,25 +621,6 @@ function refreshInProgress(tokenId: string, waitMs: number): TokenStoreError {
     ErrorCode.REFRESH_IN_PROGRESS,
     `Token ${tokenId} is being refreshed by another caller, who did not finish within ${waitMs} ms; nothing was sent. Retry: its new token is served once saved.`,
   );
-}
-
-/** `work`, or the signal's reason once it aborts (the work itself goes on: others may be waiting for it). */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 /** The lock key for exchanging a grant code: a hash, so the code itself never reaches a lock name or a log. */

@@ -1,5 +1,6 @@
 import type { LockWakeChannel, LockWatch, WakeOutcome } from '../../kernel/lock/wake-channel.js';
 import { rowsOf, type MySqlPool, type MySqlPoolConnection } from './mysql-driver.js';
+import { untilAborted } from '../../time/until-aborted.js';
 
 /**
  * Connections of the pool that holders and waiters may keep busy for wake signals: a quarter of the pool (2 of
@@ -77,23 +78,4 @@ async function waitForSignal(pool: MySqlPool, slots: WakeSlots, signal: string, 
     connection?.release();
     slots.free();
   }
-}
-
-/** The wait, or the signal's reason when it aborts first (a GET_LOCK under way finishes and cleans up by itself). */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
