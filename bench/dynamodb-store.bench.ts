@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
   DeleteItemCommand,
@@ -14,6 +12,7 @@ import {
 import { OAuthToken } from 'zoho-token-store';
 import { DynamoDBStore } from 'zoho-token-store/dynamodb';
 import { completeToken, zohoLikeToken } from 'zoho-token-store/testing';
+import { startDynalite } from './dynalite.js';
 import { measure, printComparisons, type ComparisonRow, type Measurement } from './harness.js';
 
 const SIZE = 1_000;
@@ -29,18 +28,6 @@ const medianOf = (runs: readonly Measurement[]): Measurement => {
 
 const digest = (value: string): string => createHash('sha256').update(value).digest('base64url');
 
-/** A dynalite in a child process; resolves to its endpoint and a stop function. */
-async function startServer(): Promise<{ endpoint: string; stop(): void }> {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./dynalite-server.js', import.meta.url))], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<string>((resolve, reject) => {
-    child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
-    child.once('exit', () => reject(new Error('dynalite did not start')));
-  });
-  return { endpoint: `http://127.0.0.1:${port}`, stop: () => child.stdin.end() };
-}
-
 /**
  * DynamoDBStore's findToken and saveToken (1,000 tokens) beside what the same AWS SDK client does in one request
  * on the same dynalite in the same run: a strongly consistent GetItem of one item for a lookup, an UpdateItem of one
@@ -49,7 +36,7 @@ async function startServer(): Promise<{ endpoint: string; stop(): void }> {
  */
 export async function benchDynamoDBStore(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const server = await startServer();
+  const server = await startDynalite();
   // One client for both sides, configured as the store configures its own: the ratio is the store's own work.
   const raw = new DynamoDBClient({
     endpoint: server.endpoint,

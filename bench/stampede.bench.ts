@@ -12,6 +12,7 @@ import { MemoryStore, OAuthToken, TokenManager } from 'zoho-token-store';
 import { AccountsEmulator } from 'zoho-token-store/testing';
 import { printFigures } from './harness.js';
 import { reachable } from './reachable.js';
+import { startDynalite } from './dynalite.js';
 import { openStampedeStore, type StampedeStore } from './stampede-stores.js';
 
 const PROCESSES = 4;
@@ -93,7 +94,7 @@ const median = (values: number[]): number => [...values].sort((a, b) => a - b)[M
 interface Case {
   readonly name: string;
   readonly port?: number;
-  readonly store: () => StampedeStore;
+  readonly store: () => StampedeStore | Promise<StampedeStore>;
   readonly cleanUp: (store: StampedeStore) => Promise<void>;
 }
 
@@ -101,6 +102,7 @@ export async function benchStampede(): Promise<void> {
   const folder = mkdtempSync(join(tmpdir(), 'zts-stampede-'));
   const emulator = await AccountsEmulator.start({ dataCenters: ['us'] });
   const none = async (): Promise<void> => undefined;
+  let dynalite: { stop(): void } | undefined;
   const cases: Case[] = [
     { name: 'redis', port: 6379, store: () => ({ kind: 'redis', keyPrefix: `zts-bench:stampede:${suffix()}:` }), cleanUp: dropRedisPrefix },
     { name: 'sqlite', store: () => ({ kind: 'sqlite', path: join(folder, `${suffix()}.db`) }), cleanUp: none },
@@ -112,6 +114,16 @@ export async function benchStampede(): Promise<void> {
       store: () => ({ kind: 'postgres', schema: `zts_bench_stampede_${suffix()}` }),
       cleanUp: dropPostgresSchema,
     },
+    {
+      // A dynalite of the bench's own, in its own process: every worker reaches the one table over HTTP.
+      name: 'dynamodb',
+      store: async () => {
+        const server = await startDynalite();
+        dynalite = server;
+        return { kind: 'dynamodb', endpoint: server.endpoint, table: `zts-bench-stampede-${suffix()}` };
+      },
+      cleanUp: async () => dynalite?.stop(),
+    },
   ];
   const only = (process.env.ZTS_STAMPEDE_STORES ?? '').split(',').filter(Boolean);
   const rows: Array<readonly [string, string]> = [];
@@ -122,7 +134,7 @@ export async function benchStampede(): Promise<void> {
         rows.push([entry.name, 'skipped: server not reachable']);
         continue;
       }
-      const store = entry.store();
+      const store = await entry.store();
       try {
         // Subject and anchor alternate, so both see the same machine.
         const shared: number[] = [];
