@@ -44,6 +44,7 @@ export { BUSY, isBusy, type LockEngine, type HeldLock, type LockBusy, type LockA
 export type { LockWakeChannel, LockWatch, WakeOutcome } from './lock/wake-channel.js';
 export { WakeHub } from './lock/wake-hub.js';
 export { DirectoryWakeChannel } from './lock/directory-wake.js';
+export { HostWakeChannel } from './lock/host-wake.js';
 export { LOCK_WAIT_CHANNEL, type LockWaitMessage } from './lock/lock-events.js';
 export { Poller, pollFor, type PollerOptions, type PollAttempt } from './lock/poller.js';
 export { LeaseBook } from './lock/lease-book.js';

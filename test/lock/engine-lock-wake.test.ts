@@ -22,9 +22,10 @@ class TableEngine implements LockEngine {
   announce = true;
   readonly wake: LockWakeChannel;
 
-  constructor(live: boolean) {
+  /** `reach: 'host'`: the channel hears this host's releases alone (as a signal file does). */
+  constructor(live: boolean, reach?: 'host') {
     this.hub.setLive(live);
-    this.wake = { watch: async (name): Promise<LockWatch> => this.hub.watch(name), close: async () => undefined };
+    this.wake = { reach, watch: async (name): Promise<LockWatch> => this.hub.watch(name), close: async () => undefined };
   }
 
   async tryLock(name: string): Promise<HeldLock | LockBusy> {
@@ -58,6 +59,27 @@ describe('EngineLock with a wake channel', () => {
     const counts = await contend(holder, waiter, 'k');
     assert.equal(counts.wakes, 0);
     assert.equal(counts.polls, 0, 'it waited on the watch, whose bound ended the wait');
+    assert.ok(counts.wakeWaits >= 1);
+  });
+
+  it("a channel that hears this host alone bounds each wait by the poll step: a release elsewhere is seen at the poll's pace", async () => {
+    const engine = new TableEngine(true, 'host');
+    engine.announce = false; // the holder is on another host: its release reaches no channel here
+    const [holder, waiter] = pair(engine);
+    const started = Date.now();
+    const counts = await contend(holder, waiter, 'k');
+    const elapsed = Date.now() - started;
+    assert.equal(counts.wakes, 0);
+    assert.ok(counts.wakeWaits >= 1);
+    // A channel that hears every release waits a tenth of the 60 s lease (6 s) for a wake that never comes; the
+    // poll steps here are 5 to 100 ms.
+    assert.ok(elapsed < 3_000, `the waiter got the lock after ${elapsed} ms`);
+  });
+
+  it('a channel that hears this host alone still wakes the waiter on an announced release', async () => {
+    const [holder, waiter] = pair(new TableEngine(true, 'host'));
+    const counts = await contend(holder, waiter, 'k');
+    assert.equal(counts.polls, 0, 'it waited on the watch, never a plain poll');
     assert.ok(counts.wakeWaits >= 1);
   });
 

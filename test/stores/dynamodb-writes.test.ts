@@ -159,7 +159,7 @@ describe('DynamoDBStore writes on dynalite', () => {
     const table = uniqueTable('lease');
     await (await open(table)).close();
     const connection = new DynamoDBConnection(resolveDynamoDBOptions(dynaliteOptions(dynamo.endpoint, table)));
-    const engine: LockEngine = new DynamoDBLockEngine(new LeaseItems(connection));
+    const engine: LockEngine = new DynamoDBLockEngine(new LeaseItems(connection), table);
     const signal = new AbortController().signal;
     try {
       const held = await engine.tryLock('lock#refresh#1', 1_500, { waitMs: 0, signal });
@@ -183,6 +183,36 @@ describe('DynamoDBStore writes on dynalite', () => {
       await successor.release();
     } finally {
       connection.close();
+    }
+  });
+
+  test("a release wakes this host's waiters on the same table through its signal file, and only theirs", async () => {
+    const table = uniqueTable('wake');
+    await (await open(table)).close();
+    const options = resolveDynamoDBOptions(dynaliteOptions(dynamo.endpoint, table));
+    const [first, second] = [new DynamoDBConnection(options), new DynamoDBConnection(options)];
+    const holder = new DynamoDBLockEngine(new LeaseItems(first), table);
+    const waiter = new DynamoDBLockEngine(new LeaseItems(second), table);
+    const elsewhere = new DynamoDBLockEngine(new LeaseItems(second), `${table}-another-place`);
+    const signal = new AbortController().signal;
+    try {
+      assert.equal(waiter.wake.reach, 'host', 'waiters on other hosts are not woken: the kernel keeps polling for them');
+      const held = await holder.tryLock('lock#refresh#7', 60_000);
+      assert.ok(!isBusy(held));
+      const [watch, unrelated] = [await waiter.wake.watch('lock#refresh#7'), await elsewhere.wake.watch('lock#refresh#7')];
+      assert.ok(watch && unrelated, 'the signal folder can be watched');
+      // Bounds far beyond the release: only the signal can end the first wait early.
+      const woken = watch.wait(30_000, signal);
+      await held.release();
+      assert.equal(await woken, 'woken');
+      assert.equal(await unrelated.wait(1_500, signal), 'timeout', 'another table (or place) is not woken');
+      watch.close();
+      unrelated.close();
+      assert.ok(!isBusy(await waiter.tryLock('lock#refresh#7', 1_000)), 'the woken waiter takes the lock');
+    } finally {
+      await Promise.all([holder.wake.close(), waiter.wake.close(), elsewhere.wake.close()]);
+      first.close();
+      second.close();
     }
   });
 });

@@ -128,7 +128,11 @@ export class EngineLock implements RefreshLockProvider {
         if (watch !== null && outage === null) {
           // Woken by the engine, or at the holder's lease end (a holder that died announces nothing), or after a
           // tenth of a lease at most, which bounds what a lost wake costs. A watch that cannot wake answers at once.
-          const boundMs = Math.min(leftMs, found.retryInMs ?? leaseMs, Math.max(this.#options.poll.maxMs, leaseMs / 10));
+          // A channel that hears this host alone is waited on for a poll step at most: the holder may be elsewhere.
+          const boundMs =
+            this.#engine.wake?.reach === 'host'
+              ? poller.nextStep(found.retryInMs)
+              : Math.min(leftMs, found.retryInMs ?? leaseMs, Math.max(this.#options.poll.maxMs, leaseMs / 10));
           publishLockWait(WAITING_FOR_WAKE);
           const outcome = await watch.wait(boundMs, signal);
           if (outcome === 'woken') publishLockWait(WOKEN);

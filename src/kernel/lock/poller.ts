@@ -6,7 +6,10 @@ export interface PollerOptions {
   /** The first pause, in ms; each next one grows by `growth` up to `maxMs`. */
   readonly firstMs: number;
   readonly maxMs: number;
-  /** Default 2. */
+  /**
+   * Default 2. Each pause is then about `growth - 1` times the time already waited, so a release is noticed that
+   * much late at worst: 1.25 keeps it within a quarter of the wait, for a few more tries.
+   */
   readonly growth?: number;
   /** Aborts a pause: `pause` then rejects with the signal's reason. */
   readonly signal?: AbortSignal;
@@ -47,12 +50,22 @@ export class Poller {
    */
   async pause(hintMs?: number): Promise<boolean> {
     this.#signal?.throwIfAborted();
+    const ms = this.nextStep(hintMs);
+    if (ms === 0) return false;
+    await sleep(ms, this.#signal);
+    return true;
+  }
+
+  /**
+   * The next pause's length without sleeping it (a wait elsewhere, e.g. on a wake channel, takes its place): at
+   * least 1 ms, no longer than the time left or `hintMs`; 0 once the deadline has passed. Moves to the next step.
+   */
+  nextStep(hintMs?: number): number {
     const left = this.leftMs;
-    if (left <= 0) return false;
+    if (left <= 0) return 0;
     const step = this.#stepMs * (0.5 + Math.random());
     this.#stepMs = Math.min(this.#maxMs, this.#stepMs * this.#growth);
-    await sleep(Math.max(1, Math.min(step, left, hintMs ?? Infinity)), this.#signal);
-    return true;
+    return Math.max(1, Math.min(step, left, hintMs ?? Infinity));
   }
 }
 

@@ -6,6 +6,12 @@
  * still taken only by `tryLock`.
  */
 export interface LockWakeChannel {
+  /**
+   * 'host' when the channel only hears releases made on this host (a signal file): a holder on another host
+   * announces nothing here, so each wait is bounded by the poll step, and waiters on other hosts learn of a release
+   * at the poll's pace. Absent: every holder's release reaches the channel.
+   */
+  readonly reach?: 'host';
   /** Starts watching `name`; null when the channel cannot watch now (the kernel then polls). Must not reject. */
   watch(name: string): Promise<LockWatch | null>;
   /** Ends the channel's connections (the store is closing). */
