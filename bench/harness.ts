@@ -104,11 +104,18 @@ export interface ComparisonRow {
   readonly goal?: { readonly maxRatio?: number; readonly minSpeedup?: number };
 }
 
+// Every ratio printed in this process, by table and row, for the spread over runs (`--runs N`).
+const printedRatios = new Map<string, { ratios: number[]; goal: ComparisonRow['goal'] }>();
+
 /** Prints subject and anchor side by side with their ratio, and whether the goal holds. */
 export function printComparisons(title: string, rows: readonly ComparisonRow[]): void {
   console.log(`\n## ${title}`);
   const lines = rows.map((row) => {
     const ratio = row.subject.medianNs / row.anchor.medianNs;
+    const key = `${title} — ${row.what}`;
+    const seen = printedRatios.get(key) ?? { ratios: [], goal: row.goal };
+    seen.ratios.push(ratio);
+    printedRatios.set(key, seen);
     let verdict = '';
     if (row.goal?.maxRatio !== undefined) verdict = `${ratio <= row.goal.maxRatio ? 'ok' : 'MISSED'} (goal ≤ ${row.goal.maxRatio}×)`;
     if (row.goal?.minSpeedup !== undefined) {
@@ -138,4 +145,25 @@ export function printFigures(title: string, rows: ReadonlyArray<readonly [string
   console.log(`\n## ${title}`);
   const width = Math.max(...rows.map(([label]) => label.length));
   for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`);
+}
+
+/**
+ * After several runs of the same sections: each row's ratio as the median over the runs, with the lowest and
+ * highest, and in how many runs its goal held.
+ */
+export function printRatiosOverRuns(runs: number): void {
+  console.log(`\n## Ratios over ${runs} runs (median, lowest–highest)`);
+  for (const [row, { ratios, goal }] of printedRatios) {
+    const sorted = [...ratios].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)] ?? NaN;
+    const met = goal?.maxRatio !== undefined ? ratios.filter((ratio) => ratio <= (goal.maxRatio ?? Infinity)).length : null;
+    const metSpeedup = goal?.minSpeedup !== undefined ? ratios.filter((ratio) => 1 / ratio >= (goal.minSpeedup ?? 0)).length : null;
+    const verdict =
+      met !== null
+        ? `  goal ≤ ${goal?.maxRatio}× held in ${met} of ${ratios.length}`
+        : metSpeedup !== null
+          ? `  goal ≥ ${goal?.minSpeedup}× faster held in ${metSpeedup} of ${ratios.length}`
+          : '';
+    console.log(`${row}: ${median.toFixed(2)}× (${sorted[0]?.toFixed(2)}–${sorted.at(-1)?.toFixed(2)}×)${verdict}`);
+  }
 }

@@ -2,7 +2,9 @@
 // `npm run bench -- memory sqlite` runs only the named sections.
 // `npm run bench -- --report DIR` also writes a page with charts (bench/report); `--max-tokens N` and
 // `--max-callers N` bound its sizes (default 100,000 and 1,000); `npm run bench -- --report DIR report` only it.
+// `--runs N` runs the chosen sections N times and ends with each ratio's median and spread over the runs.
 import { parseArgs } from 'node:util';
+import { printRatiosOverRuns } from './harness.js';
 import { writeReport } from './report/write-report.js';
 import { benchMemoryStore } from './memory-store.bench.js';
 import { benchLifecycle } from './lifecycle.bench.js';
@@ -40,6 +42,7 @@ const { values, positionals: only } = parseArgs({
     report: { type: 'string' },
     'max-tokens': { type: 'string', default: '100000' },
     'max-callers': { type: 'string', default: '1000' },
+    runs: { type: 'string', default: '1' },
   },
 });
 const whole = (name: string, text: string): number => {
@@ -57,7 +60,12 @@ if (report !== undefined) {
   sections.push(['report', () => writeReport(options)]);
 }
 console.log(`# zoho-token-store bench — node ${process.version}, ${new Date().toISOString()}`);
-for (const [name, run] of sections) {
-  if (only.length > 0 && !only.includes(name)) continue;
-  await run();
+const runs = whole('runs', values.runs ?? '');
+for (let i = 0; i < runs; i += 1) {
+  if (runs > 1) console.log(`\n# run ${i + 1} of ${runs}`);
+  for (const [name, run] of sections) {
+    if (only.length > 0 && !only.includes(name)) continue;
+    await run();
+  }
 }
+if (runs > 1) printRatiosOverRuns(runs);
