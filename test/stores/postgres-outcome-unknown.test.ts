@@ -3,90 +3,15 @@
 // real: a proxy forwards the write to the real server but holds back its answer, until the witness sees the row
 // (or, for a write cut early, sees nothing), then drops the connection.
 import assert from 'node:assert/strict';
-import { connect, createServer, type Server, type Socket } from 'node:net';
-import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { ErrorCode, OAuthToken, TokenStoreError } from 'zoho-token-store';
 import { PostgresStore } from 'zoho-token-store/postgres';
 import { completeToken } from 'zoho-token-store/testing';
+import { ReplyHoldingProxy, eventually } from '../_reply-holding-proxy.js';
 import { skipUnless } from '../_services.js';
 import { PG_CONNECTION, adminPool, dropSchema, uniqueName } from './_postgres.js';
 
 const skip = await skipUnless('postgres');
-
-/**
- * A TCP proxy whose answers from the server can be held back: from now on (`holdReplies()`), or from when the
- * client's bytes include a marker (`holdRepliesAfter('COMMIT')`). `cut()` then drops every connection.
- */
-class ReplyHoldingProxy {
-  readonly #sockets = new Set<Socket>();
-  readonly #server: Server;
-  #holding = false;
-  #marker: string | null = null;
-  /** Bytes the client sent while the answers were held. */
-  sentWhileHolding = 0;
-
-  constructor(target: { host: string; port: number }) {
-    this.#server = createServer((client) => {
-      const upstream = connect(target);
-      let tail = '';
-      for (const socket of [client, upstream]) {
-        this.#sockets.add(socket);
-        socket
-          .on('error', () => undefined)
-          .on('close', () => {
-            client.destroy();
-            upstream.destroy();
-          });
-      }
-      client.on('data', (chunk: Buffer) => {
-        upstream.write(chunk);
-        if (this.#holding) this.sentWhileHolding += chunk.length;
-        const seen = tail + chunk.toString('latin1');
-        if (this.#marker !== null && seen.includes(this.#marker)) this.#holding = true;
-        tail = seen.slice(-16);
-      });
-      upstream.on('data', (chunk: Buffer) => {
-        if (!this.#holding) client.write(chunk);
-      });
-    });
-  }
-
-  async start(): Promise<number> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
-    return (this.#server.address() as { port: number }).port;
-  }
-
-  holdReplies(): void {
-    this.#holding = true;
-  }
-
-  holdRepliesAfter(marker: string): void {
-    this.#marker = marker;
-  }
-
-  /** Drops every connection; new ones are forwarded both ways again. */
-  cut(): void {
-    this.#holding = false;
-    this.#marker = null;
-    for (const socket of this.#sockets) socket.destroy();
-    this.#sockets.clear();
-  }
-
-  close(): Promise<void> {
-    this.cut();
-    return new Promise((resolve) => this.#server.close(() => resolve()));
-  }
-}
-
-/** Polls until `check` holds (the server applied the write), for at most 20 s. */
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
-    await delay(20);
-  }
-}
 
 describe('PostgresStore: a write whose connection is lost after the server got it', { skip }, () => {
   const schema = uniqueName('unknown');

@@ -6,7 +6,7 @@ import type { RefreshLease, RefreshLockOptions } from '../../contract/refresh-lo
 import { officialRowToRecord } from '../../token/official-columns.js';
 import type { TokenRecord } from '../../token/token-fields.js';
 import { asPromisePool, loadMysql2, rowsOf, type MySqlPool, type MySqlPoolConnection } from './mysql-driver.js';
-import { isConnectionError, isDeadlock, isDuplicateKey, toStoreError } from './mysql-errors.js';
+import { isConnectionError, isDeadlock, isDuplicateKey, toStoreError, withUnknownOutcome } from './mysql-errors.js';
 import type { MySQLStoreConfig } from './mysql-options.js';
 import { EngineLock } from '../../kernel/lock/engine-lock.js';
 import { MySqlLockEngine } from './mysql-lock.js';
@@ -64,7 +64,10 @@ export class MySqlBackend implements TokenBackend {
         },
         compareAndSet: async (previous, next) => {
           const { pool, table } = await this.start();
-          return this.#typed('save a token', () => compareAndSet(pool, table, previous, next));
+          // One statement, committed by itself: once sent, a lost connection leaves its outcome unknown.
+          return this.#typed('save a token', () => compareAndSet(pool, table, previous, next)).catch((error: unknown) => {
+            throw withUnknownOutcome(error, 'save a token', this.#where);
+          });
         },
         lockedWrite: (work) => this.#lockedWrite(work),
       },
@@ -145,7 +148,7 @@ export class MySqlBackend implements TokenBackend {
       this.#writes.forgetId(id);
       await pool.execute(table.deleteById.sql, bindsOf(table.deleteById, id));
     } catch (error) {
-      throw toStoreError(error, 'delete a token', this.#where);
+      throw withUnknownOutcome(toStoreError(error, 'delete a token', this.#where), 'delete a token', this.#where);
     }
   }
 
@@ -155,7 +158,7 @@ export class MySqlBackend implements TokenBackend {
       this.#writes.forgetAll();
       await pool.execute(table.deleteAll);
     } catch (error) {
-      throw toStoreError(error, 'delete every token', this.#where);
+      throw withUnknownOutcome(toStoreError(error, 'delete every token', this.#where), 'delete every token', this.#where);
     }
   }
 
@@ -218,7 +221,13 @@ export class MySqlBackend implements TokenBackend {
       const session = new LockedWriteSession(connection, ready.table);
       try {
         const value = await work(session.writer);
-        return { value, written: await session.commit() };
+        try {
+          return { value, written: await session.commit() };
+        } catch (error) {
+          // Lost before COMMIT was sent, the server rolls the transaction back; after, it may have committed.
+          if (isConnectionError(error)) broken = true;
+          throw withUnknownOutcome(toStoreError(error, 'save a token', this.#where), 'save a token', this.#where);
+        }
       } catch (error) {
         await session.rollback().catch(() => {
           broken = true;

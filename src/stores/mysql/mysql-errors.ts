@@ -94,3 +94,26 @@ export function toStoreError(error: unknown, action: string, where: string): unk
     },
   );
 }
+
+// Failures to connect at all: nothing was sent, so a write that failed with one of them was not applied.
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ER_CON_COUNT_ERROR']);
+
+/**
+ * A write's typed error once its statement (or COMMIT) may have reached the server: a connection lost then leaves
+ * the outcome unknown, since the server may have committed before the answer was lost. Such a STORE_UNAVAILABLE
+ * gets `outcomeUnknown: true` and says so; other errors are returned as they are.
+ */
+export function withUnknownOutcome(error: unknown, action: string, where: string): unknown {
+  if (!(error instanceof TokenStoreError) || error.code !== ErrorCode.STORE_UNAVAILABLE) return error;
+  const cause = (error as { cause?: unknown }).cause;
+  const code = codeOf(cause);
+  if (code !== undefined && NOT_CONNECTED.has(code)) return error;
+  // A connection that timed out while connecting (a pool opening a new one) never carried the write.
+  if ((cause as { syscall?: unknown } | null | undefined)?.syscall === 'connect') return error;
+  return new TokenStoreError(
+    ErrorCode.STORE_UNAVAILABLE,
+    `MySQLStore could not ${action}: the connection to ${where} was lost after the write was sent (${code ?? 'connection lost'}), ` +
+      'so the server may have applied it. Read the token again once the server is back before relying on what is stored.',
+    { cause, outcomeUnknown: true },
+  );
+}
