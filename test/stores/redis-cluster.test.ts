@@ -1,8 +1,10 @@
 // The Redis store on a 3-master Redis Cluster of this test's own: every key of a store on one slot (a hash tag), the
-// conformance kit, the cluster location, 8 processes of saves, and a slot migration under a save loop.
+// conformance kit, the cluster location, 8 processes of saves, and a slot migration under loops of saves and deletes.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { after, before, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
 import { ErrorCode, OAuthToken, openStore, TokenStoreError } from 'zoho-token-store';
 import { RedisStore } from 'zoho-token-store/redis';
 import { completeToken, testTokenStore } from 'zoho-token-store/testing';
@@ -21,6 +23,35 @@ async function keysOnEveryMaster(cluster: RedisClusterHandle, pattern: string): 
   const found = new Map<number, string[]>();
   for (const { port } of cluster.nodes) found.set(port, (await onNode(port, 'KEYS', pattern)) as string[]);
   return found;
+}
+
+const INDEXED_COLUMNS: Readonly<Record<string, string>> = {
+  user: 'user_name',
+  access: 'access_token',
+  grant: 'grant_token',
+  refresh: 'refresh_token',
+};
+
+/** Index entries (`<tag>:<sha1>` members) whose token is missing, not in the id set, or holds another value. */
+async function danglingIndexEntries(port: number, tag: string): Promise<string[]> {
+  const client = new Redis({ host: '127.0.0.1', port });
+  try {
+    const dangling: string[] = [];
+    const ids = new Set(await client.smembers(`${tag}ids`));
+    for (const key of await client.keys(`${tag}*`)) {
+      const index = /^.*\}(user|access|grant|refresh):([0-9a-f]{40})$/.exec(key);
+      if (index === null) continue;
+      const column = INDEXED_COLUMNS[index[1] as string] as string;
+      for (const id of await client.zrange(key, '0', '-1')) {
+        const value = await client.hget(`${tag}id:${id}`, column);
+        const digest = value === null ? null : createHash('sha1').update(value).digest('hex');
+        if (digest !== index[2] || !ids.has(id)) dangling.push(`${key} → ${id}`);
+      }
+    }
+    return dangling;
+  } finally {
+    client.disconnect();
+  }
 }
 
 describe('RedisStore on a Redis Cluster', { skip }, () => {
@@ -108,16 +139,18 @@ describe('RedisStore on a Redis Cluster', { skip }, () => {
     }
   });
 
-  // The store's scripts touch keys they do not declare (they derive them from the prefix), which a cluster checks
-  // only when a script reaches them: while the slot is half moved a script may stop midway or, sent to the new master
-  // with ASKING, see some keys not there yet (docs/redis-store.md, "Resharding"). So the saves made while the slot
-  // moves are counted, not required; every save before and after it must be kept.
-  test("the store's slot migrated to another master during a save loop: the loop goes on, typed errors only, saves before and after the move kept", async (t) => {
+  // Every write script declares every key it touches, so while the slot is half moved the cluster refuses a script
+  // (ASK, TRYAGAIN) before any of it runs, never midway or on a node where some of its keys have not arrived yet
+  // (docs/redis-store.md, "Resharding"): a save or delete acknowledged during the move holds like any other, and no
+  // token is left without one of its index entries.
+  test("the store's slot migrated to another master during saves and deletes: typed errors only, every acknowledged save kept and delete done, the store consistent", async (t) => {
     const prefix = randomPrefix('reshard');
-    const store = new RedisStore({ cluster: cluster.nodes, prefix, commandTimeoutMs: 2_000 });
+    // Three stores, as three processes would be: their writes race each other for the write lock during the move.
+    const stores = [0, 1, 2].map(() => new RedisStore({ cluster: cluster.nodes, prefix, commandTimeoutMs: 2_000 }));
+    const store = stores[0] as RedisStore;
     const saved = new Map<string, string>(); // user → id, for every save that resolved
     const failures: unknown[] = [];
-    let phase = 'before' as 'before' | 'during' | 'after'; // changed by the test while the loop runs
+    let phase = 'before' as 'before' | 'during' | 'after'; // changed by the test while the loops run
     try {
       // Enough tokens that the migration (5 keys at a time) takes a while.
       for (let i = 0; i < 100; i += 1) {
@@ -129,28 +162,40 @@ describe('RedisStore on a Redis Cluster', { skip }, () => {
       const from = await cluster.masterOf(`{${prefix}}`);
       const to = (cluster.nodes.find((node) => node.port !== from) as { port: number }).port;
       let stop = false;
-      let round = 0;
       let afterMove = 0;
-      const loop = (async () => {
-        while (!stop) {
-          round += 1;
-          // New users (the locked path) and updates of seen ones (the compare-and-set path); while the slot moves,
-          // only users of that phase are written.
-          const fresh = completeToken({ userSignature: `${phase}-${round}@example.com` });
+      // Seeds 50-99 are deleted while the slot moves, one per round of each loop; the saves update seeds 0-49 only.
+      const deleted: string[] = [];
+      let nextDeleted = 50;
+      const loop = async (writer: RedisStore, name: string): Promise<void> => {
+        for (let round = 1; !stop; round += 1) {
+          // New users (the locked path) and updates of seen ones (the compare-and-set path, or the locked path after
+          // a refused one); while the slot moves, only users of that phase are written.
+          const fresh = completeToken({ userSignature: `${phase}-${name}-${round}@example.com` });
           const seen = completeToken({
-            userSignature: phase === 'during' ? `during-${round - 1}@example.com` : `seed-${round % 100}@example.com`,
+            userSignature: phase === 'during' ? `during-${name}-${round - 1}@example.com` : `seed-${(round * 3) % 50}@example.com`,
           });
           for (const token of [fresh, seen]) {
             try {
-              await store.saveToken(token);
+              await writer.saveToken(token);
               saved.set(token.userName as string, String(token.id));
               if (phase === 'after') afterMove += 1;
             } catch (error) {
               failures.push(error);
             }
           }
+          if (phase !== 'during' || nextDeleted > 99) continue;
+          const user = `seed-${nextDeleted++}@example.com`;
+          const id = saved.get(user) as string;
+          saved.delete(user); // a delete that fails may or may not have happened: not checked
+          try {
+            await writer.deleteToken(id);
+            deleted.push(user);
+          } catch (error) {
+            failures.push(error);
+          }
         }
-      })();
+      };
+      const loops = Promise.all(stores.map((writer, i) => loop(writer, String(i))));
       await new Promise((resolve) => setTimeout(resolve, 300));
       phase = 'during';
       await cluster.migrateSlot(slot, to);
@@ -158,27 +203,51 @@ describe('RedisStore on a Redis Cluster', { skip }, () => {
       const deadline = Date.now() + 20_000;
       while (afterMove < 50 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
       stop = true;
-      await loop;
+      await loops;
       assert.equal(await cluster.masterOf(`{${prefix}}`), to, 'the slot moved');
-      assert.ok(afterMove >= 50, `the loop went on after the move (${afterMove} saves)`);
+      assert.ok(afterMove >= 50, `the loops went on after the move (${afterMove} saves)`);
       for (const error of failures) {
         assert.ok(
           error instanceof TokenStoreError && error.code === ErrorCode.STORE_UNAVAILABLE,
           `untyped failure: ${String(error)} (${String((error as { cause?: unknown }).cause)})`,
         );
       }
-      const stored = new Map((await store.getTokens()).map((token) => [token.userName as string, String(token.id)]));
+      const tokens = await store.getTokens();
+      const stored = new Map(tokens.map((token) => [token.userName as string, String(token.id)]));
       const during = [...saved].filter(([user]) => user.startsWith('during-'));
-      const lostDuring = during.filter(([user, id]) => stored.get(user) !== id).length;
+      const lostDuring = during.filter(([user, id]) => stored.get(user) !== id);
       t.diagnostic(
-        `${failures.length} typed failures; ${during.length} saves acknowledged while the slot moved, ${lostDuring} of them not found after`,
+        `${failures.length} typed failures; ${during.length} saves and ${deleted.length} deletes acknowledged while the slot moved`,
       );
-      for (const [user, id] of saved) {
-        if (!user.startsWith('during-')) assert.equal(stored.get(user), id, `${user} was acknowledged and must be stored with its id`);
-      }
+      assert.deepEqual(lostDuring, [], 'every save acknowledged while the slot moved is stored with its id');
+      assert.deepEqual(
+        deleted.filter((user) => stored.has(user)),
+        [],
+        'every delete acknowledged while the slot moved took effect',
+      );
+      for (const [user, id] of saved) assert.equal(stored.get(user), id, `${user} was acknowledged and must be stored with its id`);
       assert.equal(new Set(stored.values()).size, stored.size, 'no id was given twice');
+      for (const token of tokens) {
+        const byField: Array<[string, OAuthToken]> = [
+          ['user name', new OAuthToken({ userSignature: token.userName })],
+          ['access token', new OAuthToken({ accessToken: token.accessToken })],
+          [
+            'refresh token',
+            new OAuthToken({ clientId: token.clientId, clientSecret: token.clientSecret, refreshToken: token.refreshToken }),
+          ],
+        ];
+        if (token.grantToken) {
+          byField.push([
+            'grant token',
+            new OAuthToken({ clientId: token.clientId, clientSecret: token.clientSecret, grantToken: token.grantToken }),
+          ]);
+        }
+        for (const [field, probe] of byField)
+          assert.equal((await store.findToken(probe))?.id, token.id, `${token.userName} found by its ${field}`);
+      }
+      assert.deepEqual(await danglingIndexEntries(to, `{${prefix}}`), [], 'every index entry names a token holding its value');
     } finally {
-      await store.close();
+      for (const writer of stores) await writer.close();
     }
   });
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -232,8 +233,9 @@ describe('RedisStore on the server', { skip }, () => {
     let stealMs = 50;
     const evalsha = client.evalsha.bind(client) as (...args: unknown[]) => Promise<unknown>;
     (client as unknown as { evalsha: (...args: unknown[]) => Promise<unknown> }).evalsha = async (...args: unknown[]) => {
-      const [, numKeys, key, owner, prefixArg] = args;
-      if (numKeys === 1 && key === lockKey && prefixArg === keyPrefix && typeof owner === 'string' && stealsLeft > 0) {
+      // The commit: the only script of a save that declares the lock and the id set first.
+      const [, numKeys, lock, ids] = args;
+      if (Number(numKeys) > 2 && lock === lockKey && ids === `${keyPrefix}ids` && stealsLeft > 0) {
         stolen += 1;
         stealsLeft -= 1;
         await admin.set(lockKey, 'thief', 'PX', stealMs);
@@ -258,6 +260,108 @@ describe('RedisStore on the server', { skip }, () => {
     } finally {
       await store.close();
       client.disconnect();
+    }
+  });
+
+  // The write scripts declare the index keys they touch, computed from the token as read (redis-declared-keys.ts):
+  // a token changed between that read and the script must make the script write nothing, and the write read again.
+  /** A client whose next script call of the given kind first runs `meddle` (as another program would, unlocked). */
+  const meddlingClient = (isTarget: (keys: readonly unknown[]) => boolean, meddle: () => Promise<unknown>) => {
+    const client = new Redis({ host: REDIS.host, port: REDIS.port });
+    let left = 1;
+    const evalsha = client.evalsha.bind(client) as (...args: unknown[]) => Promise<unknown>;
+    (client as unknown as { evalsha: (...args: unknown[]) => Promise<unknown> }).evalsha = async (...args: unknown[]) => {
+      const keys = args.slice(2, 2 + Number(args[1]));
+      if (left > 0 && isTarget(keys)) {
+        left -= 1;
+        await meddle();
+      }
+      return evalsha(...args);
+    };
+    return { client, met: () => left === 0 };
+  };
+  /** Moves a token's access token to `accessToken` behind the store's back, index entry included, as a save would. */
+  const changeAccessToken = async (keyPrefix: string, id: string, from: string, accessToken: string) => {
+    const sha1 = (value: string) => createHash('sha1').update(value).digest('hex');
+    await admin
+      .multi()
+      .hset(`${keyPrefix}id:${id}`, 'access_token', accessToken, 'v', `meddled-${accessToken}`)
+      .zrem(`${keyPrefix}access:${sha1(from)}`, id)
+      .zadd(`${keyPrefix}access:${sha1(accessToken)}`, Number(id), id)
+      .exec();
+  };
+
+  test("a token changed between a locked save's read and its commit: the commit writes nothing, the save runs again from a fresh read", async () => {
+    const keyPrefix = prefix('stale-commit');
+    const first = completeToken({ userSignature: 'stale@example.com', accessToken: 'access-1' });
+    const seed = new RedisStore({ url: REDIS_URL, keyPrefix });
+    await seed.saveToken(first);
+    await seed.close();
+    const { client, met } = meddlingClient(
+      (keys) => keys[0] === `${keyPrefix}lock:write` && keys[1] === `${keyPrefix}ids`,
+      () => changeAccessToken(keyPrefix, String(first.id), 'access-1', 'access-2'),
+    );
+    const store = new RedisStore({ client, keyPrefix });
+    try {
+      // A store that has not seen the token saves it under the write lock (its read and the commit are two calls).
+      await store.saveToken(completeToken({ userSignature: 'stale@example.com', accessToken: 'access-3' }));
+      assert.ok(met(), 'the commit must have met the change');
+      assert.equal((await store.findToken(new OAuthToken({ accessToken: 'access-3' })))?.id, first.id);
+      for (const gone of ['access-1', 'access-2']) {
+        assert.equal(await store.findToken(new OAuthToken({ accessToken: gone })), null, `no index entry may be left for ${gone}`);
+      }
+      const indexes = (await keysUnder(admin, keyPrefix)).filter((key) => key.startsWith(`${keyPrefix}access:`));
+      assert.equal(indexes.length, 1, 'one access-token index: the one of the value stored');
+    } finally {
+      await store.close();
+      client.disconnect();
+    }
+  });
+
+  test("a token changed between a delete's read and its script: the script deletes nothing, the delete reads again and leaves no index entry", async () => {
+    const keyPrefix = prefix('stale-delete');
+    const token = completeToken({ accessToken: 'access-1' });
+    const { client, met } = meddlingClient(
+      (keys) => keys[0] === `${keyPrefix}lock:write` && keys[1] === `${keyPrefix}ids`,
+      () => changeAccessToken(keyPrefix, String(token.id), 'access-1', 'access-2'),
+    );
+    const seed = new RedisStore({ url: REDIS_URL, keyPrefix });
+    await seed.saveToken(token);
+    await seed.close();
+    const store = new RedisStore({ client, keyPrefix });
+    try {
+      await store.deleteToken(String(token.id));
+      assert.ok(met(), 'the delete must have met the change');
+      assert.deepEqual(
+        (await keysUnder(admin, keyPrefix)).map((key) => key.slice(keyPrefix.length)),
+        ['seq'],
+        'no hash, index entry or id may be left',
+      );
+    } finally {
+      await store.close();
+      client.disconnect();
+    }
+  });
+
+  test('a new token whose counter id is already stored (the counter behind): the commit refuses it, the save takes the next free id', async () => {
+    const keyPrefix = prefix('taken-id');
+    const store = new RedisStore({ url: REDIS_URL, keyPrefix });
+    try {
+      const first = completeToken({ userSignature: 'first@example.com' });
+      await store.saveToken(first);
+      const second = completeToken({ userSignature: 'second@example.com' });
+      await store.saveToken(second);
+      await admin.set(`${keyPrefix}seq`, '0'); // as after a copy that kept the ids but not the counter
+      const third = completeToken({ userSignature: 'third@example.com' });
+      await store.saveToken(third);
+      assert.equal(third.id, '3');
+      const stored = new Map((await store.getTokens()).map((token) => [token.userName, token]));
+      assert.equal(stored.size, 3);
+      assert.equal(stored.get('first@example.com')?.accessToken, first.accessToken, 'a stored token is never overwritten by an insert');
+      assert.equal(stored.get('second@example.com')?.accessToken, second.accessToken);
+      assert.equal(stored.get('third@example.com')?.id, '3');
+    } finally {
+      await store.close();
     }
   });
 

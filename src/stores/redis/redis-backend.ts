@@ -4,14 +4,14 @@ import type { TokenBackend, TokenWriter } from '../../contract/token-backend.js'
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
 import type { RefreshLease, RefreshLockOptions } from '../../contract/refresh-lock.js';
-import { OFFICIAL_COLUMNS } from '../../token/official-columns.js';
 import type { TokenRecord } from '../../token/token-fields.js';
 import { RedisConnection } from './redis-connection.js';
-import { INDEXES, RedisKeys } from './redis-keys.js';
+import { compareAndSetPart, deletePart, joinParts } from './redis-declared-keys.js';
+import { RedisKeys } from './redis-keys.js';
 import type { RedisStoreConfig } from './redis-options.js';
 import { OptimisticWrites, type CompareAndSetOutcome, type LockedWrite } from '../../kernel/write/optimistic-writes.js';
 import { RedisLookup } from './redis-lookup.js';
-import { rawOfRecord, recordFromHash, type RawRow, type RedisRow } from './redis-record.js';
+import { rawOfRecord, recordFromHash, type RedisRow } from './redis-record.js';
 import { EngineLock } from '../../kernel/lock/engine-lock.js';
 import { RedisLockEngine } from './redis-lock.js';
 import { COMPARE_AND_SET, DELETE, RELEASE } from './redis-scripts.js';
@@ -22,29 +22,14 @@ import { WriteLockWait } from './redis-write-lock-wait.js';
 // Tokens read or deleted per batch by getTokens and deleteTokens: bounds memory and the time one script
 // keeps the server busy.
 const BATCH = 500;
+// Reads again of the tokens of one delete that changed between its read and its script.
+const STALE_DELETES = 5;
 // Lookup keys (two per token: id and user name) whose last version this process keeps for compare-and-set saves.
 const VERSION_CACHE_KEYS = 50_000;
 // The unique keys: a cached token found by one of them is proven current by the compare-and-set alone.
 const UNIQUE_FIELDS: readonly LookupField[] = ['id', 'userName'];
-// The index tag of each official column ('' for a column without index), for the compare-and-set's arguments.
-const TAG_OF_COLUMN = OFFICIAL_COLUMNS.map((column) => Object.values(INDEXES).find((entry) => entry.column === column)?.tag ?? '');
-
 const toRecord = (row: RedisRow | null): TokenRecord | null => row?.record ?? null;
 const asRow = (row: RedisRow | null): RedisRow | null => row;
-
-/**
- * The compare-and-set's arguments after the version read, the new version, the prefix and the id: column, index
- * tag, value read and new value of each field that changed ('' for absent). Empty when nothing changed.
- */
-function changesOf(before: RawRow, after: RawRow): string[] {
-  const changes: string[] = [];
-  for (let i = 1; i < after.length; i += 1) {
-    const was = before[i] ?? '';
-    const now = after[i] ?? '';
-    if (was !== now) changes.push(OFFICIAL_COLUMNS[i] as string, TAG_OF_COLUMN[i] as string, was, now);
-  }
-  return changes;
-}
 
 /**
  * Tokens in Redis hashes with a sorted-set index per looked-up value (layout in redis-keys.ts). Every lookup
@@ -134,7 +119,8 @@ export class RedisBackend implements TokenBackend {
     this.#writes.forgetId(id);
     return this.#writes.inTurn(async () => {
       const wait = new WriteLockWait(this.#config.writeLockWaitMs);
-      // Only while no write holds the lock: a write that has read this token would otherwise bring it back.
+      // Only while no write holds the lock (a write that has read this token would otherwise bring it back), and only
+      // from a read the token still matches (its index keys are declared from it): else read again.
       while ((await this.#deleteScript('', [id])) !== 1) await wait.pause();
       await this.#connection.replicated(this.#keys.ids, 'delete the token');
     });
@@ -169,16 +155,16 @@ export class RedisBackend implements TokenBackend {
   async #compareAndSet(previous: RedisRow, next: TokenRecord): Promise<CompareAndSetOutcome<RedisRow>> {
     if (previous.version === null) return 'locked'; // a hash written before versions existed: the locked path gives it one
     const raw = rawOfRecord(next);
-    const changes = changesOf(previous.raw, raw);
-    if (changes.length === 0) {
+    const changes = compareAndSetPart(this.#keys, previous.raw, raw);
+    if (changes === null) {
       // Nothing to write: the save is done if the token still holds the version read (the save then took effect at
       // that moment, before any locked write's commit, which starts from that same version).
       const now = await this.#connection.run((client) => client.hget(this.#keys.record(next.id), VERSION_FIELD));
       return now === previous.version ? { applied: previous } : 'stale';
     }
     const version = nextVersion();
-    const keys = [this.#keys.writeLock, this.#keys.record(next.id)];
-    const args = [previous.version, version, this.#keys.prefix, next.id, ...changes];
+    const keys = [this.#keys.writeLock, this.#keys.record(next.id), ...changes.keys];
+    const args = [previous.version, version, next.id, ...changes.args];
     const done = await this.#connection.run((client) => COMPARE_AND_SET.run(client, keys, args));
     if (done !== 1) return 'stale';
     await this.#connection.replicated(this.#keys.ids, 'save the token');
@@ -203,9 +189,25 @@ export class RedisBackend implements TokenBackend {
     await this.#connection.close();
   }
 
-  #deleteScript(owner: string, ids: readonly string[]): Promise<unknown> {
-    const args = [owner, this.#config.writeLockLeaseMs, this.#keys.prefix, ...ids];
-    return this.#connection.run((client) => DELETE.run(client, [this.#keys.writeLock], args));
+  /**
+   * Reads the tokens, then deletes them with every key declared (redis-declared-keys.ts). 1 done, 0 the lock is
+   * someone else's; a token changed between the read and the delete is read again (at once: a compare-and-set
+   * that just landed; a few times at most, since each one is a completed save).
+   */
+  async #deleteScript(owner: string, ids: readonly string[]): Promise<unknown> {
+    for (let tries = 1; ; tries += 1) {
+      const rows = await this.#connection.run((client) => this.#lookup.byIds(client, ids));
+      const parts = ids.map((id, i) => deletePart(this.#keys, id, rows[i] ?? null));
+      const { keys, args } = joinParts([this.#keys.writeLock, this.#keys.ids], [owner, this.#config.writeLockLeaseMs], parts);
+      const done = await this.#connection.run((client) => DELETE.run(client, keys, args));
+      if (done !== 2) return done;
+      if (tries === STALE_DELETES) {
+        throw new TokenStoreError(
+          ErrorCode.STORE_UNAVAILABLE,
+          `The Redis store's tokens kept changing between a delete's read and its write (${STALE_DELETES} tries); nothing more was deleted. Retry.`,
+        );
+      }
+    }
   }
 
   /** Runs `task` holding the write lock (taken, then released by compare-and-delete). */

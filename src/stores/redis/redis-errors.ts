@@ -26,9 +26,9 @@ const CLIENT_OFFLINE_MESSAGES = [
   "Stream isn't writeable and enableOfflineQueue options is false",
 ];
 // ioredis's Cluster gives up with these while slots move (ASK/MOVED/TRYAGAIN past maxRedirections), a master fails
-// over, or no node answers; and a script that reaches a key already moved away from its node (the store's scripts
-// derive keys from the prefix) is stopped by the server: the cluster is between states, and a retry after it settles
-// works.
+// over, or no node answers; and a read script that walks an index to a record already moved away from its node (the
+// only keys a script does not declare) is stopped by the server: the cluster is between states, and a retry after it
+// settles works.
 const CLUSTER_UNSETTLED =
   /^(Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes is available|ERR Script attempted to access a non local key)/;
 

@@ -1,9 +1,8 @@
 import type { Redis } from 'ioredis';
 import { OFFICIAL_COLUMNS, type OfficialColumn } from '../../token/official-columns.js';
 import { INDEXES, type IndexedField, type RedisKeys } from './redis-keys.js';
-import { rowFromHash, rowFromRaw, type RawRow, type RedisRow } from './redis-record.js';
+import { ROW_FIELDS, rowFromHash, rowFromRaw, type RawRow, type RedisRow } from './redis-record.js';
 import { FIND, FIRST_OF_INDEX } from './redis-scripts.js';
-import { VERSION_FIELD } from './redis-version.js';
 
 // Where each indexed field's value sits in a row read by SORT_RO (official column order).
 const COLUMN_AT = Object.fromEntries(
@@ -42,7 +41,7 @@ export class RedisLookup {
   constructor(keys: RedisKeys) {
     this.#keys = keys;
     // The version last: a save that starts from this read compares it (redis-version.ts).
-    this.#columns = [...OFFICIAL_COLUMNS, VERSION_FIELD];
+    this.#columns = ROW_FIELDS;
     // SORT splits a pattern at its first "->": a prefix holding one cannot be used in a pattern.
     this.#sortArgs = keys.prefix.includes('->')
       ? null
@@ -51,6 +50,17 @@ export class RedisLookup {
 
   async byId(client: Redis, id: string): Promise<RedisRow | null> {
     return rowFromRaw((await client.hmget(this.#keys.record(id), ...this.#columns)) as RawRow);
+  }
+
+  /** Several tokens by id, in one round trip (a pipeline of HMGET); null for an id not stored. */
+  async byIds(client: Redis, ids: readonly string[]): Promise<Array<RedisRow | null>> {
+    const pipeline = client.pipeline();
+    for (const id of ids) pipeline.hmget(this.#keys.record(id), ...this.#columns);
+    // Per-command errors are thrown here, inside the connection's run(), so they are typed like any other.
+    return ((await pipeline.exec()) ?? []).map(([error, reply]) => {
+      if (error) throw error;
+      return rowFromRaw(reply as RawRow);
+    });
   }
 
   byValue(client: Redis, field: IndexedField, value: string): Promise<RedisRow | null> {

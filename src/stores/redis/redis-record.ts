@@ -53,6 +53,9 @@ export interface RedisRow {
   readonly version: string | null;
 }
 
+/** The hash fields a row is read from, in `rowFromRaw`'s order: the official columns, then the version. */
+export const ROW_FIELDS: readonly string[] = [...OFFICIAL_COLUMNS, VERSION_FIELD];
+
 /**
  * A row from positional values (HMGET, SORT … GET): the official columns in order, then the version; null when
  * the hash has no field at all.
@@ -74,7 +77,7 @@ export function rowFromRaw(reply: ReadonlyArray<string | null>): RedisRow | null
 }
 
 // Where each field of a hash goes in a positional row: the official columns in order, then the version.
-const POSITION = new Map<string, number>([...OFFICIAL_COLUMNS, VERSION_FIELD].map((field, i) => [field, i]));
+const POSITION = new Map<string, number>(ROW_FIELDS.map((field, i) => [field, i]));
 
 /** A row from an HGETALL-shaped reply (a script's flat array), put in `rowFromRaw`'s order; null when empty. */
 export function rowFromHash(reply: unknown): RedisRow | null {

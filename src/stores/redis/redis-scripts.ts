@@ -1,38 +1,47 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { INDEXES } from './redis-keys.js';
+import { CHECKED_FIELDS } from './redis-declared-keys.js';
 
-const COLUMNS = Object.values(INDEXES)
-  .map(({ column }) => `'${column}'`)
-  .join(', ');
-const TAGS = Object.values(INDEXES)
-  .map(({ tag }) => `'${tag}'`)
-  .join(', ');
+const CHECKED = CHECKED_FIELDS.map((field) => `'${field}'`).join(', ');
 
-// Shared by the scripts below. ARGV carries the key prefix; every key is derived from it the same way as in
-// redis-keys.ts. Scores: a decimal id of at most 15 digits is its own score (exact in a double), any other id
-// sorts after them, by member; so the first member of an index is the lowest id, as SQL's ORDER BY id gives.
-// The index rules alone (two small functions), also for the hot compare-and-set script.
-const INDEX_HELPERS = `
+// Shared by the scripts below. Every key a write script touches is in its KEYS (redis-declared-keys.ts says why);
+// only the read scripts walk records they cannot know in advance. Scores: a decimal id of at most 15 digits is its
+// own score (exact in a double), any other id sorts after them, by member; so the first member of an index is the
+// lowest id, as SQL's ORDER BY id gives.
+// The score rule alone, also for the hot compare-and-set script.
+const SCORE_HELPER = `
 local function score(id)
   if #id <= 15 and string.match(id, '^%d+$') then return id end
   return '9007199254740992'
 end
-local function index_key(prefix, tag, value)
-  return prefix .. tag .. ':' .. redis.sha1hex(value)
-end
 `;
+// Keys in first-use order with their members, so each index key gets one ZADD or ZREM per script: a ZREM that
+// empties a sorted set deletes it, and a later command on it, missing now, would be refused mid-script on a cluster
+// node whose slot is migrating.
 const HELPERS = `
-local COLUMNS = {${COLUMNS}}
-local TAGS = {${TAGS}}
-${INDEX_HELPERS}local function unindex(prefix, id)
-  local key = prefix .. 'id:' .. id
-  local values = redis.call('HMGET', key, unpack(COLUMNS))
-  for i = 1, #COLUMNS do
-    if values[i] then redis.call('ZREM', index_key(prefix, TAGS[i], values[i]), id) end
+local CHECKED = {${CHECKED}}
+${SCORE_HELPER}local function holds(key, expected, from)
+  local now = redis.call('HMGET', key, unpack(CHECKED))
+  for i = 1, #CHECKED do
+    if (now[i] or '') ~= expected[from + i - 1] then return false end
   end
-  redis.call('DEL', key)
-  redis.call('SREM', prefix .. 'ids', id)
+  return true
+end
+local function grouped()
+  local group = {order = {}, members = {}}
+  function group.add(key, ...)
+    local members = group.members[key]
+    if not members then
+      members = {}
+      group.members[key] = members
+      group.order[#group.order + 1] = key
+    end
+    for _, member in ipairs({...}) do members[#members + 1] = member end
+  end
+  function group.each(command)
+    for _, key in ipairs(group.order) do redis.call(command, key, unpack(group.members[key])) end
+  end
+  return group
 end
 local function find(prefix, zkey, column, value)
   local i = 0
@@ -87,71 +96,90 @@ return redis.call('HMGET', ARGV[1] .. 'id:' .. id, unpack(ARGV, 2))`,
 /**
  * Takes the write lock and reads in one round trip. KEYS: lock, index key or record key. ARGV: owner, lease ms,
  * prefix, column ('' to read KEYS[2] as a record), value. 0 when another owner holds the lock; else as FIND.
+ * The lock is written after the read: a read that a cluster stops midway (a record found through the index, not
+ * declared, already moved to another node) leaves no lock behind.
  */
 export const LOCK_AND_FIND = new RedisScript(`
-if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) and redis.call('GET', KEYS[1]) ~= ARGV[1] then
-  return 0
-end
-if ARGV[4] == '' then return redis.call('HGETALL', KEYS[2]) end
-return find(ARGV[3], KEYS[2], ARGV[4], ARGV[5])`);
-
-/** KEYS: seq. ARGV: prefix. The next counter value that no stored token has as its id. */
-export const NEXT_ID = new RedisScript(`
-local n
-repeat n = redis.call('INCR', KEYS[1]) until redis.call('EXISTS', ARGV[1] .. 'id:' .. n) == 0
-return n`);
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return 0 end
+local found
+if ARGV[4] == '' then found = redis.call('HGETALL', KEYS[2]) else found = find(ARGV[3], KEYS[2], ARGV[4], ARGV[5]) end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return found`);
 
 /**
- * Writes tokens and releases the write lock, all at once, only while the caller still owns the lock.
- * KEYS: lock. ARGV: owner, prefix, then per token: id, number of fields, field, value, … (the new version among
- * them).  1 done, 0 lock lost.
- * Only index entries whose value changed are moved (a refresh changes the access token alone).
+ * Writes tokens and releases the write lock, all at once, only while the caller still owns the lock and every
+ * token's hash still holds what the caller read (redis-declared-keys.ts, commitPart: an insert requires no hash).
+ * KEYS: lock, id set, then per token: its hash, the index keys it leaves, those it joins. ARGV: owner, then per
+ * token: id, CHECKED_FIELDS as read, the numbers of index keys left and joined, the number of fields, then field,
+ * value, … (the new version among them). 1 done, 0 lock lost, 2 a hash changed since it was read (nothing written).
+ * Every check comes before the first write; then adds, then removals, each key once (see grouped()).
  */
 export const COMMIT = new RedisScript(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-local prefix = ARGV[2]
-local i = 3
-while i <= #ARGV do
-  local id = ARGV[i]
-  local count = tonumber(ARGV[i + 1])
-  local key = prefix .. 'id:' .. id
-  local old = redis.call('HMGET', key, unpack(COLUMNS))
-  local args = {'id', id}
-  local new = {}
+local hashes, ids, joins, leaves = {}, {}, grouped(), grouped()
+local a, k = 2, 3
+while a <= #ARGV do
+  local id, key = ARGV[a], KEYS[k]
+  if not holds(key, ARGV, a + 1) then return 2 end
+  a = a + 1 + #CHECKED
+  local left, joined, count = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
+  for j = 1, left do leaves.add(KEYS[k + j], id) end
+  for j = 1, joined do joins.add(KEYS[k + left + j], score(id), id) end
+  local set, kept = {'id', id}, {id = true}
   for j = 0, count - 1 do
-    local column, value = ARGV[i + 2 + 2 * j], ARGV[i + 3 + 2 * j]
-    args[#args + 1] = column
-    args[#args + 1] = value
-    new[column] = value
+    local field = ARGV[a + 3 + 2 * j]
+    set[#set + 1] = field
+    set[#set + 1] = ARGV[a + 4 + 2 * j]
+    kept[field] = true
   end
-  redis.call('DEL', key)
-  redis.call('HSET', key, unpack(args))
-  for k = 1, #COLUMNS do
-    local before, after = old[k] or nil, new[COLUMNS[k]]
-    if before ~= after then
-      if before then redis.call('ZREM', index_key(prefix, TAGS[k], before), id) end
-      if after then redis.call('ZADD', index_key(prefix, TAGS[k], after), score(id), id) end
-    end
-  end
-  redis.call('SADD', prefix .. 'ids', id)
-  i = i + 2 + count * 2
+  hashes[#hashes + 1] = {key = key, set = set, kept = kept}
+  ids[#ids + 1] = id
+  a = a + 3 + 2 * count
+  k = k + 1 + left + joined
 end
+for _, hash in ipairs(hashes) do
+  redis.call('HSET', hash.key, unpack(hash.set))
+  local gone = {}
+  for _, field in ipairs(redis.call('HKEYS', hash.key)) do
+    if not hash.kept[field] then gone[#gone + 1] = field end
+  end
+  if #gone > 0 then redis.call('HDEL', hash.key, unpack(gone)) end
+end
+joins.each('ZADD')
+leaves.each('ZREM')
+redis.call('SADD', KEYS[2], unpack(ids))
 redis.call('DEL', KEYS[1])
 return 1`);
 
 /**
- * Deletes tokens with their index entries. KEYS: lock. ARGV: owner ('' when the caller holds no lock: then
- * only while nobody does), lease ms (renewed for an owner), prefix, ids…  1 done, 0 the lock is someone else's.
+ * Deletes tokens with their index entries, only while each hash still holds what the caller read
+ * (redis-declared-keys.ts, deletePart). KEYS: lock, id set, then per token: its hash and its index keys. ARGV: owner
+ * ('' when the caller holds no lock: then only while nobody does), lease ms (renewed for an owner), then per token:
+ * id, CHECKED_FIELDS as read, the number of its index keys. 1 done, 0 the lock is someone else's, 2 a hash changed
+ * since it was read (nothing written).
  */
 export const DELETE = new RedisScript(`
 local holder = redis.call('GET', KEYS[1])
 if ARGV[1] == '' then
   if holder then return 0 end
-else
-  if holder ~= ARGV[1] then return 0 end
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+elseif holder ~= ARGV[1] then return 0 end
+local hashes, ids, leaves = {}, {}, grouped()
+local a, k = 3, 3
+while a <= #ARGV do
+  local id, key = ARGV[a], KEYS[k]
+  if not holds(key, ARGV, a + 1) then return 2 end
+  local count = tonumber(ARGV[a + 1 + #CHECKED])
+  for j = 1, count do leaves.add(KEYS[k + j], id) end
+  hashes[#hashes + 1] = key
+  ids[#ids + 1] = id
+  a = a + 2 + #CHECKED
+  k = k + 1 + count
 end
-for i = 4, #ARGV do unindex(ARGV[3], ARGV[i]) end
+if ARGV[1] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+leaves.each('ZREM')
+redis.call('DEL', unpack(hashes))
+redis.call('SREM', KEYS[2], unpack(ids))
 return 1`);
 
 /** Compare-and-extend: moves a lock's expiry only for its owner. KEYS: lock. ARGV: owner, lease ms. 1 extended, 0 not held. */
@@ -168,27 +196,34 @@ return 0`);
  * A save without the write lock: writes one token only while its hash still holds the version (`v` field) the
  * caller read, and only while no writer holds the write lock (a locked write may have read the token and be
  * about to commit from that read). Every write of a token's hash sets a new, never reused version (the commit
- * above and this script), so an equal version means the hash holds exactly the values read.
- * KEYS: lock, token hash. ARGV: version read, new version, prefix, id, then for each field that changes: its
- * column, its index tag ('' for a column without index), the value read and the new value ('' for absent; a new
- * '' removes the field). 1 written, 0 refused (nothing written). Index entries move only for the changed values
- * (a refresh changes the access token and the expiry alone).
+ * above and this script), so an equal version means the hash holds exactly the values read, and the index keys
+ * the caller computed from them are the right ones.
+ * KEYS: lock, token hash, then the index keys of redis-declared-keys.ts's compareAndSetPart. ARGV: version read,
+ * new version, id, then for each field that changes: its column, '1' when it is indexed, the value read and the new
+ * value ('' for absent; a new '' removes the field). 1 written, 0 refused (nothing written). Index entries move only
+ * for the changed values (a refresh changes the access token and the expiry alone); each index key is touched once.
  */
 export const COMPARE_AND_SET = new RedisScript(
-  `${INDEX_HELPERS}
+  `${SCORE_HELPER}
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 if redis.call('HGET', KEYS[2], 'v') ~= ARGV[1] then return 0 end
-local prefix, id = ARGV[3], ARGV[4]
-local set, unset = {'v', ARGV[2]}, {}
-for i = 5, #ARGV, 4 do
-  local column, tag, before, after = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+local id = ARGV[3]
+local set, unset, k = {'v', ARGV[2]}, {}, 3
+for i = 4, #ARGV, 4 do
+  local column, indexed, before, after = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   if after == '' then unset[#unset + 1] = column else
     set[#set + 1] = column
     set[#set + 1] = after
   end
-  if tag ~= '' then
-    if before ~= '' then redis.call('ZREM', index_key(prefix, tag, before), id) end
-    if after ~= '' then redis.call('ZADD', index_key(prefix, tag, after), score(id), id) end
+  if indexed ~= '' then
+    if before ~= '' then
+      redis.call('ZREM', KEYS[k], id)
+      k = k + 1
+    end
+    if after ~= '' then
+      redis.call('ZADD', KEYS[k], score(id), id)
+      k = k + 1
+    end
   end
 end
 redis.call('HSET', KEYS[2], unpack(set))
