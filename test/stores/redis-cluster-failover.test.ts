@@ -121,15 +121,21 @@ describe('RedisStore on a Redis Cluster with replicas', { skip }, () => {
     }
   });
 
-  for (const [how, cause] of [
+  const killed = (key: string) => cluster.killMasterOf(key);
+  const swapped = (key: string) => cluster.failoverOf(key);
+  for (const [how, cause, waitReplicas] of [
     // Then restarted, empty, and made the new master's replica by the cluster: until it is in sync, saves wait for a
     // replica in vain and fail (typed); then the loop goes on.
-    ["the store's master SIGKILLed", (key: string) => cluster.killMasterOf(key)],
-    ['CLUSTER FAILOVER on its replica', (key: string) => cluster.failoverOf(key)],
+    ["the store's master SIGKILLed", killed, 1],
+    ['CLUSTER FAILOVER on its replica', swapped, 1],
+    // Without WAIT a save is acknowledged by the master alone: the ones the replica had not received when the master
+    // died are lost, and counted (docs/redis-store.md, "What a failover can and cannot lose").
+    ["the store's master SIGKILLed", killed, 0],
   ] as const) {
-    test(`${how} during a save loop (waitReplicas 1): the replica takes over, the loop goes on without reopening the store, typed errors only, every confirmed save kept`, async (t) => {
+    const kept = waitReplicas > 0 ? 'every confirmed save kept' : 'saves lost by the failover counted';
+    test(`${how} during a save loop (waitReplicas ${waitReplicas}): the replica takes over, the loop goes on without reopening the store, typed errors only, ${kept}`, async (t) => {
       const prefix = randomPrefix('failover');
-      const store = storeOf(prefix);
+      const store = storeOf(prefix, { waitReplicas });
       const saved = new Map<string, string>(); // user → id, for every save that resolved
       const failures: unknown[] = [];
       try {
@@ -174,10 +180,15 @@ describe('RedisStore on a Redis Cluster with replicas', { skip }, () => {
         for (const error of failures)
           assert.ok(isUnavailable(error), `untyped failure: ${String(error)} (${String((error as { cause?: unknown }).cause)})`);
         const stored = new Map((await store.getTokens()).map((token) => [token.userName as string, String(token.id)]));
-        for (const [user, id] of saved) assert.equal(stored.get(user), id, `${user} was confirmed and must be stored with its id`);
+        const lost = [...saved].filter(([user, id]) => stored.get(user) !== id);
+        t.diagnostic(`${lost.length} of ${saved.size} acknowledged saves not stored with their id after the failover`);
+        if (waitReplicas > 0) for (const [user, id] of lost) assert.fail(`${user} was confirmed and must be stored with id ${id}`);
+        // Lost or not, no id is given twice, and the saves confirmed well before the failover are there.
+        assert.equal(new Set(stored.values()).size, stored.size, 'no id was given twice');
+        for (const [user, id] of [...confirmedBefore].slice(0, -20)) assert.equal(stored.get(user), id, `${user} (early) is stored`);
         // The same store, never reopened, still finds, saves and locks.
         const found = await store.findToken(new OAuthToken({ userSignature: 'loop-1@example.com' }));
-        assert.equal(found?.id, saved.get('loop-1@example.com'));
+        assert.equal(found?.id, stored.get('loop-1@example.com'));
         const fresh = completeToken({ userSignature: 'after@example.com' });
         await store.saveToken(fresh);
         assert.equal((await store.findToken(new OAuthToken({ userSignature: 'after@example.com' })))?.id, fresh.id);
