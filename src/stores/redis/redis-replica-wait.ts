@@ -1,6 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
-import { keySlot } from './redis-key-slot.js';
 import { unavailable } from './redis-errors.js';
+import { keySlot } from './redis-key-slot.js';
 
 /**
  * `WAIT replicas timeoutMs` on the connection that took the store's last write, resolving to how many replicas
@@ -10,12 +10,16 @@ import { unavailable } from './redis-errors.js';
  * ioredis holds to the master of `anchorKey`'s slot (a key of the write, on the same slot), never retried.
  */
 export function waitForReplicas(client: Redis, anchorKey: string, replicas: number, timeoutMs: number): Promise<number> {
-  if (!(client as { isCluster?: boolean }).isCluster) return client.wait(replicas, timeoutMs);
-  const cluster = client as unknown as Cluster;
-  const nodeKey = cluster.slots[keySlot(anchorKey)]?.[0];
-  const master = cluster.nodes('master').find(({ options }) => `${options.host}:${options.port}` === nodeKey);
-  // A node connection that is not ready would queue WAIT until it reconnects, as a connection that wrote nothing.
-  if (master === undefined || master.status !== 'ready')
-    return Promise.reject(unavailable('the master that took the write is not connected'));
-  return master.wait(replicas, timeoutMs);
+  const connection = (client as { isCluster?: boolean }).isCluster ? masterOfSlot(client as unknown as Cluster, anchorKey) : client;
+  // A connection that is not ready would hold WAIT until it has (re)connected: a connection that wrote nothing.
+  if (connection === undefined || connection.status !== 'ready') {
+    return Promise.reject(unavailable('the connection that took the write is not connected'));
+  }
+  return connection.wait(replicas, timeoutMs);
+}
+
+/** ioredis's connection to the master its slot map names for a key's slot. */
+function masterOfSlot(cluster: Cluster, key: string): Redis | undefined {
+  const nodeKey = cluster.slots[keySlot(key)]?.[0];
+  return cluster.nodes('master').find(({ options }) => `${options.host}:${options.port}` === nodeKey);
 }
