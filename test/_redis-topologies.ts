@@ -1,5 +1,5 @@
 // Throwaway Redis topologies of a test's own, on free ports, beside (never touching) the shared server: a 3-master
-// Redis Cluster, and a master + replica watched by 3 Sentinels (`redis-server --sentinel`). Each is stopped, its
+// Redis Cluster (optionally with a replica per master), and a master + replica watched by 3 Sentinels (`redis-server --sentinel`). Each is stopped, its
 // processes killed and its folder removed, by `stop()`.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -53,6 +53,18 @@ export async function onNode(port: number, ...args: [string, ...Array<string | n
   }
 }
 
+/** Runs one read on a cluster replica (after READONLY, which a cluster replica needs to answer reads itself). */
+export async function onReplica(port: number, ...args: [string, ...Array<string | number>]): Promise<unknown> {
+  const client = probe(port);
+  try {
+    await client.connect();
+    await client.call('READONLY');
+    return await client.call(...args);
+  } finally {
+    client.disconnect();
+  }
+}
+
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -79,6 +91,13 @@ class Processes {
     await until(`redis-server on port ${port}`, async () => (await onNode(port, 'PING')) === 'PONG');
   }
 
+  /** Sends a signal to a running server: SIGSTOP freezes it (its connections stay open, nothing answers), SIGCONT resumes it. */
+  signal(port: number, signal: 'SIGSTOP' | 'SIGCONT'): void {
+    const child = this.#children.get(port);
+    if (!child || child.exitCode !== null || child.signalCode !== null) throw new Error(`no server runs on port ${port}`);
+    child.kill(signal);
+  }
+
   async kill(port: number): Promise<void> {
     const child = this.#children.get(port);
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
@@ -97,22 +116,52 @@ class Processes {
 const EPHEMERAL = ['--save', '', '--appendonly', 'no'];
 
 export interface RedisClusterHandle {
+  /** The masters it was started with (after a failover, one of them may be a replica or gone). */
   readonly nodes: readonly RedisNode[];
   /** `redis+cluster://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3` */
   readonly location: string;
   /** The port of the master serving a key's slot. */
   masterOf(key: string): Promise<number>;
+  /** The port of a master's replica (with `replicas: 1`). */
+  replicaOf(masterPort: number): Promise<number>;
   /** Moves one slot, keys and all, to another master (CLUSTER SETSLOT … MIGRATING/IMPORTING, MIGRATE, SETSLOT NODE). */
   migrateSlot(slot: number, toPort: number): Promise<void>;
+  /** Freezes a server (SIGSTOP) until `resume` (SIGCONT): it neither answers nor closes its connections. */
+  pause(port: number): void;
+  resume(port: number): void;
+  /**
+   * SIGKILLs the master of a key's slot and resolves, with the promoted replica's port, once the cluster serves that slot
+   * from it; then starts the killed server again (empty, with its cluster config), and waits until it is the new
+   * master's replica and in sync.
+   */
+  killMasterOf(key: string): Promise<number>;
+  /** SIGKILLs a server, which `restart` starts again (empty, with its cluster config: it rejoins as a replica). */
+  kill(port: number): Promise<void>;
+  restart(port: number): Promise<void>;
+  /** Resolves once the cluster serves a key's slot from `port`. */
+  servedBy(key: string, port: number): Promise<void>;
+  /** `CLUSTER FAILOVER` on the replica of a key's master (a graceful swap); resolves with the new master's port. */
+  failoverOf(key: string): Promise<number>;
   stop(): Promise<void>;
 }
 
-/** Starts 3 masters with `--cluster-enabled yes` and joins them with `redis-cli --cluster create`. */
-export async function startRedisCluster(): Promise<RedisClusterHandle> {
+export interface RedisClusterOptions {
+  /** Replicas per master: 0 (the default) or 1. */
+  readonly replicas?: 0 | 1;
+  /** `cluster-node-timeout`: how long a silent master takes to be failed over (default 3,000 ms). */
+  readonly nodeTimeoutMs?: number;
+}
+
+/**
+ * Starts 3 masters (and with `replicas: 1`, 3 replicas) with `--cluster-enabled yes` and joins them with
+ * `redis-cli --cluster create`.
+ */
+export async function startRedisCluster(options: RedisClusterOptions = {}): Promise<RedisClusterHandle> {
+  const { replicas = 0, nodeTimeoutMs = 3_000 } = options;
   const processes = new Processes();
   try {
     const ports: number[] = [];
-    for (let i = 0; i < 3; i += 1) {
+    for (let i = 0; i < 3 * (1 + replicas); i += 1) {
       const port = await freePort();
       const bus = await freePort();
       ports.push(port);
@@ -125,31 +174,72 @@ export async function startRedisCluster(): Promise<RedisClusterHandle> {
         '--cluster-config-file',
         join(processes.dir, `nodes-${port}.conf`),
         '--cluster-node-timeout',
-        '3000',
+        String(nodeTimeoutMs),
       ]);
     }
-    const created = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-yes'], {
-      encoding: 'utf8',
-    });
+    const created = spawnSync(
+      'redis-cli',
+      ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', String(replicas), '--cluster-yes'],
+      { encoding: 'utf8' },
+    );
     if (created.status !== 0) throw new Error(`redis-cli --cluster create failed: ${created.stdout}${created.stderr}`);
+    const replicationOf = async (port: number): Promise<string> => String(await onNode(port, 'INFO', 'replication'));
     for (const port of ports) {
       await until(`cluster state ok on ${port}`, async () => String(await onNode(port, 'CLUSTER', 'INFO')).includes('cluster_state:ok'));
+      // redis-cli picks which nodes become replicas: every replica must be in sync before a test relies on it.
+      await until(`node ${port} a master, or a replica in sync`, async () => {
+        const replication = await replicationOf(port);
+        return replication.includes('role:master') || replication.includes('master_link_status:up');
+      });
     }
+    const masters: number[] = [];
+    for (const port of ports) if ((await replicationOf(port)).includes('role:master')) masters.push(port);
+    // Asked of any server still running (one may have been killed).
+    const slotsNow = async (): Promise<Array<[number, number, [string, number]]>> => {
+      for (const port of ports) {
+        const slots = await onNode(port, 'CLUSTER', 'SLOTS').catch(() => null);
+        if (slots) return slots as Array<[number, number, [string, number]]>;
+      }
+      throw new Error('no cluster node answers');
+    };
+    const slotOf = async (key: string): Promise<number> => {
+      for (const port of ports) {
+        const slot = await onNode(port, 'CLUSTER', 'KEYSLOT', key).catch(() => null);
+        if (slot !== null) return Number(slot);
+      }
+      throw new Error('no cluster node answers');
+    };
     const nodeIdOf = async (port: number): Promise<string> => String(await onNode(port, 'CLUSTER', 'MYID'));
     const masterOf = async (key: string): Promise<number> => {
-      const slot = Number(await onNode(ports[0] as number, 'CLUSTER', 'KEYSLOT', key));
-      const slots = (await onNode(ports[0] as number, 'CLUSTER', 'SLOTS')) as Array<[number, number, [string, number]]>;
-      const range = slots.find(([from, to]) => slot >= from && slot <= to);
+      const slot = await slotOf(key);
+      const range = (await slotsNow()).find(([from, to]) => slot >= from && slot <= to);
       if (!range) throw new Error(`no master serves slot ${slot}`);
       return range[2][1];
     };
+    const replicaOf = async (masterPort: number): Promise<number> => {
+      let replica = 0;
+      await until(`a replica of ${masterPort} in sync`, async () => {
+        const found = /slave\d+:ip=[^,]+,port=(\d+),state=online/.exec(await replicationOf(masterPort));
+        replica = Number(found?.[1] ?? 0);
+        return replica > 0;
+      });
+      return replica;
+    };
+    // The slot's master is `port`, as every running node sees it, and answers writes.
+    const servedBy = async (key: string, port: number): Promise<void> => {
+      await until(
+        `the slot of ${key} served by ${port}`,
+        async () => (await masterOf(key)) === port && String(await onNode(port, 'CLUSTER', 'INFO')).includes('cluster_state:ok'),
+        60_000,
+      );
+    };
     return {
-      nodes: ports.map((port) => ({ host: '127.0.0.1', port })),
-      location: `redis+cluster://${ports.map((port) => `127.0.0.1:${port}`).join(',')}`,
+      nodes: masters.map((port) => ({ host: '127.0.0.1', port })),
+      location: `redis+cluster://${masters.map((port) => `127.0.0.1:${port}`).join(',')}`,
       masterOf,
+      replicaOf,
       async migrateSlot(slot, toPort) {
-        const slots = (await onNode(ports[0] as number, 'CLUSTER', 'SLOTS')) as Array<[number, number, [string, number]]>;
-        const fromPort = slots.find(([from, to]) => slot >= from && slot <= to)?.[2][1];
+        const fromPort = (await slotsNow()).find(([from, to]) => slot >= from && slot <= to)?.[2][1];
         if (fromPort === undefined || fromPort === toPort) throw new Error(`slot ${slot} is not on another master`);
         const [fromId, toId] = [await nodeIdOf(fromPort), await nodeIdOf(toPort)];
         await onNode(toPort, 'CLUSTER', 'SETSLOT', slot, 'IMPORTING', fromId);
@@ -161,9 +251,33 @@ export async function startRedisCluster(): Promise<RedisClusterHandle> {
           await onNode(fromPort, 'MIGRATE', '127.0.0.1', toPort, '', 0, 5_000, 'REPLACE', 'KEYS', ...keys);
           await delay(20);
         }
-        for (const port of [toPort, fromPort, ...ports.filter((p) => p !== toPort && p !== fromPort)]) {
+        for (const port of [toPort, fromPort, ...masters.filter((p) => p !== toPort && p !== fromPort)]) {
           await onNode(port, 'CLUSTER', 'SETSLOT', slot, 'NODE', toId);
         }
+      },
+      kill: (port) => processes.kill(port),
+      restart: (port) => processes.restart(port),
+      servedBy,
+      pause: (port) => processes.signal(port, 'SIGSTOP'),
+      resume: (port) => processes.signal(port, 'SIGCONT'),
+      async killMasterOf(key) {
+        const master = await masterOf(key);
+        const replica = await replicaOf(master);
+        await processes.kill(master);
+        await servedBy(key, replica);
+        await processes.restart(master);
+        await until(
+          `${master} back as a replica in sync`,
+          async () => (await replicationOf(master)).includes('master_link_status:up'),
+          60_000,
+        );
+        return replica;
+      },
+      async failoverOf(key) {
+        const replica = await replicaOf(await masterOf(key));
+        await onNode(replica, 'CLUSTER', 'FAILOVER');
+        await servedBy(key, replica);
+        return replica;
       },
       stop: () => processes.stop(),
     };

@@ -4,6 +4,7 @@ import { TokenStoreError } from '../../errors/token-store-error.js';
 import { loadRedisClient, loadRedisCluster } from './redis-driver.js';
 import { accessDenied, classifyRedisError, isAccessDenied, unavailable } from './redis-errors.js';
 import type { RedisStoreConfig } from './redis-options.js';
+import { waitForReplicas } from './redis-replica-wait.js';
 
 // A client in one of these states has no connection and is not making one right now: a command would sit in
 // the offline queue, so the store fails it at once instead.
@@ -48,19 +49,26 @@ export class RedisConnection {
   }
 
   /**
-   * With `waitReplicas`, after a write: waits until that many replicas have every write this connection made
-   * (`WAIT`), sent in one pipeline with a read of `anchorKey`, a key of the write, so that on a cluster it reaches
-   * the master that took the write. Fewer in time: STORE_UNAVAILABLE with `outcomeUnknown` (the master has it).
+   * With `waitReplicas`, after a write: waits until that many replicas have every write the connection that took it
+   * made (`WAIT`, on that connection: redis-replica-wait.ts; `anchorKey` is a key of the write, which on a cluster
+   * names its master). Fewer in time, or no answer: STORE_UNAVAILABLE with `outcomeUnknown` (the master has it, and
+   * a failover now could lose it).
    */
   async replicated(anchorKey: string, action: string): Promise<void> {
     const acks = this.#config.replicaAcks;
     if (acks === null) return;
-    const confirmed = await this.run(async (client) => {
-      const replies = (await client.pipeline().exists(anchorKey).wait(acks.replicas, acks.timeoutMs).exec()) ?? [];
-      const [error, count] = replies[1] ?? [new Error('WAIT had no reply'), 0];
-      if (error) throw error;
-      return Number(count);
-    }, acks.timeoutMs + this.#config.commandTimeoutMs);
+    const confirmed = await this.run(
+      (client) => waitForReplicas(client, anchorKey, acks.replicas, acks.timeoutMs),
+      acks.timeoutMs + this.#config.commandTimeoutMs,
+    ).catch((error: unknown) => {
+      // A closed store or refused credentials say so; anything else leaves the write's fate unknown.
+      if (error instanceof TokenStoreError && error.code !== ErrorCode.STORE_UNAVAILABLE) throw error;
+      throw new TokenStoreError(
+        ErrorCode.STORE_UNAVAILABLE,
+        `The Redis store could ${action} on the master, but could not learn whether ${acks.replicas} replica(s) have it (waitReplicas); a failover now could lose it. Read the token again before relying on what is stored.`,
+        { outcomeUnknown: true, cause: error },
+      );
+    });
     if (confirmed < acks.replicas) {
       throw new TokenStoreError(
         ErrorCode.STORE_UNAVAILABLE,
