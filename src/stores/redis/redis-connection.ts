@@ -4,7 +4,7 @@ import { TokenStoreError } from '../../errors/token-store-error.js';
 import { loadRedisClient, loadRedisCluster } from './redis-driver.js';
 import { accessDenied, classifyRedisError, isAccessDenied, unavailable } from './redis-errors.js';
 import type { RedisStoreConfig } from './redis-options.js';
-import { waitForReplicas } from './redis-replica-wait.js';
+import { ReplicaWait } from './redis-replica-wait.js';
 
 // A client in one of these states has no connection and is not making one right now: a command would sit in
 // the offline queue, so the store fails it at once instead.
@@ -27,6 +27,7 @@ export class RedisConnection {
   #deadlineMs: number | null = null;
   #lastConnectionError: Error | null = null;
   #closed = false;
+  readonly #replicaWait = new ReplicaWait();
 
   constructor(config: RedisStoreConfig) {
     this.#config = config;
@@ -58,7 +59,7 @@ export class RedisConnection {
     const acks = this.#config.replicaAcks;
     if (acks === null) return;
     const confirmed = await this.run(
-      (client) => waitForReplicas(client, anchorKey, acks.replicas, acks.timeoutMs),
+      (client) => this.#replicaWait.wait(client, anchorKey, acks.replicas, acks.timeoutMs),
       acks.timeoutMs + this.#config.commandTimeoutMs,
     ).catch((error: unknown) => {
       // A closed store or refused credentials say so; anything else leaves the write's fate unknown.
