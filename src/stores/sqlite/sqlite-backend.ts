@@ -113,6 +113,35 @@ export class SQLiteBackend implements TokenBackend {
     });
   }
 
+  /**
+   * The save of an existing user's token in one statement (see `Statements.updateByUserNameOf`): it assigns the
+   * given columns and keeps the others, the merge `write` would make. A value a foreign writer left in a form the
+   * reading rules normalise (an empty string, an expiry that is not a number) stays as it is and reads the same.
+   * Inside a transaction of the caller's own on a database they passed in, it leaves the save to `write`.
+   */
+  updateByUserName(fields: Omit<TokenRecord, 'id'>, plaintextOnly: boolean): MaybePromise<string | null> {
+    return this.#gate.run(() => {
+      const sql = this.#sql();
+      if (fields.userName === null || this.#connection?.db.inTransaction) return null;
+      const params = recordToParams({ ...fields, id: '' });
+      let mask = 0;
+      const values: Array<string | null> = [];
+      for (let column = 2; column < params.length; column += 1) {
+        const value = params[column] ?? null;
+        if (value === null) continue;
+        mask |= 1 << (column - 1);
+        values.push(value);
+      }
+      if (mask === 0) return null;
+      try {
+        const id = sql.updateByUserNameOf(mask, plaintextOnly).get(...values, fields.userName) as string | number | bigint | undefined;
+        return id === undefined ? null : String(id);
+      } catch (error) {
+        throw sqliteError('save a token', error, this.#config.path);
+      }
+    });
+  }
+
   acquireRefreshLock(key: string, options: RefreshLockOptions): Promise<RefreshLease | null> {
     return this.#lock.acquireRefreshLock(key, options);
   }
