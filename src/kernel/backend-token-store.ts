@@ -257,8 +257,7 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider, Fence
     if (this.#backend.updateByUserName === undefined || keys.length !== 1 || keys[0]?.field !== 'userName') {
       return this.#fullSave(token, guardLabel);
     }
-    const { id: _none, ...fields } = token.toRecord('');
-    const updated = this.#backend.updateByUserName(fields, guardLabel !== null);
+    const updated = this.#backend.updateByUserName(token, guardLabel !== null);
     if (isPromise(updated)) return updated.then((id) => id ?? this.#fullSave(token, guardLabel));
     return updated ?? this.#fullSave(token, guardLabel);
   }
