@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { ErrorCode, OAuthToken } from 'zoho-token-store';
 import { SQLiteStore } from 'zoho-token-store/sqlite';
+import { tempFolder } from './_sqlite-files.js';
 
 // saveToken of a user who already has a token is one UPDATE … WHERE user_name = ? (no BEGIN, lookup, COMMIT).
 // These tests hold it to the full save's merge, and check that rows the full save refuses are left to it.
@@ -58,6 +59,23 @@ describe("saveToken of a known user's token", () => {
     assert.equal(found?.expiresAt, 1767229200000);
     await store.close();
     db.close();
+  });
+
+  test('is committed when it resolves: another connection to the file reads it, and it can write at once', async () => {
+    const folder = tempFolder('user-update');
+    const path = folder.file('committed.db');
+    const store = await SQLiteStore.open({ path });
+    const other = new Database(path);
+    try {
+      await store.saveToken(new OAuthToken({ ...ADA, accessToken: '1000.access.a' }));
+      await store.saveToken(new OAuthToken({ userSignature: 'ada@example.com', accessToken: '1000.access.a2' }));
+      assert.equal(other.prepare('SELECT access_token FROM oauthtoken').pluck().get(), '1000.access.a2');
+      other.exec('BEGIN IMMEDIATE; COMMIT'); // fails with SQLITE_BUSY if the store still held the write lock
+    } finally {
+      other.close();
+      await store.close();
+      folder.remove();
+    }
   });
 
   test('a new user, or a token with an id, takes the full save (a transaction)', async () => {
