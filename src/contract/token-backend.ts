@@ -39,6 +39,14 @@ export interface TokenBackend extends TokenReader, RefreshLockProvider {
    */
   write<T>(work: (writer: TokenWriter) => Promise<T>): Promise<T>;
   /**
+   * Optional, for engines where one statement is atomic on its own: merges `fields` into the stored record whose
+   * user name is `fields.userName` (unique), as `write` + `update` would: each non-null field replaces the stored
+   * value, a null one keeps it. Writes nothing, and resolves to null, when no such record exists or when it is one
+   * the full save must look at (with `plaintextOnly`, a record holding encrypted values; a value the reading rules
+   * refuse); the store then runs its full save. Otherwise resolves to the record's id.
+   */
+  updateByUserName?(fields: Omit<TokenRecord, 'id'>, plaintextOnly: boolean): MaybePromise<string | null>;
+  /**
    * The first contact with the engine (load the driver, connect, create the tables, check the file), so that a wrong
    * setting fails when the store opens rather than on first use. Resolves once the backend can serve; safe to call
    * again, and a failed attempt is tried afresh by the next call.

@@ -77,7 +77,7 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider, Fence
         }
         const guardLabel = this.#guard ? this.#label : null;
         if (guardLabel !== null) refuseEnvelopeLike(candidate);
-        return this.#backend.write((writer) => upsert(writer, candidate, guardLabel));
+        return this.#save(candidate, guardLabel);
       },
       (id) => {
         token.id = id;
@@ -245,6 +245,25 @@ export class BackendTokenStore implements TokenStore, RefreshLockProvider, Fence
     } catch (error) {
       return Promise.reject(this.#wrap(action, error, signal));
     }
+  }
+
+  /**
+   * saveToken's write. A token only its user name can match (no id) first goes to the backend's one-statement
+   * update of that user's record, when it has one: the same merge without a transaction around a read. A new user,
+   * or a record that update leaves alone, takes the full save.
+   */
+  #save(token: OAuthToken, guardLabel: string | null): MaybePromise<string> {
+    const keys = saveKeysOf(token);
+    if (this.#backend.updateByUserName === undefined || keys.length !== 1 || keys[0]?.field !== 'userName') {
+      return this.#fullSave(token, guardLabel);
+    }
+    const updated = this.#backend.updateByUserName(token, guardLabel !== null);
+    if (isPromise(updated)) return updated.then((id) => id ?? this.#fullSave(token, guardLabel));
+    return updated ?? this.#fullSave(token, guardLabel);
+  }
+
+  #fullSave(token: OAuthToken, guardLabel: string | null): Promise<string> {
+    return this.#backend.write((writer) => upsert(writer, token, guardLabel));
   }
 
   #readable(record: TokenRecord): TokenRecord {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ErrorCode, MemoryStore, OAuthToken, TokenStoreError, UserSignature } from 'zoho-token-store';
-import { BackendTokenStore, InProcessLock, loadOptional, type TokenBackend } from 'zoho-token-store/kernel';
+import { BackendTokenStore, InProcessLock, loadOptional, type TokenBackend, type TokenRecord } from 'zoho-token-store/kernel';
 
 const SECRET = '1000.0123456789abcdef0123456789abcdef.0123456789abcdef0123456789abcdef';
 
@@ -127,5 +127,71 @@ describe('loadOptional', () => {
       assert.match(error.message, /npm install zoho-token-store-no-such-driver/);
       return true;
     });
+  });
+});
+
+/**
+ * An engine with the optional one-statement update by user name, over a plain Map; `direct` says what that update
+ * answers (`'apply'`: merges like the full save would; `'decline'`: null). Counts the calls of each write path.
+ */
+function directUpdateBackend(direct: 'apply' | 'decline') {
+  const rows = new Map<string, TokenRecord>();
+  const calls = { direct: 0, write: 0 };
+  const lock = new InProcessLock();
+  const findBy = (field: keyof TokenRecord, value: string) => [...rows.values()].find((row) => row[field] === value) ?? null;
+  const backend: TokenBackend = {
+    refreshLockScope: 'process',
+    findBy,
+    list: () => [...rows.values()],
+    deleteById: (id) => void rows.delete(id),
+    deleteAll: () => rows.clear(),
+    write: async (work) => {
+      calls.write += 1;
+      const put = (record: TokenRecord) => void rows.set(record.id, record);
+      return work({ findBy, nextId: () => String(rows.size + 1), insert: put, update: put });
+    },
+    updateByUserName: (fields) => {
+      calls.direct += 1;
+      const stored = fields.userName === null ? null : findBy('userName', fields.userName);
+      if (direct === 'decline' || stored === null) return null;
+      const merged = Object.fromEntries(Object.entries(stored).map(([key, value]) => [key, fields[key as keyof typeof fields] ?? value]));
+      rows.set(stored.id, { ...(merged as unknown as TokenRecord), id: stored.id });
+      return stored.id;
+    },
+    acquireRefreshLock: (key, options) => lock.acquireRefreshLock(key, options),
+  };
+  return { backend, calls, rows };
+}
+
+describe("BackendTokenStore with a backend's update by user name", () => {
+  it('sends it a token only its user name matches, and runs the full save when it declines or finds no one', async () => {
+    const { backend, calls } = directUpdateBackend('apply');
+    const store = new BackendTokenStore(backend, 'test store');
+    const ada = new OAuthToken({ userSignature: 'ada@example.com', refreshToken: 'r1', accessToken: 'a1' });
+    await store.saveToken(ada); // a new user: the update finds no one, the full save inserts
+    assert.deepEqual(calls, { direct: 1, write: 1 });
+    const update = new OAuthToken({ userSignature: 'ada@example.com', accessToken: 'a2' });
+    await store.saveToken(update);
+    assert.deepEqual(calls, { direct: 2, write: 1 });
+    assert.equal(update.id, ada.id);
+    const found = await store.findToken(new OAuthToken({ userSignature: 'ada@example.com' }));
+    assert.equal(found?.accessToken, 'a2');
+    assert.equal(found?.refreshToken, 'r1', 'a field the token leaves empty keeps its stored value');
+    // An id, or no user name (matched by access token): the full save, which applies the whole matching rule.
+    await store.saveToken(new OAuthToken({ id: ada.id, accessToken: 'a3' }));
+    await store.saveToken(new OAuthToken({ accessToken: 'a3', refreshToken: 'r2' }));
+    assert.deepEqual(calls, { direct: 2, write: 3 });
+  });
+
+  it('a declined update leaves the save to the full one', async () => {
+    const { backend, calls, rows } = directUpdateBackend('decline');
+    const store = new BackendTokenStore(backend, 'test store');
+    await store.saveToken(new OAuthToken({ userSignature: 'ada@example.com', accessToken: 'a1' }));
+    await store.saveToken(new OAuthToken({ userSignature: 'ada@example.com', accessToken: 'a2' }));
+    assert.deepEqual(calls, { direct: 2, write: 2 });
+    assert.deepEqual(
+      [...rows.values()].map((row) => [row.userName, row.accessToken]),
+      [['ada@example.com', 'a2']],
+    );
   });
 });

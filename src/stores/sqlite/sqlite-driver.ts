@@ -10,6 +10,8 @@ export interface SQLiteStatement {
   all(...params: unknown[]): unknown[];
   /** Rows as arrays in select-list order instead of objects (faster to build). */
   raw(toggle?: boolean): SQLiteStatement;
+  /** `get` returns the first column's value instead of the row. */
+  pluck(toggle?: boolean): SQLiteStatement;
 }
 
 /**

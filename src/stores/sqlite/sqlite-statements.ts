@@ -2,6 +2,17 @@ import { LOOKUP_FIELDS, type LookupField } from '../../contract/matching-rule.js
 import { COLUMN_OF_FIELD, OFFICIAL_COLUMNS } from '../../token/official-columns.js';
 import type { SQLiteDatabase, SQLiteStatement } from './sqlite-driver.js';
 import { COLUMN_LIST, LOCK_TABLE, TOKEN_TABLE } from './sqlite-schema.js';
+import { ENVELOPE_PREFIX } from '../../encryption/envelope.js';
+
+/** A key bit beyond the nine column bits. */
+const PLAINTEXT_ONLY = 1 << 9;
+
+/** `column = ?` for each column in `mask` (a bit per official column after id, in order). */
+const assignmentsOf = (mask: number): string =>
+  OFFICIAL_COLUMNS.slice(1)
+    .filter((_, i) => (mask & (1 << i)) !== 0)
+    .map((column) => `${column} = ?`)
+    .join(', ');
 
 /**
  * Every statement the store runs, prepared once when it opens. Values are always bound parameters; the only
@@ -33,6 +44,8 @@ export class Statements {
   readonly #db: SQLiteDatabase;
   /** UPDATE statements by the set of columns they assign (a bit per column after id), prepared on first use. */
   readonly #updates = new Map<number, SQLiteStatement>();
+  /** The same for updates by user name, keyed by mask (with PLAINTEXT_ONLY for that form). */
+  readonly #userUpdates = new Map<number, SQLiteStatement>();
 
   /**
    * `UPDATE … SET <the columns in mask> WHERE id = ?`. A save assigns only the columns it changes: SQLite rewrites
@@ -42,12 +55,32 @@ export class Statements {
   updateOf(mask: number): SQLiteStatement {
     let statement = this.#updates.get(mask);
     if (statement === undefined) {
-      const assignments = OFFICIAL_COLUMNS.slice(1)
-        .filter((_, i) => (mask & (1 << i)) !== 0)
-        .map((column) => `${column} = ?`)
-        .join(', ');
-      statement = this.#db.prepare(`UPDATE ${TOKEN_TABLE} SET ${assignments} WHERE id = ?`);
+      statement = this.#db.prepare(`UPDATE ${TOKEN_TABLE} SET ${assignmentsOf(mask)} WHERE id = ?`);
       this.#updates.set(mask, statement);
+    }
+    return statement;
+  }
+
+  /**
+   * `UPDATE … SET <the columns in mask> WHERE user_name = ? AND <the row reads cleanly> RETURNING id`: a save of an
+   * existing user's token as one auto-committed statement (atomic, under the write lock like any write), instead of
+   * BEGIN IMMEDIATE, a lookup, the update and COMMIT. The conditions leave alone, for the full save to report, a
+   * row with binary data and, with `plaintextOnly`, one holding encrypted values (the test `refuseEncrypted` makes:
+   * the first of access, refresh and grant token present, empty text counting as absent).
+   */
+  updateByUserNameOf(mask: number, plaintextOnly: boolean): SQLiteStatement {
+    const key = plaintextOnly ? mask | PLAINTEXT_ONLY : mask;
+    let statement = this.#userUpdates.get(key);
+    if (statement === undefined) {
+      const conditions = [`'blob' NOT IN (${OFFICIAL_COLUMNS.map((column) => `typeof(${column})`).join(', ')})`];
+      if (plaintextOnly) {
+        const first = ['access_token', 'refresh_token', 'grant_token'].map((column) => `nullif(${column}, '')`).join(', ');
+        conditions.push(`substr(coalesce(${first}), 1, ${ENVELOPE_PREFIX.length}) IS NOT '${ENVELOPE_PREFIX}'`);
+      }
+      statement = this.#db
+        .prepare(`UPDATE ${TOKEN_TABLE} SET ${assignmentsOf(mask)} WHERE user_name = ? AND ${conditions.join(' AND ')} RETURNING id`)
+        .pluck(true);
+      this.#userUpdates.set(key, statement);
     }
     return statement;
   }
