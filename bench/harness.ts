@@ -112,7 +112,7 @@ export function printComparisons(title: string, rows: readonly ComparisonRow[]):
   console.log(`\n## ${title}`);
   const lines = rows.map((row) => {
     const ratio = row.subject.medianNs / row.anchor.medianNs;
-    const key = `${title} — ${row.what}`;
+    const key = `${title} — ${row.what}, ${row.subject.label} vs ${row.anchor.label}`;
     const seen = printedRatios.get(key) ?? { ratios: [], goal: row.goal };
     seen.ratios.push(ratio);
     printedRatios.set(key, seen);
