@@ -8,6 +8,7 @@ import { RedisStore } from 'zoho-token-store/redis';
 import { completeToken } from 'zoho-token-store/testing';
 import { onNode, onReplica, redisTopologiesMissing, startRedisCluster, type RedisClusterHandle } from '../_redis-topologies.js';
 import { randomPrefix } from './_redis-support.js';
+import { saveLoopThrough } from './_save-loop.js';
 
 const missing = redisTopologiesMissing();
 const skip = missing === null ? false : `${missing}; the Redis Cluster failover tests are SKIPPED`;
@@ -138,42 +139,16 @@ describe('RedisStore on a Redis Cluster with replicas', { skip }, () => {
     test(`${how} during a save loop (waitReplicas ${waitReplicas}): the replica takes over, the loop goes on without reopening the store, typed errors only, ${kept}`, async (t) => {
       const prefix = randomPrefix('failover');
       const store = storeOf(prefix, { waitReplicas });
-      const saved = new Map<string, string>(); // user → id, for every save that resolved
-      const failures: unknown[] = [];
       try {
-        let stop = false;
-        let round = 0;
-        let afterFailover = 0;
-        let failedOver = false;
-        const loop = (async () => {
-          while (!stop) {
-            round += 1;
-            // New users (the locked path) and updates of seen ones (the compare-and-set path).
-            const fresh = completeToken({ userSignature: `loop-${round}@example.com` });
-            const seen = completeToken({ userSignature: `loop-${Math.max(1, round - 1)}@example.com` });
-            for (const token of [fresh, seen]) {
-              try {
-                await store.saveToken(token);
-                saved.set(token.userName as string, String(token.id));
-                if (failedOver) afterFailover += 1;
-              } catch (error) {
-                failures.push(error);
-                await pause(50);
-              }
-            }
-          }
-        })();
-        await pause(500);
-        const before = await cluster.masterOf(`{${prefix}}`);
-        const confirmedBefore = new Map(saved);
-        const master = await cause(`{${prefix}}`);
-        failedOver = true;
-        const deadline = Date.now() + 30_000;
-        while (afterFailover < 20 && Date.now() < deadline) await pause(100);
-        stop = true;
-        await loop;
+        let before: string | number | undefined;
+        const run = await saveLoopThrough(store, async () => {
+          before = await cluster.masterOf(`{${prefix}}`);
+          return cause(`{${prefix}}`);
+        });
+        const { outcome: master, saved, failures, savesAfter: afterFailover } = run;
+        const confirmedBefore = run.savedBefore;
         t.diagnostic(
-          `${round} rounds, ${failures.length} typed failures, ${afterFailover} saves after the failover, ${saved.size} users confirmed`,
+          `${run.rounds} rounds, ${failures.length} typed failures, ${afterFailover} saves after the failover, ${saved.size} users confirmed`,
         );
         assert.notEqual(master, before);
         assert.equal(await cluster.masterOf(`{${prefix}}`), master, "the replica serves the store's slot");

@@ -8,6 +8,7 @@ import { completeToken, testTokenStore } from 'zoho-token-store/testing';
 import { runWorkers } from '../_processes.js';
 import { onNode, redisTopologiesMissing, startRedisSentinel, type RedisSentinelHandle } from '../_redis-topologies.js';
 import { randomPrefix } from './_redis-support.js';
+import { saveLoopThrough } from './_save-loop.js';
 
 const missing = redisTopologiesMissing();
 const skip = missing === null ? false : `${missing}; the Redis Sentinel tests are SKIPPED`;
@@ -81,40 +82,15 @@ describe('RedisStore through Redis Sentinel', { skip }, () => {
     test(`${how} during a save loop: the loop goes on with the new master, typed errors only, every save confirmed by the replica kept`, async (t) => {
       const prefix = randomPrefix('failover');
       const store = stores(prefix, { waitReplicas: 1, commandTimeoutMs: 2_000 });
-      const saved = new Map<string, string>(); // user → id, for every save that resolved
-      const failures: unknown[] = [];
       try {
-        let stop = false;
-        let round = 0;
-        let afterFailover = 0;
-        let failedOver = false;
-        const loop = (async () => {
-          while (!stop) {
-            round += 1;
-            const fresh = completeToken({ userSignature: `loop-${round}@example.com` });
-            const seen = completeToken({ userSignature: `loop-${Math.max(1, round - 1)}@example.com` });
-            for (const token of [fresh, seen]) {
-              try {
-                await store.saveToken(token);
-                saved.set(token.userName as string, String(token.id));
-                if (failedOver) afterFailover += 1;
-              } catch (error) {
-                failures.push(error);
-                await new Promise((resolve) => setTimeout(resolve, 50));
-              }
-            }
-          }
-        })();
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        const before = await sentinel.masterPort();
-        const master = await cause();
-        failedOver = true;
-        const deadline = Date.now() + 30_000;
-        while (afterFailover < 20 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-        stop = true;
-        await loop;
+        let before: number | undefined;
+        const run = await saveLoopThrough(store, async () => {
+          before = await sentinel.masterPort();
+          return cause();
+        });
+        const { outcome: master, saved, failures, savesAfter: afterFailover } = run;
         t.diagnostic(
-          `${round} rounds, ${failures.length} typed failures, ${afterFailover} saves after the failover, ${saved.size} users acknowledged`,
+          `${run.rounds} rounds, ${failures.length} typed failures, ${afterFailover} saves after the failover, ${saved.size} users acknowledged`,
         );
         assert.notEqual(master, before);
         assert.ok(afterFailover >= 20, `the loop went on on the new master (${afterFailover} saves)`);
