@@ -34,7 +34,7 @@ export class ReplyHoldingProxy {
         if (this.#holding) this.sentWhileHolding += chunk.length;
         const seen = tail + chunk.toString('latin1');
         if (this.#marker !== null && seen.includes(this.#marker)) this.#holding = true;
-        tail = seen.slice(-16);
+        tail = seen.slice(-Math.max(16, this.#marker?.length ?? 0)); // a marker split across two chunks is still seen
       });
       upstream.on('data', (chunk: Buffer) => {
         if (!this.#holding) client.write(chunk);

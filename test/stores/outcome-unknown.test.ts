@@ -1,17 +1,19 @@
 // A server store's write cut after the server received it may be committed while the caller gets STORE_UNAVAILABLE:
-// the store says so (`outcomeUnknown: true`) when the statement or COMMIT had been sent, and only then. The cut is
-// real: a proxy forwards the write to the real server but holds back its answer, until the witness sees the row (or,
-// for a write cut early, sees nothing), then drops the connection. The same cases on PostgreSQL and MySQL.
+// the store says so (`outcomeUnknown: true`) when the statement, COMMIT or script had been sent, and only then. The cut
+// is real: a proxy forwards the write to the real server but holds back its answer, until the witness sees the row
+// (or, for a write cut early, sees nothing), then drops the connection. The same cases on PostgreSQL, MySQL, Redis.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ErrorCode, OAuthToken, TokenStoreError, type TokenStore } from 'zoho-token-store';
 import { MySQLStore } from 'zoho-token-store/mysql';
 import { PostgresStore } from 'zoho-token-store/postgres';
+import { RedisStore } from 'zoho-token-store/redis';
 import { completeToken } from 'zoho-token-store/testing';
 import { ReplyHoldingProxy, eventually } from '../_reply-holding-proxy.js';
 import { skipUnless, type ServiceName } from '../_services.js';
 import { MARIADB, admin, dropDatabase, uniqueDatabaseName } from './_mysql-databases.js';
 import { PG_CONNECTION, adminPool, dropSchema, uniqueName } from './_postgres.js';
+import { REDIS_URL, adminClient, dropPrefix, randomPrefix } from './_redis-support.js';
 
 type ClosableStore = TokenStore & { close(): Promise<void> };
 
@@ -25,13 +27,25 @@ interface ServerEngine {
   open(port: number): Promise<ClosableStore>;
   /** The stored access token of `user`, read by the test's own connection; undefined when no row. */
   accessTokenOf(user: string): Promise<string | undefined>;
-  /** Whether a delete is one statement committed by itself (MySQL) or a transaction ending in COMMIT (PostgreSQL). */
-  readonly deleteEndsWithCommit: boolean;
+  /**
+   * Where the proxy starts holding the server's answers so that the write itself, and not a read before it, is the
+   * cut one: `'now'`, after `'COMMIT'`, or after the token's access token (which a Redis script carries as an
+   * argument, and no read before it does).
+   */
+  readonly cuts: { readonly update: Cut; readonly insert: Cut; readonly delete: Cut };
+}
+
+type Cut = 'now' | 'COMMIT' | 'access token';
+
+function holdAt(proxy: ReplyHoldingProxy, cut: Cut, token: OAuthToken): void {
+  if (cut === 'now') proxy.holdReplies();
+  else proxy.holdRepliesAfter(cut === 'COMMIT' ? 'COMMIT' : String(token.accessToken));
 }
 
 const pgSchema = uniqueName('unknown');
 const pgAdmin = adminPool();
 const mysqlDatabase = uniqueDatabaseName('unknown');
+const redisPrefix = randomPrefix('unknown');
 
 const ENGINES: readonly ServerEngine[] = [
   {
@@ -47,7 +61,8 @@ const ENGINES: readonly ServerEngine[] = [
       const { rows } = await pgAdmin.query(`SELECT access_token FROM "${pgSchema}".oauthtoken WHERE user_name = $1`, [user]);
       return (rows[0] as { access_token: string } | undefined)?.access_token;
     },
-    deleteEndsWithCommit: true,
+    // A delete is a transaction ending in COMMIT.
+    cuts: { update: 'now', insert: 'COMMIT', delete: 'COMMIT' },
   },
   {
     name: 'MySQLStore',
@@ -65,7 +80,31 @@ const ENGINES: readonly ServerEngine[] = [
       );
       return rows[0]?.access_token;
     },
-    deleteEndsWithCommit: false,
+    // A delete is one statement, committed by itself.
+    cuts: { update: 'now', insert: 'COMMIT', delete: 'now' },
+  },
+  {
+    name: 'RedisStore',
+    service: 'redis',
+    server: { host: '127.0.0.1', port: Number(new URL(REDIS_URL).port || 6379) },
+    async prepare() {
+      return async () => {
+        const client = adminClient();
+        await dropPrefix(client, redisPrefix);
+        await client.quit();
+      };
+    },
+    open: async (port) => new RedisStore({ url: `redis://127.0.0.1:${port}`, keyPrefix: redisPrefix }),
+    async accessTokenOf(user) {
+      const direct = new RedisStore({ url: REDIS_URL, keyPrefix: redisPrefix });
+      try {
+        return (await direct.findToken(new OAuthToken({ userSignature: user })))?.accessToken ?? undefined;
+      } finally {
+        await direct.close();
+      }
+    },
+    // Every write is one script; reads before it (a lookup, a version check) carry no access token.
+    cuts: { update: 'access token', insert: 'access token', delete: 'access token' },
   },
 ];
 
@@ -74,6 +113,7 @@ const unknownOutcome = (error: unknown): boolean => {
   assert.equal(error.code, ErrorCode.STORE_UNAVAILABLE);
   assert.equal(error.outcomeUnknown, true);
   assert.match(error.message, /was lost after the write was sent.*may have applied it\. Read the token again/);
+  assert.doesNotMatch(error.message, /1000\.|secret/, 'no token value in the message');
   return true;
 };
 
@@ -117,7 +157,7 @@ for (const engine of ENGINES) {
           await store.saveToken(changed);
         }
         changed.accessToken = `${token.accessToken}.new`;
-        proxy.holdReplies();
+        holdAt(proxy, engine.cuts.update, changed);
         const saving = store.saveToken(changed);
         await eventually(
           async () => (await engine.accessTokenOf(String(token.userName))) === changed.accessToken,
@@ -127,10 +167,10 @@ for (const engine of ENGINES) {
         await assert.rejects(saving, unknownOutcome);
       }));
 
-    test('a new token (a locked transaction) whose COMMIT was sent and applied: STORE_UNAVAILABLE with outcomeUnknown', () =>
+    test('a new token (a locked write) whose COMMIT was sent and applied: STORE_UNAVAILABLE with outcomeUnknown', () =>
       proxied(async (store, proxy) => {
         const token = completeToken();
-        proxy.holdRepliesAfter('COMMIT');
+        holdAt(proxy, engine.cuts.insert, token);
         const saving = store.saveToken(token);
         await eventually(async () => (await engine.accessTokenOf(String(token.userName))) !== undefined, 'the server committed the insert');
         proxy.cut();
@@ -161,8 +201,7 @@ for (const engine of ENGINES) {
         await store.saveToken(token);
         // The pool hands out the connection released last: this one has the delete prepared.
         await store.deleteToken('999999999');
-        if (engine.deleteEndsWithCommit) proxy.holdRepliesAfter('COMMIT');
-        else proxy.holdReplies();
+        holdAt(proxy, engine.cuts.delete, token);
         const deleting = store.deleteToken(String(token.id));
         await eventually(async () => (await engine.accessTokenOf(String(token.userName))) === undefined, 'the server applied the delete');
         proxy.cut();

@@ -165,7 +165,7 @@ export class RedisBackend implements TokenBackend {
     const version = nextVersion();
     const keys = [this.#keys.writeLock, this.#keys.record(next.id), ...changes.keys];
     const args = [previous.version, version, next.id, ...changes.args];
-    const done = await this.#connection.run((client) => COMPARE_AND_SET.run(client, keys, args));
+    const done = await this.#connection.runWrite((client) => COMPARE_AND_SET.run(client, keys, args), 'save the token');
     if (done !== 1) return 'stale';
     await this.#connection.replicated(this.#keys.ids, 'save the token');
     return { applied: { record: next, raw, version } };
@@ -199,7 +199,7 @@ export class RedisBackend implements TokenBackend {
       const rows = await this.#connection.run((client) => this.#lookup.byIds(client, ids));
       const parts = ids.map((id, i) => deletePart(this.#keys, id, rows[i] ?? null));
       const { keys, args } = joinParts([this.#keys.writeLock, this.#keys.ids], [owner, this.#config.writeLockLeaseMs], parts);
-      const done = await this.#connection.run((client) => DELETE.run(client, keys, args));
+      const done = await this.#connection.runWrite((client) => DELETE.run(client, keys, args), 'delete tokens');
       if (done !== 2) return done;
       if (tries === STALE_DELETES) {
         throw new TokenStoreError(

@@ -2,7 +2,7 @@ import type { Redis, RedisOptions } from 'ioredis';
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
 import { loadRedisClient, loadRedisCluster } from './redis-driver.js';
-import { accessDenied, classifyRedisError, isAccessDenied, unavailable } from './redis-errors.js';
+import { accessDenied, classifyRedisError, isAccessDenied, unavailable, withUnknownOutcome } from './redis-errors.js';
 import type { RedisStoreConfig } from './redis-options.js';
 import { ReplicaWait } from './redis-replica-wait.js';
 
@@ -47,6 +47,20 @@ export class RedisConnection {
     const client = this.#client;
     if (client === null) return this.#open().then((opened) => this.#send(opened, send, deadlineMs));
     return this.#send(client, send, deadlineMs);
+  }
+
+  /**
+   * As `run`, for a write: once the write was handed to the client, a failure that may have come after the server
+   * applied it rejects with `outcomeUnknown` (redis-errors.ts); one refused before it was sent does not.
+   */
+  runWrite<T>(send: (client: Redis) => Promise<T>, action: string): Promise<T> {
+    let handed = false;
+    return this.run((client) => {
+      handed = true;
+      return send(client);
+    }).catch((error: unknown) => {
+      throw handed ? withUnknownOutcome(error, action) : error;
+    });
   }
 
   /**

@@ -95,3 +95,33 @@ export function classifyRedisError(error: unknown, lastConnectionError: Error | 
   }
   return error;
 }
+
+// Failures that mean a command handed to ioredis never reached the server: still in the offline queue when it gave
+// up, a socket that could not take it, a connection never made.
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NEVER_SENT_MESSAGES = ["Stream isn't writeable and enableOfflineQueue options is false"];
+
+function neverSent(cause: unknown): boolean {
+  if (!(cause instanceof Error)) return false;
+  // The server answered with an error: a write script that declares its keys is refused before any of it runs.
+  if (cause.name === 'ReplyError' || cause.name === 'MaxRetriesPerRequestError') return true;
+  const code = (cause as { code?: unknown }).code;
+  return (typeof code === 'string' && NEVER_SENT_CODES.has(code)) || NEVER_SENT_MESSAGES.includes(cause.message);
+}
+
+/**
+ * A write script's typed error once ioredis was given the script: a connection lost or a reply that did not come
+ * in time leaves the outcome unknown, since the server may have run it before the answer was lost. Such a
+ * STORE_UNAVAILABLE gets `outcomeUnknown: true` and says so; other errors are returned as they are.
+ */
+export function withUnknownOutcome(error: unknown, action: string): unknown {
+  if (!(error instanceof TokenStoreError) || error.code !== ErrorCode.STORE_UNAVAILABLE || error.outcomeUnknown === true) return error;
+  const cause = (error as { cause?: unknown }).cause;
+  if (neverSent(cause)) return error;
+  return new TokenStoreError(
+    ErrorCode.STORE_UNAVAILABLE,
+    `The Redis store could not ${action}: the connection was lost after the write was sent, or its answer did not come in time, ` +
+      'so the server may have applied it. Read the token again once the server is back before relying on what is stored.',
+    { cause: cause ?? error, outcomeUnknown: true },
+  );
+}

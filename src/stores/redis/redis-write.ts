@@ -186,7 +186,7 @@ export class RedisWrite {
       rows.push({ record, raw, version });
     }
     const { keys, args } = joinParts([this.#keys.writeLock, this.#keys.ids], [this.#owner], parts);
-    const done = await this.#connection.run((client) => COMMIT.run(client, keys, args));
+    const done = await this.#connection.runWrite((client) => COMMIT.run(client, keys, args), 'save the token');
     this.#locked = false;
     if (done === 2) throw new Stale();
     if (done !== 1) throw new LockLost();
