@@ -5,7 +5,6 @@ import type { TokenStore } from '../contract/token-store.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TokenArgumentError, TokenStoreError } from '../errors/token-store-error.js';
 import { supportsRefreshLock, type RefreshLease } from '../contract/refresh-lock.js';
-import { supportsFencedSave } from '../contract/fenced-save.js';
 import { RefreshBudget } from './refresh-budget.js';
 import { OAuthToken } from '../token/oauth-token.js';
 import { RenewalBlocks } from './renewal-blocks.js';
@@ -13,6 +12,7 @@ import { authenticatedFetch, type FetchInput } from './authenticated-fetch.js';
 import { LifecycleEvents, type LifecycleEventName, type LifecycleListener } from './lifecycle-events.js';
 import { errorTypeOf, observedStore } from './observed-store.js';
 import { RenewalReport } from './renewal-report.js';
+import { RenewalSaver, type CommitOutcome } from './renewal-saver.js';
 import { storeKindOf } from './store-kind.js';
 import { loadOpenTelemetry } from './telemetry/load-open-telemetry.js';
 import { recordOpenTelemetry, signalSources } from './telemetry/open-telemetry-signals.js';
@@ -58,6 +58,8 @@ export class TokenManager {
   readonly #store: TokenStore;
   /** Tells how renewals went: lifecycle events, each renewal's trail of steps (renewal-report.ts). */
   readonly #report: RenewalReport;
+  /** Saves renewals and revokes refresh tokens (renewal-saver.ts). */
+  readonly #saver: RenewalSaver;
   #cacheServes = 0;
   /** Set while `@opentelemetry/api` is still to be loaded (the `telemetry` option's default). */
   #telemetryToLoad: Promise<void> | null | 'first use' = null;
@@ -72,6 +74,13 @@ export class TokenManager {
     const storeKind = this.#config.ownsStore ? 'sqlite' : storeKindOf(this.#config.store);
     this.#report = new RenewalReport(this.#events, storeKind, this.#config.clock);
     this.#store = observedStore(this.#config.store, this.#report.storeObserver);
+    this.#saver = new RenewalSaver({
+      config: this.#config,
+      store: this.#store,
+      events: this.#events,
+      renewer: this.#renewer,
+      onAttempt: this.#report.onAttempt,
+    });
     this.#lookup = new TokenLookup({ store: this.#store, tokens: this.#config.tokens, client: this.#config.client, cache: this.#cache });
     this.#defaultToken = this.#lookup.defaultToken;
     const budget = this.#config.refreshBudget;
@@ -165,7 +174,7 @@ export class TokenManager {
         this.#failed(null, grantCode.userName ?? null, error);
         throw error;
       }
-      await this.#save(renewal.token);
+      await this.#saver.save(renewal.token);
       const tokenId = String(renewal.token.id);
       this.#blocks.clear(tokenId);
       this.#remember(renewal.token);
@@ -193,19 +202,7 @@ export class TokenManager {
     try {
       // Re-read under the lock: a renewal that just ended may have stored a rotated refresh token.
       const token = (await this.#store.findTokenById(tokenId)) ?? snapshot.token;
-      let remote = false;
-      if (token.refreshToken) {
-        const environment = this.#renewer.environmentFor(token.apiDomain);
-        const client = {
-          clientId: token.clientId ?? this.#config.client?.clientId ?? '',
-          clientSecret: token.clientSecret ?? this.#config.client?.clientSecret ?? '',
-          server: oauthServerOf(environment),
-        };
-        remote = await this.#config.accounts.revoke(
-          { accountsUrl: environment.accountsUrl, refreshToken: token.refreshToken, client },
-          { onAttempt: this.#report.onAttempt },
-        );
-      }
+      const remote = token.refreshToken ? await this.#saver.revoke(token, token.refreshToken) : false;
       await this.#store.deleteToken(tokenId);
       this.#cache.drop(tokenId);
       this.#blocks.clear(tokenId);
@@ -353,7 +350,7 @@ export class TokenManager {
   async #renewUnsaved(snapshot: Snapshot): Promise<TokenCredentials> {
     if (this.#usable(snapshot.token)) {
       const token = snapshot.token.clone();
-      await this.#save(token);
+      await this.#saver.save(token);
       return this.#remember(token);
     }
     // Grant codes are single use, so processes configured with the same code take the lock named after it (a hash,
@@ -397,7 +394,7 @@ export class TokenManager {
       if (grace) return grace;
       throw error;
     }
-    const outcome = await this.#commit(renewal, current);
+    const outcome = await this.#saver.commit(renewal, current);
     if (outcome !== 'saved') return this.#discard(renewal, current, outcome);
     if (current.accessToken) this.#rejected.delete(current.accessToken);
     if (tokenId !== null) this.#blocks.clear(tokenId);
@@ -420,44 +417,14 @@ export class TokenManager {
   }
 
   /**
-   * Saves a renewal. A stored token's is a fenced save where the store has one: it applies only while the token still
-   * holds what this renewal read (`saved`); `changed` means another holder committed first, `gone` that the token
-   * was deleted meanwhile. A rotated refresh token exists nowhere else, so its save is tried twice before failing.
-   */
-  async #commit(renewal: Renewal, current: OAuthToken): Promise<'saved' | 'changed' | 'gone'> {
-    const store = this.#store;
-    if (current.id === null || !supportsFencedSave(store)) {
-      await this.#saveRenewal(renewal);
-      return 'saved';
-    }
-    const condition = { accessToken: current.accessToken, refreshToken: current.refreshToken };
-    const save = () => store.saveTokenIf(renewal.changes, condition);
-    let outcome: 'saved' | 'changed' | 'gone';
-    try {
-      outcome = await save();
-    } catch (error) {
-      if (!renewal.rotated) throw error;
-      this.#config.logger.warn('saving a rotated refresh token failed; trying once more', { tokenId: current.id });
-      outcome = await save();
-    }
-    if (outcome === 'saved') {
-      renewal.token.id = renewal.changes.id;
-      const tokenId = String(renewal.token.id);
-      this.#config.logger.debug('token saved', { tokenId, user: renewal.token.userName });
-      this.#events.emit('saved', { tokenId, userName: renewal.token.userName });
-    }
-    return outcome;
-  }
-
-  /**
    * A renewal its fenced save refused. The stored token wins: `changed`, another holder's (this one was paused past
    * its lease, or the token was authorized again meanwhile) is served; `gone`, the deletion stands. A rotated refresh
    * token this renewal got exists only here, so it is revoked at the server rather than left alive.
    */
-  async #discard(renewal: Renewal, current: OAuthToken, outcome: 'changed' | 'gone'): Promise<TokenCredentials> {
+  async #discard(renewal: Renewal, current: OAuthToken, outcome: Exclude<CommitOutcome, 'saved'>): Promise<TokenCredentials> {
     const tokenId = String(current.id);
     this.#config.logger.warn('a renewal was not saved: the stored token changed or was deleted meanwhile', { tokenId, outcome });
-    if (renewal.rotated && renewal.token.refreshToken) await this.#revokeQuietly(renewal.token, tokenId);
+    if (renewal.rotated && renewal.token.refreshToken) await this.#saver.revokeUnsaved(renewal.token, tokenId);
     if (outcome === 'gone') {
       this.#cache.drop(tokenId);
       throw notFound(`token id ${tokenId} (deleted while it was being refreshed)`);
@@ -468,48 +435,6 @@ export class TokenManager {
     // works, and is served once; the next call renews the stored one.
     if (!renewal.rotated) return this.#remember(renewal.token, GRACE_RETRY_MS);
     throw refreshInProgress(tokenId, 0);
-  }
-
-  /** Revokes a refresh token this manager holds alone (never saved); a failure is only logged. */
-  async #revokeQuietly(token: OAuthToken, tokenId: string): Promise<void> {
-    const environment = this.#renewer.environmentFor(token.apiDomain);
-    const client = {
-      clientId: token.clientId ?? this.#config.client?.clientId ?? '',
-      clientSecret: token.clientSecret ?? this.#config.client?.clientSecret ?? '',
-      server: oauthServerOf(environment),
-    };
-    try {
-      await this.#config.accounts.revoke(
-        { accountsUrl: environment.accountsUrl, refreshToken: String(token.refreshToken), client },
-        { onAttempt: this.#report.onAttempt },
-      );
-      this.#config.logger.info('revoked the refresh token of a renewal that could not be saved', { tokenId });
-    } catch (error) {
-      this.#config.logger.warn('could not revoke the refresh token of a renewal that could not be saved', {
-        tokenId,
-        code: (error as { code?: string } | null)?.code ?? 'unknown',
-      });
-    }
-  }
-
-  /** Saves a renewal. A rotated refresh token exists nowhere else, so its save is tried twice before failing. */
-  async #saveRenewal(renewal: Renewal): Promise<void> {
-    const userName = renewal.token.userName;
-    try {
-      await this.#save(renewal.changes, userName);
-    } catch (error) {
-      if (!renewal.rotated) throw error;
-      this.#config.logger.warn('saving a rotated refresh token failed; trying once more', { tokenId: renewal.changes.id });
-      await this.#save(renewal.changes, userName);
-    }
-    renewal.token.id = renewal.changes.id;
-  }
-
-  async #save(token: OAuthToken, userName = token.userName): Promise<void> {
-    await this.#store.saveToken(token);
-    const tokenId = String(token.id);
-    this.#config.logger.debug('token saved', { tokenId, user: userName });
-    this.#events.emit('saved', { tokenId, userName });
   }
 
   /**
