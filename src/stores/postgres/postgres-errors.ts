@@ -40,6 +40,8 @@ function isConnectionFailure(error: unknown): boolean {
 
 // Failures to connect at all: nothing was sent, so a write that failed with one of them was not applied.
 const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+// pg-pool's own errors (no code) for a connection that was never made within connectionTimeoutMillis.
+const NOT_CONNECTED_MESSAGES = ['timeout exceeded when trying to connect', 'Connection terminated due to connection timeout'];
 
 /**
  * A write's typed error once its statement (or COMMIT) may have reached the server: a connection lost then leaves
@@ -51,6 +53,7 @@ export function withUnknownOutcome(error: unknown, action: string): unknown {
   const cause = (error as { cause?: unknown }).cause;
   const code = (cause as { code?: unknown } | null | undefined)?.code;
   if (typeof code === 'string' && NOT_CONNECTED_CODES.has(code)) return error;
+  if (cause instanceof Error && NOT_CONNECTED_MESSAGES.includes(cause.message)) return error;
   return new TokenStoreError(
     ErrorCode.STORE_UNAVAILABLE,
     `The PostgreSQL store could not ${action}: the connection was lost after the write was sent${typeof code === 'string' ? ` (${code})` : ''}, ` +
