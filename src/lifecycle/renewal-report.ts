@@ -3,22 +3,29 @@
 // tries are reported as they happen. The OpenTelemetry signals (telemetry/) are built on these events.
 import type { AccountsAttempt } from '../accounts/accounts-client.js';
 import { ErrorCode } from '../errors/codes.js';
+import type { Logger } from '../logging/logger.js';
 import type { Clock } from '../time/clock.js';
 import type { LifecycleEvents, LockWaitResult, RenewalOutcome, StoreKind, StoreOperationName } from './lifecycle-events.js';
 import { errorTypeOf, type StoreObserver } from './observed-store.js';
 import { RenewalTrail, RenewalTrails } from './renewal-trail.js';
 import type { TokenCredentials } from './token-cache.js';
+import type { Renewal } from './token-renewer.js';
+
+/** Why a stored token was renewed. */
+export type RefreshReason = 'missing' | 'expiring' | 'rejected';
 
 export class RenewalReport {
   readonly #events: LifecycleEvents;
   readonly #storeKind: StoreKind;
   readonly #clock: Clock;
+  readonly #logger: Logger;
   readonly #trails = new RenewalTrails();
 
-  constructor(events: LifecycleEvents, storeKind: StoreKind, clock: Clock) {
+  constructor(events: LifecycleEvents, storeKind: StoreKind, clock: Clock, logger: Logger) {
     this.#events = events;
     this.#storeKind = storeKind;
     this.#clock = clock;
+    this.#logger = logger;
   }
 
   /** The trail of the renewal this call runs in, if any. */
@@ -139,10 +146,36 @@ export class RenewalReport {
     this.#events.emit('lockWait', event);
   }
 
-  /** Marks the current renewal as one that obtained a new access token itself. */
-  refreshedItself(): void {
+  /** The current renewal obtained (and saved) a new access token itself: its trail says so; logged, `refreshed` told. */
+  refreshed(renewal: Renewal, reason: RefreshReason | 'authorized'): void {
     const trail = this.#trails.current;
     if (trail !== undefined) trail.refreshed = true;
+    const { token } = renewal;
+    const tokenId = String(token.id);
+    this.#logger.info('access token renewed', {
+      tokenId,
+      user: token.userName,
+      grantType: renewal.grantType,
+      reason,
+      rotated: renewal.rotated,
+    });
+    this.#events.emit('refreshed', {
+      tokenId,
+      userName: token.userName,
+      grantType: renewal.grantType,
+      reason,
+      expiresAt: Number(token.expiresAt),
+      rotated: renewal.rotated,
+    });
+  }
+
+  /** A renewal failed: its trail keeps the error; logged (its code only), `refreshFailed` told. */
+  failed(tokenId: string | null, userName: string | null, error: unknown): void {
+    const code = (error as { code?: string } | null)?.code ?? 'unknown';
+    const trail = this.#trails.current;
+    if (trail !== undefined) trail.failure = error;
+    this.#logger.warn('token renewal failed', { tokenId, user: userName, code });
+    this.#events.emit('refreshFailed', { tokenId, userName, code, error: error instanceof Error ? error : new Error(String(code)) });
   }
 }
 

@@ -11,7 +11,7 @@ import { RenewalBlocks } from './renewal-blocks.js';
 import { authenticatedFetch, type FetchInput } from './authenticated-fetch.js';
 import { LifecycleEvents, type LifecycleEventName, type LifecycleListener } from './lifecycle-events.js';
 import { errorTypeOf, observedStore } from './observed-store.js';
-import { RenewalReport } from './renewal-report.js';
+import { RenewalReport, type RefreshReason } from './renewal-report.js';
 import { RenewalSaver, type CommitOutcome } from './renewal-saver.js';
 import { storeKindOf } from './store-kind.js';
 import { loadOpenTelemetry } from './telemetry/load-open-telemetry.js';
@@ -19,20 +19,17 @@ import { recordOpenTelemetry, signalSources } from './telemetry/open-telemetry-s
 import { SingleFlight } from './single-flight.js';
 import { TokenCache, type TokenCredentials } from './token-cache.js';
 import { tokenManagerConfig, type TokenManagerConfig, type TokenManagerOptions } from './token-manager-options.js';
+import { TokenFreshness } from './token-freshness.js';
 import { notFound, TokenLookup, type Snapshot } from './token-lookup.js';
 import { TokenRenewer, type GrantCode, type Renewal } from './token-renewer.js';
 import { checkSelector, describeSelector, type TokenSelector } from './token-selector.js';
 import { untilAborted } from '../time/until-aborted.js';
-
-type RefreshReason = 'missing' | 'expiring' | 'rejected';
 
 // After a refresh failed but the current access token still works, serve it this long before trying again.
 const GRACE_RETRY_MS = 5_000;
 // While another caller refreshes, the current access token is served if it has at least this long to live: enough
 // for an API call to reach Zoho with it.
 const MIN_LIFE_TO_SERVE_MS = 10_000;
-// Bound on remembered refused access tokens: they matter only until the next refresh of their token.
-const MAX_REJECTED = 10_000;
 
 /**
  * Keeps every user's access token valid: finds the stored token, refreshes it (or exchanges its grant code) when it
@@ -49,7 +46,7 @@ export class TokenManager {
   readonly #events: LifecycleEvents;
   readonly #cache = new TokenCache();
   readonly #flights = new SingleFlight<TokenCredentials>();
-  readonly #rejected = new Set<string>();
+  readonly #freshness: TokenFreshness;
   readonly #blocks = new RenewalBlocks();
   readonly #budget: RefreshBudget | null;
   readonly #lookup: TokenLookup;
@@ -68,11 +65,12 @@ export class TokenManager {
 
   constructor(options: TokenManagerOptions = {}) {
     this.#config = tokenManagerConfig(options);
+    this.#freshness = new TokenFreshness(() => this.#config.clock.now(), this.#config.refreshMarginMs);
     this.#renewer = new TokenRenewer(this.#config);
     this.#events = new LifecycleEvents(this.#config.logger);
     // The default store is SQLite, opened on first use.
     const storeKind = this.#config.ownsStore ? 'sqlite' : storeKindOf(this.#config.store);
-    this.#report = new RenewalReport(this.#events, storeKind, this.#config.clock);
+    this.#report = new RenewalReport(this.#events, storeKind, this.#config.clock, this.#config.logger);
     this.#store = observedStore(this.#config.store, this.#report.storeObserver);
     this.#saver = new RenewalSaver({
       config: this.#config,
@@ -140,8 +138,7 @@ export class TokenManager {
   reportInvalidToken(accessToken: string): void {
     if (typeof accessToken !== 'string' || accessToken === '') return;
     const tokenId = this.#cache.dropAccessToken(accessToken);
-    if (this.#rejected.size >= MAX_REJECTED) this.#rejected.delete(this.#rejected.values().next().value as string);
-    this.#rejected.add(accessToken);
+    this.#freshness.reject(accessToken);
     this.#config.logger.debug('access token refused by an API; dropped from the cache', { tokenId });
   }
 
@@ -178,8 +175,7 @@ export class TokenManager {
       const tokenId = String(renewal.token.id);
       this.#blocks.clear(tokenId);
       this.#remember(renewal.token);
-      this.#report.refreshedItself();
-      this.#emitRefreshed(renewal, 'authorized');
+      this.#report.refreshed(renewal, 'authorized');
       return renewal.token.clone();
     });
   }
@@ -243,7 +239,7 @@ export class TokenManager {
     if (this.#closed) return;
     this.#closed = true;
     this.#cache.clear();
-    this.#rejected.clear();
+    this.#freshness.clear();
     this.#blocks.clearAll();
     this.#stopTelemetry?.();
     this.#stopTelemetry = null;
@@ -272,7 +268,7 @@ export class TokenManager {
     signal?.throwIfAborted();
     if (this.#telemetryToLoad !== null) await this.#telemetryLoaded();
     const snapshot = await this.#lookup.read(selector);
-    if (snapshot.persisted && this.#usable(snapshot.token)) return this.#report.served(this.#remember(snapshot.token), 'store');
+    if (snapshot.persisted && this.#freshness.usable(snapshot.token)) return this.#report.served(this.#remember(snapshot.token), 'store');
     const { token } = snapshot;
     const grantType = token.refreshToken ? 'refresh_token' : 'authorization_code';
     const joining = this.#flights.has(snapshot.flightKey);
@@ -310,14 +306,14 @@ export class TokenManager {
     const tokenId = String(snapshot.token.id);
     // A run that finished just before this one started may have cached a newer token already.
     const cached = this.#cache.freshById(tokenId, this.#config.clock.now());
-    if (cached && !this.#rejected.has(cached.accessToken)) return cached;
+    if (cached && !this.#freshness.isRejected(cached.accessToken)) return cached;
     // A first try without waiting; a store that cannot answer now is tried again below, within the wait.
     let lease = await this.#lock(tokenId, 0).catch((error: unknown) => {
       if ((error as { code?: string } | null)?.code === ErrorCode.STORE_UNAVAILABLE) return null;
       throw error;
     });
     if (lease === null) {
-      const left = this.#lifeLeft(snapshot.token);
+      const left = this.#freshness.lifeLeft(snapshot.token);
       if (left > MIN_LIFE_TO_SERVE_MS) {
         this.#config.logger.debug('another caller is refreshing; serving the current access token meanwhile', { tokenId });
         return this.#remember(snapshot.token, Math.min(left - MIN_LIFE_TO_SERVE_MS, GRACE_RETRY_MS));
@@ -325,7 +321,7 @@ export class TokenManager {
       lease = await this.#lock(tokenId, this.#config.lockWaitMs);
       if (lease === null) {
         const after = await this.#store.findTokenById(tokenId);
-        if (after && this.#usable(after)) return this.#remember(after);
+        if (after && this.#freshness.usable(after)) return this.#remember(after);
         throw refreshInProgress(tokenId, this.#config.lockWaitMs);
       }
     }
@@ -336,7 +332,7 @@ export class TokenManager {
         this.#cache.drop(tokenId); // deleted elsewhere meanwhile
         throw notFound(`token id ${tokenId}`);
       }
-      if (this.#usable(current)) {
+      if (this.#freshness.usable(current)) {
         this.#config.logger.debug('token was renewed elsewhere; using the stored one', { tokenId, user: current.userName });
         return this.#remember(current);
       }
@@ -348,7 +344,7 @@ export class TokenManager {
 
   /** A configured or given token that is not stored yet: renewed if needed, then saved (which gives it an id). */
   async #renewUnsaved(snapshot: Snapshot): Promise<TokenCredentials> {
-    if (this.#usable(snapshot.token)) {
+    if (this.#freshness.usable(snapshot.token)) {
       const token = snapshot.token.clone();
       await this.#saver.save(token);
       return this.#remember(token);
@@ -361,7 +357,7 @@ export class TokenManager {
     try {
       if (lease !== undefined) {
         const again = await this.#lookup.readToken(snapshot.token);
-        if (again.persisted) return this.#usable(again.token) ? this.#remember(again.token) : await this.#renewStored(again);
+        if (again.persisted) return this.#freshness.usable(again.token) ? this.#remember(again.token) : await this.#renewStored(again);
       }
       return await this.#refreshNow(snapshot.token);
     } catch (error) {
@@ -371,7 +367,7 @@ export class TokenManager {
       const again = await this.#lookup.readToken(snapshot.token);
       if (!again.persisted) throw error;
       this.#config.logger.info('grant code was exchanged by another process; using its stored token', { tokenId: again.token.id });
-      return this.#usable(again.token) ? this.#remember(again.token) : this.#renewStored(again);
+      return this.#freshness.usable(again.token) ? this.#remember(again.token) : this.#renewStored(again);
     } finally {
       await lease?.release();
     }
@@ -379,7 +375,11 @@ export class TokenManager {
 
   async #refreshNow(current: OAuthToken, lostRaceChecked = false): Promise<TokenCredentials> {
     const tokenId = current.id;
-    const reason: RefreshReason = !current.accessToken ? 'missing' : this.#rejected.has(current.accessToken) ? 'rejected' : 'expiring';
+    const reason: RefreshReason = !current.accessToken
+      ? 'missing'
+      : this.#freshness.isRejected(current.accessToken)
+        ? 'rejected'
+        : 'expiring';
     let renewal: Renewal;
     try {
       if (tokenId !== null) this.#blocks.check(tokenId, current, this.#config.clock.now());
@@ -388,7 +388,7 @@ export class TokenManager {
       renewal = await this.#renewer.renew(current, budgetFor, this.#report.onAttempt);
     } catch (error) {
       const stored = lostRaceChecked ? null : await this.#rotatedElsewhere(current, error);
-      if (stored !== null) return this.#usable(stored) ? this.#remember(stored) : this.#refreshNow(stored, true);
+      if (stored !== null) return this.#freshness.usable(stored) ? this.#remember(stored) : this.#refreshNow(stored, true);
       this.#failed(current, current.userName, error);
       const grace = this.#grace(current, error);
       if (grace) return grace;
@@ -396,10 +396,9 @@ export class TokenManager {
     }
     const outcome = await this.#saver.commit(renewal, current);
     if (outcome !== 'saved') return this.#discard(renewal, current, outcome);
-    if (current.accessToken) this.#rejected.delete(current.accessToken);
+    if (current.accessToken) this.#freshness.forget(current.accessToken);
     if (tokenId !== null) this.#blocks.clear(tokenId);
-    this.#report.refreshedItself();
-    this.#emitRefreshed(renewal, reason);
+    this.#report.refreshed(renewal, reason);
     return this.#remember(renewal.token);
   }
 
@@ -430,7 +429,7 @@ export class TokenManager {
       throw notFound(`token id ${tokenId} (deleted while it was being refreshed)`);
     }
     const stored = await this.#store.findTokenById(tokenId);
-    if (stored && this.#usable(stored)) return this.#remember(stored);
+    if (stored && this.#freshness.usable(stored)) return this.#remember(stored);
     // The stored token is not usable either (it changed, and has no valid access token): what this renewal got still
     // works, and is served once; the next call renews the stored one.
     if (!renewal.rotated) return this.#remember(renewal.token, GRACE_RETRY_MS);
@@ -445,20 +444,6 @@ export class TokenManager {
     const store = this.#store;
     if (!supportsRefreshLock(store)) return Promise.resolve(undefined);
     return store.acquireRefreshLock(key, { waitMs, leaseMs: this.#config.lockLeaseMs, keepAliveMs: this.#config.lockKeepAliveMs });
-  }
-
-  /** Milliseconds of life the token's access token has left (0 when it has none, expired, or was refused). */
-  #lifeLeft(token: OAuthToken): number {
-    if (!token.accessToken || token.expiresAt === null || this.#rejected.has(token.accessToken)) return 0;
-    return Math.max(0, token.expiresAt - this.#config.clock.now());
-  }
-
-  /** Whether a token can be served as it is. */
-  #usable(token: OAuthToken): boolean {
-    if (!token.accessToken || this.#rejected.has(token.accessToken)) return false;
-    // No known expiry: an access-only token is served until an API refuses it; a renewable one is renewed.
-    if (token.expiresAt === null) return !token.refreshToken && !token.grantToken;
-    return token.expiresAt - this.#config.refreshMarginMs > this.#config.clock.now();
   }
 
   #remember(token: OAuthToken, servedForMs?: number): TokenCredentials {
@@ -478,13 +463,8 @@ export class TokenManager {
   }
 
   #failed(current: OAuthToken | null, userName: string | null, error: unknown): void {
-    const tokenId = current?.id ?? null;
-    const code = (error as { code?: string } | null)?.code ?? 'unknown';
     if (current !== null) this.#blocks.note(current, error, this.#config.clock.now());
-    const trail = this.#report.trail;
-    if (trail !== undefined) trail.failure = error;
-    this.#config.logger.warn('token renewal failed', { tokenId, user: userName, code });
-    this.#events.emit('refreshFailed', { tokenId, userName, code, error: error instanceof Error ? error : new Error(String(code)) });
+    this.#report.failed(current?.id ?? null, userName, error);
   }
 
   /**
@@ -494,7 +474,8 @@ export class TokenManager {
   #grace(current: OAuthToken, error: unknown): TokenCredentials | null {
     const code = (error as { code?: string } | null)?.code;
     if (code !== ErrorCode.ACCOUNTS_UNAVAILABLE && code !== ErrorCode.THROTTLED) return null;
-    if (current.id === null || !current.accessToken || current.expiresAt === null || this.#rejected.has(current.accessToken)) return null;
+    if (current.id === null || !current.accessToken || current.expiresAt === null || this.#freshness.isRejected(current.accessToken))
+      return null;
     const left = current.expiresAt - this.#config.clock.now();
     if (left <= 0) return null;
     this.#config.logger.warn('serving the current access token until it expires; renewal failed', {
@@ -505,26 +486,6 @@ export class TokenManager {
     const trail = this.#report.trail;
     if (trail !== undefined) trail.graced = true;
     return this.#remember(current, Math.min(left, GRACE_RETRY_MS));
-  }
-
-  #emitRefreshed(renewal: Renewal, reason: RefreshReason | 'authorized'): void {
-    const { token } = renewal;
-    const tokenId = String(token.id);
-    this.#config.logger.info('access token renewed', {
-      tokenId,
-      user: token.userName,
-      grantType: renewal.grantType,
-      reason,
-      rotated: renewal.rotated,
-    });
-    this.#events.emit('refreshed', {
-      tokenId,
-      userName: token.userName,
-      grantType: renewal.grantType,
-      reason,
-      expiresAt: Number(token.expiresAt),
-      rotated: renewal.rotated,
-    });
   }
 
   #assertOpen(): void {
