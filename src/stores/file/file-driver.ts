@@ -8,6 +8,8 @@ interface ProperLockfile {
       realpath: boolean;
       lockfilePath: string;
       stale: number;
+      /** How often the holder renews the directory's mtime, in ms. */
+      update: number;
       retries: number;
       onCompromised: (error: Error) => void;
     },
