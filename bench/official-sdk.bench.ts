@@ -20,7 +20,7 @@ import { completeToken } from 'zoho-token-store/testing';
 import { measure, printComparisons, printFigures, type ComparisonRow, type Measurement, type MeasureOptions } from './harness.js';
 import { reachable } from './reachable.js';
 import type { OfficialStore } from '../test/official/_official-harness.js';
-import { MARIADB, OFFICIAL_CREATE_TABLE, uniqueDatabaseName } from '../test/stores/_mysql-databases.js';
+import { MARIADB, fillOfficialTable, uniqueDatabaseName } from '../test/stores/_mysql-databases.js';
 import { officialDbStore } from '../test/stores/_official-db-store.js';
 
 const USERS = 10_000;
@@ -180,24 +180,7 @@ async function mysqlPair(
     await pool.end();
   });
   await pool.query(`CREATE DATABASE \`${database}\``);
-  await pool.query(OFFICIAL_CREATE_TABLE(database)); // as the official documentation creates it, filled in bulk below
-  for (let i = 0; i < tokens.length; i += 1_000) {
-    const values = tokens
-      .slice(i, i + 1_000)
-      .map((token, k) => [
-        String(i + k + 1),
-        token.userName,
-        token.clientId,
-        token.clientSecret,
-        token.refreshToken,
-        token.accessToken,
-        token.grantToken,
-        String(token.expiresAt),
-        token.redirectUrl,
-        token.apiDomain,
-      ]);
-    await pool.query(`INSERT INTO \`${database}\`.oauthtoken VALUES ?`, [values]);
-  }
+  await fillOfficialTable(pool, database, tokens); // the official table, as its documentation creates it
   const store = await MySQLStore.open({ ...MARIADB, database });
   closers.push(() => store.close());
   const official = officialDbStore(database);

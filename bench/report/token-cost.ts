@@ -12,7 +12,7 @@ import { SQLiteStore } from 'zoho-token-store/sqlite';
 import { completeToken } from 'zoho-token-store/testing';
 import { officialFileStore, officialToken } from '../../test/stores/_official-sdk.js';
 import { officialDbStore } from '../../test/stores/_official-db-store.js';
-import { MARIADB, OFFICIAL_CREATE_TABLE, uniqueDatabaseName } from '../../test/stores/_mysql-databases.js';
+import { MARIADB, fillOfficialTable, uniqueDatabaseName } from '../../test/stores/_mysql-databases.js';
 import { measure, type MeasureOptions } from '../harness.js';
 import { reachable } from '../reachable.js';
 
@@ -125,24 +125,7 @@ async function serverPlace(tokens: readonly OAuthToken[], names: readonly string
     const database = uniqueDatabaseName('bench_report');
     const pool = mysql.createPool({ ...MARIADB, connectionLimit: 2 });
     await pool.query(`CREATE DATABASE \`${database}\``);
-    await pool.query(OFFICIAL_CREATE_TABLE(database)); // the official table, filled in bulk
-    for (let i = 0; i < size; i += 1_000) {
-      const values = tokens
-        .slice(i, i + 1_000)
-        .map((token, k) => [
-          String(i + k + 1),
-          token.userName,
-          token.clientId,
-          token.clientSecret,
-          token.refreshToken,
-          token.accessToken,
-          token.grantToken,
-          String(token.expiresAt),
-          token.redirectUrl,
-          token.apiDomain,
-        ]);
-      await pool.query(`INSERT INTO \`${database}\`.oauthtoken VALUES ?`, [values]);
-    }
+    await fillOfficialTable(pool, database, tokens); // the official table, as its documentation creates it
     const store = await MySQLStore.open({ ...MARIADB, database });
     const official = officialDbStore(database);
     subjects.push({ store: 'MySQLStore', by: 'zoho-token-store', find: (i) => store.findToken(query(i)) });
