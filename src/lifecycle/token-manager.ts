@@ -1,18 +1,15 @@
-import { createHash } from 'node:crypto';
 import type { AccountsClient } from '../accounts/accounts-client.js';
-import { oauthServerOf } from '../accounts/oauth-server.js';
 import type { TokenStore } from '../contract/token-store.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TokenArgumentError, TokenStoreError } from '../errors/token-store-error.js';
-import { supportsRefreshLock, type RefreshLease } from '../contract/refresh-lock.js';
-import { RefreshBudget } from './refresh-budget.js';
 import { OAuthToken } from '../token/oauth-token.js';
 import { RenewalBlocks } from './renewal-blocks.js';
 import { authenticatedFetch, type FetchInput } from './authenticated-fetch.js';
 import { LifecycleEvents, type LifecycleEventName, type LifecycleListener } from './lifecycle-events.js';
 import { errorTypeOf, observedStore } from './observed-store.js';
-import { RenewalReport, type RefreshReason } from './renewal-report.js';
-import { RenewalSaver, type CommitOutcome } from './renewal-saver.js';
+import { RenewalFlow, refreshInProgress } from './renewal-flow.js';
+import { RenewalReport } from './renewal-report.js';
+import { RenewalSaver } from './renewal-saver.js';
 import { storeKindOf } from './store-kind.js';
 import { loadOpenTelemetry } from './telemetry/load-open-telemetry.js';
 import { recordOpenTelemetry, signalSources } from './telemetry/open-telemetry-signals.js';
@@ -20,16 +17,10 @@ import { SingleFlight } from './single-flight.js';
 import { TokenCache, type TokenCredentials } from './token-cache.js';
 import { tokenManagerConfig, type TokenManagerConfig, type TokenManagerOptions } from './token-manager-options.js';
 import { TokenFreshness } from './token-freshness.js';
-import { notFound, TokenLookup, type Snapshot } from './token-lookup.js';
+import { notFound, TokenLookup } from './token-lookup.js';
 import { TokenRenewer, type GrantCode, type Renewal } from './token-renewer.js';
 import { checkSelector, describeSelector, type TokenSelector } from './token-selector.js';
 import { untilAborted } from '../time/until-aborted.js';
-
-// After a refresh failed but the current access token still works, serve it this long before trying again.
-const GRACE_RETRY_MS = 5_000;
-// While another caller refreshes, the current access token is served if it has at least this long to live: enough
-// for an API call to reach Zoho with it.
-const MIN_LIFE_TO_SERVE_MS = 10_000;
 
 /**
  * Keeps every user's access token valid: finds the stored token, refreshes it (or exchanges its grant code) when it
@@ -48,7 +39,6 @@ export class TokenManager {
   readonly #flights = new SingleFlight<TokenCredentials>();
   readonly #freshness: TokenFreshness;
   readonly #blocks = new RenewalBlocks();
-  readonly #budget: RefreshBudget | null;
   readonly #lookup: TokenLookup;
   readonly #defaultToken: OAuthToken | null;
   /** The store as the manager calls it: each call timed and reported when anything listens (observed-store.ts). */
@@ -57,6 +47,8 @@ export class TokenManager {
   readonly #report: RenewalReport;
   /** Saves renewals and revokes refresh tokens (renewal-saver.ts). */
   readonly #saver: RenewalSaver;
+  /** Renews one token for all its concurrent callers: lock, re-read, refresh, fenced save (renewal-flow.ts). */
+  readonly #flow: RenewalFlow;
   #cacheServes = 0;
   /** Set while `@opentelemetry/api` is still to be loaded (the `telemetry` option's default). */
   #telemetryToLoad: Promise<void> | null | 'first use' = null;
@@ -81,8 +73,17 @@ export class TokenManager {
     });
     this.#lookup = new TokenLookup({ store: this.#store, tokens: this.#config.tokens, client: this.#config.client, cache: this.#cache });
     this.#defaultToken = this.#lookup.defaultToken;
-    const budget = this.#config.refreshBudget;
-    this.#budget = budget === null ? null : new RefreshBudget(budget, () => this.#config.clock.now());
+    this.#flow = new RenewalFlow({
+      config: this.#config,
+      store: this.#store,
+      cache: this.#cache,
+      freshness: this.#freshness,
+      blocks: this.#blocks,
+      lookup: this.#lookup,
+      report: this.#report,
+      saver: this.#saver,
+      renewer: this.#renewer,
+    });
     const telemetry = this.#config.telemetry;
     if (telemetry === 'auto') this.#telemetryToLoad = 'first use';
     else if (telemetry !== false) this.#stopTelemetry = recordOpenTelemetry(this, signalSources(telemetry.api, telemetry));
@@ -168,13 +169,13 @@ export class TokenManager {
       try {
         renewal = await this.#renewer.exchange(grantCode, this.#report.onAttempt);
       } catch (error) {
-        this.#failed(null, grantCode.userName ?? null, error);
+        this.#flow.failed(null, grantCode.userName ?? null, error);
         throw error;
       }
       await this.#saver.save(renewal.token);
       const tokenId = String(renewal.token.id);
       this.#blocks.clear(tokenId);
-      this.#remember(renewal.token);
+      this.#flow.remember(renewal.token);
       this.#report.refreshed(renewal, 'authorized');
       return renewal.token.clone();
     });
@@ -193,7 +194,7 @@ export class TokenManager {
     if (!snapshot.persisted) throw notFound(describeSelector(selector));
     const tokenId = String(snapshot.token.id);
     await this.#flights.wait(snapshot.flightKey);
-    const lease = await this.#lock(tokenId, this.#config.lockWaitMs);
+    const lease = await this.#flow.lock(tokenId, this.#config.lockWaitMs);
     if (lease === null) throw refreshInProgress(tokenId, this.#config.lockWaitMs);
     try {
       // Re-read under the lock: a renewal that just ended may have stored a rotated refresh token.
@@ -268,12 +269,15 @@ export class TokenManager {
     signal?.throwIfAborted();
     if (this.#telemetryToLoad !== null) await this.#telemetryLoaded();
     const snapshot = await this.#lookup.read(selector);
-    if (snapshot.persisted && this.#freshness.usable(snapshot.token)) return this.#report.served(this.#remember(snapshot.token), 'store');
+    if (snapshot.persisted && this.#freshness.usable(snapshot.token))
+      return this.#report.served(this.#flow.remember(snapshot.token), 'store');
     const { token } = snapshot;
     const grantType = token.refreshToken ? 'refresh_token' : 'authorization_code';
     const joining = this.#flights.has(snapshot.flightKey);
     const run = this.#flights.run(snapshot.flightKey, () =>
-      this.#report.traced(token.id, grantType, () => (snapshot.persisted ? this.#renewStored(snapshot) : this.#renewUnsaved(snapshot))),
+      this.#report.traced(token.id, grantType, () =>
+        snapshot.persisted ? this.#flow.renewStored(snapshot) : this.#flow.renewUnsaved(snapshot),
+      ),
     );
     const renewal = (joining ? this.#report.joined(run, token.id, grantType) : run).then((credentials) =>
       this.#report.served(credentials, 'refresh'),
@@ -296,198 +300,6 @@ export class TokenManager {
     this.#telemetryToLoad = null;
   }
 
-  /**
-   * The renewal of a stored token, run once for all concurrent callers (single-flight on the token id), under the
-   * store's refresh lock. A caller that finds the lock held is served the current access token while it still works,
-   * and otherwise waits for the holder (up to `refreshLock.waitMs`), then serves what the holder stored: it never
-   * refreshes while another holds a live lease (REFRESH_IN_PROGRESS when the wait ends first).
-   */
-  async #renewStored(snapshot: Snapshot): Promise<TokenCredentials> {
-    const tokenId = String(snapshot.token.id);
-    // A run that finished just before this one started may have cached a newer token already.
-    const cached = this.#cache.freshById(tokenId, this.#config.clock.now());
-    if (cached && !this.#freshness.isRejected(cached.accessToken)) return cached;
-    // A first try without waiting; a store that cannot answer now is tried again below, within the wait.
-    let lease = await this.#lock(tokenId, 0).catch((error: unknown) => {
-      if ((error as { code?: string } | null)?.code === ErrorCode.STORE_UNAVAILABLE) return null;
-      throw error;
-    });
-    if (lease === null) {
-      const left = this.#freshness.lifeLeft(snapshot.token);
-      if (left > MIN_LIFE_TO_SERVE_MS) {
-        this.#config.logger.debug('another caller is refreshing; serving the current access token meanwhile', { tokenId });
-        return this.#remember(snapshot.token, Math.min(left - MIN_LIFE_TO_SERVE_MS, GRACE_RETRY_MS));
-      }
-      lease = await this.#lock(tokenId, this.#config.lockWaitMs);
-      if (lease === null) {
-        const after = await this.#store.findTokenById(tokenId);
-        if (after && this.#freshness.usable(after)) return this.#remember(after);
-        throw refreshInProgress(tokenId, this.#config.lockWaitMs);
-      }
-    }
-    try {
-      // Re-read: another process (or a renewal that just finished) may have stored a new token.
-      const current = await this.#store.findTokenById(tokenId);
-      if (!current) {
-        this.#cache.drop(tokenId); // deleted elsewhere meanwhile
-        throw notFound(`token id ${tokenId}`);
-      }
-      if (this.#freshness.usable(current)) {
-        this.#config.logger.debug('token was renewed elsewhere; using the stored one', { tokenId, user: current.userName });
-        return this.#remember(current);
-      }
-      return await this.#refreshNow(current);
-    } finally {
-      await lease?.release();
-    }
-  }
-
-  /** A configured or given token that is not stored yet: renewed if needed, then saved (which gives it an id). */
-  async #renewUnsaved(snapshot: Snapshot): Promise<TokenCredentials> {
-    if (this.#freshness.usable(snapshot.token)) {
-      const token = snapshot.token.clone();
-      await this.#saver.save(token);
-      return this.#remember(token);
-    }
-    // Grant codes are single use, so processes configured with the same code take the lock named after it (a hash,
-    // never the code) and re-read: the first exchanges and saves, the others find its token by the grant token.
-    const grantToken = snapshot.token.grantToken;
-    const lease =
-      grantToken && !snapshot.token.refreshToken ? await this.#lock(grantLockKey(grantToken), this.#config.lockWaitMs) : undefined;
-    try {
-      if (lease !== undefined) {
-        const again = await this.#lookup.readToken(snapshot.token);
-        if (again.persisted) return this.#freshness.usable(again.token) ? this.#remember(again.token) : await this.#renewStored(again);
-      }
-      return await this.#refreshNow(snapshot.token);
-    } catch (error) {
-      // Grant codes are single use: another process configured with the same code may have exchanged it first.
-      // Its saved token is found by the grant token, so this ends in that token rather than an error.
-      if ((error as { code?: string } | null)?.code !== ErrorCode.REAUTHORIZATION_REQUIRED || !snapshot.token.grantToken) throw error;
-      const again = await this.#lookup.readToken(snapshot.token);
-      if (!again.persisted) throw error;
-      this.#config.logger.info('grant code was exchanged by another process; using its stored token', { tokenId: again.token.id });
-      return this.#freshness.usable(again.token) ? this.#remember(again.token) : this.#renewStored(again);
-    } finally {
-      await lease?.release();
-    }
-  }
-
-  async #refreshNow(current: OAuthToken, lostRaceChecked = false): Promise<TokenCredentials> {
-    const tokenId = current.id;
-    const reason: RefreshReason = !current.accessToken
-      ? 'missing'
-      : this.#freshness.isRejected(current.accessToken)
-        ? 'rejected'
-        : 'expiring';
-    let renewal: Renewal;
-    try {
-      if (tokenId !== null) this.#blocks.check(tokenId, current, this.#config.clock.now());
-      this.#config.logger.debug('renewing access token', { tokenId, user: current.userName, reason });
-      const budgetFor = this.#budget === null ? undefined : (refreshToken: string) => (this.#budget as RefreshBudget).for(refreshToken);
-      renewal = await this.#renewer.renew(current, budgetFor, this.#report.onAttempt);
-    } catch (error) {
-      const stored = lostRaceChecked ? null : await this.#rotatedElsewhere(current, error);
-      if (stored !== null) return this.#freshness.usable(stored) ? this.#remember(stored) : this.#refreshNow(stored, true);
-      this.#failed(current, current.userName, error);
-      const grace = this.#grace(current, error);
-      if (grace) return grace;
-      throw error;
-    }
-    const outcome = await this.#saver.commit(renewal, current);
-    if (outcome !== 'saved') return this.#discard(renewal, current, outcome);
-    if (current.accessToken) this.#freshness.forget(current.accessToken);
-    if (tokenId !== null) this.#blocks.clear(tokenId);
-    this.#report.refreshed(renewal, reason);
-    return this.#remember(renewal.token);
-  }
-
-  /**
-   * A lost race, not a dead credential: the server refused the refresh token (invalid_grant, invalid_code) and the
-   * store now holds another one, which another holder rotated in. Resolves to the stored token then, else null.
-   */
-  async #rotatedElsewhere(current: OAuthToken, error: unknown): Promise<OAuthToken | null> {
-    if ((error as { code?: string } | null)?.code !== ErrorCode.REAUTHORIZATION_REQUIRED || current.id === null || !current.refreshToken)
-      return null;
-    const stored = await this.#store.findTokenById(current.id).catch(() => null);
-    if (stored === null || !stored.refreshToken || stored.refreshToken === current.refreshToken) return null;
-    this.#config.logger.info('refresh token was rotated by another holder meanwhile; using the stored one', { tokenId: current.id });
-    return stored;
-  }
-
-  /**
-   * A renewal its fenced save refused. The stored token wins: `changed`, another holder's (this one was paused past
-   * its lease, or the token was authorized again meanwhile) is served; `gone`, the deletion stands. A rotated refresh
-   * token this renewal got exists only here, so it is revoked at the server rather than left alive.
-   */
-  async #discard(renewal: Renewal, current: OAuthToken, outcome: Exclude<CommitOutcome, 'saved'>): Promise<TokenCredentials> {
-    const tokenId = String(current.id);
-    this.#config.logger.warn('a renewal was not saved: the stored token changed or was deleted meanwhile', { tokenId, outcome });
-    if (renewal.rotated && renewal.token.refreshToken) await this.#saver.revokeUnsaved(renewal.token, tokenId);
-    if (outcome === 'gone') {
-      this.#cache.drop(tokenId);
-      throw notFound(`token id ${tokenId} (deleted while it was being refreshed)`);
-    }
-    const stored = await this.#store.findTokenById(tokenId);
-    if (stored && this.#freshness.usable(stored)) return this.#remember(stored);
-    // The stored token is not usable either (it changed, and has no valid access token): what this renewal got still
-    // works, and is served once; the next call renews the stored one.
-    if (!renewal.rotated) return this.#remember(renewal.token, GRACE_RETRY_MS);
-    throw refreshInProgress(tokenId, 0);
-  }
-
-  /**
-   * The store's refresh lock on `key` (undefined when the store has none), waited for up to `waitMs`; its lease is
-   * kept alive by a heartbeat while this holder works, so a slow refresh is never mistaken for a dead holder.
-   */
-  #lock(key: string, waitMs: number): Promise<RefreshLease | null | undefined> {
-    const store = this.#store;
-    if (!supportsRefreshLock(store)) return Promise.resolve(undefined);
-    return store.acquireRefreshLock(key, { waitMs, leaseMs: this.#config.lockLeaseMs, keepAliveMs: this.#config.lockKeepAliveMs });
-  }
-
-  #remember(token: OAuthToken, servedForMs?: number): TokenCredentials {
-    const now = this.#config.clock.now();
-    const credentials: TokenCredentials = {
-      tokenId: String(token.id),
-      userName: token.userName,
-      accessToken: String(token.accessToken),
-      apiDomain: token.apiDomain ?? this.#renewer.environmentFor(null).apiDomain,
-      authorizationScheme: oauthServerOf(this.#renewer.environmentFor(token.apiDomain)).authorizationScheme,
-      expiresAt: token.expiresAt,
-    };
-    const refreshAt = token.expiresAt === null ? Infinity : token.expiresAt - this.#config.refreshMarginMs;
-    const servedUntil = servedForMs === undefined ? Math.min(refreshAt, now + this.#config.cacheMaxAgeMs) : now + servedForMs;
-    this.#cache.put(credentials, servedUntil);
-    return Object.freeze(credentials);
-  }
-
-  #failed(current: OAuthToken | null, userName: string | null, error: unknown): void {
-    if (current !== null) this.#blocks.note(current, error, this.#config.clock.now());
-    this.#report.failed(current?.id ?? null, userName, error);
-  }
-
-  /**
-   * After a renewal failed for a reason that is not the token's fault (accounts down, throttled), an access token
-   * that has not expired yet is still served: the refresh margin exists for this. Tried again after a short pause.
-   */
-  #grace(current: OAuthToken, error: unknown): TokenCredentials | null {
-    const code = (error as { code?: string } | null)?.code;
-    if (code !== ErrorCode.ACCOUNTS_UNAVAILABLE && code !== ErrorCode.THROTTLED) return null;
-    if (current.id === null || !current.accessToken || current.expiresAt === null || this.#freshness.isRejected(current.accessToken))
-      return null;
-    const left = current.expiresAt - this.#config.clock.now();
-    if (left <= 0) return null;
-    this.#config.logger.warn('serving the current access token until it expires; renewal failed', {
-      tokenId: current.id,
-      code,
-      leftMs: left,
-    });
-    const trail = this.#report.trail;
-    if (trail !== undefined) trail.graced = true;
-    return this.#remember(current, Math.min(left, GRACE_RETRY_MS));
-  }
-
   #assertOpen(): void {
     if (this.#closed) throw new TokenStoreError(ErrorCode.STORE_CLOSED, 'The TokenManager is closed; create a new one to use it again.');
   }
@@ -498,16 +310,3 @@ export interface AccessOptions {
   /** The caller's deadline: the call rejects with the signal's reason once it aborts. */
   readonly signal?: AbortSignal;
 }
-
-/** The refresh outcome a renewal error stands for. */
-
-/** Another caller's refresh outlasted this caller's wait: typed, so the caller retries rather than refreshes. */
-function refreshInProgress(tokenId: string, waitMs: number): TokenStoreError {
-  return new TokenStoreError(
-    ErrorCode.REFRESH_IN_PROGRESS,
-    `Token ${tokenId} is being refreshed by another caller, who did not finish within ${waitMs} ms; nothing was sent. Retry: its new token is served once saved.`,
-  );
-}
-
-/** The lock key for exchanging a grant code: a hash, so the code itself never reaches a lock name or a log. */
-const grantLockKey = (grantToken: string): string => `grant-${createHash('sha256').update(grantToken).digest('hex').slice(0, 24)}`;
