@@ -1,5 +1,6 @@
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenArgumentError, TokenStoreError } from '../../errors/token-store-error.js';
+import { SOCKET_ERROR_CODES } from '../../kernel/open/socket-errors.js';
 
 // Error names of the DynamoDB API and the SDK (its `error.name`), by what the caller can do about them.
 const UNAVAILABLE_NAMES = new Set([
@@ -26,17 +27,6 @@ const DENIED_NAMES = new Set([
   'InvalidClientTokenId',
   'CredentialsProviderError',
 ]);
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
 
 const CONDITION_FAILED = 'ConditionalCheckFailedException';
 
@@ -59,9 +49,9 @@ function codeOf(error: unknown): string {
 function networkCodeOf(error: unknown): string {
   for (let current: unknown = error, depth = 0; current !== null && current !== undefined && depth < 4; depth += 1) {
     const code = codeOf(current);
-    if (NETWORK_CODES.has(code)) return code;
+    if (SOCKET_ERROR_CODES.has(code)) return code;
     const errors = (current as { errors?: unknown }).errors; // AggregateError: one per address tried
-    if (Array.isArray(errors)) for (const inner of errors) if (NETWORK_CODES.has(codeOf(inner))) return codeOf(inner);
+    if (Array.isArray(errors)) for (const inner of errors) if (SOCKET_ERROR_CODES.has(codeOf(inner))) return codeOf(inner);
     current = (current as { cause?: unknown }).cause;
   }
   return '';

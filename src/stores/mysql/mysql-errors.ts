@@ -1,17 +1,11 @@
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenArgumentError, TokenStoreError } from '../../errors/token-store-error.js';
 import { hostLookupFailure } from '../../kernel/open/unknown-host.js';
+import { NEVER_CONNECTED_CODES, SOCKET_ERROR_CODES } from '../../kernel/open/socket-errors.js';
 
 // Network-level failures: the server is down, unreachable, restarting or out of connections.
 const UNAVAILABLE = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
+  ...SOCKET_ERROR_CODES,
   'PROTOCOL_CONNECTION_LOST',
   'PROTOCOL_SEQUENCE_TIMEOUT',
   'ER_CON_COUNT_ERROR',
@@ -96,7 +90,7 @@ export function toStoreError(error: unknown, action: string, where: string): unk
 }
 
 // Failures to connect at all: nothing was sent, so a write that failed with one of them was not applied.
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ER_CON_COUNT_ERROR']);
+const NOT_CONNECTED = new Set([...NEVER_CONNECTED_CODES, 'ER_CON_COUNT_ERROR']);
 
 /**
  * A write's typed error once its statement (or COMMIT) may have reached the server: a connection lost then leaves

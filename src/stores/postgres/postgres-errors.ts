@@ -1,19 +1,8 @@
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError, isTokenStoreError } from '../../errors/token-store-error.js';
 import { hostLookupFailure } from '../../kernel/open/unknown-host.js';
+import { NEVER_CONNECTED_CODES, SOCKET_ERROR_CODES } from '../../kernel/open/socket-errors.js';
 
-// Socket errors: the server is down, restarting or unreachable.
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-]);
 // SQLSTATEs of a server that cannot serve now: shutting down, starting up, out of connections.
 const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '53400']);
 // Bad password, no such role or no pg_hba entry, no privilege on the schema or table.
@@ -34,12 +23,11 @@ function isConnectionFailure(error: unknown): boolean {
   const state = sqlStateOf(error);
   if (state !== null) return state.startsWith('08') || UNAVAILABLE_STATES.has(state);
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string') return NETWORK_CODES.has(code);
+  if (typeof code === 'string') return SOCKET_ERROR_CODES.has(code);
   return error instanceof Error && Object.getPrototypeOf(error) === Error.prototype;
 }
 
 // Failures to connect at all: nothing was sent, so a write that failed with one of them was not applied.
-const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 // pg-pool's own errors (no code) for a connection that was never made within connectionTimeoutMillis.
 const NOT_CONNECTED_MESSAGES = ['timeout exceeded when trying to connect', 'Connection terminated due to connection timeout'];
 
@@ -52,7 +40,7 @@ export function withUnknownOutcome(error: unknown, action: string): unknown {
   if (!isTokenStoreError(error) || error.code !== ErrorCode.STORE_UNAVAILABLE) return error;
   const cause = (error as { cause?: unknown }).cause;
   const code = (cause as { code?: unknown } | null | undefined)?.code;
-  if (typeof code === 'string' && NOT_CONNECTED_CODES.has(code)) return error;
+  if (typeof code === 'string' && NEVER_CONNECTED_CODES.has(code)) return error;
   if (cause instanceof Error && NOT_CONNECTED_MESSAGES.includes(cause.message)) return error;
   return new TokenStoreError(
     ErrorCode.STORE_UNAVAILABLE,

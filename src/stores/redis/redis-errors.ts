@@ -1,23 +1,13 @@
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenArgumentError, TokenStoreError } from '../../errors/token-store-error.js';
 import { hostLookupFailure } from '../../kernel/open/unknown-host.js';
+import { SOCKET_ERROR_CODES } from '../../kernel/open/socket-errors.js';
 
 // Redis reply errors start with an upper-case code word (the protocol's error code); these mean the
 // credentials or ACL permissions were refused.
 const ACCESS_DENIED_REPLIES = new Set(['WRONGPASS', 'NOAUTH', 'NOPERM']);
 // Reply codes of a server that is up but cannot serve now.
 const UNAVAILABLE_REPLIES = new Set(['LOADING', 'BUSY', 'MASTERDOWN', 'TRYAGAIN', 'CLUSTERDOWN', 'READONLY']);
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ECONNABORTED',
-]);
 // ioredis's own errors carry no code: these are its fixed messages for "not connected" (its sources'
 // CONNECTION_CLOSED_ERROR_MSG, command timeouts, a disabled offline queue).
 const CLIENT_OFFLINE_MESSAGES = [
@@ -36,7 +26,7 @@ const replyCode = (error: Error): string => error.message.split(' ', 1)[0] ?? ''
 
 function isOffline(error: Error): boolean {
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
+  if (typeof code === 'string' && SOCKET_ERROR_CODES.has(code)) return true;
   if (error.name === 'MaxRetriesPerRequestError' || error.name === 'AbortError' || error.name === 'ClusterAllFailedError') return true;
   if (CLUSTER_UNSETTLED.test(error.message)) return true;
   if (error.name === 'ReplyError') return UNAVAILABLE_REPLIES.has(replyCode(error));
