@@ -3,10 +3,11 @@
 // pgbouncer refuses to run as root, so it runs as the `postgres` user, from a folder that user owns.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { freePort } from './_free-port.js';
 import { SERVICES } from './_services.js';
 
 /** Why PgBouncer cannot run here, or null when it can. */
@@ -14,17 +15,6 @@ export function pgbouncerMissing(): string | null {
   if (spawnSync('pgbouncer', ['--version']).status !== 0) return 'pgbouncer is not installed (Debian package pgbouncer)';
   if (spawnSync('id', ['-u', 'postgres']).status !== 0) return 'there is no postgres user to run pgbouncer as';
   return null;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 const listening = (port: number): Promise<boolean> =>

@@ -1,13 +1,13 @@
-// Throwaway Redis topologies of a test's own, on free ports, beside (never touching) the shared server: a 3-master
-// Redis Cluster (optionally with a replica per master), and a master + replica watched by 3 Sentinels (`redis-server --sentinel`). Each is stopped, its
-// processes killed and its folder removed, by `stop()`.
+// Throwaway Redis servers of a test's own, on free ports, beside (never touching) the shared server: one server to
+// restart, a 3-master Redis Cluster (optionally with a replica per master), and a master + replica watched by 3
+// Sentinels (`redis-server --sentinel`). Each is stopped, its processes killed and its folder removed, by `stop()`.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import { freePort } from './_free-port.js';
 
 export interface RedisNode {
   readonly host: string;
@@ -22,19 +22,7 @@ export function redisTopologiesMissing(): string | null {
 }
 
 // Below 55536: a cluster node's bus port is its own port + 10000 unless set; set here anyway, from another free port.
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-      });
-    });
-    if (port > 0 && port < 55_536) return port;
-  }
-}
+const freeNodePort = (): Promise<number> => freePort(55_536);
 
 function probe(port: number): Redis {
   const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
@@ -98,11 +86,12 @@ class Processes {
     child.kill(signal);
   }
 
-  async kill(port: number): Promise<void> {
+  /** Ends a server: SIGKILL by default; SIGTERM shuts it down cleanly (its append-only file complete). */
+  async kill(port: number, signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL'): Promise<void> {
     const child = this.#children.get(port);
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
+    child.kill(signal);
     await exited;
   }
 
@@ -114,6 +103,41 @@ class Processes {
 
 // No persistence: a restarted or failed-over node holds only what replication gave it.
 const EPHEMERAL = ['--save', '', '--appendonly', 'no'];
+
+export interface RedisServerHandle {
+  readonly port: number;
+  /** `redis://127.0.0.1:<port>` */
+  readonly url: string;
+  /** Shuts the server down (SIGTERM); `up` starts it again on the same port. */
+  down(): Promise<void>;
+  up(): Promise<void>;
+  /** Ends it for good and removes its folder. */
+  stop(): Promise<void>;
+}
+
+/**
+ * One throwaway redis-server, for outages of a test's own (the shared server is never touched). Without `keepData`
+ * it keeps nothing, so it comes back empty, script cache included; with it, every write is in an append-only file
+ * synced before the reply, so it comes back with every acknowledged write.
+ */
+export async function startRedisServer(options: { readonly keepData?: boolean } = {}): Promise<RedisServerHandle> {
+  const processes = new Processes();
+  const port = await freePort();
+  const args = options.keepData ? ['--save', '', '--appendonly', 'yes', '--appendfsync', 'always'] : EPHEMERAL;
+  try {
+    await processes.start(port, args);
+  } catch (error) {
+    await processes.stop();
+    throw error;
+  }
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    down: () => processes.kill(port, 'SIGTERM'),
+    up: () => processes.restart(port),
+    stop: () => processes.stop(),
+  };
+}
 
 export interface RedisClusterHandle {
   /** The masters it was started with (after a failover, one of them may be a replica or gone). */
@@ -162,8 +186,8 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
   try {
     const ports: number[] = [];
     for (let i = 0; i < 3 * (1 + replicas); i += 1) {
-      const port = await freePort();
-      const bus = await freePort();
+      const port = await freeNodePort();
+      const bus = await freeNodePort();
       ports.push(port);
       await processes.start(port, [
         ...EPHEMERAL,
@@ -308,10 +332,10 @@ export interface RedisSentinelHandle {
 export async function startRedisSentinel(masterName = 'zts', replicas = 1): Promise<RedisSentinelHandle> {
   const processes = new Processes();
   try {
-    const master = await freePort();
+    const master = await freeNodePort();
     await processes.start(master, EPHEMERAL);
     for (let i = 0; i < replicas; i += 1) {
-      const replica = await freePort();
+      const replica = await freeNodePort();
       await processes.start(replica, [...EPHEMERAL, '--replicaof', '127.0.0.1', String(master)]);
       await until('the replica in sync', async () =>
         String(await onNode(replica, 'INFO', 'replication')).includes('master_link_status:up'),
@@ -319,7 +343,7 @@ export async function startRedisSentinel(masterName = 'zts', replicas = 1): Prom
     }
     const sentinels: number[] = [];
     for (let i = 0; i < 3; i += 1) {
-      const port = await freePort();
+      const port = await freeNodePort();
       const config = join(processes.dir, `sentinel-${port}.conf`);
       writeFileSync(
         config,

@@ -1,28 +1,9 @@
 import { chmod, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { AccountsEmulator } from '../../src/testing/emulator/accounts-emulator.js';
+import { freePort, isFree } from '../_free-port.js';
 
-/** A port nobody listens on right now (for the login redirect). */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-/** Whether nothing listens on `port` of 127.0.0.1 now. */
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
+export { freePort };
 
 /** A port whose next one is free too (the emulator puts its second data center there). */
 export async function freePortPair(): Promise<number> {

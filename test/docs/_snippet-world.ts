@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
@@ -15,6 +15,7 @@ import { FileStore } from 'zoho-token-store/file';
 import { SQLiteStore } from 'zoho-token-store/sqlite';
 import { AccountsEmulator, type EmulatorClient, type EmulatorUser } from 'zoho-token-store/testing';
 import type { OidcServer } from '../oauth-servers/_oidc-server.js';
+import { freePort } from '../_free-port.js';
 import { SERVICES } from '../_services.js';
 
 /** The users the docs name; each has a valid token in the fixture files and CRM leads at the emulator. */
@@ -69,14 +70,6 @@ async function writeFixtures(folder: string, tokens: readonly OAuthToken[]): Pro
   }
   await file.close();
   await sqlite.close();
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {
