@@ -2,10 +2,16 @@ import type { AccountsAttempt } from '../accounts/accounts-client.js';
 import { oauthServerOf } from '../accounts/oauth-server.js';
 import { supportsFencedSave } from '../contract/fenced-save.js';
 import type { TokenStore } from '../contract/token-store.js';
+import { ErrorCode } from '../errors/codes.js';
 import type { OAuthToken } from '../token/oauth-token.js';
+import { sleep } from '../time/sleep.js';
 import type { LifecycleEvents } from './lifecycle-events.js';
 import type { TokenManagerConfig } from './token-manager-options.js';
 import type { Renewal, TokenRenewer } from './token-renewer.js';
+
+// Pauses between tries of a rotated refresh token's save while the store is unavailable.
+const FIRST_RETRY_PAUSE_MS = 100;
+const LAST_RETRY_PAUSE_MS = 2_000;
 
 /** What saving a renewal of a stored token came to (see `RenewalSaver.commit`). */
 export type CommitOutcome = 'saved' | 'changed' | 'gone';
@@ -13,7 +19,8 @@ export type CommitOutcome = 'saved' | 'changed' | 'gone';
 /**
  * Where TokenManager's tokens go once renewed: saves (with their `saved` event), the fenced save of a renewal, and
  * the revocation of refresh tokens at their accounts server. A rotated refresh token exists nowhere else until it is
- * stored, so its save is tried twice before failing, and one that cannot be stored is revoked rather than left alive.
+ * stored, so its save is tried again while the store is unavailable, and one that cannot be stored is revoked rather
+ * than left alive.
  */
 export class RenewalSaver {
   readonly #config: TokenManagerConfig;
@@ -52,12 +59,15 @@ export class RenewalSaver {
   async commit(renewal: Renewal, current: OAuthToken): Promise<CommitOutcome> {
     const store = this.#store;
     if (current.id === null || !supportsFencedSave(store)) {
-      await this.#twiceIfRotated(renewal, () => this.save(renewal.changes, renewal.token.userName));
+      await this.#persist(renewal, () => this.save(renewal.changes, renewal.token.userName));
       renewal.token.id = renewal.changes.id;
       return 'saved';
     }
     const condition = { accessToken: current.accessToken, refreshToken: current.refreshToken };
-    const outcome = await this.#twiceIfRotated(renewal, () => store.saveTokenIf(renewal.changes, condition));
+    let outcome = await this.#persist(renewal, () => store.saveTokenIf(renewal.changes, condition));
+    // A try whose answer was lost may have landed: then the store holds this renewal's own new access token, which
+    // only this manager has, and the "change" is this renewal itself (it must not be discarded, nor its token revoked).
+    if (outcome === 'changed' && (await this.#holds(renewal))) outcome = 'saved';
     if (outcome === 'saved') {
       renewal.token.id = renewal.changes.id;
       const tokenId = String(renewal.token.id);
@@ -91,13 +101,36 @@ export class RenewalSaver {
     }
   }
 
-  async #twiceIfRotated<T>(renewal: Renewal, save: () => Promise<T>): Promise<T> {
-    try {
-      return await save();
-    } catch (error) {
-      if (!renewal.rotated) throw error;
-      this.#config.logger.warn('saving a rotated refresh token failed; trying once more', { tokenId: renewal.changes.id });
-      return save();
+  /** Whether the stored token holds what this renewal got (its access token, and its refresh token if it got one). */
+  async #holds(renewal: Renewal): Promise<boolean> {
+    const id = renewal.changes.id;
+    if (id === null) return false;
+    const stored = await this.#store.findTokenById(id);
+    if (stored === null || stored.accessToken !== renewal.changes.accessToken) return false;
+    return renewal.changes.refreshToken === null || stored.refreshToken === renewal.changes.refreshToken;
+  }
+
+  /**
+   * Runs a save. A rotated refresh token exists only here until it is stored (the server has retired the old one), so
+   * while the store cannot answer (STORE_UNAVAILABLE: a restart, a failover, a lost connection) its save is tried
+   * again, with pauses growing from 100 ms to 2 s, for up to the refresh lock's lease; any other error, or the end
+   * of that time, is thrown. A renewal that did not rotate keeps its old refresh token working and is not retried.
+   */
+  async #persist<T>(renewal: Renewal, save: () => Promise<T>): Promise<T> {
+    if (!renewal.rotated) return save();
+    // Real time, as the pauses are: the manager's clock may be a test's, standing still.
+    const giveUpAt = performance.now() + this.#config.lockLeaseMs;
+    for (let pause = FIRST_RETRY_PAUSE_MS; ; pause = Math.min(pause * 2, LAST_RETRY_PAUSE_MS)) {
+      try {
+        return await save();
+      } catch (error) {
+        if ((error as { code?: unknown } | null)?.code !== ErrorCode.STORE_UNAVAILABLE || performance.now() + pause > giveUpAt) throw error;
+        this.#config.logger.warn('saving a rotated refresh token failed: the store is unavailable; trying again', {
+          tokenId: renewal.changes.id,
+          pauseMs: pause,
+        });
+        await sleep(pause);
+      }
     }
   }
 }
