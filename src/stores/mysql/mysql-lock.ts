@@ -9,7 +9,11 @@ import { MySqlWakeChannel, WakeSlots } from './mysql-wake.js';
 
 /**
  * The refresh lock's engine for every process on every host that uses the same server: a row per lock in the
- * database's `zts_locks` table, holding its owner and the end of its lease in the server's clock (NOW(6)). Taking,
+ * database's `zts_locks` table, holding its owner and the end of its lease in the server's clock, in UTC
+ * (`UTC_TIMESTAMP(6)`, never `NOW(6)`: `expires_at` is a DATETIME, which keeps no zone, and NOW() is in the session's
+ * time zone, so two sessions with different `time_zone` settings, or one either side of a DST change of the server's
+ * SYSTEM zone, would read each other's leases hours too long or already over; a row written by an older version in a
+ * non-UTC session reads off by that zone's offset until its lease ends or is released: docs/mysql-store.md). Taking,
  * extending and releasing compare the owner, and no holder's timer is trusted: a holder that dies or is paused loses
  * the lock when its lease ends on the server, and can then neither extend nor release the lock a later holder took.
  * A holder also holds a named lock (`GET_LOCK`) while it can spare the connection, which wakes blocked waiters the
@@ -63,8 +67,8 @@ export class MySqlLockEngine implements LockEngine {
     try {
       // Taken when the row is new or its lease has ended. Assignments run left to right: the second sees the new owner.
       await connection.query(
-        `INSERT INTO ${locks} (name, owner, expires_at) VALUES (?, ?, NOW(6) + INTERVAL ? MICROSECOND)
-         ON DUPLICATE KEY UPDATE owner = IF(expires_at <= NOW(6), VALUES(owner), owner),
+        `INSERT INTO ${locks} (name, owner, expires_at) VALUES (?, ?, UTC_TIMESTAMP(6) + INTERVAL ? MICROSECOND)
+         ON DUPLICATE KEY UPDATE owner = IF(expires_at <= UTC_TIMESTAMP(6), VALUES(owner), owner),
            expires_at = IF(owner = VALUES(owner), VALUES(expires_at), expires_at)`,
         [name, owner, micros],
       );
@@ -72,7 +76,7 @@ export class MySqlLockEngine implements LockEngine {
       const signalled = slotTaken ? `, IF(owner = ?, GET_LOCK(?, 0), NULL) AS signalled` : '';
       const [row] = rowsOf(
         await connection.query(
-          `SELECT owner, TIMESTAMPDIFF(MICROSECOND, NOW(6), expires_at) AS left_us${signalled} FROM ${locks} WHERE name = ?`,
+          `SELECT owner, TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(6), expires_at) AS left_us${signalled} FROM ${locks} WHERE name = ?`,
           slotTaken ? [owner, signal, name] : [name],
         ),
       );
@@ -117,7 +121,7 @@ export class MySqlLockEngine implements LockEngine {
       },
       extend: async (ms) => {
         try {
-          const sql = `UPDATE ${locks} SET expires_at = NOW(6) + INTERVAL ? MICROSECOND WHERE name = ? AND owner = ?`;
+          const sql = `UPDATE ${locks} SET expires_at = UTC_TIMESTAMP(6) + INTERVAL ? MICROSECOND WHERE name = ? AND owner = ?`;
           return headerOf(await pool.query(sql, [Math.ceil(ms * 1_000), name, owner])).affectedRows === 1;
         } catch (error) {
           throw this.#typed(error, 'extend the refresh lock');

@@ -30,7 +30,7 @@ const ID_NUMBER_DEFINITION =
 /** The table of refresh locks, one per database, shared by every store table in it (lock names carry the table). */
 export const LOCK_TABLE = 'zts_locks';
 
-/** The refresh-lock table: a row per lock, its owner and the end of its lease in the server's clock. */
+/** The refresh-lock table: a row per lock, its owner and the end of its lease in the server's clock, in UTC (no zone kept). */
 function createLockTableSql(database: string): string {
   return `CREATE TABLE IF NOT EXISTS ${quote(database)}.${quote(LOCK_TABLE)} (
   \`name\` varchar(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
