@@ -112,18 +112,25 @@ export class RenewalFlow {
     }
   }
 
-  /** A configured or given token that is not stored yet: renewed if needed, then saved (which gives it an id). */
+  /**
+   * A configured or given token that is not stored yet: renewed if needed, then saved (which gives it an id). Processes
+   * configured with the same token take one lock named after it (`unsavedLockKey`) and re-read under it: the first
+   * refreshes or exchanges and saves, the others find its token. A wait that ends first sends nothing.
+   */
   async renewUnsaved(snapshot: Snapshot): Promise<TokenCredentials> {
     if (this.#freshness.usable(snapshot.token)) {
       const token = snapshot.token.clone();
       await this.#saver.save(token);
       return this.remember(token);
     }
-    // Grant codes are single use, so processes configured with the same code take the lock named after it (a hash,
-    // never the code) and re-read: the first exchanges and saves, the others find its token by the grant token.
-    const grantToken = snapshot.token.grantToken;
-    const lease =
-      grantToken && !snapshot.token.refreshToken ? await this.lock(grantLockKey(grantToken), this.#config.lockWaitMs) : undefined;
+    const lockKey = unsavedLockKey(snapshot.token);
+    const lease = lockKey === null ? undefined : await this.lock(lockKey, this.#config.lockWaitMs);
+    if (lease === null) {
+      // The holder outlasted the wait: serve what it stored if it is there by now, else send nothing.
+      const after = await this.#lookup.readToken(snapshot.token);
+      if (after.persisted && this.#freshness.usable(after.token)) return this.remember(after.token);
+      throw refreshInProgress(snapshot.token.userName ?? String(lockKey), this.#config.lockWaitMs);
+    }
     try {
       if (lease !== undefined) {
         const again = await this.#lookup.readToken(snapshot.token);
@@ -131,13 +138,21 @@ export class RenewalFlow {
       }
       return await this.#refreshNow(snapshot.token);
     } catch (error) {
-      // Grant codes are single use: another process configured with the same code may have exchanged it first.
-      // Its saved token is found by the grant token, so this ends in that token rather than an error.
-      if ((error as { code?: string } | null)?.code !== ErrorCode.REAUTHORIZATION_REQUIRED || !snapshot.token.grantToken) throw error;
+      // A lost race: another process configured with the same token exchanged the (single-use) grant code, or used
+      // the refresh token (a rotating server retires it), and saved the result first. That token is the answer.
+      if ((error as { code?: string } | null)?.code !== ErrorCode.REAUTHORIZATION_REQUIRED) throw error;
+      const { grantToken, refreshToken } = snapshot.token;
+      if (!grantToken && !refreshToken) throw error;
       const again = await this.#lookup.readToken(snapshot.token);
       if (!again.persisted) throw error;
-      this.#config.logger.info('grant code was exchanged by another process; using its stored token', { tokenId: again.token.id });
-      return this.#freshness.usable(again.token) ? this.remember(again.token) : this.renewStored(again);
+      if (this.#freshness.usable(again.token)) {
+        this.#config.logger.info('token was renewed by another process; using its stored token', { tokenId: again.token.id });
+        return this.remember(again.token);
+      }
+      // The stored token still holds the refresh token the server just refused: nothing to renew it with.
+      if (refreshToken && again.token.refreshToken === refreshToken) throw error;
+      this.#config.logger.info('token was renewed by another process; renewing its stored token', { tokenId: again.token.id });
+      return this.renewStored(again);
     } finally {
       await lease?.release();
     }
@@ -267,5 +282,19 @@ export function refreshInProgress(tokenId: string, waitMs: number): TokenStoreEr
   );
 }
 
-/** The lock key for exchanging a grant code: a hash, so the code itself never reaches a lock name or a log. */
-const grantLockKey = (grantToken: string): string => `grant-${createHash('sha256').update(grantToken).digest('hex').slice(0, 24)}`;
+const lockHash = (value: string): string => createHash('sha256').update(value).digest('hex').slice(0, 24);
+
+/**
+ * The lock an unsaved token is renewed under, agreed on by every process configured with the same token, and always a
+ * hash (a refresh token or grant code never reaches a lock name or a log):
+ * - a refresh token: its user name when it has one, else the refresh token itself. The user name is what the re-read
+ *   under the lock finds the saved token by even after a rotating server replaced the refresh token, so it is
+ *   preferred; without one the token is matched by its refresh token, which is all the processes share;
+ * - a grant code without a refresh token: the code (`grant-<24 hex>`), single use;
+ * - an access token alone cannot be renewed: null, no lock.
+ */
+function unsavedLockKey(token: Pick<OAuthToken, 'userName' | 'refreshToken' | 'grantToken'>): string | null {
+  if (token.refreshToken) return token.userName ? `user-${lockHash(token.userName)}` : `refresh-${lockHash(token.refreshToken)}`;
+  if (token.grantToken) return `grant-${lockHash(token.grantToken)}`;
+  return null;
+}
