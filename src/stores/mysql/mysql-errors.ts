@@ -31,6 +31,15 @@ const codeOf = (error: unknown): string | undefined => {
 /** True for a driver error saying a key value is stored already (a unique or primary key). */
 export const isDuplicateKey = (error: unknown): boolean => codeOf(error) === 'ER_DUP_ENTRY';
 
+// A statement refused for a missing privilege on a table, column or operation (not a refused login).
+const PRIVILEGE_DENIED = new Set(['ER_TABLEACCESS_DENIED_ERROR', 'ER_COLUMNACCESS_DENIED_ERROR', 'ER_SPECIFIC_ACCESS_DENIED_ERROR']);
+
+/** True for a driver error saying the user lacks a privilege for the statement (the login itself was accepted). */
+export const isPrivilegeDenied = (error: unknown): boolean => {
+  const code = codeOf(error);
+  return code !== undefined && PRIVILEGE_DENIED.has(code);
+};
+
 /** True when InnoDB rolled the statement back to break a deadlock (running it again is the remedy). */
 export const isDeadlock = (error: unknown): boolean => codeOf(error) === 'ER_LOCK_DEADLOCK';
 

@@ -3,7 +3,7 @@ import { ErrorCode } from '../../errors/codes.js';
 import { TokenStoreError } from '../../errors/token-store-error.js';
 import { OFFICIAL_COLUMNS, type OfficialColumn } from '../../token/official-columns.js';
 import { rowsOf, type MySqlPool, type MySqlPoolConnection, type MySqlQueryable } from './mysql-driver.js';
-import { isDuplicateKey } from './mysql-errors.js';
+import { isPrivilegeDenied, isDuplicateKey } from './mysql-errors.js';
 import type { MySQLStoreConfig } from './mysql-options.js';
 import { DEFAULT_DATABASE } from './mysql-options.js';
 import { MySqlTable, type ColumnInfo } from './mysql-table.js';
@@ -208,21 +208,13 @@ async function addIndexes(db: MySqlQueryable, database: string, table: string, c
 }
 
 /**
- * Finds (and, when allowed, creates or completes) the official table, and reads its columns. With `createTable`
- * the table gets what the official one lacks, and nothing the official SDK would notice: a unique index on
- * `user_name` and prefix indexes on the token columns (and `api_domain` on a pre-8 table). Concurrent starts
- * take a named lock so their DDL does not race.
+ * The DDL of `createDatabase` / `createTable`, under a named lock so concurrent starts do not race. Only what is
+ * missing is created, so a user without CREATE can open tables that exist; a privilege the DDL needs and lacks is
+ * STORE_ACCESS_DENIED naming the tables and the privileges, rather than the token table alone.
  */
-export async function prepareTable(pool: MySqlPool, config: MySQLStoreConfig): Promise<MySqlTable> {
-  let database = config.database;
-  if (database === null) {
-    const [row] = rowsOf(await pool.query('SELECT DATABASE() AS name'));
-    database = typeof row?.name === 'string' && row.name !== '' ? row.name : DEFAULT_DATABASE;
-  }
-  const table = config.table;
+async function createOrComplete(pool: MySqlPool, config: MySQLStoreConfig, database: string, table: string): Promise<void> {
   const where = `${database}.${table}`;
-
-  if (config.createDatabase || config.createTable) {
+  try {
     await withNamedLock(pool, lockName('schema', database, table), 30, async (db) => {
       if (config.createDatabase) await db.query(`CREATE DATABASE IF NOT EXISTS ${quote(database)} CHARACTER SET utf8mb4`);
       if (!(await databaseExists(db, database))) {
@@ -240,12 +232,39 @@ export async function prepareTable(pool: MySqlPool, config: MySQLStoreConfig): P
         columns = await readColumns(db, database, table);
       }
       await addIndexes(db, database, table, await missingIndexes(db, database, table, columns));
-      await db.query(createLockTableSql(database));
+      if (!(await tableExists(db, database, LOCK_TABLE))) await db.query(createLockTableSql(database));
       if (!columns.some((column) => column.name === ID_NUMBER_COLUMN)) {
         // Optional: servers without invisible or virtual columns (before MariaDB 10.3, MySQL 8.0.23) scan for the max.
         await db.query(`ALTER TABLE ${quote(database)}.${quote(table)} ${ID_NUMBER_DEFINITION}`).catch(() => undefined);
       }
     });
+  } catch (error) {
+    if (!isPrivilegeDenied(error)) throw error;
+    throw new TokenStoreError(
+      ErrorCode.STORE_ACCESS_DENIED,
+      `MySQLStore could not create or complete ${where} and the refresh lock's table ${database}.${LOCK_TABLE}: the server refused a privilege (CREATE, ALTER or INDEX on ${database}). Grant them, or open the store once as a user that has them (docs/mysql-store.md, "Privileges").`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Finds (and, when allowed, creates or completes) the official table, and reads its columns. With `createTable`
+ * the table gets what the official one lacks, and nothing the official SDK would notice: a unique index on
+ * `user_name` and prefix indexes on the token columns (and `api_domain` on a pre-8 table). Concurrent starts
+ * take a named lock so their DDL does not race.
+ */
+export async function prepareTable(pool: MySqlPool, config: MySQLStoreConfig): Promise<MySqlTable> {
+  let database = config.database;
+  if (database === null) {
+    const [row] = rowsOf(await pool.query('SELECT DATABASE() AS name'));
+    database = typeof row?.name === 'string' && row.name !== '' ? row.name : DEFAULT_DATABASE;
+  }
+  const table = config.table;
+  const where = `${database}.${table}`;
+
+  if (config.createDatabase || config.createTable) {
+    await createOrComplete(pool, config, database, table);
   }
 
   const columns = await readColumns(pool, database, table);
