@@ -1,3 +1,4 @@
+import { checkClock, checkFetch, checkLogger, checkOptionNames } from '../config/option-shapes.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TokenStoreError } from '../errors/token-store-error.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
@@ -152,6 +153,10 @@ export class AccountsClient {
   readonly #fetch: typeof fetch;
 
   constructor(options: AccountsClientOptions = {}) {
+    checkOptionNames('AccountsClient options', options, ['retry', 'clock', 'logger', 'fetch']);
+    if (options.clock !== undefined) checkClock('AccountsClient option "clock"', options.clock);
+    if (options.logger !== undefined) checkLogger('AccountsClient option "logger"', options.logger);
+    if (options.fetch !== undefined) checkFetch('AccountsClient option "fetch"', options.fetch);
     this.#retry = retryPolicyOf(options.retry);
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? silentLogger;
