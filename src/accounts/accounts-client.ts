@@ -1,3 +1,4 @@
+import { checkClock, checkFetch, checkLogger, checkOptionNames } from '../config/option-shapes.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TokenStoreError } from '../errors/token-store-error.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
@@ -84,11 +85,27 @@ export interface AccountsAttempt {
 // Failures of the connection itself: the request was never written, so sending it again cannot be a second send.
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
-const neverSent = (error: unknown): boolean => {
-  const err = error as { code?: string; cause?: { code?: string } } | null;
-  return NEVER_SENT.has(err?.cause?.code ?? err?.code ?? '');
-};
+const neverSent = (error: unknown): boolean => NEVER_SENT.has(networkCode(error) ?? '');
 
+/**
+ * The socket or undici error code of a failed fetch, wherever it is: Node's fetch throws `TypeError: fetch failed`
+ * with the real error in `cause` (`ECONNREFUSED`, `UND_ERR_CONNECT_TIMEOUT`…), at times one level deeper or in the
+ * `errors` of an AggregateError (every address of a host refused). Null when none carries a code.
+ */
+function networkCode(error: unknown): string | null {
+  const queue: unknown[] = [error];
+  const seen = new Set<unknown>();
+  while (queue.length > 0 && seen.size < 20) {
+    const next = queue.shift();
+    if (typeof next !== 'object' || next === null || seen.has(next)) continue;
+    seen.add(next);
+    const { code, cause, errors } = next as { code?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code)) return code;
+    queue.push(cause);
+    if (Array.isArray(errors)) queue.push(...errors);
+  }
+  return null;
+}
 /** The CRM user an access token belongs to (`GET /crm/v8/users?type=CurrentUser`). */
 export interface CurrentUser {
   readonly id: string;
@@ -106,9 +123,14 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 
 /** Why a try failed, in words safe to log (an HTTP status or a socket error code, never a URL or a body). */
 function reasonOf(error: unknown): string {
-  const err = error as { name?: string; code?: string; cause?: { code?: string; name?: string } } | null;
-  if (err?.name === 'TimeoutError') return 'timeout';
-  return err?.cause?.code ?? err?.code ?? err?.cause?.name ?? err?.name ?? 'network error';
+  const err = error as { name?: unknown; cause?: { name?: unknown; message?: unknown } } | null;
+  if (err?.name === 'TimeoutError' || err?.cause?.name === 'TimeoutError') return 'timeout';
+  const code = networkCode(error);
+  if (code !== null) return code;
+  // fetch refuses ports of well-known services (1, 25, 6000…) before connecting: undici says only "bad port".
+  if (err?.cause?.message === 'bad port') return 'bad port (fetch does not connect to this port; use another)';
+  const name = err?.cause?.name ?? err?.name;
+  return typeof name === 'string' && name !== '' ? name : 'network error';
 }
 
 class TransientAnswer extends Error {
@@ -131,6 +153,10 @@ export class AccountsClient {
   readonly #fetch: typeof fetch;
 
   constructor(options: AccountsClientOptions = {}) {
+    checkOptionNames('AccountsClient options', options, ['retry', 'clock', 'logger', 'fetch']);
+    if (options.clock !== undefined) checkClock('AccountsClient option "clock"', options.clock);
+    if (options.logger !== undefined) checkLogger('AccountsClient option "logger"', options.logger);
+    if (options.fetch !== undefined) checkFetch('AccountsClient option "fetch"', options.fetch);
     this.#retry = retryPolicyOf(options.retry);
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? silentLogger;

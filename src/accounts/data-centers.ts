@@ -1,4 +1,5 @@
 import { parseHttpUrl } from '../config/http-url.js';
+import { checkOptionNames } from '../config/option-shapes.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TokenStoreError } from '../errors/token-store-error.js';
 import { resolveServerSettings, type OAuthServerSettings } from './oauth-server.js';
@@ -71,6 +72,62 @@ export function allZohoEnvironments(): Environment[] {
   return DATA_CENTER_CODES.flatMap((code) => (Object.keys(PREFIX) as EnvironmentKind[]).map((kind) => zohoEnvironment(code, kind)));
 }
 
+const SERVER_SETTINGS = ['tokenEndpoint', 'revocationEndpoint', 'clientAuthentication', 'authorizationScheme', 'refreshTokenRotation'];
+const CUSTOM_OPTIONS = ['accountsUrl', 'apiDomain', 'kind', ...SERVER_SETTINGS];
+const ENVIRONMENT_FIELDS = ['dataCenter', 'kind', 'accountsUrl', 'apiDomain', ...SERVER_SETTINGS];
+// Names other OAuth libraries and metadata documents give the same settings.
+const ENVIRONMENT_ALIASES: Readonly<Record<string, string>> = {
+  tokenUrl: 'tokenEndpoint',
+  tokenPath: 'tokenEndpoint',
+  revocationUrl: 'revocationEndpoint',
+  revokeUrl: 'revocationEndpoint',
+  revokeEndpoint: 'revocationEndpoint',
+  accountsServer: 'accountsUrl',
+  authUrl: 'accountsUrl',
+  baseUrl: 'accountsUrl',
+  apiUrl: 'apiDomain',
+  apiBaseUrl: 'apiDomain',
+  authentication: 'clientAuthentication',
+  tokenEndpointAuthMethod: 'clientAuthentication',
+  rotation: 'refreshTokenRotation',
+  rotateRefreshTokens: 'refreshTokenRotation',
+};
+
+/**
+ * Refuses (INVALID_CONFIG) a value that is not an Environment as `zohoEnvironment()`, `customEnvironment()` or
+ * `discoverEnvironment()` make one: an object with only the Environment's fields, a data center code or `custom`, an
+ * environment kind, http(s) URLs, and valid server settings. `what` names the option (`TokenManager option "environment"`).
+ */
+export function checkEnvironment(what: string, value: unknown): asserts value is Environment {
+  const refuse = (message: string) => new TokenStoreError(ErrorCode.INVALID_CONFIG, `${what}: ${message}`);
+  if (typeof value === 'string') {
+    throw refuse(
+      isDataCenterCode(value)
+        ? `give an Environment, not a data center code: zohoEnvironment(${JSON.stringify(value)}).`
+        : 'give an Environment from zohoEnvironment() or customEnvironment(), not a string.',
+    );
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw refuse('must be an Environment from zohoEnvironment() or customEnvironment().');
+  }
+  checkOptionNames(what, value, ENVIRONMENT_FIELDS, ENVIRONMENT_ALIASES);
+  if (!('accountsUrl' in value) || !('apiDomain' in value)) {
+    throw refuse('must be an Environment from zohoEnvironment() or customEnvironment({ accountsUrl, apiDomain }).');
+  }
+  const environment = value as Partial<Record<keyof Environment, unknown>>;
+  if (environment.dataCenter !== 'custom' && !isDataCenterCode(environment.dataCenter)) {
+    throw refuse(`dataCenter must be one of ${DATA_CENTER_CODES.join(', ')} or custom; use zohoEnvironment() or customEnvironment().`);
+  }
+  if (!isEnvironmentKind(environment.kind)) throw refuse('kind must be production, sandbox or developer.');
+  parseHttpUrl(`${what} accountsUrl`, environment.accountsUrl);
+  parseHttpUrl(`${what} apiDomain`, environment.apiDomain);
+  try {
+    resolveServerSettings(environment.accountsUrl as string, value as OAuthServerSettings);
+  } catch (error) {
+    throw error instanceof TokenStoreError ? refuse(error.message) : error;
+  }
+}
+
 /**
  * An environment for another server: the emulator, or any OAuth 2.0 server. Without endpoint settings it has Zoho's
  * endpoints and header; `tokenEndpoint`, `revocationEndpoint`, `clientAuthentication` and `authorizationScheme` name
@@ -82,15 +139,14 @@ export function customEnvironment(
   if (typeof options !== 'object' || options === null) {
     throw new TokenStoreError(ErrorCode.INVALID_CONFIG, 'customEnvironment needs { accountsUrl, apiDomain }.');
   }
+  checkOptionNames('customEnvironment', options, CUSTOM_OPTIONS, ENVIRONMENT_ALIASES);
   if (options.kind !== undefined && !isEnvironmentKind(options.kind)) {
     throw new TokenStoreError(ErrorCode.INVALID_CONFIG, 'Environment kind must be production, sandbox or developer.');
   }
   const accounts = parseHttpUrl('accounts URL', options.accountsUrl);
   const api = parseHttpUrl('API domain', options.apiDomain);
   const accountsUrl = accounts.origin + accounts.pathname.replace(/\/$/, '');
-  const standard = ['tokenEndpoint', 'revocationEndpoint', 'clientAuthentication', 'authorizationScheme', 'refreshTokenRotation'].some(
-    (name) => name in options,
-  );
+  const standard = SERVER_SETTINGS.some((name) => name in options);
   return Object.freeze({
     dataCenter: 'custom',
     kind: options.kind ?? 'production',

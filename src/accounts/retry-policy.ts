@@ -1,5 +1,6 @@
 import { ErrorCode } from '../errors/codes.js';
 import { TokenStoreError } from '../errors/token-store-error.js';
+import { checkOptionNames, MAX_TIMER_MS } from '../config/option-shapes.js';
 
 /**
  * How the accounts client retries transient failures (5xx, timeouts, resets, refused connections): at most
@@ -22,20 +23,38 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({ attempts: 4, baseDelayMs: 200, maxDelayMs: 3_000, timeoutMs: 60_000 });
 
-const positiveInteger = (value: unknown, min: number): value is number =>
-  typeof value === 'number' && Number.isSafeInteger(value) && value >= min;
+const RETRY_OPTIONS = ['attempts', 'baseDelayMs', 'maxDelayMs', 'timeoutMs'];
+// Names other libraries give the same settings.
+const RETRY_ALIASES: Readonly<Record<string, string>> = {
+  tries: 'attempts',
+  retries: 'attempts',
+  maxAttempts: 'attempts',
+  maxRetries: 'attempts',
+  timeout: 'timeoutMs',
+  delay: 'baseDelayMs',
+  delayMs: 'baseDelayMs',
+  minDelayMs: 'baseDelayMs',
+  maxDelay: 'maxDelayMs',
+};
 
-export function retryPolicyOf(options: Partial<RetryPolicy> = {}): RetryPolicy {
-  const policy = { ...DEFAULT_RETRY_POLICY, ...options };
-  const check = (name: keyof RetryPolicy, min: number): void => {
-    if (!positiveInteger(policy[name], min)) {
-      throw new TokenStoreError(ErrorCode.INVALID_CONFIG, `retry.${name} must be a whole number of at least ${min}.`);
+/**
+ * The policy with the defaults filled in. INVALID_CONFIG for an unknown setting (`tries`: did you mean `attempts`?)
+ * and for a value that is not a whole number in range (delays and the timeout are timers: at most 2^31 − 1 ms).
+ */
+export function retryPolicyOf(options: Partial<RetryPolicy> = {}, what = 'retry'): RetryPolicy {
+  checkOptionNames(`The ${what} option`, options, RETRY_OPTIONS, RETRY_ALIASES);
+  const given = Object.entries(options).filter(([, value]) => value !== undefined);
+  const policy = { ...DEFAULT_RETRY_POLICY, ...Object.fromEntries(given) } as RetryPolicy;
+  const check = (name: keyof RetryPolicy, min: number, max: number): void => {
+    const value: unknown = policy[name];
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+      throw new TokenStoreError(ErrorCode.INVALID_CONFIG, `${what}.${name} must be a whole number from ${min} to ${max}.`);
     }
   };
-  check('attempts', 1);
-  check('baseDelayMs', 0);
-  check('maxDelayMs', 0);
-  check('timeoutMs', 1);
+  check('attempts', 1, 100);
+  check('baseDelayMs', 0, MAX_TIMER_MS);
+  check('maxDelayMs', 0, MAX_TIMER_MS);
+  check('timeoutMs', 1, MAX_TIMER_MS);
   return Object.freeze(policy);
 }
 

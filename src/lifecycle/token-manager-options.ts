@@ -1,8 +1,9 @@
 import { AccountsClient } from '../accounts/accounts-client.js';
-import { zohoEnvironment, type Environment } from '../accounts/data-centers.js';
+import { checkEnvironment, zohoEnvironment, type Environment } from '../accounts/data-centers.js';
 import { parseHttpUrl } from '../config/http-url.js';
-import { describeUnknown, unknownOption } from '../config/unknown-options.js';
-import type { RetryPolicy } from '../accounts/retry-policy.js';
+import { checkClock, checkFetch, checkLogger, checkOptionNames, hasMethods, MAX_TIMER_MS } from '../config/option-shapes.js';
+import { describeUnknown, nearMiss } from '../config/unknown-options.js';
+import { retryPolicyOf, type RetryPolicy } from '../accounts/retry-policy.js';
 import type { TokenStore } from '../contract/token-store.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TokenStoreError } from '../errors/token-store-error.js';
@@ -55,7 +56,7 @@ export interface TokenManagerOptions {
    * turns the count off.
    */
   refreshBudget?: Partial<RefreshBudgetOptions> | false;
-  /** Retries of transient accounts failures (ignored when `accounts` is given). */
+  /** Retries of transient accounts failures (checked, but not used, when `accounts` is given). */
   retry?: Partial<RetryPolicy>;
   /** A ready accounts client (to share one, or to give it another fetch). */
   accounts?: AccountsClient;
@@ -119,48 +120,80 @@ const KNOWN_OPTIONS = [
   'fetch',
   'telemetry',
 ];
-// `client` is not checked for unknown names: it is often a wider record (an app's config, the emulator's client).
+const KNOWN_CLIENT = ['clientId', 'clientSecret', 'redirectUri'];
+const CLIENT_ALIASES: Readonly<Record<string, string>> = {
+  id: 'clientId',
+  secret: 'clientSecret',
+  redirectUrl: 'redirectUri',
+  redirectURL: 'redirectUri',
+  redirect_url: 'redirectUri',
+  callbackUrl: 'redirectUri',
+};
+// The methods TokenManager calls on `accounts`.
+const ACCOUNTS_METHODS = ['exchangeGrant', 'refresh', 'revoke', 'currentUser'];
 const KNOWN_LOCK = ['waitMs', 'leaseMs', 'keepAliveMs'];
 const KNOWN_BUDGET = ['requests', 'windowMs'];
 
 function checkNames(what: string, value: unknown, known: readonly string[]): void {
-  if (value === undefined) return;
-  if (typeof value !== 'object' || value === null) throw invalid(`${what} must be an object.`);
-  const unknown = unknownOption(value, known);
-  if (unknown !== null) throw invalid(`${what}: ${describeUnknown(unknown, known)}`);
+  if (value !== undefined) checkOptionNames(what, value, known);
 }
 
-/** The redirect URI Zoho sends the user back to: http(s), no credentials, no spaces, no fragment (RFC 6749 3.1.2). */
-function checkRedirectUri(value: unknown): void {
-  if (value !== undefined) parseHttpUrl('TokenManager option client.redirectUri', value, { query: true });
+/**
+ * `client`: non-empty clientId and clientSecret strings, an http(s) redirectUri. It may be a wider record (an app's
+ * config, the emulator's client with its dataCenter), so a name it does not know is refused only when it looks like
+ * one of the three (`redirectURI`, `client_id`, `secret`): those would otherwise be dropped in silence. Messages name
+ * fields, never values.
+ */
+function checkClient(value: unknown): OAuthClientConfig | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw invalid('TokenManager option "client" must be an object { clientId, clientSecret, redirectUri? }.');
+  for (const name of Object.keys(value)) {
+    if (KNOWN_CLIENT.includes(name)) continue;
+    if (nearMiss(name, KNOWN_CLIENT, CLIENT_ALIASES) !== null) {
+      throw invalid(`TokenManager option "client": ${describeUnknown(name, KNOWN_CLIENT, CLIENT_ALIASES)}`);
+    }
+  }
+  const client = value as Partial<Record<keyof OAuthClientConfig, unknown>>;
+  if (
+    typeof client.clientId !== 'string' ||
+    client.clientId === '' ||
+    typeof client.clientSecret !== 'string' ||
+    client.clientSecret === ''
+  ) {
+    throw invalid('client needs a non-empty clientId and clientSecret.');
+  }
+  // The redirect URI Zoho sends the user back to: http(s), no credentials, no spaces, no fragment (RFC 6749 3.1.2).
+  if (client.redirectUri !== undefined) parseHttpUrl('TokenManager option client.redirectUri', client.redirectUri, { query: true });
+  return value as OAuthClientConfig;
 }
 
-function duration(name: string, value: unknown, fallback: number, min = 0): number {
+function duration(name: string, value: unknown, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw invalid(`${name} must be a whole number of milliseconds, at least ${min}.`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw invalid(
+      `${name} must be a whole number of milliseconds, at least ${min}${max === Number.MAX_SAFE_INTEGER ? '' : ` and at most ${max}`}.`,
+    );
   }
   return value;
 }
 
-function isStore(value: unknown): value is TokenStore {
-  const store = value as Partial<TokenStore> | null;
-  return (
-    typeof store === 'object' &&
-    store !== null &&
-    ['findToken', 'saveToken', 'deleteToken', 'getTokens', 'deleteTokens', 'findTokenById'].every(
-      (method) => typeof (store as Record<string, unknown>)[method] === 'function',
-    )
-  );
+function checkEnvironments(value: unknown): readonly Environment[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    const one = typeof value === 'object' && value !== null && 'accountsUrl' in value;
+    throw invalid(
+      one
+        ? 'TokenManager option "environments" must be an array: environments: [environment].'
+        : 'TokenManager option "environments" must be an array of Environments, e.g. [zohoEnvironment(\'eu\'), customEnvironment({ accountsUrl, apiDomain })].',
+    );
+  }
+  for (const [index, environment] of value.entries()) checkEnvironment(`TokenManager option "environments"[${index}]`, environment);
+  return value;
 }
 
-function isLogger(value: unknown): value is Logger {
-  const logger = value as Record<string, unknown> | null;
-  return (
-    typeof logger === 'object' &&
-    logger !== null &&
-    ['debug', 'info', 'warn', 'error'].every((level) => typeof logger[level] === 'function')
-  );
+function isStore(value: unknown): value is TokenStore {
+  return hasMethods(value, ['findToken', 'saveToken', 'deleteToken', 'getTokens', 'deleteTokens', 'findTokenById']);
 }
 
 /** Validates the options once, fills the defaults and freezes the result; nothing is opened on failure. */
@@ -170,21 +203,21 @@ export function tokenManagerConfig(options: TokenManagerOptions = {}): TokenMana
   checkNames('TokenManager option "refreshLock"', options.refreshLock, KNOWN_LOCK);
   if (options.refreshBudget !== false) checkNames('TokenManager option "refreshBudget"', options.refreshBudget, KNOWN_BUDGET);
   if (options.store !== undefined && !isStore(options.store)) throw invalid('store must implement the six TokenStore methods.');
-  if (options.logger !== undefined && !isLogger(options.logger)) throw invalid('logger must have debug, info, warn and error methods.');
-  if (options.clock !== undefined && typeof options.clock?.now !== 'function') throw invalid('clock must have a now() method.');
+  if (options.logger !== undefined) checkLogger('TokenManager option "logger"', options.logger);
+  if (options.clock !== undefined) checkClock('TokenManager option "clock"', options.clock);
+  if (options.fetch !== undefined) checkFetch('TokenManager option "fetch"', options.fetch);
   const tokens = options.tokens === undefined ? [] : Array.isArray(options.tokens) ? options.tokens : [options.tokens];
   if (!tokens.every((token: unknown) => token instanceof OAuthToken)) throw invalid('tokens must be OAuthToken instances.');
-  const client = options.client ?? null;
-  if (
-    client !== null &&
-    (typeof client.clientId !== 'string' || !client.clientId || typeof client.clientSecret !== 'string' || !client.clientSecret)
-  ) {
-    throw invalid('client needs a non-empty clientId and clientSecret.');
-  }
-  checkRedirectUri(client?.redirectUri);
-  const environment = options.environment ?? zohoEnvironment('us');
-  if (typeof environment?.accountsUrl !== 'string' || typeof environment.apiDomain !== 'string') {
-    throw invalid('environment must come from zohoEnvironment() or customEnvironment().');
+  const client = checkClient(options.client);
+  const environment = options.environment === undefined ? zohoEnvironment('us') : options.environment;
+  checkEnvironment('TokenManager option "environment"', environment);
+  const environments = checkEnvironments(options.environments);
+  // Checked even when `accounts` is given (then it is not used), so a misspelt retry is never ignored in silence.
+  if (options.retry !== undefined) retryPolicyOf(options.retry);
+  if (options.accounts !== undefined && !hasMethods(options.accounts, ACCOUNTS_METHODS)) {
+    throw invalid(
+      `TokenManager option "accounts" must be an AccountsClient (new AccountsClient({ retry, fetch }) from zoho-token-store/accounts), with the methods ${ACCOUNTS_METHODS.join(', ')}.`,
+    );
   }
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
@@ -192,9 +225,10 @@ export function tokenManagerConfig(options: TokenManagerOptions = {}): TokenMana
   const lock = options.refreshLock ?? {};
   const refreshMarginMs = duration('refreshMarginMs', options.refreshMarginMs, DEFAULT_REFRESH_MARGIN_MS);
   const cacheMaxAgeMs = duration('cacheMaxAgeMs', options.cacheMaxAgeMs, DEFAULT_CACHE_MAX_AGE_MS);
-  const lockWaitMs = duration('refreshLock.waitMs', lock.waitMs, DEFAULT_LOCK_WAIT_MS);
-  const lockLeaseMs = duration('refreshLock.leaseMs', lock.leaseMs, DEFAULT_LOCK_LEASE_MS, 1);
-  const lockKeepAliveMs = duration('refreshLock.keepAliveMs', lock.keepAliveMs, DEFAULT_LOCK_KEEP_ALIVE_MS);
+  // Lock durations become timers (waits, heartbeats): at most 2^31 − 1 ms, past which Node fires a timer at once.
+  const lockWaitMs = duration('refreshLock.waitMs', lock.waitMs, DEFAULT_LOCK_WAIT_MS, 0, MAX_TIMER_MS);
+  const lockLeaseMs = duration('refreshLock.leaseMs', lock.leaseMs, DEFAULT_LOCK_LEASE_MS, 1, MAX_TIMER_MS);
+  const lockKeepAliveMs = duration('refreshLock.keepAliveMs', lock.keepAliveMs, DEFAULT_LOCK_KEEP_ALIVE_MS, 0, MAX_TIMER_MS);
   const budget = options.refreshBudget === false ? null : (options.refreshBudget ?? {});
   const refreshBudget =
     budget === null
@@ -207,7 +241,7 @@ export function tokenManagerConfig(options: TokenManagerOptions = {}): TokenMana
   const accounts = options.accounts ?? new AccountsClient({ retry: options.retry, clock, logger, fetch: fetchImpl });
   const config: TokenManagerConfig = {
     environment,
-    environments: Object.freeze([environment, ...(options.environments ?? [])]),
+    environments: Object.freeze([environment, ...environments]),
     store: options.store ?? defaultStore(),
     ownsStore: options.store === undefined,
     tokens: Object.freeze(tokens.map((token) => token.clone())),
