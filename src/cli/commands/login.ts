@@ -19,6 +19,7 @@ import type { BackendTokenStore } from '../../kernel/backend-token-store.js';
 import type { RefreshLockScope } from '../../contract/refresh-lock.js';
 import { relativeTime } from '../tokens/expiry-status.js';
 import { printJson } from '../json-output.js';
+import { visible } from '../visible-text.js';
 
 export const DEFAULT_SCOPE = 'ZohoCRM.modules.ALL,ZohoCRM.users.READ';
 export const DEFAULT_PORT = 8000;
@@ -92,7 +93,9 @@ export async function login(options: LoginOptions, context: CommandContext): Pro
       }
       const expiry = token.expiresAt === null ? '' : `, access token expires ${relativeTime(token.expiresAt, context.now())}`;
       terminal.out(
-        `Saved token ${token.id} for ${token.userName ?? '(no user)'} in ${parsed.display} (api domain ${token.apiDomain ?? '-'}, refresh token ${maskSecret(token.refreshToken) ?? 'none'}${expiry}).`,
+        visible(
+          `Saved token ${token.id} for ${token.userName ?? '(no user)'} in ${parsed.display} (api domain ${token.apiDomain ?? '-'}, refresh token ${maskSecret(token.refreshToken) ?? 'none'}${expiry}).`,
+        ),
       );
       return token;
     } finally {
