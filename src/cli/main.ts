@@ -12,6 +12,7 @@ import { packageVersion } from './package-version.js';
 import { resolveSettings, type SettingName } from './settings.js';
 import { useStoreEncryption } from './stores/cli-encryption.js';
 import { processTerminal, type Terminal } from './terminal.js';
+import { visible } from './visible-text.js';
 
 /** Options every command accepts (on the program or after the command name). */
 interface GlobalFlags {
@@ -308,8 +309,9 @@ export async function main(argv: readonly string[], terminal: Terminal = process
       // A result document that already reports the failure (doctor, migrate) is the one document printed.
       if (!(error instanceof CliError && error.inResult)) printJson(terminal, errorDocument(report));
     } else {
-      terminal.note(`zoho-tokens: ${report.message}`);
-      if (report.hint) terminal.note(`hint: ${report.hint}`);
+      // A message can quote a stored value or an argument: shown on one line, control characters escaped.
+      terminal.note(`zoho-tokens: ${visible(report.message)}`);
+      if (report.hint) terminal.note(`hint: ${visible(report.hint)}`);
     }
     if (debug) terminal.note(debugDetails(error));
     return report.exitCode;

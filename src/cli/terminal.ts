@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline/promises';
+import { visibleLines } from './visible-text.js';
 
 /**
  * Where a command writes and asks. Commands never touch `process` directly, so tests can call them as plain
@@ -22,8 +23,9 @@ export interface Terminal {
 
 export function processTerminal(): Terminal {
   return {
-    out: (line) => void process.stdout.write(`${line}\n`),
-    note: (line) => void process.stderr.write(`${line}\n`),
+    // Last line of defence: no control character of a stored value reaches the terminal raw (see visible-text.ts).
+    out: (line) => void process.stdout.write(`${visibleLines(line)}\n`),
+    note: (line) => void process.stderr.write(`${visibleLines(line)}\n`),
     writeStatus: (text) => void process.stderr.write(text),
     interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
     statusIsTTY: Boolean(process.stderr.isTTY),

@@ -106,7 +106,8 @@ describe('zoho-tokens login (binary, against the accounts emulator)', () => {
       assert.equal(setup.emulator.stats.codeExchanges(), exchanges);
       assertNoSecrets({ code: 1, stdout, stderr }, [setup.client.clientSecret, '1000.forged.code']);
       const listed = await zoho(['list', '--json', '--store', 'sqlite:./zohooauth.db'], { cwd: dir });
-      assert.deepEqual(JSON.parse(listed.stdout), [], 'nothing was saved');
+      // Nothing was saved, and the store was not even created: login opens it only to save a token.
+      assert.equal((JSON.parse(listed.stdout) as { error: { code: string } }).error.code, 'STORE_NOT_FOUND', 'nothing was saved');
     } finally {
       await forged.close();
     }

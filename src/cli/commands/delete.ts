@@ -5,6 +5,7 @@ import { required } from '../settings.js';
 import { withStore } from '../stores/cli-open-store.js';
 import { selectToken } from '../tokens/select-token.js';
 import { printJson } from '../json-output.js';
+import { visible } from '../visible-text.js';
 
 export interface DeleteOptions {
   readonly all?: boolean;
@@ -34,7 +35,7 @@ export async function deleteTokens(idOrUser: string | undefined, options: Delete
     const done = (deleted: ReadonlyArray<{ id: string | null; userName: string | null }>, text: string) =>
       options.json
         ? printJson(terminal, { store: parsed.display, deleted: deleted.map(({ id, userName }) => ({ id, user: userName })) })
-        : terminal.out(text);
+        : terminal.out(visible(text));
     if (!options.all) {
       const token = await selectToken(store, idOrUser as string, parsed.display);
       await store.deleteToken(token.id as string);

@@ -14,6 +14,7 @@ import type { CliTokenStore, StoreFinding } from '../stores/opened-store.js';
 import { parseStoreLocation } from '../../stores/location/store-location.js';
 import { selectToken } from '../tokens/select-token.js';
 import { printJson } from '../json-output.js';
+import { visible } from '../visible-text.js';
 
 export interface DoctorOptions {
   /** The token whose refresh is tried (id or user); default the first token with a refresh token. */
@@ -46,8 +47,8 @@ export async function doctor(options: DoctorOptions, context: CommandContext): P
     findings.push(finding);
     if (options.json) return;
     const mark = finding.ok ? 'ok  ' : finding.severity === 'warn' ? 'warn' : 'FAIL';
-    terminal.out(`${mark}  ${finding.check.padEnd(18)}${finding.message}`);
-    if (!finding.ok && finding.hint) terminal.out(`      ${''.padEnd(18)}hint: ${finding.hint}`);
+    terminal.out(`${mark}  ${finding.check.padEnd(18)}${visible(finding.message)}`);
+    if (!finding.ok && finding.hint) terminal.out(`      ${''.padEnd(18)}hint: ${visible(finding.hint)}`);
   };
   const finish = () => finished(findings, options.json === true, terminal);
 

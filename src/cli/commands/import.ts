@@ -1,11 +1,10 @@
 import type { CommandContext } from '../command-context.js';
 import { parseStoreLocation } from '../../stores/location/store-location.js';
-import { withStore } from '../stores/cli-open-store.js';
 import { readOfficialTokenFile } from '../official/official-token-file.js';
 import { readOfficialMysqlTable } from '../official/official-mysql-table.js';
 import { usageError } from '../cli-error.js';
 import type { CopySummary } from '../tokens/copy-tokens.js';
-import { copyWithProgress, finishCopy, type CopyDisplay } from './migrate.js';
+import { copyInto, finishCopy, type CopyDisplay } from './migrate.js';
 import type { OAuthToken } from '../../token/oauth-token.js';
 
 export interface ImportOptions {
@@ -38,7 +37,8 @@ export async function importTokens(source: string, options: ImportOptions, conte
   const to = parseStoreLocation(options.to);
   const { tokens, display } = await readOfficial(source);
   const copy: CopyDisplay = { from: display, to: to.display, dryRun: options.dryRun === true, json: options.json === true };
-  const summary = await withStore(to, ({ store }) => copyWithProgress(tokens, store, copy, context), { create: true });
+  // The source is read first; the target is created only when there is something to write (not on --dry-run).
+  const summary = await copyInto(to, tokens, copy, context);
   finishCopy(summary, copy, context);
   return summary;
 }

@@ -11,9 +11,15 @@ import { openBrowser } from '../login/open-browser.js';
 import { newState } from '../login/state.js';
 import { RedirectReceiver } from '../login/redirect-receiver.js';
 import { required } from '../settings.js';
-import { withStore } from '../stores/cli-open-store.js';
+import { openStore } from '../stores/cli-open-store.js';
+import { LazyTokenStore } from '../../kernel/lazy-token-store.js';
+import { engineOfScheme } from '../../stores/engines.js';
+import { parseStoreLocation } from '../../stores/location/store-location.js';
+import type { BackendTokenStore } from '../../kernel/backend-token-store.js';
+import type { RefreshLockScope } from '../../contract/refresh-lock.js';
 import { relativeTime } from '../tokens/expiry-status.js';
 import { printJson } from '../json-output.js';
+import { visible } from '../visible-text.js';
 
 export const DEFAULT_SCOPE = 'ZohoCRM.modules.ALL,ZohoCRM.users.READ';
 export const DEFAULT_PORT = 8000;
@@ -47,49 +53,63 @@ export async function login(options: LoginOptions, context: CommandContext): Pro
   const { environment } = cliEnvironment(settings);
   if (options.code !== undefined && options.open) throw usageError('login takes --code or --open, not both.');
 
-  // login adds a token: a store that does not exist yet is created.
-  return withStore(
-    location,
-    async ({ store, location: parsed }) => {
-      const manager = openManager(store, settings);
-      try {
-        let token: OAuthToken;
-        if (options.code !== undefined) {
-          if (options.code.trim() === '') throw usageError('login --code needs the grant code from the API console.');
-          token = await manager.exchangeGrant({
-            code: options.code.trim(),
-            accountsServer: environment.accountsUrl,
-            clientId,
-            clientSecret,
-            redirectUri: settings.redirectUri ?? null,
-            ...(options.user ? { userName: options.user } : {}),
-          });
-        } else {
-          token = await browserLogin(options, context, clientId, clientSecret, environment.accountsUrl, manager);
-        }
-        if (options.json) {
-          const expiresAt = token.expiresAt === null ? null : new Date(token.expiresAt).toISOString();
-          printJson(terminal, {
-            id: token.id,
-            user: token.userName,
-            store: parsed.display,
-            apiDomain: token.apiDomain,
-            refreshToken: maskSecret(token.refreshToken),
-            expiresAt,
-          });
-          return token;
-        }
-        const expiry = token.expiresAt === null ? '' : `, access token expires ${relativeTime(token.expiresAt, context.now())}`;
-        terminal.out(
-          `Saved token ${token.id} for ${token.userName ?? '(no user)'} in ${parsed.display} (api domain ${token.apiDomain ?? '-'}, refresh token ${maskSecret(token.refreshToken) ?? 'none'}${expiry}).`,
-        );
-        return token;
-      } finally {
-        await manager.close();
+  const parsed = parseStoreLocation(location);
+  // login adds a token: a store that does not exist yet is created, but only once there is a token to save. The
+  // store opens on the manager's first use of it, which is the save after a successful exchange: a login that
+  // fails before (a bad option, a refused code, a timeout) creates no file, table or database.
+  const store = new LazyTokenStore(async () => {
+    const opened = await openStore(parsed, { create: true });
+    // The CLI's store is the library's BackendTokenStore, with the refresh lock and fenced saves.
+    return opened.store as BackendTokenStore;
+  }, lockScopeOf(parsed.scheme));
+  try {
+    const manager = openManager(store, settings);
+    try {
+      let token: OAuthToken;
+      if (options.code !== undefined) {
+        if (options.code.trim() === '') throw usageError('login --code needs the grant code from the API console.');
+        token = await manager.exchangeGrant({
+          code: options.code.trim(),
+          accountsServer: environment.accountsUrl,
+          clientId,
+          clientSecret,
+          redirectUri: settings.redirectUri ?? null,
+          ...(options.user ? { userName: options.user } : {}),
+        });
+      } else {
+        token = await browserLogin(options, context, clientId, clientSecret, environment.accountsUrl, manager);
       }
-    },
-    { create: true },
-  );
+      if (options.json) {
+        const expiresAt = token.expiresAt === null ? null : new Date(token.expiresAt).toISOString();
+        printJson(terminal, {
+          id: token.id,
+          user: token.userName,
+          store: parsed.display,
+          apiDomain: token.apiDomain,
+          refreshToken: maskSecret(token.refreshToken),
+          expiresAt,
+        });
+        return token;
+      }
+      const expiry = token.expiresAt === null ? '' : `, access token expires ${relativeTime(token.expiresAt, context.now())}`;
+      terminal.out(
+        visible(
+          `Saved token ${token.id} for ${token.userName ?? '(no user)'} in ${parsed.display} (api domain ${token.apiDomain ?? '-'}, refresh token ${maskSecret(token.refreshToken) ?? 'none'}${expiry}).`,
+        ),
+      );
+      return token;
+    } finally {
+      await manager.close();
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+/** What the opened store's refresh lock covers (the lazy store must say before it opens): as each engine documents. */
+function lockScopeOf(scheme: string): RefreshLockScope {
+  const engine = engineOfScheme(scheme)?.scheme;
+  return engine === 'file' || engine === 'sqlite' ? 'host' : 'cluster';
 }
 
 async function browserLogin(

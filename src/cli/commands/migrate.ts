@@ -3,7 +3,8 @@ import type { CommandContext } from '../command-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { ProgressBar } from '../progress-bar.js';
 import { withStore } from '../stores/cli-open-store.js';
-import { parseStoreLocation } from '../../stores/location/store-location.js';
+import { MemoryStore } from '../../stores/memory/memory-store.js';
+import { parseStoreLocation, type StoreLocation } from '../../stores/location/store-location.js';
 import { sameStore } from '../stores/same-store.js';
 import { copyTokens, type CopySummary } from '../tokens/copy-tokens.js';
 import { reportCopy } from '../tokens/report-copy.js';
@@ -33,12 +34,34 @@ export async function migrate(options: MigrateOptions, context: CommandContext):
   const to = parseStoreLocation(options.to);
   if (sameStore(from, to)) throw usageError('migrate --from and --to name the same store.');
   const display: CopyDisplay = { from: from.display, to: to.display, dryRun: options.dryRun === true, json: options.json === true };
-  // The source must exist (a mistyped --from is not an empty store); the target is created when missing.
-  const summary = await withStore(from, ({ store: source }) =>
-    withStore(to, async ({ store: target }) => copyWithProgress(await source.getTokens(), target, display, context), { create: true }),
-  );
+  // The source must exist (a mistyped --from is not an empty store), and is read before the target is opened, so
+  // that a source that cannot be read leaves the target as it was.
+  const tokens = await withStore(from, ({ store: source }) => source.getTokens());
+  const summary = await copyInto(to, tokens, display, context);
   finishCopy(summary, display, context);
   return summary;
+}
+
+/**
+ * Copies `tokens` into the target. The target is created when missing only when there is something to write: a
+ * dry run, or a source without tokens, opens it as an existing store (creating nothing) and counts against an
+ * empty store when it does not exist.
+ */
+export async function copyInto(
+  to: StoreLocation,
+  tokens: Parameters<typeof copyTokens>[0],
+  display: CopyDisplay,
+  context: CommandContext,
+): Promise<CopySummary> {
+  if (!display.dryRun && tokens.length > 0) {
+    return withStore(to, ({ store: target }) => copyWithProgress(tokens, target, display, context), { create: true });
+  }
+  try {
+    return await withStore(to, ({ store: target }) => copyWithProgress(tokens, target, display, context));
+  } catch (error) {
+    if (!(error instanceof CliError && error.code === 'STORE_NOT_FOUND')) throw error;
+    return copyWithProgress(tokens, new MemoryStore(), display, context);
+  }
 }
 
 export async function copyWithProgress(

@@ -6,6 +6,7 @@ import { selectToken } from '../tokens/select-token.js';
 import { relativeTime } from '../tokens/expiry-status.js';
 import { maskSecret } from '../../token/mask.js';
 import { printJson } from '../json-output.js';
+import { visible } from '../visible-text.js';
 
 export interface RefreshOptions {
   readonly json?: boolean;
@@ -36,7 +37,9 @@ export async function refresh(idOrUser: string, context: CommandContext, options
         ? 'no expiry given'
         : `expires ${new Date(credentials.expiresAt).toISOString()} (${relativeTime(credentials.expiresAt, context.now())})`;
     context.terminal.out(
-      `Refreshed token ${credentials.tokenId}${credentials.userName ? ` (${credentials.userName})` : ''}: access token ${maskSecret(credentials.accessToken)}, ${expiry}.`,
+      visible(
+        `Refreshed token ${credentials.tokenId}${credentials.userName ? ` (${credentials.userName})` : ''}: access token ${maskSecret(credentials.accessToken)}, ${expiry}.`,
+      ),
     );
   });
 }

@@ -4,6 +4,7 @@ import { required } from '../settings.js';
 import { withStore } from '../stores/cli-open-store.js';
 import { selectToken } from '../tokens/select-token.js';
 import { printJson } from '../json-output.js';
+import { visible } from '../visible-text.js';
 
 export interface RevokeOptions {
   readonly json?: boolean;
@@ -39,7 +40,7 @@ export async function revoke(idOrUser: string, context: CommandContext, options:
       });
       return;
     }
-    const who = `token ${token.id}${token.userName ? ` (${token.userName})` : ''}`;
+    const who = visible(`token ${token.id}${token.userName ? ` (${token.userName})` : ''}`);
     if (remote) context.terminal.out(`Revoked ${who} at Zoho and deleted it from ${parsed.display}.`);
     else if (token.refreshToken)
       context.terminal.out(`Zoho no longer knew the refresh token of ${who} (already revoked); deleted it from ${parsed.display}.`);

@@ -1,4 +1,5 @@
 import { maskSecret } from '../../token/mask.js';
+import { visible } from '../visible-text.js';
 import type { OAuthToken } from '../../token/oauth-token.js';
 import { expiryStatusOf, relativeTime, type ExpiryStatus } from './expiry-status.js';
 
@@ -35,7 +36,10 @@ export function viewOf(token: OAuthToken, now: number, reveal = false): TokenVie
 }
 
 /** Lays rows out in columns: the header, then one line per row, columns padded to their widest cell. */
-export function formatTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string[] {
+export function formatTable(header: readonly string[], shownRows: ReadonlyArray<readonly string[]>): string[] {
+  // Cells are stored values: control characters are escaped, so that a value can neither move the cursor nor
+  // start a line of its own.
+  const rows = shownRows.map((row) => row.map(visible));
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells
@@ -67,5 +71,5 @@ export function detailLines(token: OAuthToken, now: number, reveal: boolean): st
     ['redirect url', view.redirectUrl],
     ['api domain', view.apiDomain],
   ];
-  return rows.map(([name, value]) => `${name.padEnd(14)}${value ?? '-'}`);
+  return rows.map(([name, value]) => `${name.padEnd(14)}${value === null ? '-' : visible(value)}`);
 }

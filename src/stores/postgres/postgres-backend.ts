@@ -346,6 +346,12 @@ export class PostgresBackend implements TokenBackend {
     const present = async (db: PostgresQueryable): Promise<boolean> =>
       (await db.query(this.#sql.tableExists, [schema, table])).rows[0]?.present === true;
     if (!(await present(pool))) {
+      if (!this.#config.createTable) {
+        throw new TokenStoreError(
+          ErrorCode.INVALID_CONFIG,
+          `PostgresStore: the table ${schema}.${table} does not exist; create it or pass createTable: true.`,
+        );
+      }
       await this.#transactionOn(pool, 'create its table', async ({ client }) => {
         if (await present(client)) return;
         if ((await client.query(this.#sql.schemaExists, [schema])).rowCount === 0) await client.query(this.#sql.createSchema);
@@ -354,7 +360,7 @@ export class PostgresBackend implements TokenBackend {
       });
       return;
     }
-    await this.#ensureLockTable(pool);
+    if (this.#config.createTable) await this.#ensureLockTable(pool);
     const columns = new Set((await pool.query(this.#sql.columnsOf, [schema, table])).rows.map((row) => row.column_name));
     const missing = OFFICIAL_COLUMNS.filter((column) => !columns.has(column));
     if (missing.length > 0) {

@@ -1,7 +1,7 @@
 import type { StoreEngine } from '../../kernel/store-engine.js';
-import { connectionUrl, textOptions } from '../location/location-query.js';
+import { booleanOptions, connectionUrl, textOptions } from '../location/location-query.js';
 
-const QUERY = ['schema', 'table'] as const;
+const QUERY = ['schema', 'table', 'createTable'] as const;
 
 export const POSTGRES_ENGINE: StoreEngine = {
   scheme: 'postgres',
@@ -16,9 +16,13 @@ export const POSTGRES_ENGINE: StoreEngine = {
     example: 'postgres://user:pass@host:5432/db?schema=zoho&table=oauthtoken',
     alternatives: '`postgresql://`',
     query: QUERY,
-    openCall: 'PostgresStore.open({ url, schema, table })',
+    openCall: 'PostgresStore.open({ url, schema, table, createTable })',
   },
   // Other query parameters (sslmode, …) stay in the URL, for pg.
-  optionsOf: (location) => ({ url: connectionUrl(location, QUERY), ...textOptions(location, QUERY) }),
+  optionsOf: (location) => ({
+    url: connectionUrl(location, QUERY),
+    ...textOptions(location, ['schema', 'table']),
+    ...booleanOptions(location, ['createTable']),
+  }),
   open: async (options) => (await import('./postgres-store.js')).PostgresStore.open(options),
 };

@@ -25,6 +25,11 @@ export interface PostgresStoreOptions {
   readonly schema?: string;
   /** The table name (default `oauthtoken`, the official one); created with its indexes if missing. */
   readonly table?: string;
+  /**
+   * Create the schema, the table and the refresh-lock table when they are missing (default `true`). `false`: no DDL
+   * at all; a missing table is INVALID_CONFIG, and a missing lock table is reported by the refresh lock.
+   */
+  readonly createTable?: boolean;
   /** Encrypt the tokens' secrets at rest with this key ring; see docs/encryption.md. */
   readonly encryption?: EncryptionOptions;
 }
@@ -35,6 +40,7 @@ export interface PostgresStoreConfig {
   readonly poolConfig: Readonly<Record<string, unknown>>;
   readonly schema: string;
   readonly table: string;
+  readonly createTable: boolean;
 }
 
 // pg waits forever for a connection by default; a store should fail (STORE_UNAVAILABLE) and let the caller retry.
@@ -44,7 +50,7 @@ const POOL_DEFAULTS = { connectionTimeoutMillis: 5_000, keepAlive: true, pipelin
 
 const invalid = (message: string): TokenStoreError => new TokenStoreError(ErrorCode.INVALID_CONFIG, message);
 // `encryption` is reserved for the option that encrypts token values.
-const KNOWN_OPTIONS = ['pool', 'url', 'connection', 'connectTimeoutMs', 'schema', 'table', 'encryption'];
+const KNOWN_OPTIONS = ['pool', 'url', 'connection', 'connectTimeoutMs', 'schema', 'table', 'createTable', 'encryption'];
 
 function isPool(value: unknown): value is PostgresPool {
   const pool = value as Partial<PostgresPool> | null;
@@ -131,11 +137,15 @@ export function resolvePostgresOptions(options: PostgresStoreOptions = {}): Post
   if (options.pool !== undefined && !isPool(options.pool)) {
     throw invalid('PostgresStore option "pool" must be a pg.Pool (an object with query, connect and on).');
   }
+  if (options.createTable !== undefined && typeof options.createTable !== 'boolean') {
+    throw invalid('PostgresStore option "createTable" must be true or false.');
+  }
   return Object.freeze({
     pool: options.pool ?? null,
     poolConfig: Object.freeze(options.pool ? {} : ownPoolConfig(options)),
     schema: validateIdentifier('PostgreSQL schema name', options.schema ?? 'public'),
     table: validateIdentifier('PostgreSQL table name', options.table ?? 'oauthtoken'),
+    createTable: options.createTable ?? true,
   });
 }
 
