@@ -46,11 +46,3 @@ export function checkFetch(what: string, value: unknown): void {
     throw invalid(`${what} must be a function with the signature of the global fetch (input, init) => Promise<Response>.`);
   }
 }
-
-/** A whole number of milliseconds in [min, max]: `name` in the message. */
-export function checkWholeMs(name: string, value: unknown, min: number, max: number = MAX_TIMER_MS): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw invalid(`${name} must be a whole number of milliseconds from ${min} to ${max}.`);
-  }
-  return value;
-}

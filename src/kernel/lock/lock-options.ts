@@ -1,9 +1,10 @@
 import type { RefreshLockOptions } from '../../contract/refresh-lock.js';
 import { ErrorCode } from '../../errors/codes.js';
 import { TokenArgumentError } from '../../errors/token-store-error.js';
+import { MAX_TIMER_MS } from '../../config/option-shapes.js';
 
-// setTimeout fires at once for delays past 2^31 - 1 ms (about 24.8 days); longer waits and leases are capped there.
-export const MAX_TIMER_MS = 2_147_483_647;
+// setTimeout fires at once for delays past MAX_TIMER_MS; longer waits and leases are capped there.
+export { MAX_TIMER_MS };
 
 const isMilliseconds = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
 
