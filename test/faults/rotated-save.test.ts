@@ -39,20 +39,6 @@ function rotating(overrides: TokenManagerOptions): TokenManagerOptions {
   return { environment, environments: [environment], ...overrides };
 }
 
-/** Runs `run` once, right after the accounts server answered the next refresh (before the manager saves). */
-function onNextRefreshAnswer(run: () => Promise<void>): typeof fetch {
-  let armed = true;
-  return async (input, init) => {
-    const response = await h.fetch(input, init);
-    const body = init?.body;
-    if (armed && body instanceof URLSearchParams && body.get('grant_type') === 'refresh_token' && response.ok) {
-      armed = false;
-      await run();
-    }
-    return response;
-  };
-}
-
 for (const storeCase of STORE_FAULT_CASES) {
   const skip = await skipOf(storeCase);
 
@@ -66,7 +52,7 @@ for (const storeCase of STORE_FAULT_CASES) {
     test('the rotated refresh token is stored once the store is back; every caller is served; one refresh request', async () => {
       under = await storeCase.open();
       const fault = under;
-      const outage = onNextRefreshAnswer(async () => {
+      const outage = h.fetchThen(async () => {
         await fault.cut();
         setTimeout(() => void fault.restore(), OUTAGE_MS);
       });

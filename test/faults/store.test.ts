@@ -22,20 +22,6 @@ after(async () => {
   h.assertNoSecretLeaked();
 });
 
-/** Runs `run` once, right after the accounts server answered the next request of this grant type (before the manager saves). */
-function onNextTokenAnswer(run: () => Promise<void>, grantType = 'refresh_token'): typeof fetch {
-  let armed = true;
-  return async (input, init) => {
-    const response = await h.fetch(input, init);
-    const body = init?.body;
-    if (armed && body instanceof URLSearchParams && body.get('grant_type') === grantType && response.ok) {
-      armed = false;
-      await run();
-    }
-    return response;
-  };
-}
-
 for (const storeCase of STORE_FAULT_CASES) {
   const skip = await skipOf(storeCase);
 
@@ -80,7 +66,7 @@ for (const storeCase of STORE_FAULT_CASES) {
     });
 
     test('failing after Zoho answered the refresh, before the save: STORE_UNAVAILABLE, the row untouched, one more refresh on recovery', async () => {
-      await setUp(onNextTokenAnswer(() => under.cut()));
+      await setUp(h.fetchThen(() => under.cut()));
       const before = await storedRow(under.witness, id);
       const requests = h.emulator.stats.refreshRequests(refreshToken);
       const errors = await Promise.all(
@@ -111,7 +97,7 @@ for (const storeCase of STORE_FAULT_CASES) {
 
     test('a grant exchange whose save fails: STORE_UNAVAILABLE, nothing stored; the code is spent, a new one works after recovery', async () => {
       await setUp();
-      const authorizing = h.manager({ store: under.store, fetch: onNextTokenAnswer(() => under.cut(), 'authorization_code') });
+      const authorizing = h.manager({ store: under.store, fetch: h.fetchThen(() => under.cut(), 'authorization_code') });
       const rowsBefore = (await under.witness.getTokens()).length;
       const client = h.client();
       const user = h.user();

@@ -60,6 +60,23 @@ export class LifecycleHarness {
     return response;
   };
 
+  /**
+   * The harness's fetch, which runs `run` once, right after the accounts server answered the next successful request
+   * of `grantType` (before the manager saves what it got): where a test breaks the store.
+   */
+  fetchThen(run: () => Promise<void>, grantType = 'refresh_token'): typeof fetch {
+    let armed = true;
+    return async (input, init) => {
+      const response = await this.fetch(input, init);
+      const body = init?.body;
+      if (armed && body instanceof URLSearchParams && body.get('grant_type') === grantType && response.ok) {
+        armed = false;
+        await run();
+      }
+      return response;
+    };
+  }
+
   client(init: Partial<EmulatorClient> = {}): EmulatorClient {
     const client = this.emulator.registerClient(init);
     this.secrets.add(client.clientSecret);
